@@ -586,7 +586,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Parse hex text (whitespace ignored). Used by the lab decoder and tests.
 pub fn from_hex(text: &str) -> std::result::Result<Vec<u8>, String> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("odd number of hex digits".into());
     }
     digits
