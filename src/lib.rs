@@ -6,4 +6,6 @@
 //! around it, and `lab` holds the decode, replay and simulation tools.
 
 pub mod ber;
+pub mod digits;
 pub mod m3ua;
+pub mod sccp;

@@ -215,7 +215,7 @@ pub fn frame_len(buf: &[u8]) -> Result<Option<usize>, M3uaError> {
         return Ok(None);
     }
     let len = u32::from_be_bytes([buf[4], buf[5], buf[6], buf[7]]) as usize;
-    if len < 8 || len > MAX_MESSAGE {
+    if !(8..=MAX_MESSAGE).contains(&len) {
         return Err(M3uaError::BadLength(len));
     }
     Ok(Some(len))
@@ -253,7 +253,7 @@ impl<'a> Message<'a> {
             return Err(M3uaError::InvalidVersion(buf[0]));
         }
         let len = u32::from_be_bytes([buf[4], buf[5], buf[6], buf[7]]) as usize;
-        if len < 8 || len % 4 != 0 && len != buf.len() {
+        if len < 8 || !len.is_multiple_of(4) && len != buf.len() {
             return Err(M3uaError::BadLength(len));
         }
         if len > buf.len() {
@@ -471,7 +471,7 @@ impl<'b> Builder<'b> {
         f(self.buf);
         let len = self.buf.len() - at;
         self.buf[at + 2..at + 4].copy_from_slice(&(len as u16).to_be_bytes());
-        while (self.buf.len() - self.start) % 4 != 0 {
+        while !(self.buf.len() - self.start).is_multiple_of(4) {
             self.buf.push(0);
         }
         self
