@@ -477,6 +477,11 @@ impl<'b> Writer<'b> {
         }
     }
 
+    /// Drop everything written after `len` (to undo an element that turned out empty).
+    pub fn truncate(&mut self, len: usize) {
+        self.buf.truncate(len);
+    }
+
     /// A primitive element with the given contents.
     pub fn primitive(&mut self, tag: Tag, value: &[u8]) {
         self.put_tag(tag);

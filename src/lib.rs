@@ -9,3 +9,4 @@ pub mod ber;
 pub mod digits;
 pub mod m3ua;
 pub mod sccp;
+pub mod tcap;
