@@ -107,9 +107,9 @@ impl<T> Dialogues<T> {
     /// The dialogue a Continue/End/Abort names by our id (its dtid), refreshing its timer.
     pub fn touch(&mut self, local: u32, now: Instant) -> Option<&mut Dialogue<T>> {
         let idle = self.idle;
-        self.map
-            .get_mut(&local)
-            .inspect(|d| d.deadline = now + idle)
+        let d = self.map.get_mut(&local)?;
+        d.deadline = now + idle;
+        Some(d)
     }
 
     pub fn close(&mut self, local: u32) -> Option<Dialogue<T>> {
