@@ -6,7 +6,17 @@
 //! around it, and `lab` holds the decode, replay and simulation tools.
 
 pub mod ber;
+pub mod config;
 pub mod digits;
 pub mod m3ua;
 pub mod sccp;
 pub mod tcap;
+
+/// Types generated from `proto/scpd/v1/scpd.proto`: the gRPC surface and the CallEvent
+/// model the service layer produces.
+pub mod proto {
+    tonic::include_proto!("scpd.v1");
+    /// Descriptor set for gRPC server reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/scpd_descriptor.bin"));
+}
