@@ -10,6 +10,7 @@ pub mod config;
 pub mod digits;
 pub mod m3ua;
 pub mod sccp;
+pub mod store;
 pub mod tcap;
 
 /// Types generated from `proto/scpd/v1/scpd.proto`: the gRPC surface and the CallEvent
