@@ -122,7 +122,7 @@ pub fn read_events(
 }
 
 enum Cmd {
-    Append(CallEvent),
+    Append(Box<CallEvent>),
     PutSubscriber(Subscriber, oneshot::Sender<Result<(), String>>),
     RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
     Flush(oneshot::Sender<()>),
@@ -227,7 +227,7 @@ fn writer_loop(
                             params![ev.call_id, ev.kind, ev.timestamp_ms, ev.encode_to_vec()],
                         )?;
                         ev.sequence = tx.last_insert_rowid() as u64;
-                        published.push(ev);
+                        published.push(*ev);
                     }
                     Cmd::PutSubscriber(s, reply) => {
                         let r = tx
