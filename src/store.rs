@@ -167,7 +167,7 @@ impl Writer {
     /// Journal an event; it is published to live subscribers once committed.
     pub fn append(&self, ev: CallEvent) -> Result<(), StoreError> {
         self.tx
-            .send(Cmd::Append(ev))
+            .send(Cmd::Append(Box::new(ev)))
             .map_err(|_| StoreError::Stopped)
     }
 
