@@ -10,6 +10,7 @@ pub mod config;
 pub mod digits;
 pub mod m3ua;
 pub mod sccp;
+pub mod service;
 pub mod store;
 pub mod tcap;
 
