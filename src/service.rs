@@ -137,7 +137,7 @@ impl Engine {
 
     /// The served subscriber's number: the calling party of an originating trigger, the
     /// called party of a terminating one (TS 23.078 O-CSI / T-CSI).
-    fn served<'t>(t: &'t Trigger) -> Option<&'t Party> {
+    fn served(t: &Trigger) -> Option<&Party> {
         match t.direction {
             Direction::Terminating => t.called.as_ref(),
             _ => t.calling.as_ref(),
