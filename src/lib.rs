@@ -14,6 +14,7 @@ pub mod sccp;
 pub mod service;
 pub mod store;
 pub mod tcap;
+pub mod transport;
 
 /// Types generated from `proto/scpd/v1/scpd.proto`: the gRPC surface and the CallEvent
 /// model the service layer produces.
