@@ -6,4 +6,5 @@
 //! around it, and `lab` holds the decode, replay and simulation tools.
 
 pub mod ber;
+pub mod camel;
 pub mod m3ua;
