@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod ber;
+pub mod camel;
 pub mod config;
 pub mod digits;
 pub mod m3ua;
