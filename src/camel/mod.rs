@@ -367,3 +367,55 @@ impl LegId {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_from_application_contexts() {
+        // Dialogue portions of camel.pcap (v2) and expire-sample-merged.cap (v4).
+        assert_eq!(
+            Phase::from_ac(&[0x04, 0x00, 0x00, 0x01, 0x00, 0x32, 0x01]),
+            Some(Phase::Cap2)
+        );
+        assert_eq!(
+            Phase::from_ac(&[0x04, 0x00, 0x00, 0x01, 0x17, 0x03, 0x04]),
+            Some(Phase::Cap4)
+        );
+        for p in [Phase::Cap1, Phase::Cap2, Phase::Cap3, Phase::Cap4] {
+            assert_eq!(Phase::from_ac(p.ac()), Some(p));
+        }
+        assert_eq!(
+            crate::ber::oid_to_string(Phase::Cap3.ac()).unwrap(),
+            "0.4.0.0.1.21.3.4"
+        );
+        // A MAP AC (0.4.0.0.1.0.5.3) is not CAP.
+        assert_eq!(
+            Phase::from_ac(&[0x04, 0x00, 0x00, 0x01, 0x00, 0x05, 0x03]),
+            None
+        );
+        assert_eq!(Phase::from_ac(&[]), None);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(operation_name(opcode::INITIAL_DP), Some("initialDP"));
+        assert_eq!(
+            operation_name(opcode::REQUEST_REPORT_BCSM_EVENT),
+            Some("requestReportBCSMEvent")
+        );
+        assert_eq!(operation_name(opcode::CONTINUE), Some("continue"));
+        assert_eq!(
+            operation_name(opcode::CONTINUE_WITH_ARGUMENT),
+            Some("continueWithArgument")
+        );
+        assert_eq!(operation_name(opcode::ACTIVITY_TEST), Some("activityTest"));
+        assert_eq!(operation_name(opcode::CANCEL), Some("cancel"));
+        assert_eq!(operation_name(1), None);
+        assert_eq!(EventTypeBcsm::T_ABANDON.to_string(), "tAbandon");
+        assert_eq!(EventTypeBcsm(99).to_string(), "99");
+        assert_eq!(format!("{:?}", EventTypeBcsm::O_ANSWER), "oAnswer(7)");
+        assert!(!EventTypeBcsm::COLLECTED_INFO.is_terminating());
+    }
+}

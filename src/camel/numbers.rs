@@ -380,7 +380,9 @@ impl GenericNumber {
 /// then TBCD digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AddressString {
-    /// Bit 8 of the first octet; 1 ("no extension") in every conforming encoding.
+    /// Bit 8 of the first octet; 1 ("no extension") in every conforming encoding. A 0 is
+    /// kept as received and does not make the next octet an extension octet (TS 29.002 and
+    /// §10.5.4.7 define none; Wireshark instead skips an "octet 3a" there).
     pub ext: bool,
     /// Nature of address (29.002) / type of number (24.008): 0 unknown, 1 international,
     /// 2 national, 3 network specific, 4 subscriber, ...
