@@ -11,6 +11,7 @@ pub mod camel;
 pub mod config;
 pub mod digits;
 pub mod m3ua;
+pub mod node;
 pub mod sccp;
 pub mod service;
 pub mod store;

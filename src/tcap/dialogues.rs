@@ -112,6 +112,10 @@ impl<T> Dialogues<T> {
         Some(d)
     }
 
+    pub fn get_mut(&mut self, local: u32) -> Option<&mut Dialogue<T>> {
+        self.map.get_mut(&local)
+    }
+
     pub fn close(&mut self, local: u32) -> Option<Dialogue<T>> {
         self.map.remove(&local)
     }
