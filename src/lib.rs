@@ -9,6 +9,7 @@ pub mod api;
 pub mod ber;
 pub mod camel;
 pub mod config;
+pub mod daemon;
 pub mod digits;
 pub mod m3ua;
 pub mod node;

@@ -1,0 +1,340 @@
+//! The daemon: thin async glue around the sans-IO cores. One task per association reads
+//! M3UA messages, feeds them to its `PeerAsp` and the shared `Node`, and writes the answers;
+//! the store thread journals events; the gRPC server publishes them.
+
+use crate::api::{self, Api};
+use crate::config::{self, Config, Endpoint};
+use crate::m3ua::asp::{AsConfig, Handled, PeerAsp};
+use crate::m3ua::{Builder, ErrorCode, Kind};
+use crate::node::{AssocId, Effects, Node, NodeConfig, Outgoing};
+use crate::service::SubscriberTable;
+use crate::store;
+use crate::transport::tcp::{FrameError, FrameReader};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
+use tracing::{debug, error, info, warn};
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// What every association task shares.
+struct Shared {
+    node: Mutex<Node>,
+    writer: store::Writer,
+    as_config: AsConfig,
+    /// Outboxes of live associations, for messages not triggered by their own input
+    /// (timeouts, shutdown).
+    outboxes: Mutex<HashMap<AssocId, mpsc::UnboundedSender<Vec<u8>>>>,
+    next_assoc: AtomicU64,
+}
+
+impl Shared {
+    /// Journal the events and hand each message to its association's outbox.
+    fn dispatch(&self, fx: &mut Effects) {
+        for ev in fx.events.drain(..) {
+            if let Err(e) = self.writer.append(ev) {
+                error!(error = %e, "event not journalled");
+            }
+        }
+        if fx.send.is_empty() {
+            return;
+        }
+        let outboxes = self.outboxes.lock().expect("outboxes");
+        for out in fx.send.drain(..) {
+            let mut buf = Vec::new();
+            encode_data(&mut buf, &out, None);
+            match outboxes.get(&out.assoc) {
+                Some(tx) => drop(tx.send(buf)),
+                None => warn!(assoc = out.assoc, "association gone; message dropped"),
+            }
+        }
+    }
+}
+
+/// Wrap an SCCP message in M3UA DATA (RFC 4666 §3.3.1).
+fn encode_data(buf: &mut Vec<u8>, out: &Outgoing, rc: Option<u32>) {
+    let mut b = Builder::new(buf, Kind::Data);
+    if let Some(rc) = rc {
+        b = b.param_u32(crate::m3ua::codec::tag::ROUTING_CONTEXT, rc);
+    }
+    b.protocol_data(&out.protocol_data()).finish();
+}
+
+/// Command-line overrides of the configuration (INTERFACES.md `scpd run`).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub m3ua_listen: Vec<String>,
+    pub m3ua_connect: Vec<String>,
+    pub grpc_listen: Option<String>,
+    pub db: Option<String>,
+}
+
+pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigError> {
+    if !o.m3ua_listen.is_empty() {
+        cfg.m3ua.listen = o.m3ua_listen.clone();
+    }
+    if !o.m3ua_connect.is_empty() {
+        cfg.m3ua.connect = o.m3ua_connect.clone();
+    }
+    if let Some(g) = &o.grpc_listen {
+        cfg.grpc.listen = g.clone();
+    }
+    if let Some(d) = &o.db {
+        cfg.store.path = d.clone();
+    }
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+/// Run until SIGINT/SIGTERM.
+pub async fn run(cfg: Config) -> Result<(), String> {
+    let db = std::path::PathBuf::from(&cfg.store.path);
+    let conn = store::open(&db).map_err(|e| format!("store {}: {e}", db.display()))?;
+    let subscribers: SubscriberTable = Default::default();
+    {
+        let mut t = subscribers.write().expect("fresh lock");
+        for s in store::load_subscribers(&conn).map_err(|e| e.to_string())? {
+            t.insert(s.number.clone(), s);
+        }
+    }
+    drop(conn);
+    let (writer, store_thread) = store::Writer::start(&db).map_err(|e| e.to_string())?;
+
+    let node = Node::new(
+        NodeConfig {
+            point_code: cfg.node.point_code,
+            camel_ssn: cfg.sccp.camel_ssn,
+            instance: cfg.node.instance,
+            max_dialogues: cfg.tcap.max_dialogues,
+            dialogue_idle: Duration::from_secs(cfg.tcap.dialogue_idle_seconds),
+        },
+        subscribers.clone(),
+        now_ms(),
+    );
+    let shared = Arc::new(Shared {
+        node: Mutex::new(node),
+        writer: writer.clone(),
+        as_config: AsConfig {
+            routing_contexts: cfg.m3ua.routing_contexts.clone(),
+            local_pc: cfg.node.point_code,
+        },
+        outboxes: Mutex::new(HashMap::new()),
+        next_assoc: AtomicU64::new(1),
+    });
+    let (stop_tx, stop_rx) = watch::channel(false);
+
+    // M3UA listeners.
+    let mut listeners = Vec::new();
+    for url in &cfg.m3ua.listen {
+        match config::parse_endpoint(url).map_err(|e| e.to_string())? {
+            Endpoint::Tcp(addr) => {
+                let l = TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| format!("M3UA listen {url}: {e}"))?;
+                info!(%url, "M3UA (TCP) listening");
+                listeners.push(tokio::spawn(accept_loop(
+                    l,
+                    shared.clone(),
+                    stop_rx.clone(),
+                )));
+            }
+            Endpoint::Sctp(_) => {
+                crate::transport::sctp::probe().map_err(|e| format!("M3UA listen {url}: {e}"))?;
+                return Err(format!(
+                    "M3UA listen {url}: SCTP associations are not implemented yet; use tcp://"
+                ));
+            }
+        }
+    }
+    if let Err(e) = crate::transport::sctp::probe() {
+        info!("{e}; serving M3UA over TCP only");
+    }
+    if !cfg.m3ua.connect.is_empty() {
+        return Err("m3ua.connect (scpd as ASP towards an SG) is not implemented yet".into());
+    }
+
+    // Dialogue timer.
+    let ticker = {
+        let shared = shared.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let mut iv = tokio::time::interval(Duration::from_secs(1));
+            let mut fx = Effects::default();
+            loop {
+                tokio::select! {
+                    _ = iv.tick() => {}
+                    _ = stop.changed() => return,
+                }
+                shared
+                    .node
+                    .lock()
+                    .expect("node")
+                    .on_tick(Instant::now(), now_ms(), &mut fx);
+                shared.dispatch(&mut fx);
+            }
+        })
+    };
+
+    // gRPC.
+    let grpc_addr = cfg.grpc_addr().map_err(|e| e.to_string())?;
+    let grpc_listener = TcpListener::bind(grpc_addr)
+        .await
+        .map_err(|e| format!("gRPC listen {grpc_addr}: {e}"))?;
+    info!(addr = %grpc_addr, "gRPC listening");
+    let api = Api {
+        writer: writer.clone(),
+        subscribers,
+    };
+    let mut grpc_stop = stop_rx.clone();
+    let grpc = tokio::spawn(api::serve(api, grpc_listener, async move {
+        let _ = grpc_stop.changed().await;
+    }));
+    info!(db = %db.display(), "scpd ready");
+
+    shutdown_signal().await;
+    info!("shutting down: ending open dialogues");
+    {
+        let mut fx = Effects::default();
+        shared.node.lock().expect("node").shutdown(&mut fx);
+        let n = fx.send.len();
+        shared.dispatch(&mut fx);
+        if n > 0 {
+            info!(dialogues = n, "ended open dialogues with TC-END");
+        }
+    }
+    // Give association tasks a moment to flush what was just queued.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _ = stop_tx.send(true);
+    for l in listeners {
+        let _ = l.await;
+    }
+    let _ = ticker.await;
+    match grpc.await {
+        Ok(Err(e)) => warn!(error = %e, "gRPC server"),
+        Err(e) => warn!(error = %e, "gRPC task"),
+        Ok(Ok(())) => {}
+    }
+    writer.flush().await;
+    drop(writer);
+    drop(shared);
+    let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
+    info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+async fn accept_loop(l: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let mut tasks = Vec::new();
+    loop {
+        tokio::select! {
+            r = l.accept() => match r {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    tasks.push(tokio::spawn(association(stream, peer, shared.clone(), stop.clone())));
+                }
+                Err(e) => warn!(error = %e, "accept"),
+            },
+            _ = stop.changed() => break,
+        }
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+}
+
+/// One M3UA association over TCP.
+async fn association(
+    stream: TcpStream,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let id = shared.next_assoc.fetch_add(1, Ordering::Relaxed);
+    let (rd, mut wr) = stream.into_split();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    shared.outboxes.lock().expect("outboxes").insert(id, tx);
+    info!(assoc = id, %peer, "association up");
+    let mut reader = FrameReader::new(rd);
+    let mut asp = PeerAsp::new(shared.as_config.clone());
+    let mut out = Vec::with_capacity(4096);
+    let mut fx = Effects::default();
+    loop {
+        out.clear();
+        tokio::select! {
+            frame = reader.next() => match frame {
+                Ok(Some(bytes)) => {
+                    match asp.handle(bytes, &mut out) {
+                        Handled::Deliver { data, .. } => {
+                            let result = shared.node.lock().expect("node").on_data(
+                                id, &data, Instant::now(), now_ms(), &mut fx);
+                            if let Err(fault) = result {
+                                warn!(assoc = id, %peer, %fault, "message not processed normally");
+                            }
+                            let rc = asp.routing_context();
+                            let mut buf = std::mem::take(&mut out);
+                            for o in fx.send.iter().filter(|o| o.assoc == id) {
+                                encode_data(&mut buf, o, rc);
+                            }
+                            fx.send.retain(|o| o.assoc != id);
+                            out = buf;
+                            shared.dispatch(&mut fx);
+                        }
+                        Handled::Managed => debug!(assoc = id, state = ?asp.state(), "M3UA management"),
+                        Handled::PeerReport { kind, code_or_status } => {
+                            info!(assoc = id, msg = kind.name(), code_or_status, "peer report")
+                        }
+                        Handled::Refused { code, reason } => {
+                            warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR")
+                        }
+                    }
+                }
+                Ok(None) => break,
+                Err(FrameError::Framing(e)) => {
+                    // RFC 4666 §3.8.1: Protocol Error; a TCP byte stream cannot be
+                    // re-synchronised after an impossible length, so the association ends.
+                    warn!(assoc = id, %peer, error = %e, "framing lost; closing association");
+                    Builder::new(&mut out, Kind::Err)
+                        .param_u32(crate::m3ua::codec::tag::ERROR_CODE, ErrorCode::ProtocolError as u32)
+                        .finish();
+                    let _ = wr.write_all(&out).await;
+                    break;
+                }
+                Err(FrameError::Io(e)) => {
+                    info!(assoc = id, %peer, error = %e, "association read ended");
+                    break;
+                }
+            },
+            Some(extra) = rx.recv() => out.extend_from_slice(&extra),
+            _ = stop.changed() => {
+                while let Ok(extra) = rx.try_recv() {
+                    out.extend_from_slice(&extra);
+                }
+                let _ = wr.write_all(&out).await;
+                break;
+            }
+        }
+        if !out.is_empty() && wr.write_all(&out).await.is_err() {
+            break;
+        }
+    }
+    shared.outboxes.lock().expect("outboxes").remove(&id);
+    asp.reset();
+    info!(assoc = id, %peer, "association down");
+}
