@@ -6,3 +6,4 @@
 //! around it, and `lab` holds the decode, replay and simulation tools.
 
 pub mod ber;
+pub mod lab;
