@@ -183,6 +183,8 @@ pub enum Skip {
     Malformed(Layer),
     /// An SCTP control chunk (INIT, SACK, HEARTBEAT, ...).
     SctpControlChunk,
+    /// An SCTP DATA chunk whose TSN was already seen in its association (retransmission).
+    SctpRetransmission,
     /// An SCTP DATA chunk that is one fragment of a user message (not reassembled).
     SctpFragment,
     /// An SCTP DATA chunk whose PPID (and ports) name no SS7 adaptation we read.
@@ -288,6 +290,7 @@ pub(crate) struct Ctx<'o, F> {
     pub opts: &'o CaptureOptions,
     pub summary: Summary,
     pub tcp: tcp::Flows,
+    pub sctp: net::SctpSeen,
     pub emit: F,
 }
 
@@ -333,6 +336,7 @@ where
         opts,
         summary: Summary::default(),
         tcp: tcp::Flows::default(),
+        sctp: net::SctpSeen::default(),
         emit: f,
     };
     file::walk(file, &mut ctx)?;

@@ -3,6 +3,7 @@
 //! References: libpcap link-type registry (LINKTYPE_*), Linux cooked headers (sll(7),
 //! LINKTYPE_LINUX_SLL2), RFC 791, RFC 8200, RFC 9260 (SCTP), RFC 8260 (I-DATA), RFC 9293.
 
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::{ss7, tcp, Ctx, FrameMeta, Layer, Message, Origin, Skip};
@@ -233,15 +234,57 @@ fn transport<F: FnMut(Message<'_>)>(ctx: &mut Ctx<'_, F>, dg: Datagram<'_>, meta
     }
 }
 
+/// TSNs recently seen per SCTP association direction (addresses, ports, verification tag),
+/// to drop retransmitted DATA chunks as tshark does. A chunk is a retransmission only if its
+/// TSN *and* its bytes repeat: captures made with text2pcap reuse TSN 0 for every message.
+/// Packets with verification tag 0 (legal only with INIT, so made-up or synthetic headers)
+/// name no association and are not checked.
+#[derive(Debug, Default)]
+pub(crate) struct SctpSeen {
+    map: HashMap<(SocketAddr, SocketAddr, u32), Tsns>,
+}
+
+#[derive(Debug, Default)]
+struct Tsns {
+    /// TSN -> hash of the chunk's bytes.
+    set: HashMap<u32, u64>,
+    order: VecDeque<u32>,
+}
+
+/// How many TSNs are remembered per association direction.
+const TSN_MEMORY: usize = 4096;
+
+impl SctpSeen {
+    /// Record a TSN; false if it was seen already (a retransmission).
+    fn first_time(&mut self, key: (SocketAddr, SocketAddr, u32), tsn: u32, chunk: &[u8]) -> bool {
+        // FNV-1a: cheap and good enough to tell a repeat from a different message.
+        let hash = chunk.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let t = self.map.entry(key).or_default();
+        if let Some(old) = t.set.insert(tsn, hash) {
+            // Same TSN again: a retransmission if the bytes are the same too.
+            return old != hash;
+        }
+        t.order.push_back(tsn);
+        if t.order.len() > TSN_MEMORY {
+            if let Some(old) = t.order.pop_front() {
+                t.set.remove(&old);
+            }
+        }
+        true
+    }
+}
+
 /// SCTP: the common header, then every chunk; DATA and I-DATA go to the SS7 layer.
 fn sctp<F: FnMut(Message<'_>)>(ctx: &mut Ctx<'_, F>, dg: &Datagram<'_>, meta: FrameMeta) {
     let d = dg.body;
     let (Some(sport), Some(dport)) = (be16(d, 0), be16(d, 2)) else {
         return ctx.skip(Skip::Truncated(Layer::Sctp));
     };
-    if d.len() < 12 {
+    let Some(vtag) = be32(d, 4).filter(|_| d.len() >= 12) else {
         return ctx.skip(Skip::Truncated(Layer::Sctp));
-    }
+    };
     let mut origin = Origin {
         meta,
         src: Some(SocketAddr::new(dg.src, sport)),
@@ -282,6 +325,16 @@ fn sctp<F: FnMut(Message<'_>)>(ctx: &mut Ctx<'_, F>, dg: &Datagram<'_>, meta: Fr
             ctx.skip(Skip::Malformed(Layer::Sctp));
             continue;
         };
+        let tsn = be32(chunk, 4).unwrap_or(0);
+        let key = (
+            SocketAddr::new(dg.src, sport),
+            SocketAddr::new(dg.dst, dport),
+            vtag,
+        );
+        if vtag != 0 && !ctx.sctp.first_time(key, tsn, chunk) {
+            ctx.skip(Skip::SctpRetransmission);
+            continue;
+        }
         // B and E both set: the whole user message is in this chunk.
         if flags & 0x03 != 0x03 {
             ctx.skip(Skip::SctpFragment);
