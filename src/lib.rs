@@ -11,6 +11,7 @@ pub mod camel;
 pub mod config;
 pub mod daemon;
 pub mod digits;
+pub mod lab;
 pub mod m3ua;
 pub mod node;
 pub mod sccp;

@@ -1,0 +1,2 @@
+//! Lab tools: reading captured traces (decode, replay) apart from the live stack.
+pub mod capture;
