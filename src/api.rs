@@ -23,6 +23,8 @@ const REPLAY_PAGE: usize = 512;
 pub struct Api {
     pub writer: store::Writer,
     pub subscribers: SubscriberTable,
+    /// Turns true at shutdown: event streams end so the server can close gracefully.
+    pub stop: tokio::sync::watch::Receiver<bool>,
 }
 
 type EventStream = Pin<Box<dyn Stream<Item = Result<CallEvent, Status>> + Send>>;
@@ -41,6 +43,7 @@ impl CallEvents for Api {
     ) -> Result<Response<Self::SubscribeStream>, Status> {
         let mut last = req.into_inner().from_sequence;
         let writer = self.writer.clone();
+        let mut stop = self.stop.clone();
         let (tx, rx) = mpsc::channel::<Result<CallEvent, Status>>(256);
         tokio::spawn(async move {
             loop {
@@ -76,9 +79,14 @@ impl CallEvents for Api {
                         break;
                     }
                 }
-                // Follow live.
+                // Follow live, until the subscriber goes away.
                 loop {
-                    match live.recv().await {
+                    let next = tokio::select! {
+                        r = live.recv() => r,
+                        _ = tx.closed() => return,
+                        _ = stop.changed() => return,
+                    };
+                    match next {
                         Ok(ev) if ev.sequence <= last => {}
                         Ok(ev) => {
                             last = ev.sequence;

@@ -193,6 +193,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let api = Api {
         writer: writer.clone(),
         subscribers,
+        stop: stop_rx.clone(),
     };
     let mut grpc_stop = stop_rx.clone();
     let grpc = tokio::spawn(api::serve(api, grpc_listener, async move {
@@ -224,8 +225,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         Ok(Ok(())) => {}
     }
     writer.flush().await;
-    drop(writer);
-    drop(shared);
+    writer.stop();
     let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
     info!("stopped");
     Ok(())

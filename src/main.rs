@@ -1,1 +1,466 @@
-fn main() {}
+//! `scpd`: the command line (INTERFACES.md).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use scpd::config::Config;
+use scpd::daemon::{self, Overrides};
+use scpd::proto;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "scpd",
+    version,
+    about = "IN/CAMEL Service Control Point adapter: answers CAMEL (CAP) and AIN queries from \
+             switches over SIGTRAN (M3UA/SCCP/TCAP) and reports the calls over gRPC",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the SCP daemon (M3UA server side, gRPC, SQLite store). Without --config it uses
+    /// the embedded default: M3UA on tcp://127.0.0.1:2905, point code 200, CAMEL SSN 146,
+    /// gRPC on 127.0.0.1:50051, store scpd.db. Stops cleanly on SIGINT/SIGTERM.
+    Run(RunArgs),
+    /// Decode captured signalling (pcap/pcapng or hex lines) to one JSON line per message.
+    Decode(DecodeArgs),
+    /// Simulate an MSC (gsmSSF) playing CAMEL calls against a running SCP.
+    Sim(SimArgs),
+    /// Print call events from a running scpd as JSON lines (a built-in gRPC subscriber).
+    Events(EventsArgs),
+    /// Manage the subscribers of a running scpd (over gRPC).
+    #[command(subcommand)]
+    Subscriber(SubscriberCmd),
+    /// Validate a configuration file; exit 0, or print the offending key and exit 1.
+    CheckConfig {
+        /// The TOML file (see config/scpd.toml for every key).
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Configuration file (TOML). Default: the embedded config/scpd.toml.
+    #[arg(long)]
+    config: Option<std::path::PathBuf>,
+    /// Accept M3UA associations at URL (tcp://HOST:PORT or sctp://HOST[,HOST...]:PORT);
+    /// repeatable; replaces m3ua.listen.
+    #[arg(long = "m3ua-listen", value_name = "URL")]
+    m3ua_listen: Vec<String>,
+    /// Connect to an SG/STP or IPSP at URL as an ASP; repeatable; replaces m3ua.connect.
+    #[arg(long = "m3ua-connect", value_name = "URL")]
+    m3ua_connect: Vec<String>,
+    /// gRPC listen address (HOST:PORT).
+    #[arg(long = "grpc-listen", value_name = "HOST:PORT")]
+    grpc_listen: Option<String>,
+    /// SQLite database (created if absent).
+    #[arg(long, value_name = "PATH")]
+    db: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Auto,
+    Hex,
+    Pcap,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Layer {
+    Auto,
+    M3ua,
+    Sccp,
+    Tcap,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Mtp3 {
+    Itu,
+    Ansi,
+    Chinese,
+    Japanese,
+}
+
+#[derive(Args)]
+struct DecodeArgs {
+    /// Input format; auto detects pcap/pcapng by their magic number, else hex lines.
+    #[arg(long, value_enum, default_value = "auto")]
+    format: Format,
+    /// What each hex line holds: a whole M3UA message, an SCCP message or bare TCAP.
+    #[arg(long, value_enum, default_value = "auto")]
+    layer: Layer,
+    /// Point-code format of MTP3 in captures (ITU 14-bit, ANSI/Chinese 24-bit, Japanese 16-bit).
+    #[arg(long, value_enum, default_value = "itu")]
+    mtp3: Mtp3,
+    /// Print counts per operation and errors instead of the JSON lines.
+    #[arg(long)]
+    summary: bool,
+    /// Files to read ('-' or none for standard input).
+    files: Vec<String>,
+}
+
+#[derive(Args)]
+struct SimArgs {
+    /// The SCP's M3UA address.
+    #[arg(long, default_value = "tcp://127.0.0.1:2905", value_name = "URL")]
+    to: String,
+    /// Number of calls.
+    #[arg(long, default_value_t = 1)]
+    calls: u32,
+    /// Calls in progress at once.
+    #[arg(long, default_value_t = 1)]
+    concurrency: u32,
+    /// Calling party (MSISDN digits; the served subscriber of an originating call).
+    #[arg(long, default_value = "491700000001")]
+    calling: String,
+    /// Called party digits.
+    #[arg(long, default_value = "4930123456")]
+    called: String,
+    /// IMSI of the calling (or, with --terminating, called) subscriber.
+    #[arg(long, default_value = "262011234567890")]
+    imsi: String,
+    /// Play terminating calls (T-CSI, termAttemptAuthorized): the called party is served.
+    #[arg(long)]
+    terminating: bool,
+    /// Our (the MSC's) point code.
+    #[arg(long, default_value_t = 100)]
+    opc: u32,
+    /// The SCP's point code.
+    #[arg(long, default_value_t = 200)]
+    dpc: u32,
+    /// CAMEL subsystem number on both sides.
+    #[arg(long, default_value_t = 146)]
+    ssn: u8,
+    /// Routing context to activate with (omit to activate without one).
+    #[arg(long)]
+    routing_context: Option<u32>,
+    /// Service key of the O-/T-CSI.
+    #[arg(long, default_value_t = 100)]
+    service_key: u32,
+    /// How long a monitored call stays answered before the MSC reports disconnect (ms).
+    #[arg(long, default_value_t = 200)]
+    hold_ms: u64,
+    /// How long to wait for any answer (ms).
+    #[arg(long, default_value_t = 5000)]
+    timeout_ms: u64,
+}
+
+#[derive(Args)]
+struct EventsArgs {
+    /// scpd's gRPC address.
+    #[arg(long, default_value = "127.0.0.1:50051")]
+    grpc: String,
+    /// Resume after this sequence (0: from the oldest retained event).
+    #[arg(long, default_value_t = 0)]
+    from: u64,
+    /// Keep following live events; without it, stop after the journal is replayed.
+    #[arg(long)]
+    follow: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PolicyArg {
+    /// Report the trigger only.
+    Pass,
+    /// Report the trigger and arm answer/disconnect events.
+    Monitor,
+}
+
+#[derive(Subcommand)]
+enum SubscriberCmd {
+    /// Enrol (or update) a subscriber.
+    Add {
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        grpc: String,
+        /// MSISDN or directory number, digits only.
+        number: String,
+        #[arg(long, value_enum, default_value = "monitor")]
+        policy: PolicyArg,
+        /// The user the number belongs to.
+        #[arg(long, default_value = "")]
+        user: String,
+    },
+    Get {
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        grpc: String,
+        number: String,
+    },
+    List {
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        grpc: String,
+    },
+    Remove {
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        grpc: String,
+        number: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SCPD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let result = match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::CheckConfig { file } => cmd_check(&file),
+        Command::Decode(a) => cmd_decode(a),
+        Command::Sim(a) => runtime().block_on(cmd_sim(a)),
+        Command::Events(a) => runtime().block_on(cmd_events(a)),
+        Command::Subscriber(c) => runtime().block_on(cmd_subscriber(c)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("scpd: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
+    let cfg = match &a.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Config::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+        None => Config::embedded(),
+    };
+    let cfg = daemon::apply(
+        cfg,
+        &Overrides {
+            m3ua_listen: a.m3ua_listen,
+            m3ua_connect: a.m3ua_connect,
+            grpc_listen: a.grpc_listen,
+            db: a.db,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    runtime().block_on(daemon::run(cfg))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    match Config::parse(&text) {
+        Ok(_) => {
+            println!("{}: ok", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
+    use scpd::lab::capture::Mtp3Variant;
+    use scpd::lab::decode::{self, HexLayer, InputFormat};
+    let opts = decode::Options {
+        format: match a.format {
+            Format::Auto => InputFormat::Auto,
+            Format::Hex => InputFormat::Hex,
+            Format::Pcap => InputFormat::Pcap,
+        },
+        layer: match a.layer {
+            Layer::Auto => HexLayer::Auto,
+            Layer::M3ua => HexLayer::M3ua,
+            Layer::Sccp => HexLayer::Sccp,
+            Layer::Tcap => HexLayer::Tcap,
+        },
+        mtp3: match a.mtp3 {
+            Mtp3::Itu => Mtp3Variant::Itu,
+            Mtp3::Ansi => Mtp3Variant::Ansi,
+            Mtp3::Chinese => Mtp3Variant::Chinese,
+            Mtp3::Japanese => Mtp3Variant::Japanese,
+        },
+    };
+    let files = if a.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        a.files
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut totals = decode::Totals::default();
+    for f in &files {
+        let data = if f == "-" {
+            let mut v = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut v).map_err(|e| e.to_string())?;
+            v
+        } else {
+            std::fs::read(f).map_err(|e| format!("{f}: {e}"))?
+        };
+        decode::decode_input(f, &data, &opts, &mut totals, |line| {
+            if !a.summary {
+                use std::io::Write;
+                let _ = writeln!(out, "{line}");
+            }
+        })
+        .map_err(|e| format!("{f}: {e}"))?;
+    }
+    if a.summary {
+        use std::io::Write;
+        let _ = write!(out, "{}", totals.table());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn cmd_sim(a: SimArgs) -> Result<ExitCode, String> {
+    let to = match scpd::config::parse_endpoint(&a.to)? {
+        scpd::config::Endpoint::Tcp(addr) => addr,
+        scpd::config::Endpoint::Sctp(_) => return Err("sim plays over tcp:// only for now".into()),
+    };
+    let cfg = scpd::lab::sim::SimConfig {
+        to,
+        calls: a.calls,
+        concurrency: a.concurrency.max(1),
+        calling: a.calling,
+        called: a.called,
+        imsi: a.imsi,
+        terminating: a.terminating,
+        opc: a.opc,
+        dpc: a.dpc,
+        ssn: a.ssn,
+        routing_context: a.routing_context,
+        service_key: a.service_key,
+        hold: Duration::from_millis(a.hold_ms),
+        timeout: Duration::from_millis(a.timeout_ms),
+    };
+    let rep = scpd::lab::sim::run(cfg).await.map_err(|e| e.to_string())?;
+    println!(
+        "{}",
+        serde_json::to_string(&rep).map_err(|e| e.to_string())?
+    );
+    Ok(if rep.errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn grpc_channel(addr: &str) -> Result<tonic::transport::Channel, String> {
+    tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+        .map_err(|e| e.to_string())?
+        .connect_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .map_err(|e| format!("gRPC {addr}: {e}"))
+}
+
+async fn cmd_events(a: EventsArgs) -> Result<ExitCode, String> {
+    use proto::call_events_client::CallEventsClient;
+    use std::io::Write;
+    let mut client = CallEventsClient::new(grpc_channel(&a.grpc).await?);
+    let mut stream = client
+        .subscribe(proto::SubscribeRequest {
+            from_sequence: a.from,
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .into_inner();
+    loop {
+        let next = if a.follow {
+            stream.message().await
+        } else {
+            // Without --follow, stop once the stream has been quiet (journal replayed).
+            match tokio::time::timeout(Duration::from_millis(500), stream.message()).await {
+                Ok(r) => r,
+                Err(_) => break,
+            }
+        };
+        match next {
+            Ok(Some(ev)) => {
+                let line = scpd::lab::event_json(&ev);
+                let mut out = std::io::stdout().lock();
+                if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
+    use proto::subscribers_client::SubscribersClient;
+    let print = |s: &proto::Subscriber| {
+        println!(
+            "{}",
+            serde_json::json!({
+                "number": s.number,
+                "user": s.user,
+                "policy": scpd::store::policy_name(s.policy()),
+            })
+        )
+    };
+    match c {
+        SubscriberCmd::Add {
+            grpc,
+            number,
+            policy,
+            user,
+        } => {
+            let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
+            let s = client
+                .add(proto::Subscriber {
+                    number,
+                    user,
+                    policy: match policy {
+                        PolicyArg::Pass => proto::Policy::Pass,
+                        PolicyArg::Monitor => proto::Policy::Monitor,
+                    } as i32,
+                })
+                .await
+                .map_err(|e| e.message().to_string())?;
+            print(s.get_ref());
+        }
+        SubscriberCmd::Get { grpc, number } => {
+            let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
+            let s = client
+                .get(proto::GetSubscriberRequest { number })
+                .await
+                .map_err(|e| e.message().to_string())?;
+            print(s.get_ref());
+        }
+        SubscriberCmd::List { grpc } => {
+            let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
+            let l = client
+                .list(proto::ListSubscribersRequest {})
+                .await
+                .map_err(|e| e.message().to_string())?;
+            l.get_ref().subscribers.iter().for_each(print);
+        }
+        SubscriberCmd::Remove { grpc, number } => {
+            let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
+            let r = client
+                .remove(proto::RemoveSubscriberRequest {
+                    number: number.clone(),
+                })
+                .await
+                .map_err(|e| e.message().to_string())?;
+            if !r.get_ref().removed {
+                return Err(format!("no subscriber {number}"));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -126,6 +126,8 @@ enum Cmd {
     PutSubscriber(Subscriber, oneshot::Sender<Result<(), String>>),
     RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
     Flush(oneshot::Sender<()>),
+    /// Commit what is queued and end the thread (other handles may still exist).
+    Stop,
 }
 
 /// Handle to the writer thread; cheap to clone.
@@ -191,6 +193,12 @@ impl Writer {
         rx.await.map_err(|_| "store stopped".to_string())?
     }
 
+    /// Commit everything queued and stop the writer thread; later appends fail with
+    /// `Stopped`. Join the thread's handle to wait for it.
+    pub fn stop(&self) {
+        let _ = self.tx.send(Cmd::Stop);
+    }
+
     /// Wait until everything sent before is committed.
     pub async fn flush(&self) {
         let (tx, rx) = oneshot::channel();
@@ -206,6 +214,7 @@ fn writer_loop(
     live: broadcast::Sender<Arc<CallEvent>>,
 ) {
     let mut batch = Vec::new();
+    let mut stopping = false;
     while let Ok(first) = rx.recv() {
         batch.push(first);
         while let Ok(more) = rx.try_recv() {
@@ -248,6 +257,7 @@ fn writer_loop(
                         replies.push(Reply::Remove(reply, r));
                     }
                     Cmd::Flush(reply) => replies.push(Reply::Flush(reply)),
+                    Cmd::Stop => stopping = true,
                 }
             }
             tx.commit()
@@ -264,6 +274,9 @@ fn writer_loop(
                     Reply::Flush(tx) => drop(tx.send(())),
                 }
             }
+            if stopping {
+                break;
+            }
             continue;
         }
         for ev in published {
@@ -275,6 +288,9 @@ fn writer_loop(
                 Reply::Remove(tx, v) => drop(tx.send(v)),
                 Reply::Flush(tx) => drop(tx.send(())),
             }
+        }
+        if stopping {
+            break;
         }
     }
 }
