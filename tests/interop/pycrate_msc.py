@@ -787,6 +787,9 @@ def scenario(scpd, workdir, log_path):
         for cid, (c, trig) in by_call_id.items():
             rest = [e for e in events if e.get("call_id") == cid and e.get("kind") in ("ANSWERED", "DISCONNECTED")]
             kinds = [e["kind"] for e in rest]
+            other = [e.get("kind") for e in events if e.get("call_id") == cid
+                     and e.get("kind") not in ("TRIGGER", "ANSWERED", "DISCONNECTED")]
+            check(other == [], "events: %s call_id %s also has %r (aborted/timed out?)" % (c.label(), cid, other))
             if c.kind == "unknown":
                 check(kinds == [], "events: unknown %s got call-state events %r" % (c.label(), kinds))
             else:
