@@ -96,6 +96,10 @@ struct DecodeArgs {
     /// Point-code format of MTP3 in captures (ITU 14-bit, ANSI/Chinese 24-bit, Japanese 16-bit).
     #[arg(long, value_enum, default_value = "itu")]
     mtp3: Mtp3,
+    /// SSNs that carry CAP when a dialogue's application context is not in the capture
+    /// (comma-separated; like tshark's camel.tcap.ssn).
+    #[arg(long = "cap-ssn", value_delimiter = ',', default_value = "146")]
+    cap_ssn: Vec<u8>,
     /// Print counts per operation and errors instead of the JSON lines.
     #[arg(long)]
     summary: bool,
@@ -290,6 +294,7 @@ fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
             Mtp3::Chinese => Mtp3Variant::Chinese,
             Mtp3::Japanese => Mtp3Variant::Japanese,
         },
+        cap_ssns: a.cap_ssn,
     };
     let files = if a.files.is_empty() {
         vec!["-".to_string()]

@@ -27,11 +27,14 @@ pub enum HexLayer {
     Tcap,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub format: InputFormat,
     pub layer: HexLayer,
     pub mtp3: Mtp3Variant,
+    /// SSNs whose TCAP is CAP when the dialogue's application context was not seen (like
+    /// tshark's `camel.tcap.ssn`).
+    pub cap_ssns: Vec<u8>,
 }
 
 /// Counts for `--summary`.
@@ -62,6 +65,7 @@ impl Totals {
 #[derive(Default)]
 struct Dialogues {
     by_tid: HashMap<Vec<u8>, Option<Phase>>,
+    cap_ssns: Vec<u8>,
 }
 
 fn err(layer: &str, offset: usize, reason: impl ToString) -> Value {
@@ -86,7 +90,10 @@ pub fn decode_input(
                 | [0x0a, 0x0d, 0x0d, 0x0a]
         )
     );
-    let mut dialogues = Dialogues::default();
+    let mut dialogues = Dialogues {
+        cap_ssns: opts.cap_ssns.clone(),
+        ..Dialogues::default()
+    };
     let format = match opts.format {
         InputFormat::Auto if is_capture => InputFormat::Pcap,
         InputFormat::Auto => InputFormat::Hex,
@@ -142,7 +149,7 @@ pub fn decode_input(
                 match layer {
                     HexLayer::M3ua => m3ua_layer(&bytes, &mut line, &mut dialogues, totals),
                     HexLayer::Sccp => sccp_layer(&bytes, &mut line, &mut dialogues, totals),
-                    _ => tcap_layer(&bytes, None, &mut line, &mut dialogues, totals),
+                    _ => tcap_layer(&bytes, false, &mut line, &mut dialogues, totals),
                 }
             }
         }
@@ -250,12 +257,16 @@ fn sccp_layer(b: &[u8], line: &mut Map<String, Value>, d: &mut Dialogues, totals
         line.insert("sccp_data".into(), json!(hex(u.data)));
         return;
     }
-    tcap_layer(u.data, u.called.ssn.or(u.calling.ssn), line, d, totals);
+    let cap_ssn = [u.called.ssn, u.calling.ssn]
+        .into_iter()
+        .flatten()
+        .any(|s| d.cap_ssns.contains(&s));
+    tcap_layer(u.data, cap_ssn, line, d, totals);
 }
 
 fn tcap_layer(
     b: &[u8],
-    ssn: Option<u8>,
+    cap_ssn: bool,
     line: &mut Map<String, Value>,
     d: &mut Dialogues,
     totals: &mut Totals,
@@ -320,7 +331,7 @@ fn tcap_layer(
         .or_else(|| msg.dtid.and_then(|x| d.by_tid.get(x)))
         .copied();
     let phase = ac.map(Phase::from_ac).or(known);
-    let is_cap = phase.flatten().is_some() || (phase.is_none() && ssn == Some(146));
+    let is_cap = phase.flatten().is_some() || (phase.is_none() && cap_ssn);
     if let Some(p) = phase {
         for tid in [msg.otid, msg.dtid].into_iter().flatten() {
             d.by_tid.insert(tid.to_vec(), p);

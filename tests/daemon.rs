@@ -1,0 +1,412 @@
+//! End-to-end: the real `scpd` binary on free ports, calls played by `scpd sim`, events read
+//! over gRPC, and hostile input from a peer answered by each protocol's own means while the
+//! association keeps working.
+
+use scpd::m3ua::{codec::tag, Builder, Kind, Message, ProtocolData};
+use scpd::proto::{
+    call_events_client::CallEventsClient, subscribers_client::SubscribersClient, CallEvent,
+    Direction, EventKind, Policy, SubscribeRequest, Subscriber,
+};
+use scpd::sccp::{self, Address, Unitdata};
+use scpd::tcap::itu::{MessageType, TcMessage};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scpd");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Daemon {
+    child: Child,
+    m3ua: String,
+    grpc: String,
+    _dir: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Daemon {
+    fn start(name: &str) -> Daemon {
+        let dir = std::env::temp_dir().join(format!("scpd-it-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (m, g) = (free_port(), free_port());
+        let m3ua = format!("127.0.0.1:{m}");
+        let grpc = format!("127.0.0.1:{g}");
+        let child = Command::new(BIN)
+            .args([
+                "run",
+                "--m3ua-listen",
+                &format!("tcp://{m3ua}"),
+                "--grpc-listen",
+                &grpc,
+            ])
+            .arg("--db")
+            .arg(dir.join("scpd.db"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start scpd");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(&m3ua).is_err() || TcpStream::connect(&grpc).is_err() {
+            assert!(Instant::now() < deadline, "scpd did not start listening");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Daemon {
+            child,
+            m3ua,
+            grpc,
+            _dir: TempDir(dir),
+        }
+    }
+
+    fn sim(&self, extra: &[&str]) -> serde_json::Value {
+        let out = Command::new(BIN)
+            .args([
+                "sim",
+                "--to",
+                &format!("tcp://{}", self.m3ua),
+                "--hold-ms",
+                "50",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "sim failed: {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_str(text.trim()).unwrap()
+    }
+
+    /// SIGTERM and wait: the daemon must stop cleanly with status 0.
+    fn stop(mut self) {
+        // SAFETY: signalling our own child process.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                assert!(st.success(), "scpd exited with {st}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "scpd did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn events(grpc: &str, n: usize) -> Vec<CallEvent> {
+    let mut c = CallEventsClient::connect(format!("http://{grpc}"))
+        .await
+        .unwrap();
+    let mut s = c
+        .subscribe(SubscribeRequest { from_sequence: 0 })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut v = Vec::new();
+    while v.len() < n {
+        match tokio::time::timeout(Duration::from_secs(10), s.message()).await {
+            Ok(Ok(Some(ev))) => v.push(ev),
+            other => panic!("after {} events: {other:?}", v.len()),
+        }
+    }
+    v
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn simulated_calls_are_answered_and_published() {
+    let d = Daemon::start("calls");
+    let mut subs = SubscribersClient::connect(format!("http://{}", d.grpc))
+        .await
+        .unwrap();
+    subs.add(Subscriber {
+        number: "491700000001".into(),
+        user: "alice".into(),
+        policy: Policy::Monitor as i32,
+    })
+    .await
+    .unwrap();
+
+    // Unknown subscriber: Continue in TC-END.
+    let r = d.sim(&["--calls", "5", "--concurrency", "3", "--calling", "4917999"]);
+    assert_eq!(
+        (r["continued"].as_u64(), r["completed"].as_u64()),
+        (Some(5), Some(5))
+    );
+    // Monitored originating and terminating calls, with a routing context.
+    let r = d.sim(&[
+        "--calls",
+        "4",
+        "--concurrency",
+        "2",
+        "--routing-context",
+        "1",
+    ]);
+    assert_eq!(
+        (r["monitored"].as_u64(), r["completed"].as_u64()),
+        (Some(4), Some(4))
+    );
+    let r = d.sim(&[
+        "--calls",
+        "2",
+        "--terminating",
+        "--called",
+        "491700000001",
+        "--imsi",
+        "262019999999999",
+    ]);
+    assert_eq!(
+        (r["monitored"].as_u64(), r["completed"].as_u64()),
+        (Some(2), Some(2))
+    );
+
+    let evs = events(&d.grpc, 5 + 4 * 3 + 2 * 3).await;
+    assert!(evs.windows(2).all(|w| w[0].sequence < w[1].sequence));
+    let triggers: Vec<_> = evs
+        .iter()
+        .filter(|e| e.kind() == EventKind::Trigger)
+        .collect();
+    assert_eq!(triggers.len(), 11);
+    for t in &triggers[..5] {
+        assert_eq!(t.calling_party.as_ref().unwrap().digits, "4917999");
+        assert_eq!(t.called_party.as_ref().unwrap().digits, "4930123456");
+        assert_eq!(t.imsi, "262011234567890");
+        assert_eq!(t.direction(), Direction::Originating);
+        assert_eq!(t.subscriber, "");
+    }
+    for t in &triggers[5..] {
+        let calls: Vec<_> = evs
+            .iter()
+            .filter(|e| e.call_id == t.call_id)
+            .map(|e| e.kind())
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                EventKind::Trigger,
+                EventKind::Answered,
+                EventKind::Disconnected
+            ],
+            "{}",
+            t.call_id
+        );
+        assert_eq!(t.subscriber, "491700000001");
+        let disc = evs
+            .iter()
+            .find(|e| e.call_id == t.call_id && e.kind() == EventKind::Disconnected)
+            .unwrap();
+        assert_eq!(disc.cause, 16);
+    }
+    let term = &triggers[9];
+    assert_eq!(term.direction(), Direction::Terminating);
+    assert_eq!(term.imsi, "262019999999999");
+    assert_eq!(term.location.as_ref().unwrap().mcc, "262");
+    d.stop();
+}
+
+/// A raw M3UA peer for hostile-input tests.
+struct Peer {
+    s: TcpStream,
+}
+
+impl Peer {
+    fn connect(addr: &str) -> Peer {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut p = Peer { s };
+        p.send_kind(Kind::AspUp);
+        assert_eq!(p.recv_kind(), Kind::AspUpAck);
+        p.send_kind(Kind::AspAc);
+        assert_eq!(p.recv_kind(), Kind::AspAcAck);
+        assert_eq!(p.recv_kind(), Kind::Ntfy);
+        p
+    }
+    fn send(&mut self, b: &[u8]) {
+        self.s.write_all(b).unwrap();
+    }
+    fn send_kind(&mut self, k: Kind) {
+        let mut b = Vec::new();
+        Builder::new(&mut b, k).finish();
+        self.send(&b);
+    }
+    fn recv(&mut self) -> Vec<u8> {
+        let mut h = [0u8; 8];
+        self.s.read_exact(&mut h).unwrap();
+        let len = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
+        let mut b = h.to_vec();
+        b.resize(len, 0);
+        self.s.read_exact(&mut b[8..]).unwrap();
+        b
+    }
+    fn recv_kind(&mut self) -> Kind {
+        Message::parse(&self.recv()).unwrap().kind().unwrap()
+    }
+    fn recv_err(&mut self) -> u32 {
+        let b = self.recv();
+        let m = Message::parse(&b).unwrap();
+        assert_eq!(m.kind(), Some(Kind::Err));
+        m.error_code().unwrap().unwrap()
+    }
+    /// Send SCCP bytes in DATA.
+    fn data(&mut self, sccp: &[u8]) {
+        let mut b = Vec::new();
+        Builder::new(&mut b, Kind::Data)
+            .protocol_data(&ProtocolData {
+                opc: 100,
+                dpc: 200,
+                si: 3,
+                ni: 2,
+                mp: 0,
+                sls: 0,
+                data: sccp,
+            })
+            .finish();
+        self.send(&b);
+    }
+    fn udt(&mut self, ssn: u8, tcap: &[u8]) {
+        let mut u = Vec::new();
+        sccp::encode_udt(
+            &mut u,
+            0x81,
+            &Address::ssn_pc(200, ssn),
+            &Address::ssn_pc(100, 146),
+            tcap,
+        );
+        self.data(&u);
+    }
+    /// The SCCP message of the next DATA.
+    fn recv_sccp(&mut self) -> Vec<u8> {
+        let b = self.recv();
+        let m = Message::parse(&b).unwrap();
+        assert_eq!(m.kind(), Some(Kind::Data), "expected DATA");
+        m.protocol_data().unwrap().data.to_vec()
+    }
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    scpd::ber::from_hex(s).unwrap()
+}
+
+#[test]
+fn hostile_input_gets_protocol_answers_and_the_association_survives() {
+    let d = Daemon::start("hostile");
+    let mut p = Peer::connect(&d.m3ua);
+
+    // M3UA: bad version → ERR Invalid Version (0x01).
+    p.send(&[2, 0, 3, 3, 0, 0, 0, 8]);
+    assert_eq!(p.recv_err(), 0x01);
+    // M3UA: unknown class → ERR Unsupported Message Class (0x03).
+    p.send(&[1, 0, 42, 1, 0, 0, 0, 8]);
+    assert_eq!(p.recv_err(), 0x03);
+    // M3UA: parameter longer than the message → ERR Parameter Field Error (0x12).
+    p.send(&[1, 0, 1, 1, 0, 0, 0, 16, 0x02, 0x10, 0x00, 0x40, 0, 0, 0, 0]);
+    assert_eq!(p.recv_err(), 0x12);
+    // M3UA: DATA without Protocol Data → ERR Missing Parameter (0x16).
+    let mut b = Vec::new();
+    Builder::new(&mut b, Kind::Data)
+        .param_u32(tag::ROUTING_CONTEXT, 1)
+        .finish();
+    p.send(&b);
+    assert_eq!(p.recv_err(), 0x16);
+
+    // SCCP: UDT to an SSN we do not have, return option set → UDTS unequipped user.
+    p.udt(8, &hex("6203480101"));
+    let back = p.recv_sccp();
+    let u = Unitdata::decode(&back).unwrap();
+    assert_eq!(
+        (u.type_name(), u.return_cause),
+        ("UDTS", Some(sccp::cause::UNEQUIPPED_USER))
+    );
+    assert_eq!(u.called.pc, Some(100));
+    // SCCP: garbage (truncated pointers) → logged, nothing to answer; association stays up.
+    p.data(&[0x09, 0x81, 0x03, 0x40]);
+
+    // TCAP: Begin whose dialogue portion is cut → P-Abort badlyFormattedTransactionPortion.
+    p.udt(146, &hex("6206480234566b05"));
+    let back = p.recv_sccp();
+    let t = TcMessage::decode(Unitdata::decode(&back).unwrap().data).unwrap();
+    assert_eq!(
+        (t.kind, t.dtid, t.p_abort),
+        (MessageType::Abort, Some(&[0x34, 0x56][..]), Some(2))
+    );
+    // TCAP: Continue for a dialogue we never had → P-Abort unrecognizedTransactionID.
+    p.udt(146, &hex("650e4804000000094904ffffff016c00"));
+    let back = p.recv_sccp();
+    let t = TcMessage::decode(Unitdata::decode(&back).unwrap().data).unwrap();
+    assert_eq!((t.dtid, t.p_abort), (Some(&[0, 0, 0, 9][..]), Some(1)));
+    // TCAP: unknown message type (tag 0x6a) with a readable otid → P-Abort cause 0.
+    p.udt(146, &hex("6a044802abcd"));
+    let back = p.recv_sccp();
+    let t = TcMessage::decode(Unitdata::decode(&back).unwrap().data).unwrap();
+    assert_eq!((t.dtid, t.p_abort), (Some(&[0xab, 0xcd][..]), Some(0)));
+    // CAP: InitialDP whose argument lacks the mandatory serviceKey → Reject mistypedParameter.
+    p.udt(146, &hex("621448020a0b6c0ea10c020101020100300483020000"));
+    let back = p.recv_sccp();
+    let t = TcMessage::decode(Unitdata::decode(&back).unwrap().data).unwrap();
+    assert_eq!(t.kind, MessageType::End);
+    let comps: Vec<_> = t.components().map(Result::unwrap).collect();
+    assert_eq!(
+        comps,
+        [scpd::tcap::itu::Component::Reject {
+            invoke_id: Some(1),
+            problem: (1, 2)
+        }]
+    );
+
+    // BEAT still answered on the same association, and calls still work afterwards.
+    p.send_kind(Kind::Beat);
+    assert_eq!(p.recv_kind(), Kind::BeatAck);
+    let r = d.sim(&["--calls", "3"]);
+    assert_eq!(r["completed"].as_u64(), Some(3));
+    d.stop();
+}
+
+#[test]
+fn check_config_names_the_key() {
+    let dir = std::env::temp_dir().join(format!("scpd-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.toml");
+    std::fs::write(&good, scpd::config::DEFAULT_TOML).unwrap();
+    let out = Command::new(BIN)
+        .arg("check-config")
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        scpd::config::DEFAULT_TOML.replace("max_dialogues = 100000", "max_dialogues = 0"),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("check-config")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tcap.max_dialogues"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
