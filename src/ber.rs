@@ -63,6 +63,7 @@ impl Tag {
 
     /// Same class and number, whatever the primitive/constructed bit. BER lets a sender use
     /// the constructed form of string types (X.690 §8.7.1); callers that care check the bit.
+    #[inline]
     pub fn is(self, other: Tag) -> bool {
         self.class == other.class && self.number == other.number
     }
@@ -173,6 +174,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// The members of a constructed element.
+    #[inline]
     pub fn children(&self) -> Result<Reader<'a>> {
         if !self.tag.constructed {
             return Err(BerError::new(
@@ -184,6 +186,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// Fails unless this element has tag `expected` (class and number).
+    #[inline]
     pub fn expect(self, expected: Tag) -> Result<Tlv<'a>> {
         if self.tag.is(expected) {
             Ok(self)
@@ -203,6 +206,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// INTEGER/ENUMERATED contents as i64 (X.690 §8.3: two's complement, minimal).
+    #[inline]
     pub fn as_i64(&self) -> Result<i64> {
         let v = self.value;
         if v.is_empty() || v.len() > 8 {
@@ -216,6 +220,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// A non-negative INTEGER that fits in u32 (invoke ids, opcodes, service keys, ...).
+    #[inline]
     pub fn as_u32(&self) -> Result<u32> {
         let n = self.as_i64()?;
         u32::try_from(n).map_err(|_| self.invalid("INTEGER out of range"))
@@ -251,9 +256,11 @@ impl<'a> Reader<'a> {
     pub fn new(buf: &'a [u8]) -> Reader<'a> {
         Reader::with_base(buf, 0)
     }
+    #[inline]
     pub fn with_base(buf: &'a [u8], base: usize) -> Reader<'a> {
         Reader { buf, pos: 0, base }
     }
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.pos >= self.buf.len()
     }
@@ -263,6 +270,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element, or `Ok(None)` at the end of this level.
+    #[inline]
     pub fn next_tlv(&mut self) -> Result<Option<Tlv<'a>>> {
         if self.is_empty() {
             return Ok(None);
@@ -273,6 +281,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element, which must exist and carry tag `tag`.
+    #[inline]
     pub fn expect(&mut self, tag: Tag, name: &'static str) -> Result<Tlv<'a>> {
         match self.next_tlv()? {
             Some(t) => t.expect(tag),
@@ -281,6 +290,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element if it carries `tag`; otherwise nothing is consumed.
+    #[inline]
     pub fn optional(&mut self, tag: Tag) -> Result<Option<Tlv<'a>>> {
         let save = self.pos;
         match self.next_tlv()? {
@@ -308,6 +318,7 @@ impl<'a> Reader<'a> {
 
 impl<'a> Iterator for Reader<'a> {
     type Item = Result<Tlv<'a>>;
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match self.next_tlv() {
             Ok(Some(t)) => Some(Ok(t)),
@@ -320,16 +331,24 @@ impl<'a> Iterator for Reader<'a> {
     }
 }
 
+#[inline]
 fn need(buf: &[u8], pos: usize, n: usize, base: usize) -> Result<()> {
     if buf.len() < pos + n {
-        Err(BerError::new(
+        Err(truncated(buf, pos, n, base))
+    } else {
+        Ok(())
+    }
+}
+
+#[cold]
+fn truncated(buf: &[u8], pos: usize, n: usize, base: usize) -> BerError {
+    {
+        BerError::new(
             BerErrorKind::Truncated {
                 need: pos + n - buf.len(),
             },
             base + buf.len(),
-        ))
-    } else {
-        Ok(())
+        )
     }
 }
 
@@ -373,7 +392,44 @@ fn parse_tag(buf: &[u8], mut pos: usize, base: usize) -> Result<(Tag, usize)> {
 }
 
 /// Parse one TLV at `buf[pos..]`. Returns it and the number of octets it occupies.
+///
+/// Nearly every element in TCAP/CAP/AIN has a one-octet identifier and a short definite
+/// length; that case is decoded inline, everything else (and every error) out of line.
+#[inline]
 fn parse_at<'a>(buf: &'a [u8], pos: usize, base: usize, depth: usize) -> Result<(Tlv<'a>, usize)> {
+    if let [id, len, ..] = buf[pos..] {
+        let len = usize::from(len);
+        if id & 0x1f != 0x1f && len < 0x80 && buf.len() - pos >= 2 + len {
+            let class = match id >> 6 {
+                0 => Class::Universal,
+                1 => Class::Application,
+                2 => Class::Context,
+                _ => Class::Private,
+            };
+            let tlv = Tlv {
+                tag: Tag {
+                    class,
+                    constructed: id & 0x20 != 0,
+                    number: u32::from(id & 0x1f),
+                },
+                value: &buf[pos + 2..pos + 2 + len],
+                offset: base + pos,
+                value_offset: base + pos + 2,
+                raw: &buf[pos..pos + 2 + len],
+            };
+            return Ok((tlv, 2 + len));
+        }
+    }
+    parse_general(buf, pos, base, depth)
+}
+
+#[inline(never)]
+fn parse_general<'a>(
+    buf: &'a [u8],
+    pos: usize,
+    base: usize,
+    depth: usize,
+) -> Result<(Tlv<'a>, usize)> {
     if depth > MAX_DEPTH {
         return Err(BerError::new(BerErrorKind::TooDeep(MAX_DEPTH), base + pos));
     }
