@@ -5,6 +5,7 @@
 //! protocols, `service` is the protocol-neutral call model, `store` and `api` are adapters
 //! around it, and `lab` holds the decode, replay and simulation tools.
 
+pub mod ain;
 pub mod api;
 pub mod ber;
 pub mod camel;
