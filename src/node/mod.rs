@@ -8,6 +8,8 @@
 //! routing label is swapped likewise.
 
 mod camel;
+#[cfg(test)]
+mod tests;
 
 use crate::m3ua::ProtocolData;
 use crate::proto::CallEvent;
