@@ -7,7 +7,7 @@
 //! the relationship ends) + Continue in a TC-CONTINUE; each EventReportBCSM is published, and
 //! the interrupted disconnect is answered with Continue in a TC-END.
 
-use super::{Effects, Fault, Node, Route};
+use super::{Effects, Fault, Header, Node, Route};
 use crate::ber::{Tag, Writer};
 use crate::camel::{
     opcode, AddressString, BcsmEvent, CellIdOrLai, EventReportBcsmArg, EventTypeBcsm, InitialDpArg,
@@ -193,20 +193,17 @@ pub(super) fn begin(
     if ac.is_some() && phase.is_none() {
         // Q.774 §3.2.2.1: refuse with AARE application-context-name-not-supported, naming
         // a context we do support so the switch can fall back.
-        node.scratch.clear();
-        itu::encode(
-            &mut node.scratch,
-            MessageType::Abort,
-            None,
-            Some(otid),
-            Some(DialogueOut::Aare {
+        let h = Header {
+            kind: MessageType::Abort,
+            otid: None,
+            dtid: Some(otid),
+            dialogue: Some(DialogueOut::Aare {
                 ac: crate::camel::ac::CAP_V2_GSMSSF_TO_GSMSCF,
                 result: 1,
                 diagnostic: (1, 2),
             }),
-            |_| {},
-        );
-        fx.send.push(route.udt(&node.scratch));
+        };
+        node.send_tcap(fx, route, h, |_| {});
         return Err(Fault::Cap("application context not supported".into()));
     }
     let dialogue = ac.map(aare);
@@ -266,16 +263,13 @@ pub(super) fn begin(
             (problem::GENERAL, problem::UNRECOGNIZED_COMPONENT),
             "TC-BEGIN without InitialDP".into(),
         ));
-        node.scratch.clear();
-        itu::encode(
-            &mut node.scratch,
-            MessageType::End,
-            None,
-            Some(otid),
+        let h = Header {
+            kind: MessageType::End,
+            otid: None,
+            dtid: Some(otid),
             dialogue,
-            |w| itu::reject(w, invoke_id, problem),
-        );
-        fx.send.push(route.udt(&node.scratch));
+        };
+        node.send_tcap(fx, route, h, |w| itu::reject(w, invoke_id, problem));
         return Err(Fault::Cap(reason));
     };
 
@@ -292,21 +286,18 @@ pub(super) fn begin(
         match node.dialogues.open(peer, now, state) {
             Ok(local) => {
                 let (events, n) = armed_events(trigger.direction);
-                node.scratch.clear();
-                itu::encode(
-                    &mut node.scratch,
-                    MessageType::Continue,
-                    Some(&local_tid_bytes(local)),
-                    Some(otid),
+                let h = Header {
+                    kind: MessageType::Continue,
+                    otid: Some(&local_tid_bytes(local)),
+                    dtid: Some(otid),
                     dialogue,
-                    |w| {
-                        itu::invoke(w, 1, opcode::REQUEST_REPORT_BCSM_EVENT, |w| {
-                            RequestReportBcsmEventArg::encode_events(&events[..n], None, w)
-                        });
-                        itu::invoke(w, 2, opcode::CONTINUE, |_| {});
-                    },
-                );
-                fx.send.push(route.udt(&node.scratch));
+                };
+                node.send_tcap(fx, route, h, |w| {
+                    itu::invoke(w, 1, opcode::REQUEST_REPORT_BCSM_EVENT, |w| {
+                        RequestReportBcsmEventArg::encode_events(&events[..n], None, w)
+                    });
+                    itu::invoke(w, 2, opcode::CONTINUE, |_| {});
+                });
                 return Ok(());
             }
             Err(e) => {
@@ -315,16 +306,13 @@ pub(super) fn begin(
             }
         }
     }
-    node.scratch.clear();
-    itu::encode(
-        &mut node.scratch,
-        MessageType::End,
-        None,
-        Some(otid),
+    let h = Header {
+        kind: MessageType::End,
+        otid: None,
+        dtid: Some(otid),
         dialogue,
-        |w| write_instruction(w, 1, instruction),
-    );
-    fx.send.push(route.udt(&node.scratch));
+    };
+    node.send_tcap(fx, route, h, |w| write_instruction(w, 1, instruction));
     Ok(())
 }
 
@@ -455,23 +443,20 @@ pub(super) fn subsequent(
     };
     let peer = msg.otid.unwrap_or_default();
     let otid = local_tid_bytes(local);
-    node.scratch.clear();
-    itu::encode(
-        &mut node.scratch,
+    let h = Header {
         kind,
-        (kind == MessageType::Continue).then_some(&otid[..]),
-        Some(peer),
-        None,
-        |w| {
-            for (id, p) in &rejects {
-                itu::reject(w, *id, *p);
-            }
-            if waiting.is_some() {
-                itu::invoke(w, invoke_id, opcode::CONTINUE, |_| {});
-            }
-        },
-    );
-    fx.send.push(route.udt(&node.scratch));
+        otid: (kind == MessageType::Continue).then_some(&otid[..]),
+        dtid: Some(peer),
+        dialogue: None,
+    };
+    node.send_tcap(fx, &route, h, |w| {
+        for (id, p) in &rejects {
+            itu::reject(w, *id, *p);
+        }
+        if waiting.is_some() {
+            itu::invoke(w, invoke_id, opcode::CONTINUE, |_| {});
+        }
+    });
     Ok(())
 }
 
@@ -486,14 +471,11 @@ pub(super) fn timed_out(
         node.engine
             .state(&mut d.user.call, CallState::TimedOut, now_ms),
     );
-    node.scratch.clear();
-    itu::encode(
-        &mut node.scratch,
-        MessageType::Abort,
-        None,
-        Some(d.peer.as_bytes()),
-        Some(DialogueOut::Abrt { source: 0 }),
-        |_| {},
-    );
-    fx.send.push(d.user.route.udt(&node.scratch));
+    let h = Header {
+        kind: MessageType::Abort,
+        otid: None,
+        dtid: Some(d.peer.as_bytes()),
+        dialogue: Some(DialogueOut::Abrt { source: 0 }),
+    };
+    node.send_tcap(fx, &d.user.route, h, |_| {});
 }

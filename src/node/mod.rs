@@ -207,9 +207,7 @@ impl Node {
             Err(e) => {
                 // Q.774 §3.2.1.2: answer with a P-Abort if the originating id is known.
                 if let Some(otid) = salvage_otid(u.data) {
-                    self.scratch.clear();
-                    itu::encode_p_abort(&mut self.scratch, otid, e.p_abort_cause());
-                    fx.send.push(route.udt(&self.scratch));
+                    self.send_p_abort(fx, &route, otid, e.p_abort_cause());
                 }
                 return Err(e.into());
             }
@@ -222,13 +220,7 @@ impl Node {
                     .filter(|l| self.dialogues.touch(*l, now).is_some())
                 else {
                     if let (MessageType::Continue, Some(otid)) = (msg.kind, msg.otid) {
-                        self.scratch.clear();
-                        itu::encode_p_abort(
-                            &mut self.scratch,
-                            otid,
-                            PAbortCause::UnrecognizedTransactionId,
-                        );
-                        fx.send.push(route.udt(&self.scratch));
+                        self.send_p_abort(fx, &route, otid, PAbortCause::UnrecognizedTransactionId);
                     }
                     return Err(Fault::UnknownTransaction(crate::ber::hex(dtid)));
                 };
@@ -249,17 +241,41 @@ impl Node {
     /// without us, TS 23.078 §4.5.2), so no switch is left waiting.
     pub fn shutdown(&mut self, fx: &mut Effects) {
         for d in self.dialogues.drain() {
-            self.scratch.clear();
-            itu::encode(
-                &mut self.scratch,
-                MessageType::End,
-                None,
-                Some(d.peer.as_bytes()),
-                None,
-                |_| {},
-            );
-            fx.send.push(d.user.route.udt(&self.scratch));
+            let h = Header {
+                kind: MessageType::End,
+                otid: None,
+                dtid: Some(d.peer.as_bytes()),
+                dialogue: None,
+            };
+            self.send_tcap(fx, &d.user.route, h, |_| {});
         }
+    }
+
+    /// Encode a TCAP message into the scratch buffer and queue it, in a UDT, on `route`.
+    pub(crate) fn send_tcap(
+        &mut self,
+        fx: &mut Effects,
+        route: &Route,
+        h: Header<'_>,
+        components: impl FnOnce(&mut crate::ber::Writer<'_>),
+    ) {
+        self.scratch.clear();
+        itu::encode(
+            &mut self.scratch,
+            h.kind,
+            h.otid,
+            h.dtid,
+            h.dialogue,
+            components,
+        );
+        fx.send.push(route.udt(&self.scratch));
+    }
+
+    /// Queue a P-Abort (Q.773 §4.2.1.3) to the transaction `dtid` of `route`.
+    fn send_p_abort(&mut self, fx: &mut Effects, route: &Route, dtid: &[u8], cause: PAbortCause) {
+        self.scratch.clear();
+        itu::encode_p_abort(&mut self.scratch, dtid, cause);
+        fx.send.push(route.udt(&self.scratch));
     }
 
     fn return_udts(&mut self, route: &Route, u: &Unitdata<'_>, cause: u8, fx: &mut Effects) {
@@ -278,6 +294,15 @@ impl Node {
             sccp,
         });
     }
+}
+
+/// The transaction portion of a message we send.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Header<'x> {
+    pub kind: MessageType,
+    pub otid: Option<&'x [u8]>,
+    pub dtid: Option<&'x [u8]>,
+    pub dialogue: Option<itu::DialogueOut<'x>>,
 }
 
 /// The originating transaction id of a message that failed to decode, if its first
