@@ -219,6 +219,50 @@ async fn simulated_calls_are_answered_and_published() {
             .unwrap();
         assert_eq!(disc.cause, 16);
     }
+    // Health and reflection on the same port.
+    let ch = tonic::transport::Endpoint::from_shared(format!("http://{}", d.grpc))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let health = tonic_health::pb::health_client::HealthClient::new(ch.clone())
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "scpd.v1.CallEvents".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        health.get_ref().status(),
+        tonic_health::pb::health_check_response::ServingStatus::Serving
+    );
+    use tonic_reflection::pb::v1::{
+        server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+        ServerReflectionRequest,
+    };
+    let req = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut refl = ServerReflectionClient::new(ch)
+        .server_reflection_info(tokio_stream::iter([req]))
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(MessageResponse::ListServicesResponse(list)) =
+        refl.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("no service list")
+    };
+    let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
+    for want in [
+        "scpd.v1.CallEvents",
+        "scpd.v1.Subscribers",
+        "grpc.health.v1.Health",
+    ] {
+        assert!(names.contains(&want), "{names:?}");
+    }
+
     let term = &triggers[9];
     assert_eq!(term.direction(), Direction::Terminating);
     assert_eq!(term.imsi, "262019999999999");
