@@ -33,7 +33,7 @@ struct Shared {
     as_config: AsConfig,
     /// Outboxes of live associations, for messages not triggered by their own input
     /// (timeouts, shutdown).
-    outboxes: Mutex<HashMap<AssocId, mpsc::UnboundedSender<Vec<u8>>>>,
+    outboxes: Mutex<HashMap<AssocId, mpsc::UnboundedSender<Outgoing>>>,
     next_assoc: AtomicU64,
 }
 
@@ -50,10 +50,8 @@ impl Shared {
         }
         let outboxes = self.outboxes.lock().expect("outboxes");
         for out in fx.send.drain(..) {
-            let mut buf = Vec::new();
-            encode_data(&mut buf, &out, None);
             match outboxes.get(&out.assoc) {
-                Some(tx) => drop(tx.send(buf)),
+                Some(tx) => drop(tx.send(out)),
                 None => warn!(assoc = out.assoc, "association gone; message dropped"),
             }
         }
@@ -268,7 +266,9 @@ async fn association(
 ) {
     let id = shared.next_assoc.fetch_add(1, Ordering::Relaxed);
     let (rd, mut wr) = stream.into_split();
-    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    // Messages for this association produced elsewhere (timeouts, shutdown); encoded here so
+    // they carry the routing context the peer activated with.
+    let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
     shared.outboxes.lock().expect("outboxes").insert(id, tx);
     info!(assoc = id, %peer, "association up");
     let mut reader = FrameReader::new(rd);
@@ -321,10 +321,10 @@ async fn association(
                     break;
                 }
             },
-            Some(extra) = rx.recv() => out.extend_from_slice(&extra),
+            Some(extra) = rx.recv() => encode_data(&mut out, &extra, asp.routing_context()),
             _ = stop.changed() => {
                 while let Ok(extra) = rx.try_recv() {
-                    out.extend_from_slice(&extra);
+                    encode_data(&mut out, &extra, asp.routing_context());
                 }
                 let _ = wr.write_all(&out).await;
                 break;

@@ -277,12 +277,21 @@ struct Peer {
 
 impl Peer {
     fn connect(addr: &str) -> Peer {
+        Peer::connect_rc(addr, None)
+    }
+    fn connect_rc(addr: &str, rc: Option<u32>) -> Peer {
         let s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         let mut p = Peer { s };
         p.send_kind(Kind::AspUp);
         assert_eq!(p.recv_kind(), Kind::AspUpAck);
-        p.send_kind(Kind::AspAc);
+        let mut b = Vec::new();
+        let mut ac = Builder::new(&mut b, Kind::AspAc);
+        if let Some(rc) = rc {
+            ac = ac.param_u32(tag::ROUTING_CONTEXT, rc);
+        }
+        ac.finish();
+        p.send(&b);
         assert_eq!(p.recv_kind(), Kind::AspAcAck);
         assert_eq!(p.recv_kind(), Kind::Ntfy);
         p
@@ -453,4 +462,61 @@ fn check_config_names_the_key() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("tcap.max_dialogues"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn shutdown_ends_open_dialogues_on_their_association() {
+    let d = Daemon::start("shutdown");
+    let out = Command::new(BIN)
+        .args([
+            "subscriber",
+            "add",
+            "--grpc",
+            &d.grpc,
+            "491700000001",
+            "--policy",
+            "monitor",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut p = Peer::connect_rc(&d.m3ua, Some(1));
+    let cfg = scpd::lab::sim::SimConfig {
+        to: d.m3ua.parse().unwrap(),
+        calls: 1,
+        concurrency: 1,
+        calling: "491700000001".into(),
+        called: "4930123456".into(),
+        imsi: "262011234567890".into(),
+        terminating: false,
+        opc: 100,
+        dpc: 200,
+        ssn: 146,
+        routing_context: Some(1),
+        service_key: 1,
+        hold: Duration::ZERO,
+        timeout: Duration::from_secs(5),
+    };
+    let mut begin = Vec::new();
+    scpd::lab::sim::initial_dp_begin(&cfg, &[0x0b, 0xad], &mut begin);
+    p.udt(146, &begin);
+    let first = p.recv_sccp();
+    let t = TcMessage::decode(Unitdata::decode(&first).unwrap().data).unwrap();
+    assert_eq!(t.kind, MessageType::Continue);
+
+    // SIGTERM while the call is monitored: a basic TC-END reaches the MSC, with RC 1.
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(d.child.id() as i32, libc::SIGTERM) };
+    let b = p.recv();
+    let m = Message::parse(&b).unwrap();
+    assert_eq!(m.kind(), Some(Kind::Data));
+    let rcs: Vec<u32> = m.routing_contexts().unwrap().unwrap().iter().collect();
+    assert_eq!(rcs, [1]);
+    let u = Unitdata::decode(m.protocol_data().unwrap().data).unwrap();
+    let t = TcMessage::decode(u.data).unwrap();
+    assert_eq!(
+        (t.kind, t.dtid),
+        (MessageType::End, Some(&[0x0b, 0xad][..]))
+    );
+    d.stop();
 }

@@ -132,9 +132,7 @@ impl Route {
     /// Wrap a TCAP message in a UDT for this route.
     pub(crate) fn udt(&self, tcap: &[u8]) -> Outgoing {
         let mut sccp = Vec::with_capacity(tcap.len() + self.to.len() + self.from.len() + 8);
-        let to = sccp::Address::decode(&self.to, 0).expect("encoded by us");
-        let from = sccp::Address::decode(&self.from, 0).expect("encoded by us");
-        sccp::encode_udt(&mut sccp, self.protocol_class, &to, &from, tcap);
+        sccp::encode_udt_raw(&mut sccp, self.protocol_class, &self.to, &self.from, tcap);
         Outgoing {
             assoc: self.assoc,
             opc: self.opc,

@@ -198,22 +198,45 @@ pub fn encode_udts(
     encode_parts(out, called, calling, data);
 }
 
+/// Append a UDT whose addresses are already encoded (an answer reusing the addresses of
+/// the message it answers, swapped).
+pub fn encode_udt_raw(
+    out: &mut Vec<u8>,
+    protocol_class: u8,
+    called: &[u8],
+    calling: &[u8],
+    data: &[u8],
+) {
+    out.extend_from_slice(&[msg_type::UDT, protocol_class]);
+    let ptrs = out.len();
+    out.extend_from_slice(&[0, 0, 0]);
+    put_part(out, ptrs, |o| o.extend_from_slice(called));
+    put_part(out, ptrs + 1, |o| o.extend_from_slice(calling));
+    put_part(out, ptrs + 2, |o| o.extend_from_slice(udt_data(data)));
+}
+
+/// The three pointers and variable parts of UDT/UDTS (Q.713 §4.10/§4.11).
 fn encode_parts(out: &mut Vec<u8>, called: &Address<'_>, calling: &Address<'_>, data: &[u8]) {
     let ptrs = out.len();
     out.extend_from_slice(&[0, 0, 0]);
-    let put = |out: &mut Vec<u8>, k: usize, f: &dyn Fn(&mut Vec<u8>)| {
-        let at = out.len();
-        out.push(0);
-        f(out);
-        let len = out.len() - at - 1;
-        out[at] = len as u8;
-        out[ptrs + k] = (at - (ptrs + k)) as u8;
-    };
-    put(out, 0, &|o| called.encode(o));
-    put(out, 1, &|o| calling.encode(o));
-    put(out, 2, &|o| {
-        o.extend_from_slice(&data[..data.len().min(255)])
-    });
+    put_part(out, ptrs, |o| called.encode(o));
+    put_part(out, ptrs + 1, |o| calling.encode(o));
+    put_part(out, ptrs + 2, |o| o.extend_from_slice(udt_data(data)));
+}
+
+/// UDT data is at most 255 octets (one length octet); longer user data needs XUDT/LUDT.
+fn udt_data(data: &[u8]) -> &[u8] {
+    &data[..data.len().min(255)]
+}
+
+/// Append one variable part (length octet + contents written by `f`) and point the pointer
+/// octet at `ptr` to it.
+fn put_part(out: &mut Vec<u8>, ptr: usize, f: impl FnOnce(&mut Vec<u8>)) {
+    let at = out.len();
+    out.push(0);
+    f(out);
+    out[at] = (out.len() - at - 1) as u8;
+    out[ptr] = (at - ptr) as u8;
 }
 
 #[cfg(test)]
