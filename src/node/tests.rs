@@ -447,3 +447,36 @@ fn real_capture_begin_is_answered() {
     assert_eq!(ev.calling_party.as_ref().unwrap().digits, "41789005047");
     assert_eq!(ev.location.as_ref().unwrap().lac, 0x3435);
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// The whole stack above M3UA: whatever arrives, no panic, and the node keeps
+        /// answering a real call afterwards.
+        #[test]
+        fn hostile_sccp_never_breaks_the_node(
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
+            cut in any::<usize>(),
+            random in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut node = node_with(&["491700000009"], 4);
+            let mut fx = Effects::default();
+            let t0 = Instant::now();
+            let mut m = begin("491700000009", false, &[1, 2]);
+            for (at, b) in edits {
+                let i = at % m.len();
+                m[i] = b;
+            }
+            m.truncate(1 + cut % m.len());
+            let _ = deliver(&mut node, &m, t0, &mut fx);
+            let _ = deliver(&mut node, &random, t0, &mut fx);
+            fx.clear();
+            deliver(&mut node, &begin("4911", false, &[9]), t0, &mut fx).unwrap();
+            let t = sent(&fx);
+            prop_assert_eq!(TcMessage::decode(&t).unwrap().kind, MessageType::End);
+        }
+    }
+}

@@ -316,3 +316,34 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const REAL: &[&str] = &[
+        "098103101a0d120600110421436587092143650a1207001204896745230104deadbeef",
+        "11810f04060a0f0242080443010006050b0c0d0e0f1004c064000012010700",
+    ];
+
+    proptest! {
+        #[test]
+        fn random_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..96)) {
+            let _ = Unitdata::decode(&data);
+        }
+
+        #[test]
+        fn mutated_real_messages_never_panic(which in 0..REAL.len(), at in any::<usize>(), byte in any::<u8>(), cut in any::<usize>()) {
+            let mut m = crate::ber::from_hex(REAL[which]).unwrap();
+            let i = at % m.len();
+            m[i] = byte;
+            m.truncate(1 + cut % m.len());
+            if let Ok(u) = Unitdata::decode(&m) {
+                // Whatever decodes re-encodes without panicking.
+                let mut out = Vec::new();
+                encode_udt(&mut out, u.protocol_class, &u.called, &u.calling, u.data);
+            }
+        }
+    }
+}
