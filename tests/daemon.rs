@@ -520,3 +520,53 @@ fn shutdown_ends_open_dialogues_on_their_association() {
     );
     d.stop();
 }
+
+/// The README's run command: no flags, the embedded default. Uses the default ports
+/// 127.0.0.1:2905 and :50051, so it fails (saying so) if another scpd is running here.
+#[test]
+fn embedded_default_configuration() {
+    let dir = std::env::temp_dir().join(format!("scpd-default-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for port in [2905, 50051] {
+        assert!(
+            TcpListener::bind(("127.0.0.1", port)).is_ok(),
+            "port {port} is busy: stop the scpd running on this machine to run this test"
+        );
+    }
+    let child = Command::new(BIN)
+        .arg("run")
+        .current_dir(&dir)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let d = Daemon {
+        child,
+        m3ua: "127.0.0.1:2905".into(),
+        grpc: "127.0.0.1:50051".into(),
+        _dir: TempDir(dir.clone()),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(&d.m3ua).is_err() || TcpStream::connect(&d.grpc).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "scpd did not listen on the default ports"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        dir.join("scpd.db").is_file(),
+        "store not created in the working directory"
+    );
+    // The sim's defaults match the embedded default (point codes, SSN, address).
+    let out = Command::new(BIN)
+        .args(["sim", "--calls", "2"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    d.stop();
+}

@@ -317,7 +317,7 @@ pub(super) fn begin(
 }
 
 /// One Invoke carrying a final routing instruction.
-fn write_instruction(w: &mut Writer<'_>, invoke_id: i8, instruction: Instruction) {
+pub(super) fn write_instruction(w: &mut Writer<'_>, invoke_id: i8, instruction: Instruction) {
     match instruction {
         Instruction::Continue | Instruction::Monitor => {
             itu::invoke(w, invoke_id, opcode::CONTINUE, |_| {})

@@ -480,3 +480,50 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn connect_and_release_instructions_encode_as_cap() {
+    use crate::service::Instruction;
+    let encode = |ins| {
+        let mut t = Vec::new();
+        itu::encode(&mut t, MessageType::End, None, Some(&[1]), None, |w| {
+            super::camel::write_instruction(w, 1, ins)
+        });
+        t
+    };
+    let t = encode(Instruction::Connect(
+        crate::digits::Digits::parse("4930555", crate::digits::Alphabet::Bcd).unwrap(),
+    ));
+    let m = TcMessage::decode(&t).unwrap();
+    let Some(Ok(Component::Invoke {
+        opcode: 20,
+        parameter: Some(p),
+        ..
+    })) = m.components().next()
+    else {
+        panic!("no connect")
+    };
+    let c = crate::camel::ConnectArg::decode(p).unwrap();
+    assert_eq!(c.destination_routing_address.digits.as_str(), "4930555");
+    assert!(
+        !c.o_csi_applicable,
+        "a routed leg must not re-trigger O-CSI"
+    );
+    let t = encode(Instruction::Release(17));
+    let m = TcMessage::decode(&t).unwrap();
+    let Some(Ok(Component::Invoke {
+        opcode: 22,
+        parameter: Some(p),
+        ..
+    })) = m.components().next()
+    else {
+        panic!("no releaseCall")
+    };
+    assert_eq!(
+        crate::camel::ReleaseCallArg::decode(p)
+            .unwrap()
+            .cause()
+            .value,
+        17
+    );
+}
