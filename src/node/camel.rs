@@ -13,7 +13,7 @@ use crate::camel::{
     opcode, AddressString, BcsmEvent, CellIdOrLai, EventReportBcsmArg, EventTypeBcsm, InitialDpArg,
     IsupNumber, LegId, LegType, MonitorMode, Phase, RequestReportBcsmEventArg,
 };
-use crate::digits::{Alphabet, Digits};
+use crate::digits::Digits;
 use crate::proto::{Direction, Protocol};
 use crate::service::{Call, CallState, Instruction, Location, Party, Trigger};
 use crate::tcap::dialogues::{local_tid_bytes, Dialogue, PeerTid};
@@ -88,7 +88,7 @@ fn armed_events(direction: Direction) -> ([BcsmEvent<'static>; 7], usize) {
 
 fn isup_party(n: &IsupNumber) -> Party {
     Party {
-        digits: Digits::parse(n.digits.as_str(), Alphabet::Bcd).unwrap_or_default(),
+        digits: n.digits.as_str().parse::<Digits>().unwrap_or_default(),
         nature: n.nature,
         plan: n.plan,
         presentation: n.presentation,
@@ -97,7 +97,7 @@ fn isup_party(n: &IsupNumber) -> Party {
 
 fn address_party(a: &AddressString) -> Party {
     Party {
-        digits: Digits::parse(a.digits.as_str(), Alphabet::Tbcd).unwrap_or_default(),
+        digits: a.digits.as_str().parse().unwrap_or_default(),
         nature: a.nature,
         plan: a.plan,
         presentation: 0,
@@ -105,7 +105,7 @@ fn address_party(a: &AddressString) -> Party {
 }
 
 fn digits_of(s: &str) -> Digits {
-    Digits::parse(s, Alphabet::Tbcd).unwrap_or_default()
+    s.parse().unwrap_or_default()
 }
 
 /// InitialDP → protocol-neutral trigger (TS 29.078 §6.1.1 / TS 23.078 §4.6.1.8).
