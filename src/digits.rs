@@ -37,18 +37,30 @@ mod sealed {
 /// A digit format: which symbols its text holds and how many. Sealed, so that every format's
 /// symbols are among [`Text`]'s and fit [`MAX_DIGITS`] ([`Digits::text`] cannot fail).
 pub trait Alphabet: sealed::Sealed + Copy + Eq + Hash {
+    /// The symbols (lower-case ASCII); for a [`Bcd`] format, indexed by 4-bit code.
+    const SYMBOLS: &'static [u8];
     /// The most digits a string of this format holds (at most [`MAX_DIGITS`]).
     const MAX_LEN: usize;
-    /// Whether `symbol` (ASCII, lower case) is a digit of this format.
-    fn admits(symbol: u8) -> bool;
+    /// Whether `symbol` is a digit of this format.
+    fn admits(symbol: u8) -> bool {
+        Self::SYMBOLS.contains(&symbol)
+    }
 }
 
-/// A format whose digits are 4-bit codes, packed two to an octet, low nibble first.
+/// A format whose digits are 4-bit codes, packed two to an octet, low nibble first. Its
+/// [`Alphabet::SYMBOLS`] has at most 15 entries: 1111 is never a digit.
 pub trait Bcd: Alphabet {
     /// The 4-bit code of `symbol`.
-    fn nibble(symbol: u8) -> Option<u8>;
-    /// The symbol of a 4-bit code; `None` for 1111, which is never a digit.
-    fn symbol(nibble: u8) -> Option<u8>;
+    fn nibble(symbol: u8) -> Option<u8> {
+        Self::SYMBOLS
+            .iter()
+            .position(|&s| s == symbol)
+            .map(|code| code as u8)
+    }
+    /// The symbol of a 4-bit code.
+    fn symbol(nibble: u8) -> Option<u8> {
+        Self::SYMBOLS.get(usize::from(nibble)).copied()
+    }
 }
 
 /// ITU BCD address signals: ISUP numbers (Q.763 §3.9), SCCP global titles (Q.713 §3.4.2.3)
@@ -57,63 +69,39 @@ pub trait Bcd: Alphabet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Isup {}
 
+impl sealed::Sealed for Isup {}
+impl Alphabet for Isup {
+    const SYMBOLS: &'static [u8] = b"0123456789a*#de";
+    const MAX_LEN: usize = MAX_DIGITS;
+}
+impl Bcd for Isup {}
+
 /// TBCD (TS 29.002 TBCD-STRING, TS 24.008 §10.5.4.7 BCD numbers): `*` 1010, `#` 1011, then
 /// `a`, `b`, `c`; 1111 is the filler of an odd-length string. At most 40 digits: 20 octets,
 /// the AddressString bound (TS 29.002 maxAddressLength).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tbcd {}
 
+impl sealed::Sealed for Tbcd {}
+impl Alphabet for Tbcd {
+    const SYMBOLS: &'static [u8] = b"0123456789*#abc";
+    const MAX_LEN: usize = 40;
+}
+impl Bcd for Tbcd {}
+
 /// Digits of any format as text (`0-9`, `*`, `#`, `a`–`e`): the service model's numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Text {}
 
-/// Symbols by 4-bit code.
-const ISUP_SYMBOLS: &[u8; 15] = b"0123456789a*#de";
-const TBCD_SYMBOLS: &[u8; 15] = b"0123456789*#abc";
-
-fn code_of(table: &[u8; 15], symbol: u8) -> Option<u8> {
-    table.iter().position(|&s| s == symbol).map(|i| i as u8)
-}
-
-impl sealed::Sealed for Isup {}
-impl Alphabet for Isup {
-    const MAX_LEN: usize = MAX_DIGITS;
-    fn admits(symbol: u8) -> bool {
-        ISUP_SYMBOLS.contains(&symbol)
-    }
-}
-impl Bcd for Isup {
-    fn nibble(symbol: u8) -> Option<u8> {
-        code_of(ISUP_SYMBOLS, symbol)
-    }
-    fn symbol(nibble: u8) -> Option<u8> {
-        ISUP_SYMBOLS.get(usize::from(nibble)).copied()
-    }
-}
-
-impl sealed::Sealed for Tbcd {}
-impl Alphabet for Tbcd {
-    const MAX_LEN: usize = 40;
-    fn admits(symbol: u8) -> bool {
-        TBCD_SYMBOLS.contains(&symbol)
-    }
-}
-impl Bcd for Tbcd {
-    fn nibble(symbol: u8) -> Option<u8> {
-        code_of(TBCD_SYMBOLS, symbol)
-    }
-    fn symbol(nibble: u8) -> Option<u8> {
-        TBCD_SYMBOLS.get(usize::from(nibble)).copied()
-    }
-}
-
 impl sealed::Sealed for Text {}
 impl Alphabet for Text {
+    const SYMBOLS: &'static [u8] = b"0123456789*#abcde";
     const MAX_LEN: usize = MAX_DIGITS;
-    fn admits(symbol: u8) -> bool {
-        matches!(symbol, b'0'..=b'9' | b'*' | b'#' | b'a'..=b'e')
-    }
 }
+
+// What the traits promise: 1111 is never a digit, every format fits the buffer.
+const _: () = assert!(Isup::SYMBOLS.len() < 16 && Tbcd::SYMBOLS.len() < 16);
+const _: () = assert!(Isup::MAX_LEN <= MAX_DIGITS && Tbcd::MAX_LEN <= MAX_DIGITS);
 
 /// Why a digit string was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -369,6 +357,15 @@ mod tests {
             Err(DigitsError::TooLong)
         );
         assert!("12f".parse::<Digits>().is_err());
+    }
+
+    #[test]
+    fn text_holds_every_format() {
+        // What makes text() infallible.
+        for &s in Isup::SYMBOLS.iter().chain(Tbcd::SYMBOLS) {
+            assert!(Text::admits(s), "{}", char::from(s));
+        }
+        assert_eq!((Isup::symbol(0xf), Tbcd::symbol(0xf)), (None, None));
     }
 
     proptest::proptest! {
