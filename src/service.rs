@@ -236,11 +236,10 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digits::Alphabet;
 
     fn party(s: &str) -> Party {
         Party {
-            digits: Digits::parse(s, Alphabet::Bcd).unwrap(),
+            digits: s.parse().unwrap(),
             nature: 4,
             plan: 1,
             presentation: 0,

@@ -6,7 +6,7 @@
 //! confirmed against tshark's `ain` dissector).
 
 use crate::ber::{BerError, BerErrorKind, Result};
-use crate::digits::{Alphabet, Digits};
+use crate::digits::{Digits, Isup};
 
 /// Private TCAP operation codes: family (high octet) and specifier (low octet), as sent in
 /// `D1 02 FF SS` (T1.114 §3.3.2; AIN-NOTES "Operation codes").
@@ -78,14 +78,15 @@ pub fn operation_name(code: u16) -> Option<&'static str> {
 /// AINDigits (GR-1299; CalledPartyID, CallingPartyID, ChargeNumber, CollectedAddressInfo,
 /// ...): octet 1 = odd/even (bit 8) + nature of number (bits 7–1); octet 2 = numbering plan
 /// (bits 7–5) and, for calling party numbers, presentation (bits 4–3) and screening (bits
-/// 2–1); then BCD, first digit in bits 4–1, `0000` filler when the count is odd.
+/// 2–1); then BCD coded as in ISUP, first digit in bits 4–1, `0000` filler when the count
+/// is odd.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AinDigits {
     pub nature: u8,
     pub plan: u8,
     pub presentation: u8,
     pub screening: u8,
-    pub digits: Digits,
+    pub digits: Digits<Isup>,
 }
 
 impl AinDigits {
@@ -99,7 +100,7 @@ impl AinDigits {
         };
         let odd = o1 & 0x80 != 0;
         let count = (bcd.len() * 2).saturating_sub(usize::from(odd));
-        let digits = Digits::from_bcd(bcd, Some(count), Alphabet::Bcd)
+        let digits = Digits::from_bcd(bcd, Some(count))
             .map_err(|_| BerError::new(BerErrorKind::Invalid("AINDigits digit"), offset + 2))?;
         Ok(AinDigits {
             nature: o1 & 0x7f,
@@ -117,7 +118,7 @@ impl AinDigits {
         out.push(
             (self.plan & 0x07) << 4 | (self.presentation & 0x03) << 2 | (self.screening & 0x03),
         );
-        self.digits.to_bcd(out, Alphabet::Bcd, 0);
+        self.digits.to_bcd(out, 0);
     }
 }
 
@@ -146,7 +147,7 @@ mod tests {
         let d = AinDigits {
             nature: 3,
             plan: 1,
-            digits: Digits::parse("5550123", Alphabet::Bcd).unwrap(),
+            digits: "5550123".parse().unwrap(),
             ..Default::default()
         };
         let mut out = Vec::new();
@@ -166,7 +167,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn round_trip(s in "[0-9]{0,30}", nature in 0u8..128, plan in 0u8..8) {
-            let d = AinDigits { nature, plan, digits: Digits::parse(&s, Alphabet::Bcd).unwrap(), ..Default::default() };
+            let d = AinDigits { nature, plan, digits: s.parse().unwrap(), ..Default::default() };
             let mut out = Vec::new();
             d.encode_into(&mut out);
             proptest::prop_assert_eq!(AinDigits::decode(&out, 0).unwrap(), d);

@@ -13,219 +13,43 @@
 //! - [`Cause`]: Q.850 cause (ReleaseCall's argument, event-specific causes).
 //! - [`TimeAndTimezone`]: TS 29.078 TimeAndTimezone (BCD date/time + TS 23.040 time zone).
 //!
-//! Digits are kept inline (no allocation). Text convention (INTERFACES.md: digits are `0-9`,
-//! plus `*`, `#` and `a`–`e` only where the format allows):
-//!
-//! | nibble | ISUP (Q.763)          | TBCD (TS 29.002 / 24.008)   |
-//! |--------|-----------------------|-----------------------------|
-//! | 0–9    | `0`–`9`               | `0`–`9`                     |
-//! | 1010   | `a` (spare)           | `*`                         |
-//! | 1011   | `*` (code 11)         | `#`                         |
-//! | 1100   | `#` (code 12)         | `a`                         |
-//! | 1101   | `d` (spare)           | `b`                         |
-//! | 1110   | `e` (spare)           | `c`                         |
-//! | 1111   | ST: [`IsupNumber::st`] | filler / end mark only     |
-//!
-//! Each format has its own digit type ([`IsupDigits`], [`TbcdDigits`]) that only admits the
-//! characters the format can carry, so encoding never fails.
+//! Digits are kept inline (no allocation) in [`crate::digits::Digits`], typed by format:
+//! [`IsupDigits`] (Q.763 §3.9 signals, `*` = code 11, `#` = code 12; ST is
+//! [`IsupNumber::st`], not a digit) and [`TbcdDigits`] (TS 24.008 §10.5.4.7 / TS 29.002 TBCD,
+//! `*` = 1010, `#` = 1011). Each admits only what its format can carry, so encoding never
+//! fails; the nibble table is in [`crate::digits`].
 
 use crate::ber::{BerError, BerErrorKind, Result};
+use crate::digits::{Digits, DigitsError, Isup, Tbcd, MAX_DIGITS};
 use std::fmt;
-use std::str::FromStr;
 
-/// Most digits any supported format carries (ISDN-AddressString: 20 octets → 38 digits).
-pub const MAX_DIGITS: usize = 40;
+/// Address signals of an ISUP number (Q.763 §3.9).
+pub type IsupDigits = Digits<Isup>;
 
-/// Why a digit string was rejected by `from_str`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DigitsError {
-    #[error("more than {MAX_DIGITS} digits")]
-    TooLong,
-    #[error("character {0:?} is not a digit of this number format")]
-    BadChar(char),
-}
+/// TBCD digits (TS 29.002 TBCD-STRING, TS 24.008 BCD numbers); 1111 is the filler of an
+/// odd-length string.
+pub type TbcdDigits = Digits<Tbcd>;
 
 fn invalid(what: &'static str, offset: usize) -> BerError {
     BerError::new(BerErrorKind::Invalid(what), offset)
 }
 
-macro_rules! digit_type {
-    ($(#[$doc:meta])* $name:ident, $to_nibble:expr, $to_char:expr) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name {
-            buf: [u8; MAX_DIGITS],
-            len: u8,
-        }
-
-        impl $name {
-            /// The empty string.
-            pub const EMPTY: $name = $name { buf: [0; MAX_DIGITS], len: 0 };
-
-            pub fn as_str(&self) -> &str {
-                // Only ASCII from the alphabet is ever stored.
-                std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or("")
-            }
-            pub fn len(&self) -> usize {
-                usize::from(self.len)
-            }
-            pub fn is_empty(&self) -> bool {
-                self.len == 0
-            }
-            /// The 4-bit code of each digit, in order.
-            pub fn nibbles(&self) -> impl Iterator<Item = u8> + '_ {
-                self.buf[..usize::from(self.len)]
-                    .iter()
-                    .map(|&c| ($to_nibble)(c).unwrap_or(0))
-            }
-            /// Append the digit with 4-bit code `n`; `false` if `n` has no digit here or
-            /// the string is full.
-            fn push_nibble(&mut self, n: u8) -> bool {
-                match ($to_char)(n) {
-                    Some(c) if self.len() < MAX_DIGITS => {
-                        self.buf[self.len()] = c;
-                        self.len += 1;
-                        true
-                    }
-                    _ => false,
-                }
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self::EMPTY
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = DigitsError;
-            fn from_str(s: &str) -> std::result::Result<Self, DigitsError> {
-                let mut d = Self::EMPTY;
-                for c in s.chars() {
-                    let b = u8::try_from(c).map_err(|_| DigitsError::BadChar(c))?;
-                    let n = ($to_nibble)(b.to_ascii_lowercase()).ok_or(DigitsError::BadChar(c))?;
-                    if d.len() >= MAX_DIGITS {
-                        return Err(DigitsError::TooLong);
-                    }
-                    d.push_nibble(n);
-                }
-                Ok(d)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.as_str())
-            }
-        }
-    };
-}
-
-fn isup_nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a' => Some(0xA),
-        b'*' => Some(0xB),
-        b'#' => Some(0xC),
-        b'd' => Some(0xD),
-        b'e' => Some(0xE),
-        _ => None,
-    }
-}
-
-fn isup_char(n: u8) -> Option<u8> {
-    match n {
-        0..=9 => Some(b'0' + n),
-        0xA => Some(b'a'),
-        0xB => Some(b'*'),
-        0xC => Some(b'#'),
-        0xD => Some(b'd'),
-        0xE => Some(b'e'),
-        _ => None,
-    }
-}
-
-fn tbcd_nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'*' => Some(0xA),
-        b'#' => Some(0xB),
-        b'a' => Some(0xC),
-        b'b' => Some(0xD),
-        b'c' => Some(0xE),
-        _ => None,
-    }
-}
-
-fn tbcd_char(n: u8) -> Option<u8> {
-    match n {
-        0..=9 => Some(b'0' + n),
-        0xA => Some(b'*'),
-        0xB => Some(b'#'),
-        0xC => Some(b'a'),
-        0xD => Some(b'b'),
-        0xE => Some(b'c'),
-        _ => None,
-    }
-}
-
-digit_type!(
-    /// Address signals of an ISUP number (Q.763): `0-9`, `*` (code 11), `#` (code 12) and the
-    /// spare codes as `a`, `d`, `e`. The ST signal is not a digit: see [`IsupNumber::st`].
-    IsupDigits,
-    isup_nibble,
-    isup_char
-);
-
-digit_type!(
-    /// TBCD digits (TS 29.002 TBCD-STRING, TS 24.008 BCD numbers): `0-9`, `*`, `#`, `a`, `b`,
-    /// `c`. 1111 is the filler of an odd-length string.
-    TbcdDigits,
-    tbcd_nibble,
-    tbcd_char
-);
-
 impl TbcdDigits {
     /// Decode a TBCD string: low nibble first; a 1111 nibble ends the digits and everything
     /// after it must be 1111 too. `offset` is the absolute offset of `value` (for errors).
     pub fn decode(value: &[u8], offset: usize) -> Result<TbcdDigits> {
-        let mut d = TbcdDigits::EMPTY;
-        let mut ended = false;
-        for (i, &b) in value.iter().enumerate() {
-            for n in [b & 0x0f, b >> 4] {
-                if ended {
-                    if n != 0xf {
-                        return Err(invalid("TBCD digit after filler", offset + i));
-                    }
-                } else if n == 0xf {
-                    ended = true;
-                } else if !d.push_nibble(n) {
-                    return Err(invalid("TBCD string too long", offset + i));
-                }
-            }
-        }
-        Ok(d)
+        Digits::from_bcd(value, None).map_err(|e| {
+            let what = match e.error {
+                DigitsError::AfterFiller => "TBCD digit after filler",
+                _ => "TBCD string too long",
+            };
+            invalid(what, offset + e.octet)
+        })
     }
 
     /// Append the TBCD encoding (odd length: 1111 filler in the last high nibble).
     pub fn encode_into(&self, out: &mut Vec<u8>) {
-        let mut it = self.nibbles();
-        while let Some(lo) = it.next() {
-            let hi = it.next().unwrap_or(0xf);
-            out.push(lo | (hi << 4));
-        }
-    }
-
-    /// Octets the encoding takes.
-    pub fn encoded_len(&self) -> usize {
-        self.len().div_ceil(2)
+        self.to_bcd(out, 0xf);
     }
 }
 
@@ -301,21 +125,17 @@ impl IsupNumber {
             return Err(invalid("ISUP number odd indicator without signals", offset));
         }
         let count = signals.len() * 2 - usize::from(odd);
-        for i in 0..count {
-            let b = signals[i / 2];
-            let nib = if i % 2 == 0 { b & 0x0f } else { b >> 4 };
-            if nib == 0xf {
-                if i + 1 != count {
-                    return Err(invalid(
-                        "ISUP ST signal before the last digit",
-                        offset + 2 + i / 2,
-                    ));
-                }
-                n.st = true;
-            } else if !n.digits.push_nibble(nib) {
-                return Err(invalid("ISUP number too long", offset + 2 + i / 2));
-            }
-        }
+        // ST (1111) may only be the last signal; anywhere else it is the one bad nibble.
+        n.st = count
+            .checked_sub(1)
+            .is_some_and(|i| ((signals[i / 2] >> (4 * (i % 2))) & 0x0f) == 0xf);
+        n.digits = IsupDigits::from_bcd(signals, Some(count - usize::from(n.st))).map_err(|e| {
+            let what = match e.error {
+                DigitsError::TooLong => "ISUP number too long",
+                _ => "ISUP ST signal before the last digit",
+            };
+            invalid(what, offset + 2 + e.octet)
+        })?;
         if odd {
             n.filler = signals[signals.len() - 1] >> 4;
         }

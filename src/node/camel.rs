@@ -13,7 +13,7 @@ use crate::camel::{
     opcode, AddressString, BcsmEvent, CellIdOrLai, EventReportBcsmArg, EventTypeBcsm, InitialDpArg,
     IsupNumber, LegId, LegType, MonitorMode, Phase, RequestReportBcsmEventArg,
 };
-use crate::digits::{Alphabet, Digits};
+use crate::digits::Digits;
 use crate::proto::{Direction, Protocol};
 use crate::service::{Call, CallState, Instruction, Location, Party, Trigger};
 use crate::tcap::dialogues::{local_tid_bytes, Dialogue, PeerTid};
@@ -88,7 +88,7 @@ fn armed_events(direction: Direction) -> ([BcsmEvent<'static>; 7], usize) {
 
 fn isup_party(n: &IsupNumber) -> Party {
     Party {
-        digits: Digits::parse(n.digits.as_str(), Alphabet::Bcd).unwrap_or_default(),
+        digits: n.digits.text(),
         nature: n.nature,
         plan: n.plan,
         presentation: n.presentation,
@@ -97,7 +97,7 @@ fn isup_party(n: &IsupNumber) -> Party {
 
 fn address_party(a: &AddressString) -> Party {
     Party {
-        digits: Digits::parse(a.digits.as_str(), Alphabet::Tbcd).unwrap_or_default(),
+        digits: a.digits.text(),
         nature: a.nature,
         plan: a.plan,
         presentation: 0,
@@ -105,7 +105,7 @@ fn address_party(a: &AddressString) -> Party {
 }
 
 fn digits_of(s: &str) -> Digits {
-    Digits::parse(s, Alphabet::Tbcd).unwrap_or_default()
+    s.parse().unwrap_or_default()
 }
 
 /// InitialDP → protocol-neutral trigger (TS 29.078 §6.1.1 / TS 23.078 §4.6.1.8).
@@ -131,7 +131,7 @@ pub(crate) fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigge
             }
         }
         if let Some(v) = &l.vlr_number {
-            loc.vlr = digits_of(v.digits.as_str());
+            loc.vlr = v.digits.text();
         }
         loc
     });
@@ -149,7 +149,7 @@ pub(crate) fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigge
             .or_else(|| idp.called_party_bcd_number.as_ref().map(address_party)),
         original_called: idp.original_called_party_id.as_ref().map(isup_party),
         redirecting: idp.redirecting_party_id.as_ref().map(isup_party),
-        imsi: idp.imsi.map(|i| digits_of(i.as_str())),
+        imsi: idp.imsi.map(|i| i.text()),
         switch_address: idp.msc_address.as_ref().map(address_party),
         location,
         call_reference: idp.call_reference_number.map(<[u8]>::to_vec),
@@ -323,7 +323,7 @@ pub(super) fn write_instruction(w: &mut Writer<'_>, invoke_id: i8, instruction: 
             itu::invoke(w, invoke_id, opcode::CONTINUE, |_| {})
         }
         Instruction::Connect(number) => itu::invoke(w, invoke_id, opcode::CONNECT, |w| {
-            let digits = number.as_str().parse().unwrap_or_default();
+            let digits = number.convert().unwrap_or_default();
             let dest = IsupNumber::e164(crate::camel::numbers::nature::INTERNATIONAL, digits);
             crate::camel::ConnectArg::to(dest).encode(w)
         }),

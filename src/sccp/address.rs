@@ -2,7 +2,7 @@
 //! (14 bits, least significant octet first), subsystem number and global title.
 
 use super::SccpError;
-use crate::digits::{Alphabet, Digits};
+use crate::digits::{Digits, Isup};
 
 /// A global title (Q.713 §3.4.2.3), digits kept packed as received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +24,10 @@ pub struct GlobalTitle<'a> {
 }
 
 impl GlobalTitle<'_> {
-    pub fn digits(&self) -> Digits {
+    /// The digits (Q.713 §3.4.2.3.1 BCD, the ISUP coding); empty if they do not decode.
+    pub fn digits(&self) -> Digits<Isup> {
         let n = self.bcd.len() * 2 - usize::from(self.odd && !self.bcd.is_empty());
-        Digits::from_bcd(self.bcd, Some(n), Alphabet::Bcd).unwrap_or_default()
+        Digits::from_bcd(self.bcd, Some(n)).unwrap_or_default()
     }
 }
 
