@@ -491,9 +491,7 @@ fn connect_and_release_instructions_encode_as_cap() {
         });
         t
     };
-    let t = encode(Instruction::Connect(
-        crate::digits::Digits::parse("4930555", crate::digits::Alphabet::Bcd).unwrap(),
-    ));
+    let t = encode(Instruction::Connect("4930555".parse().unwrap()));
     let m = TcMessage::decode(&t).unwrap();
     let Some(Ok(Component::Invoke {
         opcode: 20,
