@@ -1162,3 +1162,34 @@ fn write_pd(b: &mut Vec<u8>, pd: &ProtocolData<'_>) {
     b.extend_from_slice(&[pd.si, pd.ni, pd.mp, pd.sls]);
     b.extend_from_slice(pd.data);
 }
+
+/// Append an ERR with `code`, echoing up to 40 octets of the offending message as Diagnostic
+/// Information where given (§3.8.1 asks for it with Invalid Version, Unsupported Message
+/// Class/Type, Protocol Error and friends).
+pub fn encode_err(out: &mut Vec<u8>, code: ErrorCode, rc: Option<u32>, diag: Option<&[u8]>) {
+    let rcs = rc.map(|r| [r]);
+    Pdu::Err(ErrMsg {
+        code: Some(code as u32),
+        rc: rcs.as_ref().map(|r| List::Values(&r[..])),
+        na: None,
+        apc: None,
+        diagnostic: diag.map(|d| &d[..d.len().min(40)]),
+    })
+    .encode(out);
+}
+
+/// Decode a received message for a state machine: framing, known class and type, every
+/// parameter well-formed, none misplaced or missing. The error maps to the ERR code
+/// ([`M3uaError::error_code`]); `true` in the pair means "echo the message as diagnostic".
+pub fn receive(bytes: &[u8]) -> Result<Pdu<'_>, (M3uaError, bool)> {
+    let msg = Message::parse(bytes).map_err(|e| (e, true))?;
+    let pdu = Pdu::from_message(&msg).map_err(|e| {
+        let diag = matches!(
+            e,
+            M3uaError::UnsupportedClass(_) | M3uaError::UnsupportedType { .. }
+        );
+        (e, diag)
+    })?;
+    validate_body(msg.body, pdu.kind()).map_err(|e| (e, false))?;
+    Ok(pdu)
+}
