@@ -1,8 +1,11 @@
 //! M3UA (RFC 4666): the codec, typed messages and the sans-IO state machines.
 
 pub mod asp;
+pub mod client;
 pub mod codec;
+pub mod ipsp;
 pub mod pdu;
+pub mod routing;
 
 pub use codec::{Builder, ErrorCode, Kind, M3uaError, Message, ProtocolData};
 pub use pdu::Pdu;
