@@ -150,19 +150,22 @@ impl PeerAsp {
                     self.asp_id = Some(u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
                 }
                 let was_active = self.state == AspState::Active;
-                Builder::new(out, Kind::AspUpAck).finish();
-                self.state = AspState::Inactive;
-                self.rc = None;
-                if was_active {
-                    // §4.3.4.1: ASPUP while ACTIVE → ack, ERR Unexpected Message, INACTIVE.
-                    return Ok(refuse(
+                let answer = if was_active {
+                    // §4.3.4.1: ASPUP while ACTIVE → ERR Unexpected Message and the ack, and
+                    // the ASP is INACTIVE (ETSI SGP-ASPSM-O-003 expects the ERR first).
+                    refuse(
                         out,
                         ErrorCode::UnexpectedMessage,
                         "ASPUP while ASP-ACTIVE".into(),
                         None,
-                    ));
-                }
-                Ok(Handled::Managed)
+                    )
+                } else {
+                    Handled::Managed
+                };
+                Builder::new(out, Kind::AspUpAck).finish();
+                self.state = AspState::Inactive;
+                self.rc = None;
+                Ok(answer)
             }
             Kind::AspDn => {
                 Builder::new(out, Kind::AspDnAck).finish();
@@ -536,7 +539,7 @@ mod tests {
         p.handle(&msg(Kind::AspAc, |b| b), &mut out);
         out.clear();
         p.handle(&msg(Kind::AspUp, |b| b), &mut out);
-        assert_eq!(kinds(&out), [Kind::AspUpAck, Kind::Err]);
+        assert_eq!(kinds(&out), [Kind::Err, Kind::AspUpAck]);
         assert_eq!(p.state(), AspState::Inactive);
     }
 }

@@ -6,6 +6,7 @@ pub mod codec;
 pub mod ipsp;
 pub mod pdu;
 pub mod routing;
+pub mod sg;
 
 pub use codec::{Builder, ErrorCode, Kind, M3uaError, Message, ProtocolData};
 pub use pdu::Pdu;

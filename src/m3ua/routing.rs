@@ -170,6 +170,30 @@ impl ApplicationServer {
         self.recompute(now, n);
     }
 
+    /// The association of an ASP that was not down failed: it is down, and the other ASPs
+    /// of the AS are told "ASP Failure" with its ASP Identifier (§3.8.2, ETSI SGP-ASPTM-I-009).
+    pub fn asp_failed(&mut self, a: AssociationId, now: Instant, n: &mut Vec<AsNotice>) {
+        let Some(m) = self.members.get(&a) else {
+            return;
+        };
+        if m.state != AspState::Down {
+            let failed_id = m.asp_id;
+            let others: Vec<_> = self
+                .members
+                .iter()
+                .filter(|(o, m)| **o != a && m.state != AspState::Down)
+                .map(|(o, _)| *o)
+                .collect();
+            for o in others {
+                n.push(AsNotice::Send {
+                    to: o,
+                    msg: self.ntfy(Status::other(status::ASP_FAILURE), failed_id),
+                });
+            }
+        }
+        self.asp_down(a, now, n);
+    }
+
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.t_r
     }
@@ -468,7 +492,7 @@ impl Router {
     /// The association is gone: its ASP is down in every AS, what it told us is void.
     pub fn association_lost(&mut self, a: AssociationId, now: Instant, n: &mut Vec<AsNotice>) {
         for s in &mut self.ases {
-            s.asp_down(a, now, n);
+            s.asp_failed(a, now, n);
         }
         self.dests.remove(&a);
     }
