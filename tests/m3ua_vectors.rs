@@ -588,6 +588,34 @@ fn exercise(b: &[u8]) {
     });
     let mut out = Vec::new();
     let _ = asp.handle(b, &mut out);
+    // The state machines built on the decoders: ASP side, IPSP DE, SG with the AS model.
+    let now = std::time::Instant::now();
+    let mut client = scpd::m3ua::client::Asp::new(Default::default());
+    client.connected(now, &mut out);
+    let _ = client.handle(now, b, &mut out);
+    let mut ipsp = scpd::m3ua::ipsp::Ipsp::new(
+        scpd::m3ua::ipsp::Exchange::Double,
+        Default::default(),
+        scpd::m3ua::asp::AsConfig {
+            routing_contexts: vec![1],
+            local_pc: 2,
+        },
+    );
+    let _ = ipsp.handle(now, b, &mut out);
+    let mut sg = scpd::m3ua::sg::Sg::new(
+        scpd::m3ua::asp::AsConfig {
+            routing_contexts: vec![1],
+            local_pc: 2,
+        },
+        Default::default(),
+    );
+    let mut o = Vec::new();
+    let _ = sg.handle(1, now, b, &mut o);
+    if let Ok(p) = Pdu::decode(b) {
+        let mut d = scpd::m3ua::routing::Destinations::default();
+        d.apply(&p);
+        let _ = d.encode_daud(None, &mut out);
+    }
 }
 
 proptest! {
