@@ -20,10 +20,11 @@ pub const TMT_OVERRIDE: u32 = 1;
 pub const TMT_LOADSHARE: u32 = 2;
 pub const TMT_BROADCAST: u32 = 3;
 
-/// NTFY status type/information (§3.8.2).
-const STATUS_AS_STATE_CHANGE: u16 = 1;
-const AS_INACTIVE: u16 = 3;
-const AS_ACTIVE: u16 = 4;
+/// NTFY status type/information (§3.8.2): type 1 (AS state change) with 2 = AS-INACTIVE,
+/// 3 = AS-ACTIVE (4 would be AS-PENDING).
+const STATUS_AS_STATE_CHANGE: u16 = super::pdu::status::TYPE_AS_STATE_CHANGE;
+const AS_INACTIVE: u16 = super::pdu::status::AS_INACTIVE;
+const AS_ACTIVE: u16 = super::pdu::status::AS_ACTIVE;
 
 /// What the local Application Server accepts.
 #[derive(Debug, Clone)]
@@ -57,6 +58,8 @@ pub struct PeerAsp {
     state: AspState,
     asp_id: Option<u32>,
     rc: Option<u32>,
+    traffic_mode: Option<u32>,
+    notify: bool,
 }
 
 impl PeerAsp {
@@ -66,6 +69,31 @@ impl PeerAsp {
             state: AspState::Down,
             asp_id: None,
             rc: None,
+            traffic_mode: None,
+            notify: true,
+        }
+    }
+
+    /// Whether this peer sends its own NTFY (AS-ACTIVE/AS-INACTIVE) after ASPAC/ASPIA — on
+    /// by default; turn it off when a [`super::routing::ApplicationServer`] notifies instead.
+    pub fn set_notify(&mut self, on: bool) {
+        self.notify = on;
+    }
+
+    /// The ASP Identifier the peer sent in ASPUP.
+    pub fn asp_id(&self) -> Option<u32> {
+        self.asp_id
+    }
+
+    /// The traffic mode the peer asked for in ASPAC.
+    pub fn traffic_mode(&self) -> Option<u32> {
+        self.traffic_mode
+    }
+
+    /// Another ASP took over the override-mode AS (§4.3.4.3): this one is ASP-INACTIVE.
+    pub fn overridden(&mut self) {
+        if self.state == AspState::Active {
+            self.state = AspState::Inactive;
         }
     }
 
@@ -86,26 +114,17 @@ impl PeerAsp {
 
     /// Handle one received message (the complete bytes of one M3UA message).
     pub fn handle<'a>(&mut self, bytes: &'a [u8], out: &mut Vec<u8>) -> Handled<'a> {
+        // Framing, class/type, parameter formats, misplaced and missing parameters.
+        if let Err((e, diag)) = super::pdu::receive(bytes) {
+            return refuse(out, e.error_code(), e.to_string(), diag.then_some(bytes));
+        }
         let msg = match Message::parse(bytes) {
             Ok(m) => m,
             Err(e) => return refuse(out, e.error_code(), e.to_string(), Some(bytes)),
         };
         let Some(kind) = msg.kind() else {
-            let code = if matches!(
-                msg.class,
-                codec::class::MGMT
-                    | codec::class::TRANSFER
-                    | codec::class::SSNM
-                    | codec::class::ASPSM
-                    | codec::class::ASPTM
-                    | codec::class::RKM
-            ) {
-                ErrorCode::UnsupportedMessageType
-            } else {
-                ErrorCode::UnsupportedMessageClass
-            };
             let reason = format!("class {} type {}", msg.class, msg.msg_type);
-            return refuse(out, code, reason, None);
+            return refuse(out, ErrorCode::UnsupportedMessageClass, reason, None);
         };
         match self.dispatch(kind, &msg, out) {
             Ok(h) => h,
@@ -131,19 +150,22 @@ impl PeerAsp {
                     self.asp_id = Some(u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
                 }
                 let was_active = self.state == AspState::Active;
-                Builder::new(out, Kind::AspUpAck).finish();
-                self.state = AspState::Inactive;
-                self.rc = None;
-                if was_active {
-                    // §4.3.4.1: ASPUP while ACTIVE → ack, ERR Unexpected Message, INACTIVE.
-                    return Ok(refuse(
+                let answer = if was_active {
+                    // §4.3.4.1: ASPUP while ACTIVE → ERR Unexpected Message and the ack, and
+                    // the ASP is INACTIVE (ETSI SGP-ASPSM-O-003 expects the ERR first).
+                    refuse(
                         out,
                         ErrorCode::UnexpectedMessage,
                         "ASPUP while ASP-ACTIVE".into(),
                         None,
-                    ));
-                }
-                Ok(Handled::Managed)
+                    )
+                } else {
+                    Handled::Managed
+                };
+                Builder::new(out, Kind::AspUpAck).finish();
+                self.state = AspState::Inactive;
+                self.rc = None;
+                Ok(answer)
             }
             Kind::AspDn => {
                 Builder::new(out, Kind::AspDnAck).finish();
@@ -171,7 +193,9 @@ impl PeerAsp {
                 b.finish();
                 self.state = AspState::Inactive;
                 let rc = self.rc.take();
-                notify(out, AS_INACTIVE, rc);
+                if self.notify {
+                    notify(out, AS_INACTIVE, rc);
+                }
                 Ok(Handled::Managed)
             }
             Kind::Daud => {
@@ -212,6 +236,13 @@ impl PeerAsp {
                     .status()?
                     .map_or(0, |(t, i)| (u32::from(t) << 16) | u32::from(i)),
             }),
+            // Dynamic registration is not offered: RKM is an optional class (§3.6).
+            Kind::RegReq | Kind::DeregReq => Ok(refuse(
+                out,
+                ErrorCode::UnsupportedMessageClass,
+                "routing key management is not supported".into(),
+                None,
+            )),
             // Acks and SG-originated SSNM make no sense towards the SG side.
             _ => Ok(unexpected(out, kind.name())),
         }
@@ -261,7 +292,10 @@ impl PeerAsp {
         b.finish();
         self.state = AspState::Active;
         self.rc = chosen;
-        notify(out, AS_ACTIVE, chosen);
+        self.traffic_mode = tmt;
+        if self.notify {
+            notify(out, AS_ACTIVE, chosen);
+        }
         Ok(Handled::Managed)
     }
 
@@ -505,7 +539,7 @@ mod tests {
         p.handle(&msg(Kind::AspAc, |b| b), &mut out);
         out.clear();
         p.handle(&msg(Kind::AspUp, |b| b), &mut out);
-        assert_eq!(kinds(&out), [Kind::AspUpAck, Kind::Err]);
+        assert_eq!(kinds(&out), [Kind::Err, Kind::AspUpAck]);
         assert_eq!(p.state(), AspState::Inactive);
     }
 }

@@ -13,6 +13,11 @@ pub mod class {
     pub const ASPSM: u8 = 3;
     pub const ASPTM: u8 = 4;
     pub const RKM: u8 = 9;
+
+    /// Whether `c` is a class M3UA defines (so an unknown type in it is "unsupported type").
+    pub fn is_known(c: u8) -> bool {
+        matches!(c, MGMT | TRANSFER | SSNM | ASPSM | ASPTM | RKM)
+    }
 }
 
 /// Parameter tags (RFC 4666 §3.2 and §3.3).
@@ -28,7 +33,50 @@ pub mod tag {
     pub const AFFECTED_POINT_CODE: u16 = 0x0012;
     pub const CORRELATION_ID: u16 = 0x0013;
     pub const NETWORK_APPEARANCE: u16 = 0x0200;
+    pub const USER_CAUSE: u16 = 0x0204;
+    pub const CONGESTION_INDICATIONS: u16 = 0x0205;
+    pub const CONCERNED_DESTINATION: u16 = 0x0206;
+    pub const ROUTING_KEY: u16 = 0x0207;
+    pub const REGISTRATION_RESULT: u16 = 0x0208;
+    pub const DEREGISTRATION_RESULT: u16 = 0x0209;
+    pub const LOCAL_RK_IDENTIFIER: u16 = 0x020a;
+    pub const DESTINATION_POINT_CODE: u16 = 0x020b;
+    pub const SERVICE_INDICATORS: u16 = 0x020c;
+    pub const ORIGINATING_POINT_CODE_LIST: u16 = 0x020e;
     pub const PROTOCOL_DATA: u16 = 0x0210;
+    pub const REGISTRATION_STATUS: u16 = 0x0212;
+    pub const DEREGISTRATION_STATUS: u16 = 0x0213;
+
+    /// The parameter's name in RFC 4666 §3.2, for logs; `None` for tags we do not know.
+    pub fn name(tag: u16) -> Option<&'static str> {
+        Some(match tag {
+            INFO_STRING => "INFO String",
+            ROUTING_CONTEXT => "Routing Context",
+            DIAGNOSTIC_INFO => "Diagnostic Information",
+            HEARTBEAT_DATA => "Heartbeat Data",
+            TRAFFIC_MODE_TYPE => "Traffic Mode Type",
+            ERROR_CODE => "Error Code",
+            STATUS => "Status",
+            ASP_IDENTIFIER => "ASP Identifier",
+            AFFECTED_POINT_CODE => "Affected Point Code",
+            CORRELATION_ID => "Correlation ID",
+            NETWORK_APPEARANCE => "Network Appearance",
+            USER_CAUSE => "User/Cause",
+            CONGESTION_INDICATIONS => "Congestion Indications",
+            CONCERNED_DESTINATION => "Concerned Destination",
+            ROUTING_KEY => "Routing Key",
+            REGISTRATION_RESULT => "Registration Result",
+            DEREGISTRATION_RESULT => "Deregistration Result",
+            LOCAL_RK_IDENTIFIER => "Local-RK-Identifier",
+            DESTINATION_POINT_CODE => "Destination Point Code",
+            SERVICE_INDICATORS => "Service Indicators",
+            ORIGINATING_POINT_CODE_LIST => "Originating Point Code List",
+            PROTOCOL_DATA => "Protocol Data",
+            REGISTRATION_STATUS => "Registration Status",
+            DEREGISTRATION_STATUS => "Deregistration Status",
+            _ => return None,
+        })
+    }
 }
 
 /// Error codes carried in ERR (RFC 4666 §3.8.1).
@@ -53,6 +101,34 @@ pub enum ErrorCode {
     MissingParameter = 0x16,
     InvalidRoutingContext = 0x19,
     NoConfiguredAsForAsp = 0x1a,
+}
+
+impl ErrorCode {
+    /// The code for a received Error Code value; `None` for unassigned values.
+    pub fn from_u32(v: u32) -> Option<ErrorCode> {
+        use ErrorCode::*;
+        Some(match v {
+            0x01 => InvalidVersion,
+            0x03 => UnsupportedMessageClass,
+            0x04 => UnsupportedMessageType,
+            0x05 => UnsupportedTrafficModeType,
+            0x06 => UnexpectedMessage,
+            0x07 => ProtocolError,
+            0x09 => InvalidStreamIdentifier,
+            0x0d => RefusedManagementBlocking,
+            0x0e => AspIdentifierRequired,
+            0x0f => InvalidAspIdentifier,
+            0x11 => InvalidParameterValue,
+            0x12 => ParameterFieldError,
+            0x13 => UnexpectedParameter,
+            0x14 => DestinationStatusUnknown,
+            0x15 => InvalidNetworkAppearance,
+            0x16 => MissingParameter,
+            0x19 => InvalidRoutingContext,
+            0x1a => NoConfiguredAsForAsp,
+            _ => return None,
+        })
+    }
 }
 
 /// Known (class, type) pairs.
@@ -189,6 +265,12 @@ pub enum M3uaError {
     MissingParameter(u16),
     #[error("parameter {tag:#06x} has an invalid value")]
     InvalidParameterValue { tag: u16 },
+    #[error("unsupported message class {0}")]
+    UnsupportedClass(u8),
+    #[error("unsupported message type {msg_type} in class {class}")]
+    UnsupportedType { class: u8, msg_type: u8 },
+    #[error("parameter {0:#06x} is not expected in this message")]
+    UnexpectedParameter(u16),
 }
 
 impl M3uaError {
@@ -200,6 +282,9 @@ impl M3uaError {
             M3uaError::ParameterField { .. } => ErrorCode::ParameterFieldError,
             M3uaError::MissingParameter(_) => ErrorCode::MissingParameter,
             M3uaError::InvalidParameterValue { .. } => ErrorCode::InvalidParameterValue,
+            M3uaError::UnsupportedClass(_) => ErrorCode::UnsupportedMessageClass,
+            M3uaError::UnsupportedType { .. } => ErrorCode::UnsupportedMessageType,
+            M3uaError::UnexpectedParameter(_) => ErrorCode::UnexpectedParameter,
         }
     }
 }
@@ -368,6 +453,13 @@ pub struct Param<'a> {
 pub struct Params<'a> {
     body: &'a [u8],
     pos: usize,
+}
+
+impl<'a> Params<'a> {
+    /// The parameters of a parameter area (a message body or a nested parameter's value).
+    pub fn over(body: &'a [u8]) -> Params<'a> {
+        Params { body, pos: 0 }
+    }
 }
 
 impl<'a> Iterator for Params<'a> {
