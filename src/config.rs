@@ -193,7 +193,10 @@ mod tests {
     #[test]
     fn embedded_default_matches_interfaces_md() {
         let c = Config::embedded();
-        assert_eq!(c.m3ua.listen, ["tcp://127.0.0.1:2905"]);
+        assert_eq!(
+            c.m3ua.listen,
+            ["tcp://127.0.0.1:2905", "sctp://127.0.0.1:2905"]
+        );
         assert_eq!(c.grpc.listen, "127.0.0.1:50051");
         assert_eq!((c.node.point_code, c.node.network_indicator), (200, 2));
         assert_eq!(c.sccp.camel_ssn, 146);

@@ -9,14 +9,13 @@ use crate::m3ua::{Builder, ErrorCode, Kind};
 use crate::node::{AssocId, Effects, Node, NodeConfig, Outgoing};
 use crate::service::SubscriberTable;
 use crate::store;
-use crate::transport::tcp::{FrameError, FrameReader};
+use crate::transport::tcp::FrameError;
+use crate::transport::{Link, Listener};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, error, info, warn};
 
@@ -133,28 +132,32 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     // M3UA listeners.
     let mut listeners = Vec::new();
     for url in &cfg.m3ua.listen {
-        match config::parse_endpoint(url).map_err(|e| e.to_string())? {
-            Endpoint::Tcp(addr) => {
-                let l = TcpListener::bind(addr)
-                    .await
-                    .map_err(|e| format!("M3UA listen {url}: {e}"))?;
-                info!(%url, "M3UA (TCP) listening");
+        let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
+        match Listener::bind(&ep).await {
+            Ok(l) => {
+                info!(%url, "M3UA listening");
                 listeners.push(tokio::spawn(accept_loop(
                     l,
                     shared.clone(),
                     stop_rx.clone(),
                 )));
             }
-            Endpoint::Sctp(_) => {
-                crate::transport::sctp::probe().map_err(|e| format!("M3UA listen {url}: {e}"))?;
-                return Err(format!(
-                    "M3UA listen {url}: SCTP associations are not implemented yet; use tcp://"
-                ));
+            Err(e)
+                if matches!(ep, Endpoint::Sctp(_))
+                    && e.raw_os_error() == Some(libc::EPROTONOSUPPORT) =>
+            {
+                // The embedded default offers SCTP beside TCP; a kernel without SCTP only
+                // loses that listener (unless it was the only one: checked below).
+                let why = crate::transport::sctp::probe()
+                    .err()
+                    .map_or(e.to_string(), |p| p.to_string());
+                warn!(%url, "not listening: {why}");
             }
+            Err(e) => return Err(format!("M3UA listen {url}: {e}")),
         }
     }
-    if let Err(e) = crate::transport::sctp::probe() {
-        info!("{e}; serving M3UA over TCP only");
+    if listeners.is_empty() {
+        return Err("no M3UA listener could be opened (see the warnings above)".into());
     }
     if !cfg.m3ua.connect.is_empty() {
         return Err("m3ua.connect (scpd as ASP towards an SG) is not implemented yet".into());
@@ -238,14 +241,13 @@ async fn shutdown_signal() {
     }
 }
 
-async fn accept_loop(l: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+async fn accept_loop(l: Listener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut tasks = Vec::new();
     loop {
         tokio::select! {
             r = l.accept() => match r {
-                Ok((stream, peer)) => {
-                    let _ = stream.set_nodelay(true);
-                    tasks.push(tokio::spawn(association(stream, peer, shared.clone(), stop.clone())));
+                Ok((link, peer)) => {
+                    tasks.push(tokio::spawn(association(link, peer, shared.clone(), stop.clone())));
                 }
                 Err(e) => warn!(error = %e, "accept"),
             },
@@ -257,28 +259,26 @@ async fn accept_loop(l: TcpListener, shared: Arc<Shared>, mut stop: watch::Recei
     }
 }
 
-/// One M3UA association over TCP.
+/// One M3UA association (TCP or SCTP).
 async fn association(
-    stream: TcpStream,
-    peer: SocketAddr,
+    mut link: Link,
+    peer: String,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
     let id = shared.next_assoc.fetch_add(1, Ordering::Relaxed);
-    let (rd, mut wr) = stream.into_split();
     // Messages for this association produced elsewhere (timeouts, shutdown); encoded here so
     // they carry the routing context the peer activated with.
     let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
     shared.outboxes.lock().expect("outboxes").insert(id, tx);
     info!(assoc = id, %peer, "association up");
-    let mut reader = FrameReader::new(rd);
     let mut asp = PeerAsp::new(shared.as_config.clone());
     let mut out = Vec::with_capacity(4096);
     let mut fx = Effects::default();
     loop {
         out.clear();
         tokio::select! {
-            frame = reader.next() => match frame {
+            frame = link.recv() => match frame {
                 Ok(Some(bytes)) => {
                     match asp.handle(bytes, &mut out) {
                         Handled::Deliver { data, .. } => {
@@ -313,7 +313,7 @@ async fn association(
                     Builder::new(&mut out, Kind::Err)
                         .param_u32(crate::m3ua::codec::tag::ERROR_CODE, ErrorCode::ProtocolError as u32)
                         .finish();
-                    let _ = wr.write_all(&out).await;
+                    let _ = link.send(&out).await;
                     break;
                 }
                 Err(FrameError::Io(e)) => {
@@ -326,11 +326,11 @@ async fn association(
                 while let Ok(extra) = rx.try_recv() {
                     encode_data(&mut out, &extra, asp.routing_context());
                 }
-                let _ = wr.write_all(&out).await;
+                let _ = link.send(&out).await;
                 break;
             }
         }
-        if !out.is_empty() && wr.write_all(&out).await.is_err() {
+        if !out.is_empty() && link.send(&out).await.is_err() {
             break;
         }
     }

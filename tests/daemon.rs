@@ -570,3 +570,45 @@ fn embedded_default_configuration() {
     );
     d.stop();
 }
+
+/// `--m3ua-listen sctp://...` alone: where the kernel has no SCTP the daemon refuses to start
+/// and says why; where it has SCTP, it listens.
+#[test]
+fn sctp_only_listener_reports_missing_kernel_support() {
+    let dir = std::env::temp_dir().join(format!("scpd-sctp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sctp://127.0.0.1:{}", free_port());
+    let mut child = Command::new(BIN)
+        .args([
+            "run",
+            "--m3ua-listen",
+            &url,
+            "--grpc-listen",
+            &format!("127.0.0.1:{}", free_port()),
+        ])
+        .arg("--db")
+        .arg(dir.join("s.db"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    match scpd::transport::sctp::probe() {
+        Err(_) => {
+            let out = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success());
+            assert!(err.contains("kernel SCTP is not available"), "{err}");
+            assert!(err.contains("no M3UA listener could be opened"), "{err}");
+            eprintln!("kernel SCTP absent: the daemon refused to start, as it should");
+        }
+        Ok(()) => {
+            std::thread::sleep(Duration::from_millis(500));
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "scpd exited with kernel SCTP present"
+            );
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
