@@ -4,13 +4,15 @@
 
 use crate::api::{self, Api};
 use crate::config::{self, Config, Endpoint};
-use crate::m3ua::asp::{AsConfig, Handled, PeerAsp};
+use crate::m3ua::asp::{AsConfig, AspState, Handled, PeerAsp};
+use crate::m3ua::client::{Asp, AspConfig, Event as ClientEvent};
+use crate::m3ua::ProtocolData;
 use crate::m3ua::{Builder, ErrorCode, Kind};
 use crate::node::{AssocId, Effects, Node, NodeConfig, Outgoing};
 use crate::service::SubscriberTable;
 use crate::store;
 use crate::transport::tcp::FrameError;
-use crate::transport::{Link, Listener};
+use crate::transport::{Backoff, Link, Listener};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -156,11 +158,24 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             Err(e) => return Err(format!("M3UA listen {url}: {e}")),
         }
     }
+    // Client side: scpd as ASP towards SGs/STPs (RFC 4666 §4.3.4), reconnecting on loss.
+    for url in &cfg.m3ua.connect {
+        let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
+        let asp_cfg = AspConfig {
+            routing_contexts: cfg.m3ua.routing_contexts.clone(),
+            ..AspConfig::default()
+        };
+        info!(%url, "M3UA connecting as ASP");
+        listeners.push(tokio::spawn(client_loop(
+            url.clone(),
+            ep,
+            asp_cfg,
+            shared.clone(),
+            stop_rx.clone(),
+        )));
+    }
     if listeners.is_empty() {
         return Err("no M3UA listener could be opened (see the warnings above)".into());
-    }
-    if !cfg.m3ua.connect.is_empty() {
-        return Err("m3ua.connect (scpd as ASP towards an SG) is not implemented yet".into());
     }
 
     // Dialogue timer.
@@ -247,7 +262,8 @@ async fn accept_loop(l: Listener, shared: Arc<Shared>, mut stop: watch::Receiver
         tokio::select! {
             r = l.accept() => match r {
                 Ok((link, peer)) => {
-                    tasks.push(tokio::spawn(association(link, peer, shared.clone(), stop.clone())));
+                    let role = Role::Server(PeerAsp::new(shared.as_config.clone()));
+                    tasks.push(tokio::spawn(association(link, peer, role, shared.clone(), stop.clone())));
                 }
                 Err(e) => warn!(error = %e, "accept"),
             },
@@ -259,52 +275,199 @@ async fn accept_loop(l: Listener, shared: Arc<Shared>, mut stop: watch::Receiver
     }
 }
 
-/// One M3UA association (TCP or SCTP).
-async fn association(
-    mut link: Link,
-    peer: String,
+/// Which side of M3UA scpd plays on an association.
+enum Role {
+    /// Peers connect to us and activate as ASPs (we are the SG side).
+    Server(PeerAsp),
+    /// We connected to an SG/STP and are its ASP.
+    Client(Asp),
+}
+
+/// A received message as far as the association task cares.
+enum Incoming<'a> {
+    Data(ProtocolData<'a>),
+    Other,
+    /// The ASP state machine gave up on the association (reconnect).
+    Failed(&'static str),
+}
+
+impl Role {
+    fn start(&mut self, now: Instant, out: &mut Vec<u8>) {
+        if let Role::Client(asp) = self {
+            asp.connected(now, out);
+        }
+    }
+
+    fn routing_context(&self) -> Option<u32> {
+        match self {
+            Role::Server(p) => p.routing_context(),
+            Role::Client(a) => a.routing_context(),
+        }
+    }
+
+    fn is_active(&self) -> bool {
+        match self {
+            Role::Server(p) => p.state() == AspState::Active,
+            Role::Client(a) => a.state() == AspState::Active,
+        }
+    }
+
+    fn handle<'a>(
+        &mut self,
+        id: AssocId,
+        peer: &str,
+        now: Instant,
+        bytes: &'a [u8],
+        out: &mut Vec<u8>,
+    ) -> Incoming<'a> {
+        match self {
+            Role::Server(p) => match p.handle(bytes, out) {
+                Handled::Deliver { data, .. } => Incoming::Data(data),
+                Handled::Managed => {
+                    debug!(assoc = id, state = ?p.state(), "M3UA management");
+                    Incoming::Other
+                }
+                Handled::PeerReport {
+                    kind,
+                    code_or_status,
+                } => {
+                    info!(assoc = id, msg = kind.name(), code_or_status, "peer report");
+                    Incoming::Other
+                }
+                Handled::Refused { code, reason } => {
+                    warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR");
+                    Incoming::Other
+                }
+            },
+            Role::Client(a) => match a.handle(now, bytes, out) {
+                ClientEvent::Deliver { data, .. } => Incoming::Data(data),
+                ClientEvent::StateChanged { from, to } => {
+                    info!(assoc = id, %peer, ?from, ?to, "ASP state");
+                    Incoming::Other
+                }
+                ClientEvent::Failed(why) => Incoming::Failed(why),
+                ClientEvent::Refused { code, reason } => {
+                    warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR");
+                    Incoming::Other
+                }
+                other => {
+                    debug!(assoc = id, event = ?other, "M3UA");
+                    Incoming::Other
+                }
+            },
+        }
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        match self {
+            Role::Server(_) => None,
+            Role::Client(a) => a.poll_timeout(),
+        }
+    }
+
+    fn on_timeout(&mut self, now: Instant, out: &mut Vec<u8>) -> Option<&'static str> {
+        match self {
+            Role::Server(_) => None,
+            Role::Client(a) => match a.on_timeout(now, out) {
+                ClientEvent::Failed(why) => Some(why),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Keep an association to an SG/STP up: connect, run it, and after a loss reconnect with
+/// exponential backoff (reset once an association reached ASP-ACTIVE).
+async fn client_loop(
+    url: String,
+    ep: Endpoint,
+    cfg: AspConfig,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30));
+    loop {
+        let attempt = tokio::select! {
+            r = tokio::time::timeout(Duration::from_secs(10), crate::transport::connect(&ep)) => r,
+            _ = stop.changed() => return,
+        };
+        match attempt {
+            Ok(Ok(link)) => {
+                if association(
+                    link,
+                    url.clone(),
+                    Role::Client(Asp::new(cfg.clone())),
+                    shared.clone(),
+                    stop.clone(),
+                )
+                .await
+                {
+                    backoff.reset();
+                }
+                if *stop.borrow() {
+                    return;
+                }
+            }
+            Ok(Err(e)) => warn!(%url, error = %e, "M3UA connect failed"),
+            Err(_) => warn!(%url, "M3UA connect timed out"),
+        }
+        let delay = backoff.next_delay();
+        info!(%url, ?delay, "reconnecting");
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// One M3UA association (TCP or SCTP, either role). Returns whether it reached ASP-ACTIVE.
+async fn association(
+    mut link: Link,
+    peer: String,
+    mut role: Role,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) -> bool {
     let id = shared.next_assoc.fetch_add(1, Ordering::Relaxed);
     // Messages for this association produced elsewhere (timeouts, shutdown); encoded here so
-    // they carry the routing context the peer activated with.
+    // they carry the routing context of the activation.
     let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
     shared.outboxes.lock().expect("outboxes").insert(id, tx);
     info!(assoc = id, %peer, "association up");
-    let mut asp = PeerAsp::new(shared.as_config.clone());
     let mut out = Vec::with_capacity(4096);
     let mut fx = Effects::default();
+    let mut was_active = false;
+    role.start(Instant::now(), &mut out);
+    if link.send(&out).await.is_err() {
+        shared.outboxes.lock().expect("outboxes").remove(&id);
+        return false;
+    }
     loop {
         out.clear();
+        let deadline = role.deadline();
         tokio::select! {
             frame = link.recv() => match frame {
-                Ok(Some(bytes)) => {
-                    match asp.handle(bytes, &mut out) {
-                        Handled::Deliver { data, .. } => {
-                            let result = shared.node.lock().expect("node").on_data(
-                                id, &data, Instant::now(), now_ms(), &mut fx);
-                            if let Err(fault) = result {
-                                warn!(assoc = id, %peer, %fault, "message not processed normally");
-                            }
-                            let rc = asp.routing_context();
-                            let mut buf = std::mem::take(&mut out);
-                            for o in fx.send.iter().filter(|o| o.assoc == id) {
-                                encode_data(&mut buf, o, rc);
-                            }
-                            fx.send.retain(|o| o.assoc != id);
-                            out = buf;
-                            shared.dispatch(&mut fx);
+                Ok(Some(bytes)) => match role.handle(id, &peer, Instant::now(), bytes, &mut out) {
+                    Incoming::Data(data) => {
+                        let result = shared.node.lock().expect("node").on_data(
+                            id, &data, Instant::now(), now_ms(), &mut fx);
+                        if let Err(fault) = result {
+                            warn!(assoc = id, %peer, %fault, "message not processed normally");
                         }
-                        Handled::Managed => debug!(assoc = id, state = ?asp.state(), "M3UA management"),
-                        Handled::PeerReport { kind, code_or_status } => {
-                            info!(assoc = id, msg = kind.name(), code_or_status, "peer report")
+                        let rc = role.routing_context();
+                        for o in fx.send.iter().filter(|o| o.assoc == id) {
+                            encode_data(&mut out, o, rc);
                         }
-                        Handled::Refused { code, reason } => {
-                            warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR")
-                        }
+                        fx.send.retain(|o| o.assoc != id);
+                        shared.dispatch(&mut fx);
                     }
-                }
+                    Incoming::Other => {}
+                    Incoming::Failed(why) => {
+                        warn!(assoc = id, %peer, why, "giving up on the association");
+                        let _ = link.send(&out).await;
+                        break;
+                    }
+                },
                 Ok(None) => break,
                 Err(FrameError::Framing(e)) => {
                     // RFC 4666 §3.8.1: Protocol Error; a TCP byte stream cannot be
@@ -321,20 +484,35 @@ async fn association(
                     break;
                 }
             },
-            Some(extra) = rx.recv() => encode_data(&mut out, &extra, asp.routing_context()),
+            _ = sleep_until(deadline) => {
+                if let Some(why) = role.on_timeout(Instant::now(), &mut out) {
+                    warn!(assoc = id, %peer, why, "giving up on the association");
+                    break;
+                }
+            }
+            Some(extra) = rx.recv() => encode_data(&mut out, &extra, role.routing_context()),
             _ = stop.changed() => {
                 while let Ok(extra) = rx.try_recv() {
-                    encode_data(&mut out, &extra, asp.routing_context());
+                    encode_data(&mut out, &extra, role.routing_context());
                 }
                 let _ = link.send(&out).await;
                 break;
             }
         }
+        was_active |= role.is_active();
         if !out.is_empty() && link.send(&out).await.is_err() {
             break;
         }
     }
     shared.outboxes.lock().expect("outboxes").remove(&id);
-    asp.reset();
     info!(assoc = id, %peer, "association down");
+    was_active
+}
+
+/// Sleep until `deadline`, or forever without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d.into()).await,
+        None => std::future::pending().await,
+    }
 }

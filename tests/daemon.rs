@@ -612,3 +612,107 @@ fn sctp_only_listener_reports_missing_kernel_support() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--m3ua-connect`: scpd as ASP towards an SG played by this test. It brings the ASP up and
+/// active, answers calls the SG delivers, and after the SG drops the association it
+/// reconnects by itself and comes up again.
+#[test]
+fn asp_towards_an_sg_reconnects() {
+    let sg = TcpListener::bind("127.0.0.1:0").unwrap();
+    let sg_addr = sg.local_addr().unwrap();
+    let dir = std::env::temp_dir().join(format!("scpd-asp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let child = Command::new(BIN)
+        .args(["run", "--m3ua-connect", &format!("tcp://{sg_addr}")])
+        .args(["--m3ua-listen", &format!("tcp://127.0.0.1:{}", free_port())])
+        .args(["--grpc-listen", &format!("127.0.0.1:{}", free_port())])
+        .arg("--db")
+        .arg(dir.join("a.db"))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let d = Daemon {
+        child,
+        m3ua: String::new(),
+        grpc: String::new(),
+        _dir: TempDir(dir),
+    };
+    sg.set_nonblocking(true).unwrap();
+    let accept = || {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            match sg.accept() {
+                Ok((s, _)) => {
+                    s.set_nonblocking(false).unwrap();
+                    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                    return Peer { s };
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    assert!(Instant::now() < deadline, "scpd did not connect to the SG");
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => panic!("accept: {e}"),
+            }
+        }
+    };
+    let bring_up = |p: &mut Peer| {
+        assert_eq!(p.recv_kind(), Kind::AspUp);
+        p.send_kind(Kind::AspUpAck);
+        let ac = p.recv();
+        let m = Message::parse(&ac).unwrap();
+        assert_eq!(m.kind(), Some(Kind::AspAc));
+        let rcs: Vec<u32> = m.routing_contexts().unwrap().unwrap().iter().collect();
+        assert_eq!(rcs, [1], "activates with the configured routing context");
+        let mut b = Vec::new();
+        Builder::new(&mut b, Kind::AspAcAck)
+            .param_u32(tag::ROUTING_CONTEXT, 1)
+            .finish();
+        p.send(&b);
+    };
+    let mut p = accept();
+    bring_up(&mut p);
+    // A call delivered by the SG is answered on the same association, stamped with RC 1.
+    let mut begin = Vec::new();
+    let cfg = scpd::lab::sim::SimConfig {
+        to: sg_addr,
+        calls: 1,
+        concurrency: 1,
+        calling: "4911".into(),
+        called: "4922".into(),
+        imsi: "262011234567890".into(),
+        terminating: false,
+        opc: 100,
+        dpc: 200,
+        ssn: 146,
+        routing_context: Some(1),
+        service_key: 1,
+        hold: Duration::ZERO,
+        timeout: Duration::from_secs(5),
+    };
+    scpd::lab::sim::initial_dp_begin(&cfg, &[7, 7], &mut begin);
+    p.udt(146, &begin);
+    let b = p.recv();
+    let m = Message::parse(&b).unwrap();
+    assert_eq!(m.kind(), Some(Kind::Data));
+    assert_eq!(
+        m.routing_contexts()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
+        [1]
+    );
+    let t = TcMessage::decode(
+        Unitdata::decode(m.protocol_data().unwrap().data)
+            .unwrap()
+            .data,
+    )
+    .unwrap();
+    assert_eq!((t.kind, t.dtid), (MessageType::End, Some(&[7, 7][..])));
+
+    // The SG drops the association: scpd reconnects and brings the ASP up again.
+    drop(p);
+    let mut p = accept();
+    bring_up(&mut p);
+    d.stop();
+}

@@ -78,3 +78,69 @@ impl Link {
         }
     }
 }
+
+/// Open an association to `ep` (client side).
+pub async fn connect(ep: &Endpoint) -> io::Result<Link> {
+    Ok(match ep {
+        Endpoint::Tcp(a) => {
+            let s = tokio::net::TcpStream::connect(a).await?;
+            let _ = s.set_nodelay(true);
+            let (rd, wr) = s.into_split();
+            Link::Tcp {
+                rd: FrameReader::new(rd),
+                wr,
+            }
+        }
+        Endpoint::Sctp(addrs) => Link::Sctp(sctp::SctpStream::connect(addrs, &[]).await?),
+    })
+}
+
+/// Reconnection delays: doubling from `initial` up to `max`, back to `initial` once an
+/// association has worked. Sans-IO: the caller sleeps.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    initial: std::time::Duration,
+    max: std::time::Duration,
+    next: std::time::Duration,
+}
+
+impl Backoff {
+    pub fn new(initial: std::time::Duration, max: std::time::Duration) -> Backoff {
+        Backoff {
+            initial,
+            max,
+            next: initial,
+        }
+    }
+
+    /// The delay before the next attempt; each call doubles the one after, up to `max`.
+    pub fn next_delay(&mut self) -> std::time::Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        d
+    }
+
+    /// The association came up and worked: start again from `initial`.
+    pub fn reset(&mut self) {
+        self.next = self.initial;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_doubles_caps_and_resets() {
+        let ms = Duration::from_millis;
+        let mut b = Backoff::new(ms(250), ms(2000));
+        let seq: Vec<_> = (0..6).map(|_| b.next_delay()).collect();
+        assert_eq!(
+            seq,
+            [ms(250), ms(500), ms(1000), ms(2000), ms(2000), ms(2000)]
+        );
+        b.reset();
+        assert_eq!(b.next_delay(), ms(250));
+    }
+}
