@@ -4,3 +4,5 @@
 pub mod ansi;
 pub mod dialogues;
 pub mod itu;
+pub mod sm;
+pub mod tc;
