@@ -6,7 +6,7 @@
 //! instance prefix in their top octet, so several scpd instances behind one point code can
 //! route a Continue back to the one that owns the dialogue.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 /// Peer transaction id (1–4 octets on the wire), stored inline.
@@ -32,6 +32,14 @@ impl PeerTid {
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len)]
     }
+    /// The peer id of a dialogue we began, before the peer's first answer names it.
+    pub const UNKNOWN: PeerTid = PeerTid {
+        bytes: [0; 4],
+        len: 0,
+    };
+    pub fn is_known(&self) -> bool {
+        self.len != 0
+    }
 }
 
 /// A dialogue entry.
@@ -41,11 +49,16 @@ pub struct Dialogue<T> {
     pub peer: PeerTid,
     pub deadline: Instant,
     pub user: T,
+    /// The deadline as filed in the table's index (`deadline` may be changed by the user;
+    /// [`Dialogues::touch`] and [`Dialogues::expire`] refile).
+    indexed: Instant,
 }
 
 #[derive(Debug)]
 pub struct Dialogues<T> {
     map: HashMap<u32, Dialogue<T>>,
+    /// Idle deadlines in order, so expiry and the next deadline cost O(log n).
+    by_deadline: BTreeSet<(Instant, u32)>,
     next: u32,
     prefix: u8,
     limit: usize,
@@ -63,6 +76,7 @@ impl<T> Dialogues<T> {
     pub fn new(prefix: u8, limit: usize, idle: Duration) -> Dialogues<T> {
         Dialogues {
             map: HashMap::new(),
+            by_deadline: BTreeSet::new(),
             next: 1,
             prefix,
             limit,
@@ -75,6 +89,27 @@ impl<T> Dialogues<T> {
     }
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+    /// Entries in the deadline index (equal to `len()`; exposed for leak tests).
+    pub fn deadlines_len(&self) -> usize {
+        self.by_deadline.len()
+    }
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+    pub fn idle(&self) -> Duration {
+        self.idle
+    }
+    /// The earliest idle deadline.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.by_deadline.first().map(|(t, _)| *t)
+    }
+    pub fn get(&self, local: u32) -> Option<&Dialogue<T>> {
+        self.map.get(&local)
+    }
+    /// Local ids of the live dialogues (any order).
+    pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.map.keys().copied()
     }
 
     /// Open a dialogue for a received Begin; returns our local transaction id.
@@ -92,16 +127,31 @@ impl<T> Dialogues<T> {
                 break id;
             }
         };
+        let deadline = now + self.idle;
         self.map.insert(
             local,
             Dialogue {
                 local,
                 peer,
-                deadline: now + self.idle,
+                deadline,
                 user,
+                indexed: deadline,
             },
         );
+        self.by_deadline.insert((deadline, local));
         Ok(local)
+    }
+
+    /// Open a dialogue we begin: the peer's id is [`PeerTid::UNKNOWN`] until
+    /// [`Dialogues::set_peer`].
+    pub fn open_outgoing(&mut self, now: Instant, user: T) -> Result<u32, OpenError> {
+        self.open(PeerTid::UNKNOWN, now, user)
+    }
+
+    pub fn set_peer(&mut self, local: u32, peer: PeerTid) {
+        if let Some(d) = self.map.get_mut(&local) {
+            d.peer = peer;
+        }
     }
 
     /// The dialogue a Continue/End/Abort names by our id (its dtid), refreshing its timer.
@@ -109,6 +159,11 @@ impl<T> Dialogues<T> {
         let idle = self.idle;
         let d = self.map.get_mut(&local)?;
         d.deadline = now + idle;
+        if d.indexed != d.deadline {
+            self.by_deadline.remove(&(d.indexed, local));
+            self.by_deadline.insert((d.deadline, local));
+            d.indexed = d.deadline;
+        }
         Some(d)
     }
 
@@ -117,24 +172,36 @@ impl<T> Dialogues<T> {
     }
 
     pub fn close(&mut self, local: u32) -> Option<Dialogue<T>> {
-        self.map.remove(&local)
+        let d = self.map.remove(&local)?;
+        self.by_deadline.remove(&(d.indexed, local));
+        Some(d)
     }
 
     /// Remove and return dialogues idle past their deadline.
     pub fn expire(&mut self, now: Instant) -> Vec<Dialogue<T>> {
-        let ids: Vec<u32> = self
-            .map
-            .values()
-            .filter(|d| d.deadline <= now)
-            .map(|d| d.local)
-            .collect();
-        ids.into_iter()
-            .filter_map(|id| self.map.remove(&id))
-            .collect()
+        let mut gone = Vec::new();
+        while let Some(&(at, local)) = self.by_deadline.first() {
+            if at > now {
+                break;
+            }
+            self.by_deadline.pop_first();
+            let Some(d) = self.map.get_mut(&local) else {
+                continue;
+            };
+            if d.deadline > now {
+                // Moved by the user after filing: refile.
+                d.indexed = d.deadline;
+                self.by_deadline.insert((d.deadline, local));
+                continue;
+            }
+            gone.extend(self.map.remove(&local));
+        }
+        gone
     }
 
     /// Remove every dialogue (shutdown).
     pub fn drain(&mut self) -> Vec<Dialogue<T>> {
+        self.by_deadline.clear();
         self.map.drain().map(|(_, d)| d).collect()
     }
 }

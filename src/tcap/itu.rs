@@ -103,6 +103,11 @@ pub struct TcMessage<'a> {
     /// The component portion (its members are Invoke, ReturnResult, ...).
     pub components: Option<Tlv<'a>>,
     pub p_abort: Option<u8>,
+    /// Contents of the dialogue PDU's `protocol-version [0] BIT STRING`, when present
+    /// (AARQ/AARE/AUDT; absent means version1: Q.773 tolerates its omission).
+    pub protocol_version: Option<&'a [u8]>,
+    /// Contents of the dialogue PDU's `user-information [30]` (the EXTERNALs), as received.
+    pub user_info: Option<&'a [u8]>,
 }
 
 /// Why a TCAP message was refused, with what Q.774 says to answer.
@@ -142,6 +147,17 @@ fn tid<'a>(t: Tlv<'a>) -> Result<Tid<'a>, TcapError> {
 }
 
 impl<'a> TcMessage<'a> {
+    /// Whether the dialogue PDU's protocol version (if any) includes version1, the only one
+    /// Q.773 defines (`BIT STRING { version1(0) }`: bit 0 is the top bit of the first octet
+    /// after the unused-bits octet). An absent version is version1.
+    pub fn version1(&self) -> bool {
+        match self.protocol_version {
+            None => true,
+            Some([_unused, first, ..]) => first & 0x80 != 0,
+            Some(_) => false,
+        }
+    }
+
     pub fn decode(buf: &'a [u8]) -> Result<TcMessage<'a>, TcapError> {
         let top = Tlv::parse_single(buf).map_err(TcapError::BadlyFormatted)?;
         let kind = match top.tag {
@@ -159,6 +175,8 @@ impl<'a> TcMessage<'a> {
             dialogue: None,
             components: None,
             p_abort: None,
+            protocol_version: None,
+            user_info: None,
         };
         let mut r = top.children().map_err(TcapError::BadlyFormatted)?;
         while let Some(t) = r.next_tlv().map_err(TcapError::BadlyFormatted)? {
@@ -166,7 +184,11 @@ impl<'a> TcMessage<'a> {
                 x if x.is(tags::OTID) => msg.otid = Some(tid(t)?),
                 x if x.is(tags::DTID) => msg.dtid = Some(tid(t)?),
                 x if x.is(tags::DIALOGUE_PORTION) => {
-                    msg.dialogue = Some(decode_dialogue(t).map_err(TcapError::Dialogue)?)
+                    let (pdu, version, user_info) =
+                        decode_dialogue(t).map_err(TcapError::Dialogue)?;
+                    msg.dialogue = Some(pdu);
+                    msg.protocol_version = version;
+                    msg.user_info = user_info;
                 }
                 x if x.is(tags::COMPONENTS) => msg.components = Some(t),
                 x if x.is(tags::P_ABORT_CAUSE) => {
@@ -199,6 +221,13 @@ impl<'a> TcMessage<'a> {
     /// The components, in order.
     pub fn components(&self) -> ComponentIter<'a> {
         ComponentIter {
+            inner: self.component_pdus(),
+        }
+    }
+
+    /// The components, in order, with every field kept.
+    pub fn component_pdus(&self) -> ComponentPduIter<'a> {
+        ComponentPduIter {
             r: self
                 .components
                 .and_then(|c| c.children().ok())
@@ -206,18 +235,52 @@ impl<'a> TcMessage<'a> {
         }
     }
 
+    /// Re-encode this message: canonical definite lengths, minimal INTEGERs; parameters and
+    /// user information copied as received; undecodable components copied raw. A message
+    /// that was canonical on input comes out byte-identical.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let mut w = Writer::new(out);
+        w.constructed(self.kind.tag(), |w| {
+            if let Some(o) = self.otid {
+                w.primitive(tags::OTID, o);
+            }
+            if let Some(d) = self.dtid {
+                w.primitive(tags::DTID, d);
+            }
+            if let Some(c) = self.p_abort {
+                w.integer(tags::P_ABORT_CAUSE, c.into());
+            }
+            if let Some(d) = &self.dialogue {
+                encode_dialogue_pdu(w, d, self.protocol_version, self.user_info);
+            }
+            if let Some(c) = self.components {
+                w.constructed(tags::COMPONENTS, |w| {
+                    let mut r = c.children().unwrap_or_else(|_| Reader::new(&[]));
+                    while let Ok(Some(t)) = r.next_tlv() {
+                        match decode_component(t) {
+                            Ok(pdu) => pdu.encode(w),
+                            Err(_) => w.raw(t.raw),
+                        }
+                    }
+                });
+            }
+        });
+    }
+
     /// The application context of the dialogue portion, if any.
     pub fn application_context(&self) -> Option<&'a [u8]> {
         match self.dialogue? {
             DialoguePdu::Aarq { ac, .. }
             | DialoguePdu::Aare { ac, .. }
-            | DialoguePdu::Audt { ac } => Some(ac),
+            | DialoguePdu::Audt { ac, .. } => Some(ac),
             DialoguePdu::Abrt { .. } => None,
         }
     }
 }
 
-fn decode_dialogue(portion: Tlv<'_>) -> Result<DialoguePdu<'_>, BerError> {
+type DialogueParts<'a> = (DialoguePdu<'a>, Option<&'a [u8]>, Option<&'a [u8]>);
+
+fn decode_dialogue(portion: Tlv<'_>) -> Result<DialogueParts<'_>, BerError> {
     let ext = portion.children()?.expect(Tag::EXTERNAL, "EXTERNAL")?;
     let mut r = ext.children()?;
     let oid = r.expect(Tag::OID, "direct-reference")?;
@@ -238,6 +301,7 @@ fn decode_dialogue(portion: Tlv<'_>) -> Result<DialoguePdu<'_>, BerError> {
     let mut result = None;
     let mut diagnostic = None;
     let mut source = None;
+    let mut version = None;
     for m in pdu.children()? {
         let m = m?;
         match m.tag.number {
@@ -250,6 +314,7 @@ fn decode_dialogue(portion: Tlv<'_>) -> Result<DialoguePdu<'_>, BerError> {
                 )
             }
             0 if pdu.tag.is(tags::ABRT) => source = Some(m.as_u32()? as u8),
+            0 if !m.tag.constructed => version = Some(m.value),
             2 if pdu.tag.is(tags::AARE) => {
                 result = Some(m.children()?.expect(Tag::INTEGER, "result")?.as_u32()? as u8)
             }
@@ -269,10 +334,16 @@ fn decode_dialogue(portion: Tlv<'_>) -> Result<DialoguePdu<'_>, BerError> {
         }
     }
     let missing = |what| BerError::new(BerErrorKind::Missing(what), pdu.value_offset);
-    Ok(match pdu.tag {
+    let pdu = match pdu.tag {
         t if uni && t.is(Tag::app(0, true)) => DialoguePdu::Audt {
             ac: ac.ok_or(missing("application-context-name"))?,
         },
+        _ if uni => {
+            return Err(BerError::new(
+                BerErrorKind::Invalid("unidialogue PDU type"),
+                pdu.offset,
+            ))
+        }
         t if t.is(tags::AARQ) => DialoguePdu::Aarq {
             ac: ac.ok_or(missing("application-context-name"))?,
             user_info,
@@ -291,10 +362,14 @@ fn decode_dialogue(portion: Tlv<'_>) -> Result<DialoguePdu<'_>, BerError> {
                 pdu.offset,
             ))
         }
-    })
+    };
+    Ok((pdu, version, user_info))
 }
 
-/// A component (Q.773 §4.2.2), borrowed.
+/// A component (Q.773 §4.2.2), borrowed: the long-standing view, with operation and error
+/// codes as `u32`. Codes that are not non-negative local values (negative local values,
+/// which Q.773 allows, and global OIDs) are reported as `u32::MAX`; [`ComponentPdu`] keeps
+/// them exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Component<'a> {
     Invoke {
@@ -322,6 +397,145 @@ pub enum Component<'a> {
     },
 }
 
+/// An operation or error code (Q.773 `OPERATION`/`ERROR` codes: `localValue INTEGER` or
+/// `globalValue OBJECT IDENTIFIER`). Local values may be negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code<'a> {
+    Local(i64),
+    /// Encoded OID contents.
+    Global(&'a [u8]),
+}
+
+impl Code<'_> {
+    /// The `u32` view of [`Component`]: a non-negative local value, else `u32::MAX`.
+    pub fn legacy(self) -> u32 {
+        match self {
+            Code::Local(v) => u32::try_from(v).unwrap_or(u32::MAX),
+            Code::Global(_) => u32::MAX,
+        }
+    }
+
+    fn write(self, w: &mut Writer<'_>) {
+        match self {
+            Code::Local(v) => w.integer(Tag::INTEGER, v),
+            Code::Global(o) => w.primitive(Tag::OID, o),
+        }
+    }
+}
+
+/// A component with every field kept (codes exact, the ReturnResult's result sequence as
+/// received), for the TC layer and the re-encoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComponentPdu<'a> {
+    Invoke {
+        invoke_id: i8,
+        linked_id: Option<i8>,
+        opcode: Code<'a>,
+        parameter: Option<Tlv<'a>>,
+    },
+    ReturnResult {
+        invoke_id: i8,
+        last: bool,
+        /// The optional `SEQUENCE { opcode, result }`.
+        result: Option<(Code<'a>, Option<Tlv<'a>>)>,
+    },
+    ReturnError {
+        invoke_id: i8,
+        error_code: Code<'a>,
+        parameter: Option<Tlv<'a>>,
+    },
+    Reject {
+        invoke_id: Option<i8>,
+        problem: (u8, u8),
+    },
+}
+
+impl<'a> ComponentPdu<'a> {
+    /// The [`Component`] view.
+    pub fn legacy(self) -> Component<'a> {
+        match self {
+            ComponentPdu::Invoke {
+                invoke_id,
+                linked_id,
+                opcode,
+                parameter,
+            } => Component::Invoke {
+                invoke_id,
+                linked_id,
+                opcode: opcode.legacy(),
+                parameter,
+            },
+            ComponentPdu::ReturnResult {
+                invoke_id,
+                last,
+                result,
+            } => Component::ReturnResult {
+                invoke_id,
+                last,
+                opcode: result.map(|r| r.0.legacy()),
+                parameter: result.and_then(|r| r.1),
+            },
+            ComponentPdu::ReturnError {
+                invoke_id,
+                error_code,
+                parameter,
+            } => Component::ReturnError {
+                invoke_id,
+                error_code: error_code.legacy(),
+                parameter,
+            },
+            ComponentPdu::Reject { invoke_id, problem } => Component::Reject { invoke_id, problem },
+        }
+    }
+
+    /// Write this component (canonical lengths; parameters copied as received).
+    pub fn encode(&self, w: &mut Writer<'_>) {
+        let param = |w: &mut Writer<'_>, p: Option<Tlv<'_>>| {
+            if let Some(p) = p {
+                w.raw(p.raw)
+            }
+        };
+        match *self {
+            ComponentPdu::Invoke {
+                invoke_id,
+                linked_id,
+                opcode,
+                parameter,
+            } => w.constructed(Tag::ctx_cons(1), |w| {
+                w.integer(Tag::INTEGER, invoke_id.into());
+                if let Some(l) = linked_id {
+                    w.integer(Tag::ctx(0), l.into());
+                }
+                opcode.write(w);
+                param(w, parameter);
+            }),
+            ComponentPdu::ReturnResult {
+                invoke_id,
+                last,
+                result,
+            } => w.constructed(Tag::ctx_cons(if last { 2 } else { 7 }), |w| {
+                w.integer(Tag::INTEGER, invoke_id.into());
+                if let Some((op, p)) = result {
+                    w.constructed(Tag::SEQUENCE, |w| {
+                        op.write(w);
+                        param(w, p);
+                    });
+                }
+            }),
+            ComponentPdu::ReturnError {
+                invoke_id,
+                error_code,
+                parameter,
+            } => w.constructed(Tag::ctx_cons(3), |w| {
+                w.integer(Tag::INTEGER, invoke_id.into());
+                error_code.write(w);
+                param(w, parameter);
+            }),
+            ComponentPdu::Reject { invoke_id, problem } => reject(w, invoke_id, problem),
+        }
+    }
+}
+
 /// Reject problem codes (Q.773 §4.2.2.4).
 pub mod problem {
     pub const GENERAL: u8 = 0;
@@ -331,9 +545,24 @@ pub mod problem {
     pub const UNRECOGNIZED_COMPONENT: u8 = 0;
     pub const MISTYPED_COMPONENT: u8 = 1;
     pub const BADLY_STRUCTURED_COMPONENT: u8 = 2;
+    pub const DUPLICATE_INVOKE_ID: u8 = 0;
     pub const UNRECOGNIZED_OPERATION: u8 = 1;
     pub const MISTYPED_PARAMETER: u8 = 2;
+    pub const RESOURCE_LIMITATION: u8 = 3;
+    pub const INITIATING_RELEASE: u8 = 4;
+    pub const UNRECOGNIZED_LINKED_ID: u8 = 5;
+    pub const LINKED_RESPONSE_UNEXPECTED: u8 = 6;
+    pub const UNEXPECTED_LINKED_OPERATION: u8 = 7;
+    /// ReturnResult / ReturnError problem 0.
     pub const UNRECOGNIZED_INVOKE_ID: u8 = 0;
+    /// ReturnResult problem 1 returnResultUnexpected / ReturnError problem 1
+    /// returnErrorUnexpected.
+    pub const UNEXPECTED: u8 = 1;
+    pub const UNRECOGNIZED_ERROR: u8 = 2;
+    pub const UNEXPECTED_ERROR: u8 = 3;
+    /// ReturnResult problem 2 / ReturnError problem 4 mistypedParameter.
+    pub const RR_MISTYPED_PARAMETER: u8 = 2;
+    pub const RE_MISTYPED_PARAMETER: u8 = 4;
 }
 
 /// A component that could not be decoded: the Reject to send (Q.774 §3.2.2.2).
@@ -344,12 +573,25 @@ pub struct ComponentFault {
     pub error: BerError,
 }
 
+/// The components of a message as [`Component`]s.
 pub struct ComponentIter<'a> {
-    r: Reader<'a>,
+    inner: ComponentPduIter<'a>,
 }
 
 impl<'a> Iterator for ComponentIter<'a> {
     type Item = Result<Component<'a>, ComponentFault>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next().map(|r| r.map(ComponentPdu::legacy))
+    }
+}
+
+/// The components of a message as [`ComponentPdu`]s.
+pub struct ComponentPduIter<'a> {
+    r: Reader<'a>,
+}
+
+impl<'a> Iterator for ComponentPduIter<'a> {
+    type Item = Result<ComponentPdu<'a>, ComponentFault>;
     fn next(&mut self) -> Option<Self::Item> {
         match self.r.next_tlv() {
             Ok(None) => None,
@@ -372,15 +614,21 @@ fn small_id(t: Tlv<'_>) -> Result<i8, BerError> {
         .map_err(|_| BerError::new(BerErrorKind::Invalid("invoke id range"), t.value_offset))
 }
 
-fn opcode(t: Tlv<'_>) -> Result<u32, BerError> {
+fn code(t: Tlv<'_>) -> Result<Code<'_>, BerError> {
     if t.tag.is(Tag::OID) {
-        Ok(u32::MAX)
+        if t.value.is_empty() || t.value[t.value.len() - 1] & 0x80 != 0 {
+            return Err(BerError::new(
+                BerErrorKind::Invalid("OBJECT IDENTIFIER"),
+                t.value_offset,
+            ));
+        }
+        Ok(Code::Global(t.value))
     } else {
-        t.expect(Tag::INTEGER)?.as_u32()
+        Ok(Code::Local(t.expect(Tag::INTEGER)?.as_i64()?))
     }
 }
 
-fn decode_component(t: Tlv<'_>) -> Result<Component<'_>, ComponentFault> {
+fn decode_component(t: Tlv<'_>) -> Result<ComponentPdu<'_>, ComponentFault> {
     let fault = |invoke_id, code, error| ComponentFault {
         invoke_id,
         problem: (problem::GENERAL, code),
@@ -422,7 +670,7 @@ fn decode_component(t: Tlv<'_>) -> Result<Component<'_>, ComponentFault> {
                 )
             })?;
         let code = p.as_u32().unwrap_or(0) as u8;
-        return Ok(Component::Reject {
+        return Ok(ComponentPdu::Reject {
             invoke_id,
             problem: (p.tag.number as u8, code),
         });
@@ -434,7 +682,7 @@ fn decode_component(t: Tlv<'_>) -> Result<Component<'_>, ComponentFault> {
     )
     .map_err(|e| fault(None, problem::MISTYPED_COMPONENT, e))?;
     let mistyped = |e| fault(Some(invoke_id), problem::MISTYPED_COMPONENT, e);
-    let mut body = || -> Result<Component<'_>, BerError> {
+    let mut body = || -> Result<ComponentPdu<'_>, BerError> {
         match t.tag.number {
             1 => {
                 let mut next = r.next_tlv()?;
@@ -447,39 +695,37 @@ fn decode_component(t: Tlv<'_>) -> Result<Component<'_>, ComponentFault> {
                     BerErrorKind::Missing("opCode"),
                     t.value_offset,
                 ))?;
-                Ok(Component::Invoke {
+                Ok(ComponentPdu::Invoke {
                     invoke_id,
                     linked_id,
-                    opcode: opcode(op)?,
+                    opcode: code(op)?,
                     parameter: r.next_tlv()?,
                 })
             }
             2 | 7 => {
-                let (mut opc, mut parameter) = (None, None);
+                let mut result = None;
                 if let Some(seq) = r.next_tlv()? {
                     let mut s = seq.expect(Tag::SEQUENCE)?.children()?;
                     let op = s.next_tlv()?.ok_or(BerError::new(
                         BerErrorKind::Missing("opCode"),
                         seq.value_offset,
                     ))?;
-                    opc = Some(opcode(op)?);
-                    parameter = s.next_tlv()?;
+                    result = Some((code(op)?, s.next_tlv()?));
                 }
-                Ok(Component::ReturnResult {
+                Ok(ComponentPdu::ReturnResult {
                     invoke_id,
                     last: t.tag.number == 2,
-                    opcode: opc,
-                    parameter,
+                    result,
                 })
             }
             _ => {
-                let code = r.next_tlv()?.ok_or(BerError::new(
+                let c = r.next_tlv()?.ok_or(BerError::new(
                     BerErrorKind::Missing("errorCode"),
                     t.value_offset,
                 ))?;
-                Ok(Component::ReturnError {
+                Ok(ComponentPdu::ReturnError {
                     invoke_id,
-                    error_code: opcode(code)?,
+                    error_code: code(c)?,
                     parameter: r.next_tlv()?,
                 })
             }
@@ -541,6 +787,68 @@ pub fn encode_p_abort(out: &mut Vec<u8>, dtid: &[u8], cause: PAbortCause) {
     w.constructed(tags::ABORT, |w| {
         w.primitive(tags::DTID, dtid);
         w.integer(tags::P_ABORT_CAUSE, cause as i64);
+    });
+}
+
+/// Re-encode a decoded dialogue PDU (the dialogue portion around it included).
+fn encode_dialogue_pdu(
+    w: &mut Writer<'_>,
+    d: &DialoguePdu<'_>,
+    v: Option<&[u8]>,
+    user_info: Option<&[u8]>,
+) {
+    let version = |w: &mut Writer<'_>, v: Option<&[u8]>| {
+        if let Some(v) = v {
+            w.primitive(Tag::ctx(0), v)
+        }
+    };
+    let ac = |w: &mut Writer<'_>, ac: &[u8]| {
+        w.constructed(Tag::ctx_cons(1), |w| w.primitive(Tag::OID, ac))
+    };
+    let user = |w: &mut Writer<'_>, u: Option<&[u8]>| {
+        if let Some(u) = u {
+            w.constructed(Tag::ctx_cons(30), |w| w.raw(u))
+        }
+    };
+    let syntax = match d {
+        DialoguePdu::Audt { .. } => UNIDIALOGUE_AS_ID,
+        _ => DIALOGUE_AS_ID,
+    };
+    w.constructed(tags::DIALOGUE_PORTION, |w| {
+        w.constructed(Tag::EXTERNAL, |w| {
+            w.primitive(Tag::OID, syntax);
+            w.constructed(Tag::ctx_cons(0), |w| match *d {
+                DialoguePdu::Aarq { ac: a, .. } => w.constructed(tags::AARQ, |w| {
+                    version(w, v);
+                    ac(w, a);
+                    user(w, user_info);
+                }),
+                DialoguePdu::Audt { ac: a } => w.constructed(Tag::app(0, true), |w| {
+                    version(w, v);
+                    ac(w, a);
+                    user(w, user_info);
+                }),
+                DialoguePdu::Aare {
+                    ac: a,
+                    result,
+                    diagnostic,
+                } => w.constructed(tags::AARE, |w| {
+                    version(w, v);
+                    ac(w, a);
+                    w.constructed(Tag::ctx_cons(2), |w| w.integer(Tag::INTEGER, result.into()));
+                    w.constructed(Tag::ctx_cons(3), |w| {
+                        w.constructed(Tag::ctx_cons(diagnostic.0.into()), |w| {
+                            w.integer(Tag::INTEGER, diagnostic.1.into())
+                        })
+                    });
+                    user(w, user_info);
+                }),
+                DialoguePdu::Abrt { source } => w.constructed(tags::ABRT, |w| {
+                    w.integer(Tag::ctx(0), source.into());
+                    user(w, user_info);
+                }),
+            });
+        });
     });
 }
 
@@ -621,7 +929,7 @@ mod tests {
             m.dialogue,
             Some(DialoguePdu::Aarq {
                 ac: &[0x04, 0x00, 0x00, 0x01, 0x00, 0x32, 0x01],
-                user_info: None
+                user_info: None,
             })
         );
         let comps: Vec<_> = m.components().collect();
