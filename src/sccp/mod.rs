@@ -14,6 +14,7 @@
 pub mod address;
 
 pub mod scmg;
+pub mod segment;
 
 pub use address::{Address, AddressBuf, GlobalTitle, Layout, Variant};
 
