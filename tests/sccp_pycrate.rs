@@ -10,12 +10,13 @@
 //! impossible (no pip, offline): fails when `CI` is set, else says it skipped.
 //! `PYCRATE_SCCP_SEED=n` replays a run.
 
+mod common;
+use common::Rng;
 use scpd::ber::{from_hex, hex};
 use scpd::lab::capture::{read_capture, CaptureOptions, Payload};
 use scpd::sccp::{msg_type, Address, GlobalTitle, Segmentation, Unitdata, Variant};
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::process::Command;
 
 const COUNT: usize = 300;
 
@@ -34,28 +35,6 @@ const FIXED: &[&str] = &[
     "14050a070008000b000000024208044301000605000b0c0d0e0f",
     "0901030b13080ba7050800444444080ba6050800555555051616161616",
 ];
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
-    fn byte(&mut self) -> u8 {
-        self.next() as u8
-    }
-    fn pick<T: Copy>(&mut self, v: &[T]) -> T {
-        v[self.below(v.len() as u64) as usize]
-    }
-}
 
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {
     v.map_or(Value::Null, Into::into)
@@ -215,87 +194,18 @@ fn pcap_sccp() -> Vec<Vec<u8>> {
     out
 }
 
-fn oracle_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pyoracles")
-}
-
-fn python() -> Command {
-    let mut c = Command::new("python3");
-    c.env("PYTHONPATH", oracle_dir())
-        .env("PYTHONDONTWRITEBYTECODE", "1");
-    c
-}
-
-/// pycrate importable, installing it into `oracle_dir()` first if needed.
-fn pycrate_available() -> bool {
-    let importable = || {
-        python()
-            .args(["-c", "import pycrate_mobile.SCCP"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if importable() {
-        return true;
-    }
-    eprintln!("installing pycrate into {}", oracle_dir().display());
-    let installed = python()
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-        ])
-        .arg(oracle_dir())
-        .arg("pycrate")
-        .status()
-        .is_ok_and(|s| s.success());
-    installed && importable()
-}
-
-fn run_script(args: &[&str]) -> String {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/pycrate_sccp.py");
-    let out = python()
-        .arg(&script)
-        .args(args)
-        .output()
-        .expect("run python3");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "pycrate_sccp.py {args:?} failed:\n{stdout}\n{stderr}"
-    );
-    stdout
-}
-
 #[test]
 fn differential_against_pycrate() {
-    if !pycrate_available() {
-        if std::env::var_os("CI").is_some() {
-            panic!("pycrate could not be installed (python3 -m pip install --target)");
-        }
-        println!("skipped: pycrate not importable and pip could not install it (offline?)");
+    if !common::pycrate_ready() {
         return;
     }
-    let seed: u64 = std::env::var("PYCRATE_SCCP_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                % 1_000_000
-        });
-    println!("PYCRATE_SCCP_SEED={seed}");
+    let seed = common::seed("PYCRATE_SCCP_SEED");
     let dir = std::env::temp_dir().join(format!("scpd-sccp-pycrate-{}-{seed}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
 
     // 1. scpd encodes (fixed vectors as received, then random), pycrate decodes and compares,
     //    then builds the same message itself.
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rng = Rng::new(seed);
     let mut sent: Vec<Vec<u8>> = FIXED.iter().map(|h| from_hex(h).unwrap()).collect();
     let real = pcap_sccp();
     sent.extend(real.iter().cloned());
@@ -308,7 +218,10 @@ fn differential_against_pycrate() {
     let input = dir.join("scpd.txt");
     let output = dir.join("pycrate-built.txt");
     std::fs::write(&input, lines).unwrap();
-    let report = run_script(&["check", input.to_str().unwrap(), output.to_str().unwrap()]);
+    let report = common::run_script(
+        "pycrate_sccp.py",
+        &["check", input.to_str().unwrap(), output.to_str().unwrap()],
+    );
     assert!(
         report.contains(&format!("pycrate sccp: {} passed, 0 failed", sent.len())),
         "{report}"
@@ -326,12 +239,15 @@ fn differential_against_pycrate() {
     // 3. pycrate builds random messages; scpd decodes them to the same values and re-encodes
     //    the same bytes.
     let generated = dir.join("pycrate-generated.txt");
-    let report = run_script(&[
-        "gen",
-        &COUNT.to_string(),
-        &seed.to_string(),
-        generated.to_str().unwrap(),
-    ]);
+    let report = common::run_script(
+        "pycrate_sccp.py",
+        &[
+            "gen",
+            &COUNT.to_string(),
+            &seed.to_string(),
+            generated.to_str().unwrap(),
+        ],
+    );
     assert!(
         report.contains(&format!("pycrate sccp: {COUNT} passed, 0 failed")),
         "{report}"

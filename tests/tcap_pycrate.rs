@@ -7,6 +7,8 @@
 //! Needs python3; pycrate is installed under the build tree if python3 lacks it. If that is
 //! impossible (no pip, offline): fails when `CI` is set, else says it skipped. `PYCRATE_TCAP_SEED=n` replays a run.
 
+mod common;
+use common::Rng;
 use scpd::ber::{hex, Tag, Tlv, Writer};
 use scpd::tcap::ansi::{
     self, AbortReason, AnsiComponent, AnsiMessage, ApplicationContext, DialoguePortion, ErrorCode,
@@ -14,33 +16,8 @@ use scpd::tcap::ansi::{
 };
 use scpd::tcap::itu::{self, Component, DialogueOut, DialoguePdu, MessageType, TcMessage};
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::Command;
 
 const COUNT: usize = 150;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, pct: u64) -> bool {
-        self.below(100) < pct
-    }
-    fn byte(&mut self) -> u8 {
-        self.next() as u8
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.byte()).collect()
-    }
-}
 
 fn param_json(p: Option<Tlv<'_>>) -> Value {
     match p {
@@ -414,89 +391,17 @@ fn describe(proto: &str, buf: &[u8]) -> Value {
     }
 }
 
-/// Where pycrate is installed for the tests when python3 lacks it: a directory of the
-/// build tree (`pip install --target`), so `cargo test` needs nothing pre-installed and
-/// touches no system or user site-packages.
-fn oracle_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pyoracles")
-}
-
-fn python() -> Command {
-    let mut c = Command::new("python3");
-    c.env("PYTHONPATH", oracle_dir())
-        .env("PYTHONDONTWRITEBYTECODE", "1");
-    c
-}
-
-/// pycrate importable, installing it into `oracle_dir()` first if needed.
-fn pycrate_available() -> bool {
-    let importable = || {
-        python()
-            .args(["-c", "import pycrate_asn1dir"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if importable() {
-        return true;
-    }
-    eprintln!("installing pycrate into {}", oracle_dir().display());
-    let installed = python()
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-        ])
-        .arg(oracle_dir())
-        .arg("pycrate")
-        .status()
-        .is_ok_and(|s| s.success());
-    installed && importable()
-}
-
-fn run_script(args: &[&str]) -> String {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/pycrate_tcap.py");
-    let out = python()
-        .arg(&script)
-        .args(args)
-        .output()
-        .expect("run python3");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "pycrate_tcap.py {args:?} failed:\n{stdout}\n{stderr}"
-    );
-    stdout
-}
-
 #[test]
 fn differential_against_pycrate() {
-    if !pycrate_available() {
-        if std::env::var_os("CI").is_some() {
-            panic!("pycrate could not be installed (python3 -m pip install --target)");
-        }
-        println!("skipped: pycrate not importable and pip could not install it (offline?)");
+    if !common::pycrate_ready() {
         return;
     }
-    let seed: u64 = std::env::var("PYCRATE_TCAP_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                % 1_000_000
-        });
-    println!("PYCRATE_TCAP_SEED={seed}");
+    let seed = common::seed("PYCRATE_TCAP_SEED");
     let dir = std::env::temp_dir().join(format!("scpd-tcap-pycrate-{}-{seed}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
 
     // 1. scpd encodes, pycrate decodes (values compared in the script) and re-encodes.
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rng = Rng::new(seed);
     let mut lines = String::new();
     let mut sent = Vec::new();
     for i in 0..2 * COUNT {
@@ -514,7 +419,10 @@ fn differential_against_pycrate() {
     let input = dir.join("scpd.txt");
     let output = dir.join("pycrate-reencoded.txt");
     std::fs::write(&input, lines).unwrap();
-    let report = run_script(&["check", input.to_str().unwrap(), output.to_str().unwrap()]);
+    let report = common::run_script(
+        "pycrate_tcap.py",
+        &["check", input.to_str().unwrap(), output.to_str().unwrap()],
+    );
     assert!(
         report.contains(&format!("{} passed, 0 failed", 2 * COUNT)),
         "{report}"
@@ -536,7 +444,10 @@ fn differential_against_pycrate() {
     let generated = dir.join("pycrate-generated.txt");
     let count = COUNT.to_string();
     let seed_s = seed.to_string();
-    let report = run_script(&["gen", &count, &seed_s, generated.to_str().unwrap()]);
+    let report = common::run_script(
+        "pycrate_tcap.py",
+        &["gen", &count, &seed_s, generated.to_str().unwrap()],
+    );
     assert!(
         report.contains(&format!("{} passed, 0 failed", 2 * COUNT)),
         "{report}"

@@ -1,0 +1,126 @@
+//! Shared by the differential tests against pycrate (tests/*_pycrate.rs): a seeded random
+//! generator and access to python3 with pycrate.
+//!
+//! pycrate comes from python3's own packages or, if absent, is installed under the build tree
+//! (`pip install --target $CARGO_TARGET_TMPDIR/pyoracles`), so `cargo test` needs nothing
+//! pre-installed and touches no site-packages. If that is impossible (no pip, offline) a test
+//! fails when `CI` is set, else says it skipped.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// xorshift64*: reproducible from a seed printed by the test.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn chance(&mut self, pct: u64) -> bool {
+        self.below(100) < pct
+    }
+    pub fn byte(&mut self) -> u8 {
+        self.next() as u8
+    }
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.byte()).collect()
+    }
+    pub fn pick<T: Copy>(&mut self, v: &[T]) -> T {
+        v[self.below(v.len() as u64) as usize]
+    }
+}
+
+/// The seed from `var` (to replay a run) or from the clock; printed so a failure can be replayed.
+pub fn seed(var: &str) -> u64 {
+    let seed = std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                % 1_000_000
+        });
+    println!("{var}={seed}");
+    seed
+}
+
+fn oracle_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pyoracles")
+}
+
+/// python3 with the build tree's pycrate (if installed there) on its path.
+pub fn python() -> Command {
+    let mut c = Command::new("python3");
+    c.env("PYTHONPATH", oracle_dir())
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    c
+}
+
+fn pycrate_importable() -> bool {
+    python()
+        .args(["-c", "import pycrate_asn1dir, pycrate_mobile"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// True when pycrate can be used, installing it under the build tree first if needed. When it
+/// cannot: panics under `CI`, else prints why the test is skipped and returns false.
+pub fn pycrate_ready() -> bool {
+    if pycrate_importable() {
+        return true;
+    }
+    eprintln!("installing pycrate into {}", oracle_dir().display());
+    let installed = python()
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+        ])
+        .arg(oracle_dir())
+        .arg("pycrate")
+        .status()
+        .is_ok_and(|s| s.success());
+    if installed && pycrate_importable() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "pycrate could not be installed (python3 -m pip install --target)"
+    );
+    println!("skipped: pycrate not importable and pip could not install it (offline?)");
+    false
+}
+
+/// Run `tests/interop/<script>` with `args`; its stdout, or a panic with both streams.
+pub fn run_script(script: &str, args: &[&str]) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/interop")
+        .join(script);
+    let out = python()
+        .arg(&path)
+        .args(args)
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{script} {args:?} failed:\n{stdout}\n{stderr}"
+    );
+    stdout
+}
