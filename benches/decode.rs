@@ -3,41 +3,15 @@
 //! The TCAP bytes are camel.pcap frame 1 (shared/traces/wireshark-wiki), wrapped here in
 //! SCCP and M3UA as an MSC would send them.
 
+mod common;
+use common::{message, CAMEL_BEGIN};
 use criterion::{criterion_group, criterion_main, Criterion};
 use scpd::ber::{from_hex, Reader, Tlv};
 use scpd::camel::InitialDpArg;
-use scpd::m3ua::{Builder, Kind, Message, ProtocolData};
-use scpd::sccp::{self, Address, Unitdata};
+use scpd::m3ua::Message;
+use scpd::sccp::Unitdata;
 use scpd::tcap::itu::{self, Component, DialogueOut, MessageType, TcMessage};
 use std::hint::black_box;
-
-const CAMEL_BEGIN: &str = "628187480206f76b1e281c060700118605010101a011600f80020780a1090607040000010032016c61a15f020101020100305780012a830884111487095040f79c01029f32061487572586f9bf34148107913366020000f0a3098007313233343536379f3605a12345678f9f3707913366020000f09f3807111487085040f79f39080230900211223370";
-
-fn message() -> Vec<u8> {
-    let tcap = from_hex(CAMEL_BEGIN).unwrap();
-    let mut udt = Vec::new();
-    sccp::encode_udt(
-        &mut udt,
-        0x81,
-        &Address::ssn_pc(200, 146),
-        &Address::ssn_pc(100, 146),
-        &tcap,
-    );
-    let mut m = Vec::new();
-    Builder::new(&mut m, Kind::Data)
-        .param_u32(0x0006, 1)
-        .protocol_data(&ProtocolData {
-            opc: 100,
-            dpc: 200,
-            si: 3,
-            ni: 2,
-            mp: 0,
-            sls: 5,
-            data: &udt,
-        })
-        .finish();
-    m
-}
 
 /// Everything the node reads from an InitialDP, returned so nothing is optimised away.
 fn decode_full(m: &[u8]) -> (u32, usize) {

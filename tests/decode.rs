@@ -1,29 +1,13 @@
 //! `scpd decode` on the CAMEL captures of shared/traces/wireshark-wiki: no error lines, and
 //! the operations per capture equal what tshark 4.0.17 reports (the folder's README).
 
+mod common;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::Command;
-
-fn traces() -> Option<PathBuf> {
-    let dir = std::env::var_os("SCPD_TRACES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/traces")));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "traces not found at {} (set SCPD_TRACES)",
-        dir.display()
-    );
-    eprintln!("skipped: no traces at {}", dir.display());
-    None
-}
 
 /// Decode a capture; return (lines, error lines, invoke counts by operation name).
 fn decode(file: &str, extra: &[&str]) -> (usize, Vec<String>, BTreeMap<String, usize>) {
-    let Some(dir) = traces() else {
+    let Some(dir) = common::traces() else {
         return (0, vec![], BTreeMap::new());
     };
     let out = Command::new(env!("CARGO_BIN_EXE_scpd"))
@@ -57,7 +41,7 @@ fn decode(file: &str, extra: &[&str]) -> (usize, Vec<String>, BTreeMap<String, u
 
 fn expect(file: &str, extra: &[&str], lines: usize, want: &[(&str, usize)]) {
     let (n, errors, ops) = decode(file, extra);
-    if traces().is_none() {
+    if common::traces().is_none() {
         return;
     }
     assert!(errors.is_empty(), "{file}: {errors:#?}");

@@ -16,7 +16,6 @@ use scpd::ber::{from_hex, hex};
 use scpd::lab::capture::{read_capture, CaptureOptions, Payload};
 use scpd::sccp::{msg_type, Address, GlobalTitle, Segmentation, Unitdata, Variant};
 use serde_json::{json, Value};
-use std::path::PathBuf;
 
 const COUNT: usize = 300;
 
@@ -171,18 +170,11 @@ fn random_message(rng: &mut Rng) -> Vec<u8> {
 /// The SCCP messages of shared/traces/pycrate-pcapr/attach_sccp_xudts.rebuilt.pcap (real XUDT
 /// segments and XUDTS, SST/SSA), when the traces are there.
 fn pcap_sccp() -> Vec<Vec<u8>> {
-    let dir = std::env::var_os("SCPD_TRACES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/traces")));
-    let Ok(file) = std::fs::read(dir.join("pycrate-pcapr/attach_sccp_xudts.rebuilt.pcap")) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "traces not found at {}",
-            dir.display()
-        );
-        eprintln!("no traces at {}: pcap messages left out", dir.display());
+    let Some(dir) = common::traces() else {
         return Vec::new();
     };
+    let file = std::fs::read(dir.join("pycrate-pcapr/attach_sccp_xudts.rebuilt.pcap"))
+        .expect("trace readable");
     let mut out = Vec::new();
     read_capture(&file, &CaptureOptions::default(), |m| {
         if let Payload::Mtp3(msu) = m.payload {

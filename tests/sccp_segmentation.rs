@@ -2,7 +2,7 @@
 //! the real segmented messages in ../shared/traces/pycrate-pcapr/attach_sccp_xudts.rebuilt.pcap,
 //! and out-of-order, duplicate, missing and over-limit segments.
 
-use std::path::PathBuf;
+mod common;
 use std::time::{Duration, Instant};
 
 use scpd::ber::from_hex;
@@ -65,7 +65,7 @@ fn pending(o: Option<SegmentOutcome>) -> Instant {
 #[test]
 fn jss7_three_segments_reassemble_and_resegment_identically() {
     let segs = jss7_segments();
-    let vectors = traces()
+    let vectors = common::traces()
         .and_then(|t| std::fs::read_to_string(t.join("jss7-vectors/sccp_messages.hex")).ok());
     if let Some(v) = vectors {
         // Lines 11, 13, 15 of the file are these segments.
@@ -116,26 +116,9 @@ fn jss7_two_segments_reassemble() {
     assert_eq!(tc.kind, MessageType::Begin);
 }
 
-/// shared/traces (or $SCPD_TRACES); absent: skip, unless CI is set.
-fn traces() -> Option<PathBuf> {
-    let dir = std::env::var_os("SCPD_TRACES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/traces")));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "traces not found at {}",
-        dir.display()
-    );
-    eprintln!("skipped: no traces at {}", dir.display());
-    None
-}
-
 /// The SCCP messages of attach_sccp_xudts.rebuilt.pcap, with frame number and OPC.
 fn pcap_messages() -> Option<Vec<(u64, u32, Vec<u8>)>> {
-    let path = traces()?.join("pycrate-pcapr/attach_sccp_xudts.rebuilt.pcap");
+    let path = common::traces()?.join("pycrate-pcapr/attach_sccp_xudts.rebuilt.pcap");
     let file = std::fs::read(path).expect("trace readable");
     let mut out = Vec::new();
     read_capture(&file, &CaptureOptions::default(), |m| {

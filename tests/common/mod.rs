@@ -1,5 +1,6 @@
-//! Shared by the differential tests against pycrate (tests/*_pycrate.rs): a seeded random
-//! generator and access to python3 with pycrate.
+//! Shared by the integration tests: the shared traces directory, and for the differential
+//! tests against pycrate (tests/*_pycrate.rs) a seeded random generator and python3 with
+//! pycrate.
 //!
 //! pycrate comes from python3's own packages or, if absent, is installed under the build tree
 //! (`pip install --target $CARGO_TARGET_TMPDIR/pyoracles`), so `cargo test` needs nothing
@@ -123,4 +124,22 @@ pub fn run_script(script: &str, args: &[&str]) -> String {
         "{script} {args:?} failed:\n{stdout}\n{stderr}"
     );
     stdout
+}
+
+/// ../shared/traces (or $SCPD_TRACES). Absent: `None` with a plain skip notice, or a panic
+/// under `CI`, where the traces are always beside the clone.
+pub fn traces() -> Option<PathBuf> {
+    let dir = std::env::var_os("SCPD_TRACES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/traces")));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "traces not found at {} (set SCPD_TRACES)",
+        dir.display()
+    );
+    eprintln!("skipped: no traces at {}", dir.display());
+    None
 }
