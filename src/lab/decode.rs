@@ -272,12 +272,7 @@ fn tcap_layer(
     totals: &mut Totals,
 ) {
     if matches!(b.first(), Some(0xe1..=0xe6 | 0xf6)) {
-        // ANSI T1.114 packages: codec arrives with the TCAP issue.
-        line.insert(
-            "tcap".into(),
-            json!({"variant": "ansi", "package": hex(&b[..1])}),
-        );
-        *totals.tcap_types.entry("ANSI".into()).or_default() += 1;
+        ansi_layer(b, line, totals);
         return;
     }
     let msg = match TcMessage::decode(b) {
@@ -372,6 +367,116 @@ fn tcap_layer(
                 None => "CAP",
             }),
         );
+    }
+}
+
+/// ANSI T1.114 packages; private operation codes that AIN defines are named (GR-1299).
+fn ansi_layer(b: &[u8], line: &mut Map<String, Value>, totals: &mut Totals) {
+    use crate::tcap::ansi::{AnsiComponent, AnsiMessage, OpCode};
+    let msg = match AnsiMessage::decode(b) {
+        Ok(m) => m,
+        Err(e) => {
+            line.insert("tcap".into(), json!({"variant": "ansi"}));
+            line.insert("error".into(), err("tcap", 0, e));
+            return;
+        }
+    };
+    let package = msg.package.name();
+    *totals
+        .tcap_types
+        .entry(format!("ANSI {package}"))
+        .or_default() += 1;
+    let mut t = json!({"variant": "ansi", "package": package});
+    let ids = msg.ids;
+    if let Some(o) = ids.originating {
+        t["originating_id"] = json!(hex(&o));
+    }
+    if let Some(r) = ids.responding {
+        t["responding_id"] = json!(hex(&r));
+    }
+    let key = [ids.originating, ids.responding]
+        .into_iter()
+        .flatten()
+        .map(|i| hex(&i))
+        .collect::<Vec<_>>()
+        .join("/");
+    line.insert("dialogue".into(), json!(key));
+    let op_name = |op: OpCode| -> (String, bool) {
+        let code = op.value() & 0x7fff;
+        match (op.is_private(), crate::ain::operation_name(code)) {
+            (true, Some(n)) => (n.to_string(), true),
+            (true, None) => (format!("private {code:#06x}"), false),
+            (false, _) => (format!("national {code:#06x}"), false),
+        }
+    };
+    let mut ain = false;
+    let mut comps = Vec::new();
+    for c in msg.components() {
+        match c {
+            Ok(AnsiComponent::Invoke {
+                last,
+                invoke_id,
+                correlation_id,
+                opcode,
+                parameter,
+            }) => {
+                let (name, is_ain) = op_name(opcode);
+                ain |= is_ain;
+                *totals
+                    .operations
+                    .entry(format!("invoke {name}"))
+                    .or_default() += 1;
+                let mut v = json!({"component": if last { "invokeLast" } else { "invokeNotLast" }, "operation": name, "family": opcode.family(), "specifier": opcode.specifier()});
+                if let Some(i) = invoke_id {
+                    v["invoke_id"] = json!(i);
+                }
+                if let Some(c) = correlation_id {
+                    v["correlation_id"] = json!(c);
+                }
+                if let Some(p) = parameter {
+                    v["parameter"] = json!(hex(p.raw));
+                }
+                comps.push(v);
+            }
+            Ok(AnsiComponent::ReturnResult {
+                last,
+                correlation_id,
+                ..
+            }) => {
+                *totals.operations.entry("returnResult".into()).or_default() += 1;
+                comps.push(json!({"component": if last { "returnResultLast" } else { "returnResultNotLast" }, "correlation_id": correlation_id}));
+            }
+            Ok(AnsiComponent::ReturnError {
+                correlation_id,
+                error,
+                ..
+            }) => {
+                *totals.operations.entry("returnError".into()).or_default() += 1;
+                comps.push(json!({"component": "returnError", "correlation_id": correlation_id, "error": format!("{error:?}")}));
+            }
+            Ok(AnsiComponent::Reject {
+                correlation_id,
+                problem,
+                ..
+            }) => {
+                *totals.operations.entry("reject".into()).or_default() += 1;
+                comps.push(json!({"component": "reject", "correlation_id": correlation_id, "problem": [problem.kind, problem.code]}));
+            }
+            Err(f) => {
+                comps.push(json!({"reject_reason": f.error.to_string()}));
+                line.insert(
+                    "error".into(),
+                    err("tcap", f.error.offset, format!("component: {}", f.error)),
+                );
+            }
+        }
+    }
+    if !comps.is_empty() {
+        t["components"] = json!(comps);
+    }
+    line.insert("tcap".into(), t);
+    if ain {
+        line.insert("application".into(), json!("AIN"));
     }
 }
 
