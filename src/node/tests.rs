@@ -295,21 +295,38 @@ fn quiet_dialogue_times_out_with_u_abort() {
     assert_eq!(node.open_dialogues(), 0);
 }
 
+/// Issue 4: a configured limit of concurrent dialogues is answered with P-Abort
+/// resourceLimitation (Q.774 §3.2.1.2). (Before the TC-user API the node let the call
+/// proceed unmonitored instead.) The switch applies its default call handling; nothing is
+/// published, and the open dialogue is untouched.
 #[test]
-fn full_dialogue_table_degrades_to_unmonitored() {
+fn full_dialogue_table_answers_p_abort_resource_limitation() {
     let mut node = node_with(&["491700000009"], 1);
     let mut fx = Effects::default();
     let t0 = Instant::now();
     deliver(&mut node, &begin("491700000009", false, &[1]), t0, &mut fx).unwrap();
     fx.clear();
-    deliver(&mut node, &begin("491700000009", false, &[2]), t0, &mut fx).unwrap();
+    assert_eq!(
+        deliver(&mut node, &begin("491700000009", false, &[2]), t0, &mut fx),
+        Err(Fault::PAbort(PAbortCause::ResourceLimitation))
+    );
     let t = sent(&fx);
     let m = TcMessage::decode(&t).unwrap();
     assert_eq!(
-        (m.kind, invokes(&m)),
-        (MessageType::End, vec![opcode::CONTINUE])
+        (m.kind, m.dtid, m.p_abort),
+        (MessageType::Abort, Some(&[2][..]), Some(4))
     );
+    assert!(fx.events.is_empty());
     assert_eq!(node.open_dialogues(), 1);
+    let c = node.tcap_counters();
+    assert_eq!(
+        c.p_abort_answers.get(&PAbortCause::ResourceLimitation),
+        Some(&1)
+    );
+    // Unmonitored calls need a dialogue too, for as long as it takes to answer.
+    fx.clear();
+    assert!(deliver(&mut node, &begin("4911", false, &[3]), t0, &mut fx).is_err());
+    assert_eq!(TcMessage::decode(&sent(&fx)).unwrap().p_abort, Some(4));
 }
 
 #[test]
