@@ -178,8 +178,6 @@ pub enum Fault {
     Sccp(#[from] sccp::SccpError),
     #[error("SCCP {0} returned a message with cause {1:#04x}")]
     Returned(&'static str, u8),
-    #[error("SCCP: segmented XUDT reassembly is not supported yet")]
-    Segmented,
     #[error("SCCP: reassembly failed ({0}), cause {1:#04x}")]
     Reassembly(&'static str, u8),
     #[error("SCCP: no subsystem {0:?} here")]
@@ -190,8 +188,6 @@ pub enum Fault {
     HopCounter,
     #[error("SCCP management: {0}")]
     Scmg(String),
-    #[error("TCAP: {0}")]
-    Tcap(#[from] itu::TcapError),
     #[error("TCAP: answered with P-Abort {0:?}")]
     PAbort(PAbortCause),
     #[error("TCAP request refused: {0}")]
@@ -446,7 +442,7 @@ impl Node {
                 Some(s) => s,
                 None if !u.called.route_on_ssn => self.cfg.camel_ssn,
                 None => {
-                    self.return_message(route, u, sccp::cause::UNQUALIFIED, fx);
+                    self.return_message(route, u, sccp::cause::UNEQUIPPED_USER, fx);
                     return Err(Fault::UnknownSubsystem(None));
                 }
             }
@@ -691,7 +687,9 @@ impl Refusals {
             return None;
         }
         if self.ac_refused != before.ac_refused {
-            return Some(Fault::Cap("application context not supported".into()));
+            return Some(Fault::Cap(
+                "dialogue refused in application-context negotiation".into(),
+            ));
         }
         let unknown_tid =
             || Fault::UnknownTransaction(crate::ber::hex(salvage_dtid(data).unwrap_or_default()));
