@@ -1,14 +1,25 @@
 //! CAMEL (CAP) dialogues between the gsmSSF and scpd as gsmSCF (TS 23.078 §4.5, TS 29.078),
-//! and the mapping between CAP and the protocol-neutral service model.
+//! and the mapping between CAP and the protocol-neutral service model. This layer is a
+//! TC-user: it sees TCAP dialogues, indications and components ([`crate::tcap::tc`]), never
+//! wire formats; [`crate::tcap::sm::Tcap`] does the transaction and component sub-layers
+//! (AC negotiation, P-Aborts, Rejects of malformed components, invoke timers, idle timeout).
 //!
-//! A Begin carrying InitialDP becomes a service trigger. Unmonitored calls are answered with
-//! Continue in a TC-END. Monitored calls get RequestReportBCSMEvent (answer, busy, no answer
-//! and abandon as notifications; disconnect of either leg interrupted, so scpd decides how
-//! the relationship ends) + Continue in a TC-CONTINUE; each EventReportBCSM is published, and
-//! the interrupted disconnect is answered with Continue in a TC-END.
+//! A TC-BEGIN carrying InitialDP becomes a service trigger. Unmonitored calls are answered
+//! with Continue in a TC-END. Monitored calls get RequestReportBCSMEvent (answer, busy, no
+//! answer and abandon as notifications; disconnect of either leg interrupted, so scpd decides
+//! how the relationship ends) + Continue in a TC-CONTINUE; each EventReportBCSM is
+//! published, and the interrupted disconnect is answered with Continue in a TC-END. A
+//! dialogue that ends otherwise (TC-U-ABORT, TC-P-ABORT, TC-NOTICE, idle timeout) publishes
+//! DIALOGUE_ABORTED or DIALOGUE_TIMED_OUT.
+//!
+//! Operation classes (TS 29.078 §6 ASN.1: which operations have RESULT / ERRORS):
+//! RequestReportBCSMEvent and Connect are class 2 (errors only), Continue and ReleaseCall
+//! class 4; of the received ones InitialDP and ApplyChargingReport are class 2,
+//! EventReportBCSM and CallInformationReport class 4. No result is ever expected either
+//! way, so an invoke timer running out (TC-L-CANCEL) means the operation succeeded.
 
-use super::{Effects, Fault, Header, Node, Route};
-use crate::ber::{Tag, Writer};
+use super::{Effects, Fault, Node};
+use crate::ber::{Tag, Tlv, Writer};
 use crate::camel::{
     opcode, AddressString, BcsmEvent, CellIdOrLai, EventReportBcsmArg, EventTypeBcsm, InitialDpArg,
     IsupNumber, LegId, LegType, MonitorMode, Phase, RequestReportBcsmEventArg,
@@ -16,27 +27,32 @@ use crate::camel::{
 use crate::digits::Digits;
 use crate::proto::{Direction, Protocol};
 use crate::service::{Call, CallState, Instruction, Location, Party, Trigger};
-use crate::tcap::dialogues::{local_tid_bytes, Dialogue, PeerTid};
-use crate::tcap::itu::{
-    self, problem, Component, DialogueOut, DialoguePdu, MessageType, TcMessage,
-};
+use crate::tcap::sm::{EndKind, Invoke};
+use crate::tcap::tc::{AppContext, Component, DialogueId, Indication, OpClass, Operation, Problem};
 use std::time::Instant;
 
 /// Per-dialogue state kept while a monitored call runs.
 #[derive(Debug)]
 pub(crate) struct CapDialogue {
-    pub(crate) route: Route,
     call: Call,
-    next_invoke: i8,
 }
 
-/// AARE accepting `ac`, for the first backward message of a dialogue that had an AARQ.
-fn aare(ac: &[u8]) -> DialogueOut<'_> {
-    DialogueOut::Aare {
-        ac,
-        result: 0,
-        diagnostic: (1, 0),
+/// Class of an operation the gsmSSF invokes (for the component sub-layer: none of them
+/// expects a result from us).
+pub(super) fn class_of(op: &Operation) -> OpClass {
+    match op {
+        Operation::Local(v) if *v == i64::from(opcode::EVENT_REPORT_BCSM) => OpClass::Class4,
+        Operation::Local(v) if *v == i64::from(opcode::CALL_INFORMATION_REPORT) => OpClass::Class4,
+        _ => OpClass::Class2,
     }
+}
+
+fn local(op: u32) -> Operation {
+    Operation::Local(i64::from(op))
+}
+
+fn is_op(op: &Operation, code: u32) -> bool {
+    *op == local(code)
 }
 
 fn version_name(phase: Option<Phase>) -> &'static str {
@@ -174,102 +190,232 @@ fn to_state(er: &EventReportBcsmArg<'_>) -> Option<CallState> {
     })
 }
 
-/// Handle a TC-BEGIN.
-pub(super) fn begin(
+/// The Invoke carrying a final routing instruction.
+fn instruction_invoke(node: &Node, instruction: Instruction) -> Invoke {
+    let mut p = Vec::with_capacity(32);
+    let (op, class) = match instruction {
+        Instruction::Continue | Instruction::Monitor => (opcode::CONTINUE, OpClass::Class4),
+        Instruction::Connect(_) => (opcode::CONNECT, OpClass::Class2),
+        Instruction::Release(_) => (opcode::RELEASE_CALL, OpClass::Class4),
+    };
+    write_argument(&mut Writer::new(&mut p), instruction);
+    Invoke {
+        op: local(op),
+        class,
+        timeout: node.invoke_timeout,
+        parameter: (!p.is_empty()).then_some(p),
+        linked_id: None,
+    }
+}
+
+fn continue_invoke(node: &Node) -> Invoke {
+    Invoke {
+        op: local(opcode::CONTINUE),
+        class: OpClass::Class4,
+        timeout: node.invoke_timeout,
+        parameter: None,
+        linked_id: None,
+    }
+}
+
+/// One TCAP indication for the CAMEL SSN. `rejects_queued`: the component sub-layer found
+/// components of this dialogue wrong and queued Rejects for its next message.
+pub(super) fn indication(
     node: &mut Node,
-    route: &Route,
-    msg: &TcMessage<'_>,
+    ind: &Indication,
+    rejects_queued: bool,
     now: Instant,
     now_ms: i64,
     fx: &mut Effects,
 ) -> Result<(), Fault> {
-    let otid = msg.otid.unwrap_or_default();
-    let peer = PeerTid::new(otid).expect("decoder checked the length");
-    let ac = match msg.dialogue {
-        Some(DialoguePdu::Aarq { ac, .. }) => Some(ac),
+    match ind {
+        Indication::Begin {
+            dialogue,
+            ac,
+            components,
+            ..
+        } => begin(
+            node,
+            *dialogue,
+            ac.as_ref(),
+            components,
+            rejects_queued,
+            now,
+            now_ms,
+            fx,
+        ),
+        Indication::Continue {
+            dialogue,
+            components,
+            ..
+        } => subsequent(
+            node,
+            *dialogue,
+            components,
+            false,
+            rejects_queued,
+            now,
+            now_ms,
+            fx,
+        ),
+        Indication::End {
+            dialogue,
+            components,
+        } => subsequent(node, *dialogue, components, true, false, now, now_ms, fx),
+        Indication::UAbort { dialogue, reason } => {
+            tracing::info!(
+                dialogue = dialogue.0,
+                ?reason,
+                "switch aborted the dialogue"
+            );
+            closed(node, *dialogue, CallState::Aborted, now_ms, fx);
+            Ok(())
+        }
+        Indication::PAbort { dialogue, cause } => {
+            tracing::warn!(dialogue = dialogue.0, ?cause, "dialogue provider-aborted");
+            closed(node, *dialogue, CallState::Aborted, now_ms, fx);
+            Ok(())
+        }
+        Indication::Notice { dialogue, cause } => {
+            // SCCP could not deliver our message: the switch is out of reach, so the
+            // relationship is over. Close without sending (an Abort would come back too).
+            tracing::warn!(dialogue = dialogue.0, cause, "SCCP returned our message");
+            let _ = node.tcap.abort_local(*dialogue);
+            closed(node, *dialogue, CallState::Aborted, now_ms, fx);
+            Ok(())
+        }
+        Indication::Timeout { dialogue } => {
+            closed(node, *dialogue, CallState::TimedOut, now_ms, fx);
+            Ok(())
+        }
+        Indication::LCancel {
+            dialogue,
+            invoke_id,
+        } => {
+            // Class 2 and 4: no error within the timer, the operation succeeded.
+            tracing::debug!(dialogue = dialogue.0, invoke_id, "invoke timer expired");
+            Ok(())
+        }
+        Indication::LReject {
+            dialogue,
+            invoke_id,
+            problem,
+        } => {
+            tracing::warn!(
+                dialogue = dialogue.0,
+                ?invoke_id,
+                ?problem,
+                "rejecting a component of the switch"
+            );
+            Ok(())
+        }
+        Indication::RReject {
+            dialogue,
+            invoke_id,
+            problem,
+        } => {
+            let call_id = node.calls.get(dialogue).map(|c| c.call.id().to_string());
+            tracing::warn!(
+                dialogue = dialogue.0,
+                ?call_id,
+                ?invoke_id,
+                ?problem,
+                "switch rejected a component"
+            );
+            Ok(())
+        }
+        Indication::Uni { .. } => Err(Fault::Ignored("Unidirectional")),
+    }
+}
+
+/// A followed call's dialogue closed otherwise than by the call ending: publish why.
+fn closed(node: &mut Node, d: DialogueId, state: CallState, now_ms: i64, fx: &mut Effects) {
+    if let Some(mut c) = node.calls.remove(&d) {
+        fx.events
+            .push(node.engine.state(&mut c.call, state, now_ms));
+    }
+}
+
+/// TC-BEGIN: the gsmSSF opens with InitialDP (TS 29.078 §14.1).
+#[allow(clippy::too_many_arguments)]
+fn begin(
+    node: &mut Node,
+    d: DialogueId,
+    ac: Option<&AppContext>,
+    components: &[Component],
+    rejects_queued: bool,
+    now: Instant,
+    now_ms: i64,
+    fx: &mut Effects,
+) -> Result<(), Fault> {
+    // TCAP accepted the AC by the SSN's policy; no AC is CAP v1.
+    let phase = match ac {
+        Some(AppContext::Oid(o)) => Phase::from_ac(o),
         _ => None,
     };
-    let phase = ac.and_then(Phase::from_ac);
-    if ac.is_some() && phase.is_none() {
-        // Q.774 §3.2.2.1: refuse with AARE application-context-name-not-supported, naming
-        // a context we do support so the switch can fall back.
-        let h = Header {
-            kind: MessageType::Abort,
-            otid: None,
-            dtid: Some(otid),
-            dialogue: Some(DialogueOut::Aare {
-                ac: crate::camel::ac::CAP_V2_GSMSSF_TO_GSMSCF,
-                result: 1,
-                diagnostic: (1, 2),
-            }),
-        };
-        node.send_tcap(fx, route, h, |_| {});
-        return Err(Fault::Cap("application context not supported".into()));
-    }
-    let dialogue = ac.map(aare);
-
-    // The first Invoke must be InitialDP (TS 29.078 §14.1: the gsmSSF opens with it).
     let mut idp = None;
-    let mut fault = None;
-    for c in msg.components() {
+    let mut fault: Option<(Option<i8>, Problem, String)> = None;
+    for c in components {
         match c {
-            Ok(Component::Invoke {
+            Component::Invoke {
                 invoke_id,
-                opcode: opcode::INITIAL_DP,
+                op,
                 parameter,
                 ..
-            }) if idp.is_none() => match parameter.map(InitialDpArg::decode) {
-                Some(Ok(a)) => idp = Some(a),
-                Some(Err(e)) => {
-                    fault = Some((
-                        Some(invoke_id),
-                        (problem::INVOKE, problem::MISTYPED_PARAMETER),
-                        e.to_string(),
-                    ))
+            } if is_op(op, opcode::INITIAL_DP) && idp.is_none() => {
+                match parameter
+                    .as_deref()
+                    .map(|p| Tlv::parse_single(p).map(InitialDpArg::decode))
+                {
+                    Some(Ok(Ok(a))) => idp = Some(a),
+                    Some(Ok(Err(e))) => {
+                        fault = Some((*invoke_id, Problem::InvokeMistypedParameter, e.to_string()))
+                    }
+                    Some(Err(e)) => {
+                        fault = Some((*invoke_id, Problem::InvokeMistypedParameter, e.to_string()))
+                    }
+                    None => {
+                        fault = Some((
+                            *invoke_id,
+                            Problem::InvokeMistypedParameter,
+                            "InitialDP without argument".into(),
+                        ))
+                    }
                 }
-                None => {
-                    fault = Some((
-                        Some(invoke_id),
-                        (problem::INVOKE, problem::MISTYPED_PARAMETER),
-                        "InitialDP without argument".into(),
-                    ))
-                }
-            },
-            Ok(Component::Invoke {
-                invoke_id, opcode, ..
-            }) => {
+            }
+            Component::Invoke { invoke_id, op, .. } => {
                 fault = Some((
-                    Some(invoke_id),
-                    (problem::INVOKE, problem::UNRECOGNIZED_OPERATION),
-                    format!("operation {opcode} in TC-BEGIN"),
+                    *invoke_id,
+                    Problem::UnrecognizedOperation,
+                    format!("operation {op:?} in TC-BEGIN"),
                 ))
             }
-            Ok(other) => {
+            other => {
                 fault = Some((
                     None,
-                    (problem::GENERAL, problem::UNRECOGNIZED_COMPONENT),
+                    Problem::UnrecognizedComponent,
                     format!("{other:?} in TC-BEGIN"),
                 ))
             }
-            Err(f) => fault = Some((f.invoke_id, f.problem, f.error.to_string())),
         }
         if fault.is_some() {
             break;
         }
     }
     let Some(idp) = idp.filter(|_| fault.is_none()) else {
-        let (invoke_id, problem, reason) = fault.unwrap_or((
-            None,
-            (problem::GENERAL, problem::UNRECOGNIZED_COMPONENT),
-            "TC-BEGIN without InitialDP".into(),
-        ));
-        let h = Header {
-            kind: MessageType::End,
-            otid: None,
-            dtid: Some(otid),
-            dialogue,
+        let reason = match fault {
+            Some((invoke_id, problem, reason)) => {
+                node.tcap.reject(d, invoke_id, problem)?;
+                reason
+            }
+            None if rejects_queued => "TC-BEGIN with a malformed component".into(),
+            None => {
+                node.tcap.reject(d, None, Problem::UnrecognizedComponent)?;
+                "TC-BEGIN without InitialDP".into()
+            }
         };
-        node.send_tcap(fx, route, h, |w| itu::reject(w, invoke_id, problem));
+        // TC-END with the AARE and the Reject.
+        node.tcap.end(d, EndKind::Basic, now)?;
         return Err(Fault::Cap(reason));
     };
 
@@ -278,204 +424,165 @@ pub(super) fn begin(
     fx.events.push(event);
 
     if instruction == Instruction::Monitor {
-        let state = CapDialogue {
-            route: route.clone(),
-            call,
-            next_invoke: 3,
+        let (events, n) = armed_events(trigger.direction);
+        let mut p = Vec::with_capacity(96);
+        RequestReportBcsmEventArg::encode_events(&events[..n], None, &mut Writer::new(&mut p));
+        let rrb = Invoke {
+            op: local(opcode::REQUEST_REPORT_BCSM_EVENT),
+            class: OpClass::Class2,
+            timeout: node.invoke_timeout,
+            parameter: Some(p),
+            linked_id: None,
         };
-        match node.dialogues.open(peer, now, state) {
-            Ok(local) => {
-                let (events, n) = armed_events(trigger.direction);
-                let h = Header {
-                    kind: MessageType::Continue,
-                    otid: Some(&local_tid_bytes(local)),
-                    dtid: Some(otid),
-                    dialogue,
-                };
-                node.send_tcap(fx, route, h, |w| {
-                    itu::invoke(w, 1, opcode::REQUEST_REPORT_BCSM_EVENT, |w| {
-                        RequestReportBcsmEventArg::encode_events(&events[..n], None, w)
-                    });
-                    itu::invoke(w, 2, opcode::CONTINUE, |_| {});
-                });
-                return Ok(());
-            }
-            Err(e) => {
-                // No room to follow the call: let it proceed unmonitored rather than fail it.
-                tracing::warn!(error = %e, "cannot monitor call; continuing it unmonitored");
-            }
-        }
+        node.tcap.invoke(d, rrb)?;
+        node.tcap.invoke(d, continue_invoke(node))?;
+        node.tcap.continue_(d, now)?;
+        node.calls.insert(d, CapDialogue { call });
+        return Ok(());
     }
-    let h = Header {
-        kind: MessageType::End,
-        otid: None,
-        dtid: Some(otid),
-        dialogue,
-    };
-    node.send_tcap(fx, route, h, |w| write_instruction(w, 1, instruction));
+    node.tcap.invoke(d, instruction_invoke(node, instruction))?;
+    node.tcap.end(d, EndKind::Basic, now)?;
     Ok(())
 }
 
-/// One Invoke carrying a final routing instruction.
-pub(super) fn write_instruction(w: &mut Writer<'_>, invoke_id: i8, instruction: Instruction) {
-    match instruction {
-        Instruction::Continue | Instruction::Monitor => {
-            itu::invoke(w, invoke_id, opcode::CONTINUE, |_| {})
+/// TC-CONTINUE or TC-END (`end`) of a followed call.
+#[allow(clippy::too_many_arguments)]
+fn subsequent(
+    node: &mut Node,
+    d: DialogueId,
+    components: &[Component],
+    end: bool,
+    rejects_queued: bool,
+    now: Instant,
+    now_ms: i64,
+    fx: &mut Effects,
+) -> Result<(), Fault> {
+    let Some(c) = node.calls.get_mut(&d) else {
+        // Not a call we follow (cannot happen: unfollowed dialogues end at once).
+        if !end {
+            node.tcap.u_abort(d, None, now)?;
         }
-        Instruction::Connect(number) => itu::invoke(w, invoke_id, opcode::CONNECT, |w| {
+        return Err(Fault::UnknownTransaction(format!("{:08x}", d.0)));
+    };
+    // What the switch waits for: an EventReportBCSM in request mode (EDP-R) suspends call
+    // processing until the gsmSCF instructs (TS 23.078 §4.6.2.2); for a disconnect that ends
+    // the relationship, so the answer is Continue in a TC-END.
+    #[derive(PartialEq)]
+    enum Wait {
+        Continue,
+        End,
+    }
+    let mut waiting: Option<Wait> = None;
+    let mut rejected = false;
+    for comp in components {
+        let Component::Invoke {
+            invoke_id,
+            op,
+            parameter,
+            ..
+        } = comp
+        else {
+            // Results of class 2/4 operations were refused by the component sub-layer;
+            // Rejects came as TC-R-REJECT.
+            if let Component::ReturnError {
+                invoke_id, error, ..
+            } = comp
+            {
+                tracing::warn!(
+                    call_id = c.call.id(),
+                    invoke_id,
+                    ?error,
+                    "switch returned an error"
+                );
+            }
+            continue;
+        };
+        if is_op(op, opcode::EVENT_REPORT_BCSM) {
+            let er = parameter
+                .as_deref()
+                .and_then(|p| Tlv::parse_single(p).ok())
+                .map(EventReportBcsmArg::decode);
+            match er {
+                Some(Ok(er)) => {
+                    let state = to_state(&er);
+                    if let Some(s) = state {
+                        fx.events.push(node.engine.state(&mut c.call, s, now_ms));
+                    }
+                    if er.is_request() {
+                        let ends = matches!(
+                            state,
+                            Some(CallState::Disconnected(_) | CallState::Abandoned)
+                        );
+                        waiting = Some(if ends || waiting == Some(Wait::End) {
+                            Wait::End
+                        } else {
+                            Wait::Continue
+                        });
+                    }
+                }
+                _ if end => {}
+                _ => {
+                    node.tcap
+                        .reject(d, *invoke_id, Problem::InvokeMistypedParameter)?;
+                    rejected = true;
+                }
+            }
+        } else if is_op(op, opcode::APPLY_CHARGING_REPORT)
+            || is_op(op, opcode::CALL_INFORMATION_REPORT)
+        {
+            // Reports scpd does not use yet are accepted silently.
+        } else if !end {
+            node.tcap
+                .reject(d, *invoke_id, Problem::UnrecognizedOperation)?;
+            rejected = true;
+        }
+    }
+    if end {
+        // The gsmSSF closed the relationship; nothing can be answered.
+        node.calls.remove(&d);
+        return Ok(());
+    }
+    match waiting {
+        Some(w) => {
+            node.tcap.invoke(d, continue_invoke(node))?;
+            if w == Wait::End {
+                node.calls.remove(&d);
+                node.tcap.end(d, EndKind::Basic, now)?;
+            } else {
+                node.tcap.continue_(d, now)?;
+            }
+        }
+        None if rejected || rejects_queued => node.tcap.continue_(d, now)?,
+        None => {}
+    }
+    Ok(())
+}
+
+/// One Invoke carrying a final routing instruction (ITU component, for tests and tools).
+#[cfg(test)]
+pub(super) fn write_instruction(w: &mut Writer<'_>, invoke_id: i8, instruction: Instruction) {
+    let code = match instruction {
+        Instruction::Continue | Instruction::Monitor => opcode::CONTINUE,
+        Instruction::Connect(_) => opcode::CONNECT,
+        Instruction::Release(_) => opcode::RELEASE_CALL,
+    };
+    crate::tcap::itu::invoke(w, invoke_id, code, |w| write_argument(w, instruction));
+}
+
+/// The argument of the instruction's operation (Continue has none).
+fn write_argument(w: &mut Writer<'_>, instruction: Instruction) {
+    match instruction {
+        Instruction::Continue | Instruction::Monitor => {}
+        Instruction::Connect(number) => {
             let digits = number.convert().unwrap_or_default();
             let dest = IsupNumber::e164(crate::camel::numbers::nature::INTERNATIONAL, digits);
             crate::camel::ConnectArg::to(dest).encode(w)
-        }),
-        Instruction::Release(cause) => itu::invoke(w, invoke_id, opcode::RELEASE_CALL, |w| {
+        }
+        Instruction::Release(cause) => {
             let c = crate::camel::Cause::new(4, cause);
             let mut v = Vec::with_capacity(4);
             c.encode_into(&mut v);
             w.primitive(Tag::OCTET_STRING, &v)
-        }),
-    }
-}
-
-/// Handle TC-CONTINUE, TC-END or TC-ABORT for an open dialogue.
-pub(super) fn subsequent(
-    node: &mut Node,
-    local: u32,
-    msg: &TcMessage<'_>,
-    now_ms: i64,
-    fx: &mut Effects,
-) -> Result<(), Fault> {
-    let Some(d) = node.dialogues.get_mut(local) else {
-        return Err(Fault::UnknownTransaction(crate::ber::hex(
-            &local_tid_bytes(local),
-        )));
-    };
-    let d = &mut d.user;
-    if msg.kind == MessageType::Abort {
-        fx.events
-            .push(node.engine.state(&mut d.call, CallState::Aborted, now_ms));
-        node.dialogues.close(local);
-        return Ok(());
-    }
-    // What the switch waits for: an EventReportBCSM in request mode (EDP-R) suspends call
-    // processing until the gsmSCF instructs (TS 23.078 §4.6.2.2); for a disconnect that ends
-    // the relationship, so the answer is Continue in a TC-END.
-    let mut waiting: Option<MessageType> = None;
-    let mut rejects: Vec<(Option<i8>, (u8, u8))> = Vec::new();
-    for c in msg.components() {
-        match c {
-            Ok(Component::Invoke {
-                invoke_id,
-                opcode: opcode::EVENT_REPORT_BCSM,
-                parameter,
-                ..
-            }) => match parameter.map(EventReportBcsmArg::decode) {
-                Some(Ok(er)) => {
-                    if let Some(state) = to_state(&er) {
-                        fx.events
-                            .push(node.engine.state(&mut d.call, state, now_ms));
-                    }
-                    if er.is_request() {
-                        let ends = matches!(
-                            to_state(&er),
-                            Some(CallState::Disconnected(_) | CallState::Abandoned)
-                        );
-                        waiting = Some(if ends || waiting == Some(MessageType::End) {
-                            MessageType::End
-                        } else {
-                            MessageType::Continue
-                        });
-                    }
-                }
-                _ => rejects.push((
-                    Some(invoke_id),
-                    (problem::INVOKE, problem::MISTYPED_PARAMETER),
-                )),
-            },
-            // Reports scpd does not use yet are accepted silently (class 4, no answer).
-            Ok(Component::Invoke {
-                opcode: opcode::APPLY_CHARGING_REPORT | opcode::CALL_INFORMATION_REPORT,
-                ..
-            }) => {}
-            Ok(Component::Invoke { invoke_id, .. }) => rejects.push((
-                Some(invoke_id),
-                (problem::INVOKE, problem::UNRECOGNIZED_OPERATION),
-            )),
-            Ok(Component::ReturnError {
-                invoke_id,
-                error_code,
-                ..
-            }) => {
-                tracing::warn!(
-                    call_id = d.call.id(),
-                    invoke_id,
-                    error_code,
-                    "switch returned an error"
-                );
-            }
-            Ok(Component::Reject { invoke_id, problem }) => {
-                tracing::warn!(
-                    call_id = d.call.id(),
-                    ?invoke_id,
-                    ?problem,
-                    "switch rejected a component"
-                );
-            }
-            Ok(Component::ReturnResult { .. }) => {}
-            Err(f) => rejects.push((f.invoke_id, f.problem)),
         }
     }
-    if msg.kind == MessageType::End {
-        // The gsmSSF closed the relationship; nothing can be answered.
-        node.dialogues.close(local);
-        return Ok(());
-    }
-    let kind = match (waiting, rejects.is_empty()) {
-        (Some(k), _) => k,
-        (None, false) => MessageType::Continue,
-        (None, true) => return Ok(()),
-    };
-    let invoke_id = d.next_invoke;
-    d.next_invoke = d.next_invoke.wrapping_add(1);
-    let route = if kind == MessageType::End {
-        node.dialogues.close(local).expect("open").user.route
-    } else {
-        d.route.clone()
-    };
-    let peer = msg.otid.unwrap_or_default();
-    let otid = local_tid_bytes(local);
-    let h = Header {
-        kind,
-        otid: (kind == MessageType::Continue).then_some(&otid[..]),
-        dtid: Some(peer),
-        dialogue: None,
-    };
-    node.send_tcap(fx, &route, h, |w| {
-        for (id, p) in &rejects {
-            itu::reject(w, *id, *p);
-        }
-        if waiting.is_some() {
-            itu::invoke(w, invoke_id, opcode::CONTINUE, |_| {});
-        }
-    });
-    Ok(())
-}
-
-/// A dialogue went quiet: tell the switch (U-Abort) and publish the timeout.
-pub(super) fn timed_out(
-    node: &mut Node,
-    mut d: Dialogue<CapDialogue>,
-    now_ms: i64,
-    fx: &mut Effects,
-) {
-    fx.events.push(
-        node.engine
-            .state(&mut d.user.call, CallState::TimedOut, now_ms),
-    );
-    let h = Header {
-        kind: MessageType::Abort,
-        otid: None,
-        dtid: Some(d.peer.as_bytes()),
-        dialogue: Some(DialogueOut::Abrt { source: 0 }),
-    };
-    node.send_tcap(fx, &d.user.route, h, |_| {});
 }

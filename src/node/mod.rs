@@ -3,6 +3,25 @@
 //! received Protocol Data and the time, and gets back the messages to send (each tagged with
 //! the association to send it on) and the call events to journal.
 //!
+//! Layers, bottom up:
+//!
+//! - **SCCP** (here): the called address is routed on SSN, or on GT through
+//!   [`sccp::route::GtTable`] when [`StackConfig::gt_rules`] is not empty (an empty table
+//!   keeps the old rule: a GT-routed message is ours). Local subsystems are the CAMEL SSN and
+//!   SCMG (SSN 1, answered by [`sccp::scmg::Scmg`]: SST → SSA). A GT-routed message for
+//!   another node is relayed on the association it came in on, with the hop counter
+//!   decremented (Q.714 §2.3.5.1: violation returned with cause 0x0c). XUDT/LUDT segments are
+//!   reassembled by [`sccp::segment::Reassembler`] (T reass checked in [`Node::on_tick`];
+//!   a failure returns XUDTS with its cause when the first segment asked for it). Faults
+//!   return UDTS/XUDTS when the message asked for return on error. Our answers go in a UDT
+//!   when they fit (user data ≤ 255 octets and the message ≤ 272 octets, the MTP3 SIF),
+//!   otherwise in XUDT, segmented by [`sccp::segment::Segmenter`] when needed. A returned
+//!   message of ours (UDTS/XUDTS/LUDTS) becomes a TC-NOTICE.
+//! - **TCAP**: [`crate::tcap::sm::Tcap`] (ITU), the Q.774 transaction and component
+//!   state machines: AC negotiation by the CAMEL SSN's policy, P-Abort answers (including
+//!   resourceLimitation when the dialogue table is full), invoke timers, idle timeout.
+//! - **CAP** ([`camel`]): sees dialogues, indications and components only.
+//!
 //! SCCP answers go to the calling address of the received message, from its called address
 //! (INTERFACES.md: "SCCP answers with the calling and called addresses swapped"); the MTP3
 //! routing label is swapped likewise.
@@ -13,10 +32,19 @@ mod tests;
 
 use crate::m3ua::ProtocolData;
 use crate::proto::CallEvent;
-use crate::sccp::{self, Unitdata};
+use crate::sccp::route::{self as gt, GtRule, GtTable};
+use crate::sccp::scmg::{Scmg, ScmgEvent, SSN_SCMG};
+use crate::sccp::segment::{
+    Reassembler, ReassemblyConfig, ReassemblyKey, SegmentOutcome, Segmenter,
+};
+use crate::sccp::{self, Address, Unitdata};
 use crate::service::{Engine, SubscriberTable};
-use crate::tcap::dialogues::{self, Dialogues};
-use crate::tcap::itu::{self, MessageType, PAbortCause, TcMessage};
+use crate::tcap::itu;
+#[cfg(test)]
+use crate::tcap::itu::{MessageType, TcMessage};
+use crate::tcap::sm::{Counters, SsnPolicy, TcError, Tcap, TcapConfig};
+use crate::tcap::tc::{AppContext, DialogueId, Indication, PAbortCause, Variant};
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 /// Association identifier assigned by the transport glue.
@@ -29,6 +57,75 @@ pub struct NodeConfig {
     pub instance: u8,
     pub max_dialogues: usize,
     pub dialogue_idle: Duration,
+}
+
+/// Stack settings beyond [`NodeConfig`], each with a default ([`StackConfig::default`] is
+/// what [`Node::new`] uses).
+#[derive(Debug, Clone)]
+pub struct StackConfig {
+    /// Application contexts accepted on the CAMEL SSN (encoded OID contents). Default: the
+    /// gsmSSF→gsmSCF ACs of CAP v2, v3 and v4.
+    pub camel_acs: Vec<Vec<u8>>,
+    /// The AC named in the AARE refusing any other (so the switch can fall back). Default:
+    /// CAP v2.
+    pub camel_fallback_ac: Vec<u8>,
+    /// Accept a TC-BEGIN without dialogue portion (CAP v1). Default: true.
+    pub camel_accept_without_ac: bool,
+    /// Invocation timer of the operations we send (RequestReportBCSMEvent, Continue,
+    /// Connect, ReleaseCall; TS 29.078 "short" timers). Default: 10 s.
+    pub invoke_timeout: Duration,
+    /// Send a U-Abort (ABRT) when a dialogue idles out. Default: true.
+    pub abort_on_idle: bool,
+    /// XUDT/LUDT reassembly: T(reass) and limits. Default: [`ReassemblyConfig::default`].
+    pub reassembly: ReassemblyConfig,
+    /// Most user data per XUDT segment we send; `None` (default): as much as fits.
+    pub max_segment: Option<usize>,
+    /// Local GT translation table. Empty (default): every GT-routed message is ours.
+    pub gt_rules: Vec<GtRule>,
+}
+
+impl Default for StackConfig {
+    fn default() -> Self {
+        use crate::camel::ac;
+        StackConfig {
+            camel_acs: vec![
+                ac::CAP_V2_GSMSSF_TO_GSMSCF.to_vec(),
+                ac::CAP_V3_GSMSSF_SCF_GENERIC.to_vec(),
+                ac::CAP_V4_GSMSSF_SCF_GENERIC.to_vec(),
+            ],
+            camel_fallback_ac: ac::CAP_V2_GSMSSF_TO_GSMSCF.to_vec(),
+            camel_accept_without_ac: true,
+            invoke_timeout: Duration::from_secs(10),
+            abort_on_idle: true,
+            reassembly: ReassemblyConfig::default(),
+            max_segment: None,
+            gt_rules: Vec::new(),
+        }
+    }
+}
+
+/// SCCP outcome counters, for metrics (TCAP's are [`Node::tcap_counters`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SccpCounters {
+    /// Segmented messages reassembled.
+    pub reassembled: u64,
+    /// Reassemblies failed (timer, limits, inconsistent segments).
+    pub reassembly_failed: u64,
+    /// UDTS/XUDTS/LUDTS we sent, by return cause.
+    pub returned: BTreeMap<u8, u64>,
+    /// Service messages received (one of ours came back), by return cause.
+    pub returned_to_us: BTreeMap<u8, u64>,
+    /// Answers sent in XUDT because they did not fit a UDT, and how many of those were
+    /// segmented.
+    pub xudt_sent: u64,
+    pub segmented_sent: u64,
+    /// Answers that could not be sent at all (too long even for 16 segments).
+    pub too_long: u64,
+    /// Messages relayed to another node after GT translation.
+    pub relayed: u64,
+    /// SCMG messages received and sent.
+    pub scmg_received: u64,
+    pub scmg_sent: u64,
 }
 
 /// A message for the transport to send as M3UA DATA.
@@ -81,12 +178,20 @@ pub enum Fault {
     Sccp(#[from] sccp::SccpError),
     #[error("SCCP {0} returned a message with cause {1:#04x}")]
     Returned(&'static str, u8),
-    #[error("SCCP: segmented XUDT reassembly is not supported yet")]
-    Segmented,
+    #[error("SCCP: reassembly failed ({0}), cause {1:#04x}")]
+    Reassembly(&'static str, u8),
     #[error("SCCP: no subsystem {0:?} here")]
     UnknownSubsystem(Option<u8>),
-    #[error("TCAP: {0}")]
-    Tcap(#[from] itu::TcapError),
+    #[error("SCCP: no translation for the called GT (cause {0:#04x})")]
+    NoTranslation(u8),
+    #[error("SCCP: hop counter violation")]
+    HopCounter,
+    #[error("SCCP management: {0}")]
+    Scmg(String),
+    #[error("TCAP: answered with P-Abort {0:?}")]
+    PAbort(PAbortCause),
+    #[error("TCAP request refused: {0}")]
+    Request(#[from] TcError),
     #[error("TCAP: no dialogue with transaction id {0}")]
     UnknownTransaction(String),
     #[error("TCAP: {0} message ignored")]
@@ -96,7 +201,8 @@ pub enum Fault {
 }
 
 /// How to answer the sender of a received message: association, MTP3 label and SCCP
-/// addresses, with called/calling and OPC/DPC already swapped.
+/// addresses, with called/calling and OPC/DPC already swapped. The TCAP state machine keeps
+/// one per dialogue and hands it back with every message to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Route {
     assoc: AssocId,
@@ -110,6 +216,9 @@ pub(crate) struct Route {
     /// Encoded SCCP address we answer from (the received called address).
     from: Vec<u8>,
 }
+
+/// Largest MTP3 signalling information field (Q.703/Q.704): a UDT must fit it.
+const MAX_SIF: usize = 272;
 
 impl Route {
     fn new(assoc: AssocId, pd: &ProtocolData<'_>, u: &Unitdata<'_>) -> Route {
@@ -129,10 +238,8 @@ impl Route {
         }
     }
 
-    /// Wrap a TCAP message in a UDT for this route.
-    pub(crate) fn udt(&self, tcap: &[u8]) -> Outgoing {
-        let mut sccp = Vec::with_capacity(tcap.len() + self.to.len() + self.from.len() + 8);
-        sccp::encode_udt_raw(&mut sccp, self.protocol_class, &self.to, &self.from, tcap);
+    /// An SCCP message on this route's association and MTP3 label.
+    fn out(&self, sccp: Vec<u8>) -> Outgoing {
         Outgoing {
             assoc: self.assoc,
             opc: self.opc,
@@ -142,27 +249,123 @@ impl Route {
             sccp,
         }
     }
+
+    /// Whether a UDT carries `len` octets of user data on this route.
+    fn udt_fits(&self, len: usize) -> bool {
+        // Type, class, 3 pointers, 2 address lengths, data length.
+        len <= 255 && 8 + self.to.len() + self.from.len() + len <= MAX_SIF
+    }
+
+    /// Wrap a TCAP message in a UDT for this route.
+    pub(crate) fn udt(&self, tcap: &[u8]) -> Outgoing {
+        let mut sccp = Vec::with_capacity(tcap.len() + self.to.len() + self.from.len() + 8);
+        sccp::encode_udt_raw(&mut sccp, self.protocol_class, &self.to, &self.from, tcap);
+        self.out(sccp)
+    }
 }
 
 pub struct Node {
     cfg: NodeConfig,
     engine: Engine,
-    dialogues: Dialogues<camel::CapDialogue>,
-    scratch: Vec<u8>,
+    tcap: Tcap<Route>,
+    /// CAP state of the calls we follow (monitored), by dialogue.
+    calls: BTreeMap<DialogueId, camel::CapDialogue>,
+    invoke_timeout: Duration,
+    reassembler: Reassembler,
+    /// Where to return a failed reassembly's XUDTS, per message being reassembled.
+    reassembly_routes: HashMap<ReassemblyKey, Route>,
+    segmenter: Segmenter,
+    gt: GtTable,
+    scmg: Scmg,
+    sccp_counters: SccpCounters,
+    /// Indications of one step, reused.
+    batch: Vec<Indication>,
+    /// The time of the last input (the state machines need one to end dialogues at
+    /// shutdown).
+    last_now: Option<Instant>,
+}
+
+/// Where a received message goes.
+enum Dest {
+    Local(u8),
+    Relayed,
 }
 
 impl Node {
     pub fn new(cfg: NodeConfig, subscribers: SubscriberTable, boot_ms: i64) -> Node {
+        Node::with_stack(cfg, StackConfig::default(), subscribers, boot_ms)
+    }
+
+    pub fn with_stack(
+        cfg: NodeConfig,
+        stack: StackConfig,
+        subscribers: SubscriberTable,
+        boot_ms: i64,
+    ) -> Node {
+        let mut tc = TcapConfig::new(Variant::Itu);
+        tc.instance = cfg.instance;
+        tc.max_dialogues = cfg.max_dialogues;
+        tc.idle_timeout = cfg.dialogue_idle;
+        tc.abort_on_idle = stack.abort_on_idle;
+        tc.ssns = vec![(
+            cfg.camel_ssn,
+            SsnPolicy {
+                accepted: stack.camel_acs.iter().map(|a| AppContext::oid(a)).collect(),
+                fallback: Some(AppContext::oid(&stack.camel_fallback_ac)),
+                accept_without_ac: stack.camel_accept_without_ac,
+                class_of: camel::class_of,
+            },
+        )];
+        let mut segmenter = Segmenter::new(sccp::Variant::Itu, boot_ms as u32);
+        segmenter.max_segment = stack.max_segment;
         Node {
             engine: Engine::new(subscribers, cfg.instance, boot_ms),
-            dialogues: Dialogues::new(cfg.instance, cfg.max_dialogues, cfg.dialogue_idle),
-            scratch: Vec::with_capacity(512),
+            tcap: Tcap::new(tc),
+            calls: BTreeMap::new(),
+            invoke_timeout: stack.invoke_timeout,
+            reassembler: Reassembler::new(sccp::Variant::Itu, stack.reassembly),
+            reassembly_routes: HashMap::new(),
+            segmenter,
+            gt: GtTable::new(sccp::Variant::Itu, Some(cfg.point_code), stack.gt_rules),
+            scmg: Scmg::new(
+                sccp::Variant::Itu,
+                cfg.point_code,
+                [cfg.camel_ssn],
+                Vec::new(),
+            ),
+            sccp_counters: SccpCounters::default(),
+            batch: Vec::new(),
+            last_now: None,
             cfg,
         }
     }
 
     pub fn open_dialogues(&self) -> usize {
-        self.dialogues.len()
+        self.tcap.dialogues()
+    }
+
+    /// TCAP outcome counters (dialogues opened/ended/aborted/timed out, P-Abort answers,
+    /// AC refusals, rejects, invoke timeouts, notices).
+    pub fn tcap_counters(&self) -> &Counters {
+        self.tcap.counters()
+    }
+
+    pub fn sccp_counters(&self) -> &SccpCounters {
+        &self.sccp_counters
+    }
+
+    /// Messages being reassembled.
+    pub fn reassemblies(&self) -> usize {
+        self.reassembler.in_progress()
+    }
+
+    /// When [`Node::on_tick`] next has something to do (invoke timer, dialogue idle timer,
+    /// reassembly timer).
+    pub fn next_deadline(&self) -> Option<Instant> {
+        [self.tcap.next_deadline(), self.reassembler.next_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Handle one M3UA DATA payload received on `assoc`.
@@ -177,140 +380,346 @@ impl Node {
         if pd.si != 3 {
             return Err(Fault::NotSccp(pd.si));
         }
+        self.last_now = Some(now);
         let u = Unitdata::decode(pd.data)?;
-        if u.is_service() {
-            // Q.714 §4.2: one of ours came back. TC-NOTICE handling comes with the TCAP
-            // issue; the dialogue times out meanwhile.
-            return Err(Fault::Returned(u.type_name(), u.return_cause.unwrap_or(0)));
-        }
         let route = Route::new(assoc, pd, &u);
-        if let Some(s) = u.segmentation {
-            if !(s.first && s.remaining == 0) {
-                self.return_udts(&route, &u, sccp::cause::ERROR_IN_LOCAL_PROCESSING, fx);
-                return Err(Fault::Segmented);
-            }
-        }
-        // Route on SSN must name our CAMEL subsystem; a GT-routed message is ours after
-        // translation if it names no other SSN.
-        let ssn_ok = match u.called.ssn {
-            Some(s) => s == self.cfg.camel_ssn,
-            None => !u.called.route_on_ssn,
+        let ssn = match self.resolve(&route, &u, fx)? {
+            Dest::Local(ssn) => ssn,
+            Dest::Relayed => return Ok(()),
         };
-        if !ssn_ok {
-            self.return_udts(&route, &u, sccp::cause::UNEQUIPPED_USER, fx);
-            return Err(Fault::UnknownSubsystem(u.called.ssn));
+        if u.is_service() {
+            return self.on_returned(&u, ssn, now, now_ms, fx);
         }
-        let msg = match TcMessage::decode(u.data) {
-            Ok(m) => m,
-            Err(e) => {
-                // Q.774 §3.2.1.2: answer with a P-Abort if the originating id is known.
-                if let Some(otid) = salvage_otid(u.data) {
-                    self.send_p_abort(fx, &route, otid, e.p_abort_cause());
-                }
-                return Err(e.into());
-            }
-        };
-        match msg.kind {
-            MessageType::Begin => camel::begin(self, &route, &msg, now, now_ms, fx),
-            MessageType::Continue | MessageType::End | MessageType::Abort => {
-                let dtid = msg.dtid.unwrap_or_default();
-                let Some(local) = dialogues::parse_local_tid(dtid)
-                    .filter(|l| self.dialogues.touch(*l, now).is_some())
-                else {
-                    if let (MessageType::Continue, Some(otid)) = (msg.kind, msg.otid) {
-                        self.send_p_abort(fx, &route, otid, PAbortCause::UnrecognizedTransactionId);
-                    }
-                    return Err(Fault::UnknownTransaction(crate::ber::hex(dtid)));
+        if u.segmentation.is_none() {
+            return self.deliver(ssn, &route, &u, now, now_ms, fx);
+        }
+        match self.reassembler.receive(pd.opc, pd.data, now)? {
+            None => self.deliver(ssn, &route, &u, now, now_ms, fx),
+            Some(SegmentOutcome::Pending { .. }) => {
+                // Kept until the reassembler reports the message complete or failed.
+                let mut calling = Vec::with_capacity(route.to.len());
+                u.calling.encode_variant(&mut calling, sccp::Variant::Itu)?;
+                let key = ReassemblyKey {
+                    opc: pd.opc,
+                    calling,
+                    local_reference: u.segmentation.map_or(0, |s| s.local_reference),
                 };
-                camel::subsequent(self, local, &msg, now_ms, fx)
+                self.reassembly_routes.entry(key).or_insert(route);
+                Ok(())
             }
-            MessageType::Unidirectional => Err(Fault::Ignored("Unidirectional")),
+            Some(SegmentOutcome::Duplicate) => Ok(()),
+            Some(SegmentOutcome::Complete(r)) => {
+                self.reassembly_routes.remove(&r.key);
+                self.sccp_counters.reassembled += 1;
+                let whole = r.message(sccp::Variant::Itu)?;
+                let route = Route::new(assoc, pd, &whole);
+                self.deliver(ssn, &route, &whole, now, now_ms, fx)
+            }
+            Some(SegmentOutcome::Failed(f)) => {
+                let stored = self.reassembly_routes.remove(&f.key);
+                self.sccp_counters.reassembly_failed += 1;
+                if let Some(x) = f.returned {
+                    *self.sccp_counters.returned.entry(f.cause).or_default() += 1;
+                    fx.send.push(stored.unwrap_or(route).out(x));
+                }
+                Err(Fault::Reassembly(f.reason, f.cause))
+            }
         }
     }
 
-    /// Close dialogues that went quiet: each gets a U-Abort and a DIALOGUE_TIMED_OUT event.
+    /// SCCP routing of the called address (Q.714 §2.2): a local subsystem, or relayed.
+    fn resolve(
+        &mut self,
+        route: &Route,
+        u: &Unitdata<'_>,
+        fx: &mut Effects,
+    ) -> Result<Dest, Fault> {
+        let ssn = if u.called.route_on_ssn || self.gt.gt_rules.is_empty() {
+            // Route on SSN names the subsystem (the MTP brought it to our PC); without a
+            // translation table a GT-routed message is ours, for the SSN it names or for
+            // the CAMEL subsystem if it names none.
+            match u.called.ssn {
+                Some(s) => s,
+                None if !u.called.route_on_ssn => self.cfg.camel_ssn,
+                None => {
+                    self.return_message(route, u, sccp::cause::UNEQUIPPED_USER, fx);
+                    return Err(Fault::UnknownSubsystem(None));
+                }
+            }
+        } else {
+            // Global title translation: the hop counter goes down by one (Q.714 §2.3.5.1).
+            let hop = match u.relay_hop_counter() {
+                Ok(h) => h,
+                Err(cause) => {
+                    self.return_message(route, u, cause, fx);
+                    return Err(Fault::HopCounter);
+                }
+            };
+            match self.gt.route(&u.called)? {
+                gt::Route::Local(s) => s,
+                gt::Route::NoTranslation(cause) => {
+                    self.return_message(route, u, cause, fx);
+                    return Err(Fault::NoTranslation(cause));
+                }
+                gt::Route::Remote { pc, called } => {
+                    // Relayed on the association it came in on, towards `pc`.
+                    let relayed = Unitdata {
+                        called: called.address(),
+                        hop_counter: hop,
+                        ..u.clone()
+                    };
+                    let mut sccp = Vec::with_capacity(u.data.len() + 48);
+                    relayed.encode(&mut sccp, sccp::Variant::Itu)?;
+                    self.sccp_counters.relayed += 1;
+                    fx.send.push(Outgoing {
+                        dpc: pc,
+                        ..route.out(sccp)
+                    });
+                    return Ok(Dest::Relayed);
+                }
+            }
+        };
+        if ssn == self.cfg.camel_ssn || ssn == SSN_SCMG {
+            Ok(Dest::Local(ssn))
+        } else {
+            self.return_message(route, u, sccp::cause::UNEQUIPPED_USER, fx);
+            Err(Fault::UnknownSubsystem(Some(ssn)))
+        }
+    }
+
+    /// A whole message for local subsystem `ssn`.
+    fn deliver(
+        &mut self,
+        ssn: u8,
+        route: &Route,
+        u: &Unitdata<'_>,
+        now: Instant,
+        now_ms: i64,
+        fx: &mut Effects,
+    ) -> Result<(), Fault> {
+        if ssn == SSN_SCMG {
+            return self.on_scmg(route, u, fx);
+        }
+        let before = Refusals::of(self.tcap.counters());
+        self.tcap.on_message(route.clone(), ssn, u.data, now);
+        let user = self.run_user(now, now_ms, fx);
+        let tcap = Refusals::of(self.tcap.counters()).since(&before, u.data);
+        tcap.map_or(user, Err)
+    }
+
+    /// SCCP management (Q.714 §5.3): SST for our subsystem answered with SSA.
+    fn on_scmg(&mut self, route: &Route, u: &Unitdata<'_>, fx: &mut Effects) -> Result<(), Fault> {
+        self.sccp_counters.scmg_received += 1;
+        let events = self
+            .scmg
+            .receive(route.dpc, u)
+            .map_err(|e| Fault::Scmg(e.to_string()))?;
+        for ev in events {
+            match ev {
+                ScmgEvent::Send { dpc, sccp } => {
+                    self.sccp_counters.scmg_sent += 1;
+                    fx.send.push(Outgoing {
+                        dpc,
+                        ..route.out(sccp)
+                    });
+                }
+                other => tracing::info!(?other, "SCCP management"),
+            }
+        }
+        Ok(())
+    }
+
+    /// One of our messages came back (Q.714 §4.2): TC-NOTICE to its dialogue.
+    fn on_returned(
+        &mut self,
+        u: &Unitdata<'_>,
+        ssn: u8,
+        now: Instant,
+        now_ms: i64,
+        fx: &mut Effects,
+    ) -> Result<(), Fault> {
+        let cause = u.return_cause.unwrap_or(sccp::cause::UNQUALIFIED);
+        *self.sccp_counters.returned_to_us.entry(cause).or_default() += 1;
+        // Only a first (or only) segment carries the transaction portion.
+        let first = u.segmentation.is_none_or(|s| s.first);
+        if ssn == self.cfg.camel_ssn && first {
+            self.tcap.on_notice(u.data, cause);
+            self.run_user(now, now_ms, fx)?;
+        }
+        Err(Fault::Returned(u.type_name(), cause))
+    }
+
+    /// Hand every pending TCAP indication to the CAP layer, then send what TCAP queued.
+    fn run_user(&mut self, now: Instant, now_ms: i64, fx: &mut Effects) -> Result<(), Fault> {
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.clear();
+        while let Some(i) = self.tcap.poll_indication() {
+            batch.push(i);
+        }
+        let mut result = Ok(());
+        for (n, ind) in batch.iter().enumerate() {
+            // Rejects the component sub-layer queued for this dialogue's next message.
+            let rejects_queued = ind.dialogue().is_some_and(|d| {
+                batch[n + 1..]
+                    .iter()
+                    .any(|x| matches!(x, Indication::LReject { dialogue, .. } if *dialogue == d))
+            });
+            if let Err(e) = camel::indication(self, ind, rejects_queued, now, now_ms, fx) {
+                if result.is_ok() {
+                    result = Err(e);
+                }
+            }
+        }
+        batch.clear();
+        self.batch = batch;
+        self.flush(fx);
+        result
+    }
+
+    /// Send what TCAP queued, each in a UDT or XUDT(s) on its route.
+    fn flush(&mut self, fx: &mut Effects) {
+        while let Some(t) = self.tcap.poll_transmit() {
+            self.send_sccp(&t.to, &t.data, fx);
+        }
+    }
+
+    fn send_sccp(&mut self, route: &Route, tcap: &[u8], fx: &mut Effects) {
+        if route.udt_fits(tcap.len()) {
+            fx.send.push(route.udt(tcap));
+            return;
+        }
+        let segments = (|| {
+            let called = Address::decode(&route.to, 0)?;
+            let calling = Address::decode(&route.from, 0)?;
+            let u = Unitdata::xudt(route.protocol_class, called, calling, tcap);
+            self.segmenter.segment(&u)
+        })();
+        match segments {
+            Ok(segments) => {
+                self.sccp_counters.xudt_sent += 1;
+                if segments.len() > 1 {
+                    self.sccp_counters.segmented_sent += 1;
+                }
+                fx.send
+                    .extend(segments.into_iter().map(|sccp| route.out(sccp)));
+            }
+            Err(e) => {
+                self.sccp_counters.too_long += 1;
+                tracing::warn!(error = %e, len = tcap.len(), "answer not sent: too long for SCCP");
+            }
+        }
+    }
+
+    /// Return `u` to its originator with `cause` when it asked for it (Q.714 §4.2); of a
+    /// segmented message only the first segment is returned.
+    fn return_message(&mut self, route: &Route, u: &Unitdata<'_>, cause: u8, fx: &mut Effects) {
+        if u.segmentation.is_some_and(|s| !s.first) {
+            return;
+        }
+        let mut sccp = Vec::with_capacity(u.data.len() + 32);
+        if let Ok(true) = u.encode_returned(cause, &mut sccp, sccp::Variant::Itu) {
+            *self.sccp_counters.returned.entry(cause).or_default() += 1;
+            fx.send.push(route.out(sccp));
+        }
+    }
+
+    /// Timers: invoke timers (TC-L-CANCEL), dialogues that went quiet (U-Abort and a
+    /// DIALOGUE_TIMED_OUT event), and reassemblies whose T(reass) ran out (XUDTS when the
+    /// first segment asked for return on error).
     pub fn on_tick(&mut self, now: Instant, now_ms: i64, fx: &mut Effects) {
-        for d in self.dialogues.expire(now) {
-            camel::timed_out(self, d, now_ms, fx);
+        self.last_now = Some(now);
+        self.tcap.on_timeout(now);
+        if let Err(e) = self.run_user(now, now_ms, fx) {
+            tracing::warn!(error = %e, "timer handling");
+        }
+        for f in self.reassembler.expire(now) {
+            self.sccp_counters.reassembly_failed += 1;
+            let route = self.reassembly_routes.remove(&f.key);
+            tracing::warn!(reason = f.reason, opc = f.key.opc, "SCCP reassembly failed");
+            if let (Some(route), Some(x)) = (route, f.returned) {
+                *self.sccp_counters.returned.entry(f.cause).or_default() += 1;
+                fx.send.push(route.out(x));
+            }
         }
     }
 
     /// Shutdown: end every open dialogue with a basic TC-END (the switch continues the call
     /// without us, TS 23.078 §4.5.2), so no switch is left waiting.
     pub fn shutdown(&mut self, fx: &mut Effects) {
-        for d in self.dialogues.drain() {
-            let h = Header {
-                kind: MessageType::End,
-                otid: None,
-                dtid: Some(d.peer.as_bytes()),
-                dialogue: None,
-            };
-            self.send_tcap(fx, &d.user.route, h, |_| {});
+        // A followed call implies a message was handled, so there is a last time.
+        let Some(now) = self.last_now else { return };
+        let open: Vec<DialogueId> = std::mem::take(&mut self.calls).into_keys().collect();
+        for d in open {
+            if let Err(e) = self.tcap.end(d, crate::tcap::sm::EndKind::Basic, now) {
+                tracing::warn!(error = %e, dialogue = d.0, "not ended at shutdown");
+            }
         }
-    }
-
-    /// Encode a TCAP message into the scratch buffer and queue it, in a UDT, on `route`.
-    pub(crate) fn send_tcap(
-        &mut self,
-        fx: &mut Effects,
-        route: &Route,
-        h: Header<'_>,
-        components: impl FnOnce(&mut crate::ber::Writer<'_>),
-    ) {
-        self.scratch.clear();
-        itu::encode(
-            &mut self.scratch,
-            h.kind,
-            h.otid,
-            h.dtid,
-            h.dialogue,
-            components,
-        );
-        fx.send.push(route.udt(&self.scratch));
-    }
-
-    /// Queue a P-Abort (Q.773 §4.2.1.3) to the transaction `dtid` of `route`.
-    fn send_p_abort(&mut self, fx: &mut Effects, route: &Route, dtid: &[u8], cause: PAbortCause) {
-        self.scratch.clear();
-        itu::encode_p_abort(&mut self.scratch, dtid, cause);
-        fx.send.push(route.udt(&self.scratch));
-    }
-
-    fn return_udts(&mut self, route: &Route, u: &Unitdata<'_>, cause: u8, fx: &mut Effects) {
-        if !u.return_on_error() {
-            return;
-        }
-        let mut sccp = Vec::with_capacity(u.data.len() + 32);
-        // Returned to the originator: its calling address becomes the called address.
-        sccp::encode_udts(&mut sccp, cause, &u.calling, &u.called, u.data);
-        fx.send.push(Outgoing {
-            assoc: route.assoc,
-            opc: route.opc,
-            dpc: route.dpc,
-            ni: route.ni,
-            sls: route.sls,
-            sccp,
-        });
+        self.flush(fx);
     }
 }
 
-/// The transaction portion of a message we send.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Header<'x> {
-    pub kind: MessageType,
-    pub otid: Option<&'x [u8]>,
-    pub dtid: Option<&'x [u8]>,
-    pub dialogue: Option<itu::DialogueOut<'x>>,
+/// The TCAP counters that tell a message was refused rather than handed to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Refusals {
+    ac_refused: u64,
+    discarded: u64,
+    /// P-Abort answers by ITU cause 0..=4.
+    p_abort: [u64; 5],
 }
 
-/// The originating transaction id of a message that failed to decode, if its first
-/// elements can still be read (Q.774 §3.2.1.2 answers only when it can).
-fn salvage_otid(data: &[u8]) -> Option<&[u8]> {
+impl Refusals {
+    fn of(c: &Counters) -> Refusals {
+        let mut p_abort = [0; 5];
+        for (i, v) in p_abort.iter_mut().enumerate() {
+            let cause = PAbortCause::from_itu(i as u8);
+            *v = c.p_abort_answers.get(&cause).copied().unwrap_or(0);
+        }
+        Refusals {
+            ac_refused: c.ac_refused,
+            discarded: c.discarded,
+            p_abort,
+        }
+    }
+
+    /// The fault of a message (`data`) TCAP refused since `before`, if it did.
+    fn since(&self, before: &Refusals, data: &[u8]) -> Option<Fault> {
+        if self == before {
+            return None;
+        }
+        if self.ac_refused != before.ac_refused {
+            return Some(Fault::Cap(
+                "dialogue refused in application-context negotiation".into(),
+            ));
+        }
+        let unknown_tid =
+            || Fault::UnknownTransaction(crate::ber::hex(salvage_dtid(data).unwrap_or_default()));
+        if let Some(i) = (0..5).find(|&i| self.p_abort[i] != before.p_abort[i]) {
+            let cause = PAbortCause::from_itu(i as u8);
+            return Some(match cause {
+                PAbortCause::UnrecognizedTransactionId => unknown_tid(),
+                c => Fault::PAbort(c),
+            });
+        }
+        Some(match salvage_dtid(data) {
+            Some(_) => unknown_tid(),
+            None => Fault::Ignored("undecodable TCAP without transaction id"),
+        })
+    }
+}
+
+/// The destination transaction id of a TCAP message, if its first elements can be read.
+fn salvage_dtid(data: &[u8]) -> Option<&[u8]> {
     let (top, _) = crate::ber::Tlv::parse(data, 0).ok()?;
     if !top.tag.constructed {
         return None;
     }
     let mut r = crate::ber::Reader::new(top.value);
-    let first = r.next_tlv().ok()??;
-    (first.tag.is(itu::tags::OTID) && (1..=4).contains(&first.value.len())).then_some(first.value)
+    for _ in 0..2 {
+        match r.next_tlv() {
+            Ok(Some(t)) if t.tag.is(itu::tags::DTID) => return Some(t.value),
+            Ok(Some(t)) if t.tag.is(itu::tags::OTID) => continue,
+            _ => return None,
+        }
+    }
+    None
 }

@@ -295,21 +295,38 @@ fn quiet_dialogue_times_out_with_u_abort() {
     assert_eq!(node.open_dialogues(), 0);
 }
 
+/// Issue 4: a configured limit of concurrent dialogues is answered with P-Abort
+/// resourceLimitation (Q.774 §3.2.1.2). (Before the TC-user API the node let the call
+/// proceed unmonitored instead.) The switch applies its default call handling; nothing is
+/// published, and the open dialogue is untouched.
 #[test]
-fn full_dialogue_table_degrades_to_unmonitored() {
+fn full_dialogue_table_answers_p_abort_resource_limitation() {
     let mut node = node_with(&["491700000009"], 1);
     let mut fx = Effects::default();
     let t0 = Instant::now();
     deliver(&mut node, &begin("491700000009", false, &[1]), t0, &mut fx).unwrap();
     fx.clear();
-    deliver(&mut node, &begin("491700000009", false, &[2]), t0, &mut fx).unwrap();
+    assert_eq!(
+        deliver(&mut node, &begin("491700000009", false, &[2]), t0, &mut fx),
+        Err(Fault::PAbort(PAbortCause::ResourceLimitation))
+    );
     let t = sent(&fx);
     let m = TcMessage::decode(&t).unwrap();
     assert_eq!(
-        (m.kind, invokes(&m)),
-        (MessageType::End, vec![opcode::CONTINUE])
+        (m.kind, m.dtid, m.p_abort),
+        (MessageType::Abort, Some(&[2][..]), Some(4))
     );
+    assert!(fx.events.is_empty());
     assert_eq!(node.open_dialogues(), 1);
+    let c = node.tcap_counters();
+    assert_eq!(
+        c.p_abort_answers.get(&PAbortCause::ResourceLimitation),
+        Some(&1)
+    );
+    // Unmonitored calls need a dialogue too, for as long as it takes to answer.
+    fx.clear();
+    assert!(deliver(&mut node, &begin("4911", false, &[3]), t0, &mut fx).is_err());
+    assert_eq!(TcMessage::decode(&sent(&fx)).unwrap().p_abort, Some(4));
 }
 
 #[test]
@@ -524,4 +541,504 @@ fn connect_and_release_instructions_encode_as_cap() {
             .value,
         17
     );
+}
+
+// ---------------------------------------------------------------- stack paths (TC-user API,
+// SCCP reassembly, XUDT answers, SCMG, TC-NOTICE, GT routing)
+
+use crate::sccp::segment::{Reassembler, ReassemblyConfig, SegmentOutcome, Segmenter};
+use crate::sccp::{cause, msg_type, GlobalTitle};
+
+fn node_with_stack(monitored: &[&str], stack: StackConfig) -> Node {
+    let table: SubscriberTable = Default::default();
+    for n in monitored {
+        table.write().unwrap().insert(
+            n.to_string(),
+            Subscriber {
+                number: n.to_string(),
+                user: String::new(),
+                policy: Policy::Monitor as i32,
+            },
+        );
+    }
+    let cfg = NodeConfig {
+        point_code: 200,
+        camel_ssn: 146,
+        instance: 7,
+        max_dialogues: 10,
+        dialogue_idle: Duration::from_secs(30),
+    };
+    Node::with_stack(cfg, stack, table, 1_700_000_000_000)
+}
+
+/// The TCAP Begin of `begin()` split into XUDT segments of at most `max` octets (class 0
+/// with return on error, as `begin()` asks), from the MSC to our CAMEL SSN.
+fn begin_segments(calling: &str, otid: &[u8], max: usize) -> Vec<Vec<u8>> {
+    let mut t = Vec::new();
+    initial_dp_begin(&sim_cfg(calling, false), otid, &mut t);
+    let called = Address::ssn_pc(200, 146);
+    let calling = Address::ssn_pc(MSC_PC, 146);
+    let mut s = Segmenter::new(sccp::Variant::Itu, 0x0a0b0c);
+    s.max_segment = Some(max);
+    s.segment(&Unitdata::xudt(0x80, called, calling, &t))
+        .unwrap()
+}
+
+#[test]
+fn segmented_initial_dp_is_reassembled_and_answered() {
+    let mut node = node_with(&[], 10);
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    let segs = begin_segments("4911", &[7, 7, 7], 40);
+    assert!(segs.len() >= 3, "{} segments", segs.len());
+    // Out of order: last first, then the rest backwards; nothing happens until the last.
+    for s in segs.iter().rev().take(segs.len() - 1) {
+        deliver(&mut node, s, t0, &mut fx).unwrap();
+        assert!(fx.send.is_empty() && fx.events.is_empty());
+    }
+    assert_eq!(node.reassemblies(), 1);
+    deliver(&mut node, &segs[0], t0, &mut fx).unwrap();
+    assert_eq!(node.reassemblies(), 0);
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!((m.kind, m.dtid), (MessageType::End, Some(&[7, 7, 7][..])));
+    assert_eq!(invokes(&m), [opcode::CONTINUE]);
+    // A short answer still goes in a UDT.
+    assert_eq!(fx.send[0].sccp[0], msg_type::UDT);
+    assert_eq!(fx.events[0].kind(), EventKind::Trigger);
+    assert_eq!(node.sccp_counters().reassembled, 1);
+}
+
+#[test]
+fn reassembly_timeout_returns_xudts_with_segmentation_failure() {
+    let mut node = node_with(&[], 10);
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    let segs = begin_segments("4911", &[8], 40);
+    // The first segment (asks for return on error) and the second; the rest never comes.
+    deliver(&mut node, &segs[0], t0, &mut fx).unwrap();
+    deliver(&mut node, &segs[1], t0, &mut fx).unwrap();
+    assert!(fx.send.is_empty());
+    let t_reass = Duration::from_millis(ReassemblyConfig::default().timeout_ms);
+    assert_eq!(node.next_deadline(), Some(t0 + t_reass));
+    node.on_tick(t0 + t_reass - Duration::from_millis(1), 0, &mut fx);
+    assert!(fx.send.is_empty());
+    node.on_tick(t0 + t_reass, 0, &mut fx);
+    assert_eq!(fx.send.len(), 1, "{:?}", fx.send);
+    let o = &fx.send[0];
+    assert_eq!((o.assoc, o.opc, o.dpc, o.sls), (9, 200, MSC_PC, 3));
+    let back = Unitdata::decode(&o.sccp).unwrap();
+    assert_eq!(
+        (back.msg_type, back.return_cause),
+        (msg_type::XUDTS, Some(cause::SEGMENTATION_FAILURE))
+    );
+    assert_eq!(back.called, Address::ssn_pc(MSC_PC, 146));
+    assert_eq!(back.data, Unitdata::decode(&segs[0]).unwrap().data);
+    assert!(fx.events.is_empty());
+    assert_eq!(node.reassemblies(), 0);
+    assert_eq!(node.sccp_counters().reassembly_failed, 1);
+    // Nothing left to expire.
+    fx.clear();
+    node.on_tick(t0 + t_reass * 3, 0, &mut fx);
+    assert!(fx.send.is_empty());
+}
+
+#[test]
+fn sst_for_our_subsystem_is_answered_with_ssa() {
+    use crate::sccp::scmg::{scmg_type, ScmgMessage, SSN_SCMG};
+    let mut node = node_with(&[], 10);
+    let mut fx = Effects::default();
+    let sst = |ssn: u8| {
+        let mut body = Vec::new();
+        ScmgMessage::new(scmg_type::SST, ssn, 200).encode(&mut body, sccp::Variant::Itu);
+        let mut u = Vec::new();
+        sccp::encode_udt(
+            &mut u,
+            0,
+            &Address::ssn_pc(200, SSN_SCMG),
+            &Address::ssn_pc(MSC_PC, SSN_SCMG),
+            &body,
+        );
+        u
+    };
+    deliver(&mut node, &sst(146), Instant::now(), &mut fx).unwrap();
+    assert_eq!(fx.send.len(), 1);
+    let o = &fx.send[0];
+    assert_eq!((o.assoc, o.opc, o.dpc), (9, 200, MSC_PC));
+    let u = Unitdata::decode(&o.sccp).unwrap();
+    assert_eq!(
+        (u.called, u.calling),
+        (
+            Address::ssn_pc(MSC_PC, SSN_SCMG),
+            Address::ssn_pc(200, SSN_SCMG)
+        )
+    );
+    let m = ScmgMessage::decode(u.data, sccp::Variant::Itu).unwrap();
+    assert_eq!(
+        (m.format, m.affected_ssn, m.affected_pc),
+        (scmg_type::SSA, 146, 200)
+    );
+    // A subsystem we do not have: no answer (the tester keeps testing).
+    fx.clear();
+    deliver(&mut node, &sst(8), Instant::now(), &mut fx).unwrap();
+    assert!(fx.send.is_empty());
+    assert_eq!(node.sccp_counters().scmg_sent, 1);
+}
+
+#[test]
+fn returned_message_of_a_live_dialogue_aborts_the_call() {
+    let mut node = node_with(&["491700000009"], 10);
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    deliver(
+        &mut node,
+        &begin("491700000009", false, &[4; 4]),
+        t0,
+        &mut fx,
+    )
+    .unwrap();
+    let ours = sent(&fx);
+    let call_id = fx.events[0].call_id.clone();
+    assert_eq!(node.open_dialogues(), 1);
+    // The STP cannot deliver our TC-CONTINUE: UDTS back to us.
+    fx.clear();
+    let mut udts = Vec::new();
+    sccp::encode_udts(
+        &mut udts,
+        cause::SUBSYSTEM_FAILURE,
+        &Address::ssn_pc(200, 146),
+        &Address::ssn_pc(MSC_PC, 146),
+        &ours,
+    );
+    assert_eq!(
+        deliver(&mut node, &udts, t0, &mut fx),
+        Err(Fault::Returned("UDTS", cause::SUBSYSTEM_FAILURE))
+    );
+    assert!(fx.send.is_empty(), "nothing goes to an unreachable switch");
+    assert_eq!(fx.events.len(), 1);
+    assert_eq!(
+        (fx.events[0].kind(), fx.events[0].call_id.as_str()),
+        (EventKind::DialogueAborted, call_id.as_str())
+    );
+    assert_eq!(node.open_dialogues(), 0);
+    assert_eq!(node.tcap_counters().notices, 1);
+    // The same again: no live dialogue, nothing happens.
+    fx.clear();
+    assert!(deliver(&mut node, &udts, t0, &mut fx).is_err());
+    assert!(fx.send.is_empty() && fx.events.is_empty());
+    // Shutdown has nothing left to end.
+    node.shutdown(&mut fx);
+    assert!(fx.send.is_empty());
+}
+
+#[test]
+fn long_answer_goes_in_xudt_segments() {
+    let mut node = node_with(&["491700000009"], 10);
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    deliver(
+        &mut node,
+        &begin("491700000009", false, &[0xab; 4]),
+        t0,
+        &mut fx,
+    )
+    .unwrap();
+    let scp_tid = TcMessage::decode(&sent(&fx))
+        .unwrap()
+        .otid
+        .unwrap()
+        .to_vec();
+    // A TC-CONTINUE (in an LUDT) with 40 operations we do not know: 40 Rejects back, about
+    // 400 octets of TCAP, more than a UDT carries.
+    let mut t = Vec::new();
+    itu::encode(
+        &mut t,
+        MessageType::Continue,
+        Some(&[0xab; 4]),
+        Some(&scp_tid),
+        None,
+        |w| {
+            for i in 0..40 {
+                itu::invoke(w, 10 + i, 99, |_| {});
+            }
+        },
+    );
+    assert!(t.len() > 255);
+    let mut l = Vec::new();
+    Unitdata::ludt(
+        0x01,
+        Address::ssn_pc(200, 146),
+        Address::ssn_pc(MSC_PC, 146),
+        &t,
+    )
+    .encode(&mut l, sccp::Variant::Itu)
+    .unwrap();
+    fx.clear();
+    deliver(&mut node, &l, t0, &mut fx).unwrap();
+    assert!(fx.send.len() >= 2, "segmented: {}", fx.send.len());
+    let mut r = Reassembler::new(sccp::Variant::Itu, ReassemblyConfig::default());
+    let mut whole = None;
+    for o in &fx.send {
+        assert_eq!((o.assoc, o.opc, o.dpc, o.sls), (9, 200, MSC_PC, 3));
+        assert!(o.sccp.len() <= 272, "fits an MTP3 SIF");
+        let u = Unitdata::decode(&o.sccp).unwrap();
+        assert_eq!(u.msg_type, msg_type::XUDT);
+        assert_eq!(u.called, Address::ssn_pc(MSC_PC, 146));
+        if let Some(SegmentOutcome::Complete(c)) = r.receive(200, &o.sccp, t0).unwrap() {
+            whole = Some(c.data);
+        }
+    }
+    let whole = whole.expect("the segments make one message");
+    let m = TcMessage::decode(&whole).unwrap();
+    assert_eq!(
+        (m.kind, m.dtid, m.otid),
+        (
+            MessageType::Continue,
+            Some(&[0xab; 4][..]),
+            Some(&scp_tid[..])
+        )
+    );
+    let rejects = m
+        .components()
+        .filter(|c| matches!(c, Ok(Component::Reject { .. })))
+        .count();
+    assert_eq!(rejects, 40);
+    assert_eq!(node.sccp_counters().segmented_sent, 1);
+    assert_eq!(node.open_dialogues(), 1);
+}
+
+fn gt_called<'a>(bcd: &'a [u8], odd: bool, ssn: u8) -> Address<'a> {
+    Address {
+        route_on_ssn: false,
+        pc: None,
+        ssn: Some(ssn),
+        gt: Some(GlobalTitle::new(4, 0, 1, 4, bcd, odd)),
+        national: false,
+    }
+}
+
+fn gt_stack() -> StackConfig {
+    use crate::sccp::route::{GtAction, GtRule};
+    let rule = |prefix: &str, action| GtRule {
+        tt: None,
+        np: Some(1),
+        nai: None,
+        prefix: prefix.parse().unwrap(),
+        action,
+    };
+    StackConfig {
+        gt_rules: vec![
+            rule("4917", GtAction::Local { ssn: Some(146) }),
+            rule(
+                "49",
+                GtAction::Remote {
+                    pc: 300,
+                    ssn: Some(6),
+                },
+            ),
+        ],
+        ..StackConfig::default()
+    }
+}
+
+#[test]
+fn gt_routed_messages_follow_the_translation_table() {
+    let mut node = node_with_stack(&[], gt_stack());
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    let mut tcap = Vec::new();
+    initial_dp_begin(&sim_cfg("4911", false), &[3], &mut tcap);
+    let bcd = |digits: &str| {
+        let mut b = Vec::new();
+        let odd = GlobalTitle::pack(&digits.parse().unwrap(), &mut b);
+        (b, odd)
+    };
+    let msc = Address::ssn_pc(MSC_PC, 146);
+
+    // 4917… is ours (the SSN in the address is replaced by the rule's): answered.
+    let (b, odd) = bcd("491700000000");
+    let mut u = Vec::new();
+    sccp::encode_udt(&mut u, 0x80, &gt_called(&b, odd, 0), &msc, &tcap);
+    deliver(&mut node, &u, t0, &mut fx).unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!((m.kind, m.dtid), (MessageType::End, Some(&[3][..])));
+
+    // 4930… belongs to PC 300 SSN 6: relayed (XUDT hop counter 5 → 4), called address
+    // routed on SSN, data untouched.
+    fx.clear();
+    let (b, odd) = bcd("493012345");
+    let mut x = Unitdata::xudt(0x80, gt_called(&b, odd, 146), msc, &tcap);
+    x.hop_counter = Some(5);
+    let mut xb = Vec::new();
+    x.encode(&mut xb, sccp::Variant::Itu).unwrap();
+    deliver(&mut node, &xb, t0, &mut fx).unwrap();
+    assert_eq!(fx.send.len(), 1);
+    let o = &fx.send[0];
+    assert_eq!((o.opc, o.dpc, o.assoc), (200, 300, 9));
+    let r = Unitdata::decode(&o.sccp).unwrap();
+    assert_eq!(r.msg_type, msg_type::XUDT);
+    assert_eq!(r.hop_counter, Some(4));
+    assert!(r.called.route_on_ssn);
+    assert_eq!((r.called.pc, r.called.ssn), (Some(300), Some(6)));
+    assert_eq!((r.calling, r.data), (msc, &tcap[..]));
+    assert!(fx.events.is_empty());
+    assert_eq!(node.sccp_counters().relayed, 1);
+
+    // Hop counter 1 cannot be translated again: XUDTS hop counter violation.
+    fx.clear();
+    x.hop_counter = Some(1);
+    xb.clear();
+    x.encode(&mut xb, sccp::Variant::Itu).unwrap();
+    assert_eq!(deliver(&mut node, &xb, t0, &mut fx), Err(Fault::HopCounter));
+    let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
+    assert_eq!(
+        (back.msg_type, back.return_cause),
+        (msg_type::XUDTS, Some(cause::HOP_COUNTER_VIOLATION))
+    );
+
+    // 33… matches no rule: UDTS no translation for this address.
+    fx.clear();
+    let (b, odd) = bcd("3312345");
+    u.clear();
+    sccp::encode_udt(&mut u, 0x80, &gt_called(&b, odd, 146), &msc, &tcap);
+    assert_eq!(
+        deliver(&mut node, &u, t0, &mut fx),
+        Err(Fault::NoTranslation(cause::NO_TRANSLATION_ADDRESS))
+    );
+    let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
+    assert_eq!(
+        (back.msg_type, back.return_cause),
+        (msg_type::UDTS, Some(cause::NO_TRANSLATION_ADDRESS))
+    );
+
+    // Without a table (the default) the same GT-routed message is simply ours.
+    let mut plain = node_with(&[], 10);
+    fx.clear();
+    deliver(&mut plain, &u, t0, &mut fx).unwrap();
+    assert_eq!(
+        TcMessage::decode(&sent(&fx)).unwrap().kind,
+        MessageType::End
+    );
+}
+
+#[test]
+fn ac_negotiation_and_invoke_timers() {
+    let mut node = node_with(&["491700000009"], 10);
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    let idp_begin = |otid: &[u8], ac: Option<&[u8]>| {
+        let mut sim = Vec::new();
+        initial_dp_begin(&sim_cfg("491700000009", false), otid, &mut sim);
+        // Re-wrap the simulator's components with the dialogue portion we want.
+        let m = TcMessage::decode(&sim).unwrap();
+        let comps: Vec<u8> = m.components.unwrap().value.to_vec();
+        let mut t = Vec::new();
+        itu::encode(
+            &mut t,
+            MessageType::Begin,
+            Some(otid),
+            None,
+            ac.map(|ac| DialogueOut::Aarq { ac }),
+            |w| w.raw(&comps),
+        );
+        udt(146, &t, 0)
+    };
+    // CAP v3 is accepted and named in the AARE; the trigger says CAP v3.
+    deliver(
+        &mut node,
+        &idp_begin(&[1], Some(ac::CAP_V3_GSMSSF_SCF_GENERIC)),
+        t0,
+        &mut fx,
+    )
+    .unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert!(matches!(
+        m.dialogue,
+        Some(DialoguePdu::Aare { result: 0, ac: a, .. }) if a == ac::CAP_V3_GSMSSF_SCF_GENERIC
+    ));
+    assert_eq!(fx.events[0].protocol_version, "CAP v3");
+    // CAP v1 comes without dialogue portion: accepted, answered without one.
+    fx.clear();
+    deliver(&mut node, &idp_begin(&[2], None), t0, &mut fx).unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!((m.kind, m.dialogue), (MessageType::Continue, None));
+    assert_eq!(fx.events[0].protocol_version, "CAP v1");
+    // The CAP v1 AC in an AARQ is not in the default policy: refused naming CAP v2.
+    fx.clear();
+    assert!(deliver(
+        &mut node,
+        &idp_begin(&[3], Some(ac::CAP_V1_GSMSSF_TO_GSMSCF)),
+        t0,
+        &mut fx
+    )
+    .is_err());
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert!(matches!(
+        m.dialogue,
+        Some(DialoguePdu::Aare { result: 1, ac: a, .. }) if a == ac::CAP_V2_GSMSSF_TO_GSMSCF
+    ));
+    assert_eq!(node.tcap_counters().ac_refused, 1);
+    // RequestReportBCSMEvent (class 2) and Continue (class 4) expect no result: their
+    // timers run out silently, the dialogues stay.
+    fx.clear();
+    node.on_tick(t0 + Duration::from_secs(11), 0, &mut fx);
+    assert!(fx.send.is_empty() && fx.events.is_empty());
+    assert_eq!(node.tcap_counters().invoke_timeouts, 4);
+    assert_eq!(node.open_dialogues(), 2);
+}
+
+mod stack_fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Mutated segments, returned messages and SCMG bodies through a node with a GT
+        /// table: no panic, nothing held after T(reass), and a real call still answered.
+        #[test]
+        fn hostile_segments_notices_and_scmg_never_break_the_node(
+            which in 0..3usize,
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+            order in proptest::collection::vec(any::<usize>(), 0..6),
+        ) {
+            let mut node = node_with_stack(&["491700000009"], gt_stack());
+            let mut fx = Effects::default();
+            let t0 = Instant::now();
+            let mut msgs = match which {
+                0 => begin_segments("491700000009", &[1, 2], 30),
+                1 => {
+                    deliver(&mut node, &begin("491700000009", false, &[5]), t0, &mut fx).unwrap();
+                    let ours = fx.send[0].sccp.clone();
+                    let u = Unitdata::decode(&ours).unwrap();
+                    let mut b = Vec::new();
+                    sccp::encode_udts(&mut b, 1, &u.called, &u.calling, u.data);
+                    vec![b]
+                }
+                _ => vec![crate::ber::from_hex("0900030507024201024201050392c80000").unwrap()],
+            };
+            for (at, b) in edits {
+                let n = msgs.len();
+                let m = &mut msgs[at % n];
+                let i = at % m.len();
+                m[i] = b;
+            }
+            for i in order {
+                let _ = deliver(&mut node, &msgs[i % msgs.len()], t0, &mut fx);
+            }
+            for m in &msgs {
+                let _ = deliver(&mut node, m, t0, &mut fx);
+            }
+            node.on_tick(t0 + Duration::from_secs(60), 0, &mut fx);
+            prop_assert_eq!(node.reassemblies(), 0);
+            prop_assert!(node.reassembly_routes.is_empty());
+            fx.clear();
+            deliver(&mut node, &begin("4911", false, &[9]), t0, &mut fx).unwrap();
+            let t = sent(&fx);
+            prop_assert_eq!(TcMessage::decode(&t).unwrap().kind, MessageType::End);
+        }
+    }
 }

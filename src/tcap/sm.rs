@@ -162,6 +162,8 @@ pub struct Counters {
     /// Rejects the peer sent us, by problem.
     pub rejected_remote: BTreeMap<Problem, u64>,
     pub invoke_timeouts: u64,
+    /// TC-NOTICEs given (SCCP returned a message of a live dialogue).
+    pub notices: u64,
     /// Messages dropped without answer (no id to answer to).
     pub discarded: u64,
 }
@@ -875,10 +877,13 @@ impl<A: Clone> Tcap<A> {
                 .and_then(|(_, ids)| local_tid(&ids[..4])),
         };
         match ours.filter(|l| self.table.get(*l).is_some()) {
-            Some(l) => self.indications.push_back(Indication::Notice {
-                dialogue: DialogueId(l),
-                cause,
-            }),
+            Some(l) => {
+                self.counters.notices += 1;
+                self.indications.push_back(Indication::Notice {
+                    dialogue: DialogueId(l),
+                    cause,
+                })
+            }
             None => self.counters.discarded += 1,
         }
     }
@@ -1187,6 +1192,15 @@ impl<A: Clone> Tcap<A> {
             to: d.user.to,
             data,
         });
+        Ok(())
+    }
+
+    /// Close a dialogue locally and send nothing: the TC-user's answer to a TC-NOTICE when
+    /// the peer cannot be reached (an Abort would only come back too). Counted as a user
+    /// abort.
+    pub fn abort_local(&mut self, id: DialogueId) -> Result<(), TcError> {
+        self.close(id.0).ok_or(TcError::NoSuchDialogue)?;
+        self.counters.user_aborted += 1;
         Ok(())
     }
 
