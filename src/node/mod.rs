@@ -89,6 +89,7 @@ impl Default for StackConfig {
         use crate::camel::ac;
         StackConfig {
             camel_acs: vec![
+                ac::CAP_V1_GSMSSF_TO_GSMSCF.to_vec(),
                 ac::CAP_V2_GSMSSF_TO_GSMSCF.to_vec(),
                 ac::CAP_V3_GSMSSF_SCF_GENERIC.to_vec(),
                 ac::CAP_V4_GSMSSF_SCF_GENERIC.to_vec(),

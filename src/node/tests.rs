@@ -966,11 +966,26 @@ fn ac_negotiation_and_invoke_timers() {
     let m = TcMessage::decode(&t).unwrap();
     assert_eq!((m.kind, m.dialogue), (MessageType::Continue, None));
     assert_eq!(fx.events[0].protocol_version, "CAP v1");
-    // The CAP v1 AC in an AARQ is not in the default policy: refused naming CAP v2.
+    // The CAP v1 AC in an AARQ is accepted too (TS 29.078 phase 1).
+    fx.clear();
+    deliver(
+        &mut node,
+        &idp_begin(&[4], Some(ac::CAP_V1_GSMSSF_TO_GSMSCF)),
+        t0,
+        &mut fx,
+    )
+    .unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert!(matches!(
+        m.dialogue,
+        Some(DialoguePdu::Aare { result: 0, ac: a, .. }) if a == ac::CAP_V1_GSMSSF_TO_GSMSCF
+    ));
+    // A context the CAMEL SSN does not serve (MAP networkLocUp v3): refused naming CAP v2.
     fx.clear();
     assert!(deliver(
         &mut node,
-        &idp_begin(&[3], Some(ac::CAP_V1_GSMSSF_TO_GSMSCF)),
+        &idp_begin(&[3], Some(&[0x04, 0x00, 0x00, 0x01, 0x00, 0x01, 0x03])),
         t0,
         &mut fx
     )
@@ -987,8 +1002,8 @@ fn ac_negotiation_and_invoke_timers() {
     fx.clear();
     node.on_tick(t0 + Duration::from_secs(11), 0, &mut fx);
     assert!(fx.send.is_empty() && fx.events.is_empty());
-    assert_eq!(node.tcap_counters().invoke_timeouts, 4);
-    assert_eq!(node.open_dialogues(), 2);
+    assert_eq!(node.tcap_counters().invoke_timeouts, 6);
+    assert_eq!(node.open_dialogues(), 3);
 }
 
 mod stack_fuzz {
