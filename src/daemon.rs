@@ -94,8 +94,36 @@ pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigErr
     Ok(cfg)
 }
 
+/// scpd as ASP towards an SG (`[m3ua]` client-side keys).
+fn asp_config(m: &config::M3ua) -> AspConfig {
+    let ms = Duration::from_millis;
+    AspConfig {
+        asp_id: m.asp_id,
+        traffic_mode: m.connect_traffic_mode.into(),
+        routing_contexts: m.client_routing_contexts().to_vec(),
+        t_ack: ms(m.t_ack_ms),
+        max_retransmits: m.max_retransmits,
+        auto_activate: true,
+        beat_interval: (m.beat_interval_ms > 0).then(|| ms(m.beat_interval_ms)),
+        beat_timeout: ms(m.beat_timeout_ms),
+    }
+}
+
+fn backoff(m: &config::M3ua) -> Backoff {
+    Backoff::new(
+        Duration::from_millis(m.reconnect_min_ms),
+        Duration::from_millis(m.reconnect_max_ms),
+    )
+}
+
 /// Run until SIGINT/SIGTERM.
 pub async fn run(cfg: Config) -> Result<(), String> {
+    for key in cfg.not_yet_applied() {
+        warn!(
+            key,
+            "configured but not applied yet: the node runs ITU SCCP with built-in defaults"
+        );
+    }
     let db = std::path::PathBuf::from(&cfg.store.path);
     let conn = store::open(&db).map_err(|e| format!("store {}: {e}", db.display()))?;
     let subscribers: SubscriberTable = Default::default();
@@ -161,15 +189,13 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     // Client side: scpd as ASP towards SGs/STPs (RFC 4666 §4.3.4), reconnecting on loss.
     for url in &cfg.m3ua.connect {
         let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
-        let asp_cfg = AspConfig {
-            routing_contexts: cfg.m3ua.routing_contexts.clone(),
-            ..AspConfig::default()
-        };
+        let asp_cfg = asp_config(&cfg.m3ua);
         info!(%url, "M3UA connecting as ASP");
         listeners.push(tokio::spawn(client_loop(
             url.clone(),
             ep,
             asp_cfg,
+            backoff(&cfg.m3ua),
             shared.clone(),
             stop_rx.clone(),
         )));
@@ -382,10 +408,10 @@ async fn client_loop(
     url: String,
     ep: Endpoint,
     cfg: AspConfig,
+    mut backoff: Backoff,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30));
     loop {
         let attempt = tokio::select! {
             r = tokio::time::timeout(Duration::from_secs(10), crate::transport::connect(&ep)) => r,
