@@ -206,6 +206,11 @@ impl Assoc {
 
     /// An MSC's ASP: ASPUP (with an ASP Identifier), ASPAC loadshare with the RC.
     fn asp(addr: &str, asp_id: u32, rc: Option<u32>) -> Assoc {
+        Assoc::asp_tmt(addr, asp_id, rc, 2)
+    }
+
+    /// The same with traffic mode type `tmt` (1 override, 2 loadshare, 3 broadcast).
+    fn asp_tmt(addr: &str, asp_id: u32, rc: Option<u32>, tmt: u32) -> Assoc {
         let mut a = Assoc::new(TcpStream::connect(addr).unwrap(), rc);
         let mut b = Vec::new();
         Builder::new(&mut b, Kind::AspUp)
@@ -214,7 +219,7 @@ impl Assoc {
         a.send(&b);
         assert_eq!(a.recv_kind(), Kind::AspUpAck);
         b.clear();
-        let mut ac = Builder::new(&mut b, Kind::AspAc).param_u32(tag::TRAFFIC_MODE_TYPE, 2);
+        let mut ac = Builder::new(&mut b, Kind::AspAc).param_u32(tag::TRAFFIC_MODE_TYPE, tmt);
         if let Some(rc) = rc {
             ac = ac.param_u32(tag::ROUTING_CONTEXT, rc);
         }
@@ -569,6 +574,70 @@ fn dialogues_survive_the_loss_of_the_association_that_carried_their_begin() {
     expect_answers(&mut a2, &mut new, MessageType::End, opcode::CONTINUE);
     assert!(b.try_answer(Duration::from_millis(50)).is_none());
     assert!(!d.log().contains("message not sent"), "{}", d.log());
+    d.stop();
+}
+
+#[test]
+fn override_moves_the_dialogues_to_the_asp_that_took_over() {
+    let d = Daemon::start("override", "traffic_mode = \"override\"");
+    d.monitor(SUBSCRIBER);
+    let mut a = Assoc::asp_tmt(&d.m3ua, 0xa, Some(1), 1);
+    let mut on_a = calls(0xa200_0000, 4);
+    for c in &on_a {
+        a.begin(c);
+    }
+    expect_answers(
+        &mut a,
+        &mut on_a,
+        MessageType::Continue,
+        opcode::REQUEST_REPORT_BCSM_EVENT,
+    );
+    // B activates: it takes all traffic, A is told "Alternate ASP Active" with B's id.
+    let mut b = Assoc::asp_tmt(&d.m3ua, 0xb, Some(1), 1);
+    assert_eq!(a.wait_ntfy((2, 2)), Some(0xb));
+    // A's dialogues go on over B, and A, now inactive, may not send DATA.
+    for c in &on_a {
+        b.report(c, false);
+        b.report(c, true);
+    }
+    expect_answers(&mut b, &mut on_a, MessageType::End, opcode::CONTINUE);
+    a.begin(&Call::new(0xa200_0100));
+    let e = a.recv_skip_ntfy(Duration::from_secs(5)).unwrap();
+    let m = Message::parse(&e).unwrap();
+    assert_eq!(
+        (m.kind(), m.error_code().unwrap()),
+        (Some(Kind::Err), Some(6)),
+        "ERR Unexpected Message"
+    );
+    d.stop();
+}
+
+#[test]
+fn broadcast_sends_every_answer_to_every_active_asp() {
+    let d = Daemon::start("broadcast", "traffic_mode = \"broadcast\"");
+    d.monitor(SUBSCRIBER);
+    let mut a = Assoc::asp_tmt(&d.m3ua, 0xa, Some(1), 3);
+    let mut b = Assoc::asp_tmt(&d.m3ua, 0xb, Some(1), 3);
+    let mut on_a = calls(0xa300_0000, 3);
+    for c in &on_a {
+        a.begin(c);
+    }
+    let mut copy: Vec<Call> = calls(0xa300_0000, 3);
+    expect_answers(
+        &mut a,
+        &mut on_a,
+        MessageType::Continue,
+        opcode::REQUEST_REPORT_BCSM_EVENT,
+    );
+    expect_answers(
+        &mut b,
+        &mut copy,
+        MessageType::Continue,
+        opcode::REQUEST_REPORT_BCSM_EVENT,
+    );
+    for (x, y) in on_a.iter().zip(&copy) {
+        assert_eq!(x.scp, y.scp, "the same message to both");
+    }
     d.stop();
 }
 
