@@ -212,19 +212,22 @@ impl Net {
         let came_up = before == AspState::Down && after == AspState::Inactive;
         let mut told_as_state = false;
         let mut others = Outbox::new();
+        let own_rc = self.sg.peer(a).and_then(|p| p.routing_context());
         for (to, msg) in ob {
             if to != a {
                 others.push((to, msg));
                 continue;
             }
             for m in messages(&msg) {
-                if is_as_state_ntfy(m) {
-                    if came_up {
-                        continue;
+                match as_state_ntfy(m) {
+                    Some(_) if came_up => {}
+                    Some(info) => {
+                        // With the routing context this peer activated with (none if none).
+                        told_as_state = true;
+                        encode_ntfy(out, info, own_rc);
                     }
-                    told_as_state = true;
+                    None => out.extend_from_slice(m),
                 }
-                out.extend_from_slice(m);
             }
         }
         self.deliver(Side::Server, others);
@@ -437,14 +440,16 @@ fn encode_ntfy(out: &mut Vec<u8>, info: u16, rc: Option<u32>) {
     b.finish();
 }
 
-fn is_as_state_ntfy(m: &[u8]) -> bool {
-    Message::parse(m).is_ok_and(|m| {
-        m.kind() == Some(Kind::Ntfy)
-            && m.status()
-                .ok()
-                .flatten()
-                .is_some_and(|(t, _)| t == status::TYPE_AS_STATE_CHANGE)
-    })
+/// The status information of an AS state change NTFY.
+fn as_state_ntfy(m: &[u8]) -> Option<u16> {
+    let m = Message::parse(m).ok()?;
+    if m.kind() != Some(Kind::Ntfy) {
+        return None;
+    }
+    match m.status().ok()?? {
+        (status::TYPE_AS_STATE_CHANGE, info) => Some(info),
+        _ => None,
+    }
 }
 
 /// What every association task shares.

@@ -577,6 +577,39 @@ fn dialogues_survive_the_loss_of_the_association_that_carried_their_begin() {
     d.stop();
 }
 
+/// What a single peer sees did not change with the AS model: ASPUP gets ASPUP ACK alone,
+/// ASPAC gets ASPAC ACK and NTFY AS-ACTIVE with the peer's own routing context (none here).
+#[test]
+fn a_single_peer_sees_the_exchange_it_always_saw() {
+    let d = Daemon::start("single", "");
+    let mut p = Assoc::new(TcpStream::connect(&d.m3ua).unwrap(), None);
+    p.send_kind(Kind::AspUp);
+    assert_eq!(p.recv_kind(), Kind::AspUpAck);
+    assert!(
+        p.try_recv(Duration::from_millis(100)).is_none(),
+        "nothing after ASPUP ACK"
+    );
+    p.send_kind(Kind::AspAc);
+    assert_eq!(p.recv_kind(), Kind::AspAcAck);
+    let n = p.recv();
+    let m = Message::parse(&n).unwrap();
+    assert_eq!(
+        (m.kind(), m.status().unwrap()),
+        (Some(Kind::Ntfy), Some(AS_ACTIVE))
+    );
+    assert_eq!(m.param(tag::ROUTING_CONTEXT), None);
+    // The last ASP going inactive leaves the AS pending (T(r), RFC 4666 §4.3.4.3).
+    p.send_kind(Kind::AspIa);
+    assert_eq!(p.recv_kind(), Kind::AspIaAck);
+    let n = p.recv();
+    let m = Message::parse(&n).unwrap();
+    assert_eq!(
+        (m.kind(), m.status().unwrap()),
+        (Some(Kind::Ntfy), Some((1, 4)))
+    );
+    d.stop();
+}
+
 #[test]
 fn override_moves_the_dialogues_to_the_asp_that_took_over() {
     let d = Daemon::start("override", "traffic_mode = \"override\"");
