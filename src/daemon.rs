@@ -92,6 +92,11 @@ struct Net {
     client: Router,
     client_rc: Option<u32>,
     links: HashMap<AssocId, mpsc::UnboundedSender<Queued>>,
+    /// Server side: the point codes each live association has carried DATA from. Several
+    /// peers share the one AS; an answer that cannot go back on its own association prefers
+    /// an active one that has carried traffic from its DPC (another link of the same MSC)
+    /// before any other ASP of the AS (an STP that reaches every PC).
+    origins: HashMap<AssocId, Vec<u32>>,
     held: VecDeque<Outgoing>,
 }
 
@@ -136,6 +141,7 @@ impl Net {
             client,
             client_rc,
             links: HashMap::new(),
+            origins: HashMap::new(),
             held: VecDeque::new(),
         }
     }
@@ -151,6 +157,7 @@ impl Net {
     /// what was queued for it is routed again.
     fn detach(&mut self, id: AssocId, rx: &mut mpsc::UnboundedReceiver<Queued>, now: Instant) {
         self.links.remove(&id);
+        self.origins.remove(&id);
         match side_of(id) {
             Side::Server => {
                 let mut ob = Outbox::new();
@@ -208,6 +215,12 @@ impl Net {
         let before = state(&self.sg);
         let mut ob = Outbox::new();
         let h = self.sg.handle(a, now, bytes, &mut ob);
+        if let Handled::Deliver { data, .. } = &h {
+            let seen = self.origins.entry(id).or_default();
+            if !seen.contains(&data.opc) && seen.len() < 64 {
+                seen.push(data.opc);
+            }
+        }
         let after = state(&self.sg);
         let came_up = before == AspState::Down && after == AspState::Inactive;
         let mut told_as_state = false;
@@ -355,6 +368,29 @@ impl Net {
                 })
                 .collect()),
             Side::Server => {
+                let known: Vec<AssociationId> = match self.sg.router().application_server(0).state()
+                {
+                    crate::m3ua::routing::AsState::Active => self
+                        .sg
+                        .router()
+                        .application_server(0)
+                        .active()
+                        .filter(|a| {
+                            self.origins
+                                .get(&assoc_id(Side::Server, *a))
+                                .is_some_and(|pcs| pcs.contains(&o.dpc))
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if !known.is_empty() {
+                    let a = match self.server_mode {
+                        TrafficMode::Loadshare => known[usize::from(o.sls) % known.len()],
+                        _ => known[0],
+                    };
+                    let rc = self.sg.peer(a).and_then(|p| p.routing_context());
+                    return Ok(vec![(assoc_id(Side::Server, a), rc)]);
+                }
                 let (a, rc) = self.sg.route(o.dpc, o.sls)?;
                 Ok(vec![(assoc_id(Side::Server, a), rc)])
             }

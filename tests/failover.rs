@@ -179,6 +179,8 @@ impl Drop for Daemon {
 struct Assoc {
     s: TcpStream,
     rc: Option<u32>,
+    /// The MSC's point code (OPC of what it sends, DPC of the answers).
+    pc: u32,
     /// NTFYs seen while waiting for something else: (status type, info, ASP id).
     ntfys: Vec<(u16, u16, Option<u32>)>,
 }
@@ -200,6 +202,7 @@ impl Assoc {
         Assoc {
             s,
             rc,
+            pc: MSC_PC,
             ntfys: Vec::new(),
         }
     }
@@ -330,7 +333,7 @@ impl Assoc {
             assert_eq!(rcs, [rc], "DATA carries the association's routing context");
         }
         let pd = m.protocol_data().unwrap();
-        assert_eq!((pd.opc, pd.dpc), (SCP_PC, MSC_PC));
+        assert_eq!((pd.opc, pd.dpc), (SCP_PC, self.pc));
         let u = Unitdata::decode(pd.data).unwrap();
         assert!(!u.is_service(), "{}", u.type_name());
         let t = TcMessage::decode(u.data).unwrap();
@@ -357,7 +360,7 @@ impl Assoc {
             &mut u,
             0x81,
             &Address::ssn_pc(SCP_PC, 146),
-            &Address::ssn_pc(MSC_PC, 146),
+            &Address::ssn_pc(self.pc, 146),
             tcap,
         );
         let mut b = Vec::new();
@@ -366,7 +369,7 @@ impl Assoc {
             d = d.param_u32(tag::ROUTING_CONTEXT, rc);
         }
         d.protocol_data(&ProtocolData {
-            opc: MSC_PC,
+            opc: self.pc,
             dpc: SCP_PC,
             si: 3,
             ni: 2,
@@ -387,7 +390,7 @@ impl Assoc {
             called: "4930123456".into(),
             imsi: "262011234567890".into(),
             terminating: false,
-            opc: MSC_PC,
+            opc: self.pc,
             dpc: SCP_PC,
             ssn: 146,
             routing_context: self.rc,
@@ -503,6 +506,17 @@ fn dialogues_survive_the_loss_of_the_association_that_carried_their_begin() {
     d.monitor(SUBSCRIBER);
     let mut a = Assoc::asp(&d.m3ua, 0xa, Some(1));
     let mut b = Assoc::asp(&d.m3ua, 0xb, Some(1));
+    // Another MSC (PC 101) in the same AS: it must not get the first MSC's answers.
+    let mut c = Assoc::asp(&d.m3ua, 0xc, Some(1));
+    c.pc = 101;
+    let mut on_c = calls(0xc000_0000, 1);
+    c.begin(&on_c[0]);
+    expect_answers(
+        &mut c,
+        &mut on_c,
+        MessageType::Continue,
+        opcode::REQUEST_REPORT_BCSM_EVENT,
+    );
 
     // Calls begin on both associations; every answer comes back on the one the call came on.
     let mut on_a = calls(0xa000_0000, 24);
@@ -554,6 +568,11 @@ fn dialogues_survive_the_loss_of_the_association_that_carried_their_begin() {
         b.try_answer(Duration::from_millis(100)).is_none(),
         "one TC-END per dialogue"
     );
+    assert!(
+        c.try_answer(Duration::from_millis(50)).is_none(),
+        "answers for PC 100 stay on the associations that carried PC 100"
+    );
+    assert_eq!(c.wait_ntfy(ASP_FAILURE), Some(0xa));
 
     // A' joins the AS again and carries new calls, answered on A'.
     let mut a2 = Assoc::asp(&d.m3ua, 0xa, Some(1));
