@@ -2,8 +2,15 @@
 //! `--config` replaces it, and command-line flags override single keys. Unknown keys are
 //! errors, so a typo is reported with its name instead of silently ignored.
 
+use crate::m3ua::pdu::TrafficMode;
+use crate::sccp::route::{GtAction, GtRule};
+use crate::sccp::segment::ReassemblyConfig;
 use serde::Deserialize;
 use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Point-code format and SCCP standard of the network (14-bit ITU, 24-bit ANSI and China).
+pub use crate::sccp::Variant;
 
 /// The embedded default (INTERFACES.md, "The embedded default configuration").
 pub const DEFAULT_TOML: &str = include_str!("../config/scpd.toml");
@@ -24,15 +31,34 @@ pub struct Config {
 pub struct Node {
     pub point_code: u32,
     pub network_indicator: u8,
-    pub variant: Variant,
+    /// Point-code format; `sccp.variant` must agree when both are given.
+    #[serde(default)]
+    pub variant: Option<Variant>,
     #[serde(default)]
     pub instance: u8,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+/// M3UA traffic mode of an application server (RFC 4666 §1.4.2.x, §3.8.2).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Variant {
-    Itu,
+pub enum TrafficModeConfig {
+    /// One active ASP at a time; a newly active one takes over.
+    Override,
+    /// Every active ASP carries traffic, chosen by SLS.
+    #[default]
+    Loadshare,
+    /// Every active ASP receives every message.
+    Broadcast,
+}
+
+impl From<TrafficModeConfig> for TrafficMode {
+    fn from(t: TrafficModeConfig) -> TrafficMode {
+        match t {
+            TrafficModeConfig::Override => TrafficMode::Override,
+            TrafficModeConfig::Loadshare => TrafficMode::Loadshare,
+            TrafficModeConfig::Broadcast => TrafficMode::Broadcast,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -42,8 +68,82 @@ pub struct M3ua {
     pub listen: Vec<String>,
     #[serde(default)]
     pub connect: Vec<String>,
+    /// Routing contexts of the application server the `listen` peers serve (one AS; a peer
+    /// activates with one of these or without any). Empty: peers activate without one.
     #[serde(default)]
     pub routing_contexts: Vec<u32>,
+    /// Traffic mode of that AS.
+    #[serde(default)]
+    pub traffic_mode: TrafficModeConfig,
+    /// T(r): how long the AS stays AS-PENDING (answers queued) after its last active ASP
+    /// left, before it goes AS-INACTIVE/DOWN and the queued answers are dropped.
+    #[serde(default = "default_t_r_ms")]
+    pub t_r_ms: u64,
+    /// Client side (`connect`): every URL is one ASP of one AS towards the SGs. Routing
+    /// contexts to activate with (absent: `routing_contexts`).
+    #[serde(default)]
+    pub connect_routing_contexts: Option<Vec<u32>>,
+    /// Traffic mode scpd asks for in ASPAC and uses to spread DATA over the SGs.
+    #[serde(default)]
+    pub connect_traffic_mode: TrafficModeConfig,
+    /// ASP Identifier sent in ASPUP (absent: none).
+    #[serde(default)]
+    pub asp_id: Option<u32>,
+    /// T(ack): wait for an ASPSM/ASPTM acknowledgement before resending.
+    #[serde(default = "default_t_ack_ms")]
+    pub t_ack_ms: u64,
+    /// Resends of an unacknowledged ASPUP/ASPAC before the association is restarted.
+    #[serde(default = "default_max_retransmits")]
+    pub max_retransmits: u32,
+    /// BEAT towards each SG this often (0: no heartbeat).
+    #[serde(default)]
+    pub beat_interval_ms: u64,
+    /// A BEAT not acknowledged within this restarts the association.
+    #[serde(default = "default_beat_timeout_ms")]
+    pub beat_timeout_ms: u64,
+    /// DAUD for destinations an SG reported unavailable or congested, this often (0: never).
+    #[serde(default)]
+    pub audit_interval_ms: u64,
+    /// Reconnection backoff towards an SG: first delay, doubling up to the maximum.
+    #[serde(default = "default_reconnect_min_ms")]
+    pub reconnect_min_ms: u64,
+    #[serde(default = "default_reconnect_max_ms")]
+    pub reconnect_max_ms: u64,
+}
+
+fn default_t_r_ms() -> u64 {
+    2000
+}
+fn default_t_ack_ms() -> u64 {
+    2000
+}
+fn default_max_retransmits() -> u32 {
+    5
+}
+fn default_beat_timeout_ms() -> u64 {
+    10_000
+}
+fn default_reconnect_min_ms() -> u64 {
+    250
+}
+fn default_reconnect_max_ms() -> u64 {
+    30_000
+}
+fn default_hop_counter() -> u8 {
+    15
+}
+
+impl M3ua {
+    /// Routing contexts the client-side ASPs activate with.
+    pub fn client_routing_contexts(&self) -> &[u32] {
+        self.connect_routing_contexts
+            .as_deref()
+            .unwrap_or(&self.routing_contexts)
+    }
+
+    pub fn t_r(&self) -> Duration {
+        Duration::from_millis(self.t_r_ms)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -51,6 +151,29 @@ pub struct M3ua {
 pub struct Sccp {
     pub camel_ssn: u8,
     pub ain_ssn: u8,
+    /// SCCP standard: "itu" (Q.713), "ansi" (T1.112) or "chinese"; absent: `node.variant`,
+    /// else itu.
+    #[serde(default)]
+    pub variant: Option<Variant>,
+    /// Hop counter of the XUDT/LUDT we originate (Q.713 §3.18: 1 to 15).
+    #[serde(default = "default_hop_counter")]
+    pub hop_counter: u8,
+    /// Reassembly of segmented XUDT: T(reass) and limits.
+    #[serde(default)]
+    pub reassembly: ReassemblyConfig,
+    #[serde(default)]
+    pub scmg: Scmg,
+    /// Local global-title translation table (longest prefix wins).
+    #[serde(default)]
+    pub gt_rules: Vec<GtRule>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scmg {
+    /// Point codes told SSA/SSP when a local subsystem changes state (Q.714 §5.3.2).
+    #[serde(default)]
+    pub concerned: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -85,14 +208,69 @@ pub enum ConfigError {
     #[error("{0}")]
     Toml(#[from] toml::de::Error),
     #[error("{key}: {reason}")]
-    Invalid { key: &'static str, reason: String },
+    Invalid { key: String, reason: String },
 }
 
-fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
+fn invalid(key: impl Into<String>, reason: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
-        key,
+        key: key.into(),
         reason: reason.into(),
     }
+}
+
+/// Keys each `route` of a `[[sccp.gt_rules]]` row may carry (the rule type flattens the
+/// action into the row, which serde cannot check for unknown keys itself).
+fn gt_rule_keys(route: &str) -> Option<&'static [&'static str]> {
+    const LOCAL: &[&str] = &["route", "tt", "np", "nai", "prefix", "ssn"];
+    const REMOTE: &[&str] = &["route", "tt", "np", "nai", "prefix", "pc", "ssn"];
+    const RETRANSLATE: &[&str] = &["route", "tt", "np", "nai", "prefix", "pc", "new_tt"];
+    match route {
+        "local" => Some(LOCAL),
+        "remote" => Some(REMOTE),
+        "retranslate" => Some(RETRANSLATE),
+        _ => None,
+    }
+}
+
+fn check_gt_rule_keys(text: &str) -> Result<(), ConfigError> {
+    let v: toml::Value = toml::from_str(text)?;
+    let Some(rules) = v
+        .get("sccp")
+        .and_then(|s| s.get("gt_rules"))
+        .and_then(toml::Value::as_array)
+    else {
+        return Ok(());
+    };
+    for (i, r) in rules.iter().enumerate() {
+        let key = format!("sccp.gt_rules[{i}]");
+        let Some(t) = r.as_table() else {
+            return Err(invalid(key, "expected a table"));
+        };
+        let Some(route) = t.get("route").and_then(toml::Value::as_str) else {
+            return Err(invalid(
+                format!("{key}.route"),
+                "missing: one of \"local\", \"remote\", \"retranslate\"",
+            ));
+        };
+        let Some(allowed) = gt_rule_keys(route) else {
+            return Err(invalid(
+                format!("{key}.route"),
+                format!("{route:?}: expected \"local\", \"remote\" or \"retranslate\""),
+            ));
+        };
+        for k in t.keys() {
+            if !allowed.contains(&k.as_str()) {
+                return Err(invalid(
+                    format!("{key}.{k}"),
+                    format!(
+                        "unknown key for route = {route:?} (allowed: {})",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Config {
@@ -102,18 +280,63 @@ impl Config {
 
     /// Parse and validate.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        check_gt_rule_keys(text)?;
         let c: Config = toml::from_str(text)?;
         c.validate()?;
         Ok(c)
     }
 
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.node.point_code > 0x3fff {
-            return Err(invalid(
-                "node.point_code",
-                format!("{} does not fit in 14 bits (ITU)", self.node.point_code),
-            ));
+    /// The SCCP standard and point-code format in force.
+    pub fn variant(&self) -> Variant {
+        self.sccp.variant.or(self.node.variant).unwrap_or_default()
+    }
+
+    /// Settings that are parsed and validated but that the node does not apply yet (it
+    /// runs ITU SCCP with its built-in behaviour): the daemon warns about each at start.
+    pub fn not_yet_applied(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.variant() != Variant::Itu {
+            v.push("sccp.variant");
         }
+        if self.sccp.hop_counter != default_hop_counter() {
+            v.push("sccp.hop_counter");
+        }
+        if self.sccp.reassembly != ReassemblyConfig::default() {
+            v.push("sccp.reassembly");
+        }
+        if !self.sccp.scmg.concerned.is_empty() {
+            v.push("sccp.scmg.concerned");
+        }
+        if !self.sccp.gt_rules.is_empty() {
+            v.push("sccp.gt_rules");
+        }
+        v
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let variant = self.variant();
+        if let (Some(n), Some(s)) = (self.node.variant, self.sccp.variant) {
+            if n != s {
+                return Err(invalid(
+                    "sccp.variant",
+                    format!("{s:?} differs from node.variant {n:?}"),
+                ));
+            }
+        }
+        let (pc_bits, pc_max) = match variant {
+            Variant::Itu => (14, 0x3fff),
+            Variant::Ansi | Variant::Chinese => (24, 0xff_ffff),
+        };
+        let check_pc = |key: String, pc: u32| -> Result<(), ConfigError> {
+            if pc > pc_max {
+                return Err(invalid(
+                    key,
+                    format!("{pc} does not fit in {pc_bits} bits ({variant:?})"),
+                ));
+            }
+            Ok(())
+        };
+        check_pc("node.point_code".into(), self.node.point_code)?;
         if self.node.network_indicator > 3 {
             return Err(invalid("node.network_indicator", "must be 0 to 3"));
         }
@@ -129,11 +352,101 @@ impl Config {
                 "no association to listen on or connect to",
             ));
         }
-        if self.sccp.camel_ssn == 0 || self.sccp.camel_ssn == 1 {
+        self.validate_m3ua()?;
+        for (key, ssn) in [
+            ("sccp.camel_ssn", self.sccp.camel_ssn),
+            ("sccp.ain_ssn", self.sccp.ain_ssn),
+        ] {
+            if ssn == 0 || ssn == 1 {
+                return Err(invalid(key, "SSN 0 and 1 are reserved (Q.713 §3.4.2.2)"));
+            }
+        }
+        if !(1..=15).contains(&self.sccp.hop_counter) {
+            return Err(invalid("sccp.hop_counter", "must be 1 to 15 (Q.713 §3.18)"));
+        }
+        let r = &self.sccp.reassembly;
+        if !(1_000..=60_000).contains(&r.timeout_ms) {
             return Err(invalid(
-                "sccp.camel_ssn",
-                "SSN 0 and 1 are reserved (Q.713 §3.4.2.2)",
+                "sccp.reassembly.timeout_ms",
+                "must be 1000 to 60000 (Q.714 suggests 10 to 20 s)",
             ));
+        }
+        if r.max_concurrent == 0 {
+            return Err(invalid(
+                "sccp.reassembly.max_concurrent",
+                "must be at least 1",
+            ));
+        }
+        if r.max_bytes < 2048 {
+            return Err(invalid(
+                "sccp.reassembly.max_bytes",
+                "must be at least 2048 (one reassembled message)",
+            ));
+        }
+        for (i, pc) in self.sccp.scmg.concerned.iter().enumerate() {
+            let key = format!("sccp.scmg.concerned[{i}]");
+            check_pc(key.clone(), *pc)?;
+            if *pc == self.node.point_code {
+                return Err(invalid(key, "is our own point code"));
+            }
+        }
+        for (i, rule) in self.sccp.gt_rules.iter().enumerate() {
+            let key = |k: &str| format!("sccp.gt_rules[{i}].{k}");
+            match &rule.action {
+                GtAction::Local { ssn } => {
+                    if let Some(s) = ssn {
+                        if *s != self.sccp.camel_ssn && *s != self.sccp.ain_ssn {
+                            return Err(invalid(
+                                key("ssn"),
+                                format!(
+                                    "{s} is not a local subsystem (camel_ssn {}, ain_ssn {})",
+                                    self.sccp.camel_ssn, self.sccp.ain_ssn
+                                ),
+                            ));
+                        }
+                    }
+                }
+                GtAction::Remote { pc, ssn } => {
+                    check_pc(key("pc"), *pc)?;
+                    if *pc == self.node.point_code {
+                        return Err(invalid(
+                            key("pc"),
+                            "is our own point code (use route = \"local\")",
+                        ));
+                    }
+                    if matches!(ssn, Some(0 | 1)) {
+                        return Err(invalid(key("ssn"), "SSN 0 and 1 are reserved"));
+                    }
+                }
+                GtAction::Retranslate { pc, .. } => {
+                    check_pc(key("pc"), *pc)?;
+                    if *pc == self.node.point_code {
+                        return Err(invalid(key("pc"), "is our own point code (a loop)"));
+                    }
+                }
+            }
+            if let Some(np) = rule.np {
+                if np > 15 {
+                    return Err(invalid(key("np"), "numbering plan is 4 bits (0 to 15)"));
+                }
+            }
+            if let Some(nai) = rule.nai {
+                if nai > 127 {
+                    return Err(invalid(
+                        key("nai"),
+                        "nature of address is 7 bits (0 to 127)",
+                    ));
+                }
+            }
+            if let Some(j) = self.sccp.gt_rules[..i].iter().position(|o| {
+                (o.tt, o.np, o.nai, o.prefix.as_str())
+                    == (rule.tt, rule.np, rule.nai, rule.prefix.as_str())
+            }) {
+                return Err(invalid(
+                    key("prefix"),
+                    format!("same tt/np/nai/prefix as sccp.gt_rules[{j}]: it would never match"),
+                ));
+            }
         }
         if self.tcap.max_dialogues == 0 {
             return Err(invalid("tcap.max_dialogues", "must be at least 1"));
@@ -144,6 +457,50 @@ impl Config {
         self.grpc_addr()?;
         if self.store.path.is_empty() {
             return Err(invalid("store.path", "empty"));
+        }
+        Ok(())
+    }
+
+    fn validate_m3ua(&self) -> Result<(), ConfigError> {
+        let m = &self.m3ua;
+        let dup = |key: &'static str, rcs: &[u32]| -> Result<(), ConfigError> {
+            for (i, rc) in rcs.iter().enumerate() {
+                if rcs[..i].contains(rc) {
+                    return Err(invalid(key, format!("routing context {rc} given twice")));
+                }
+            }
+            Ok(())
+        };
+        dup("m3ua.routing_contexts", &m.routing_contexts)?;
+        if let Some(rcs) = &m.connect_routing_contexts {
+            dup("m3ua.connect_routing_contexts", rcs)?;
+        }
+        if !(100..=600_000).contains(&m.t_r_ms) {
+            return Err(invalid("m3ua.t_r_ms", "must be 100 to 600000"));
+        }
+        if !(100..=60_000).contains(&m.t_ack_ms) {
+            return Err(invalid("m3ua.t_ack_ms", "must be 100 to 60000"));
+        }
+        if m.beat_interval_ms != 0 && m.beat_interval_ms < 100 {
+            return Err(invalid("m3ua.beat_interval_ms", "0 (off) or at least 100"));
+        }
+        if m.beat_timeout_ms < 100 {
+            return Err(invalid("m3ua.beat_timeout_ms", "must be at least 100"));
+        }
+        if m.audit_interval_ms != 0 && m.audit_interval_ms < 1000 {
+            return Err(invalid(
+                "m3ua.audit_interval_ms",
+                "0 (off) or at least 1000",
+            ));
+        }
+        if m.reconnect_min_ms < 10 {
+            return Err(invalid("m3ua.reconnect_min_ms", "must be at least 10"));
+        }
+        if m.reconnect_max_ms < m.reconnect_min_ms {
+            return Err(invalid(
+                "m3ua.reconnect_max_ms",
+                "must not be below m3ua.reconnect_min_ms",
+            ));
         }
         Ok(())
     }
@@ -216,6 +573,196 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("m3ua.listen"));
+    }
+
+    #[test]
+    fn embedded_default_m3ua_and_sccp() {
+        let c = Config::embedded();
+        assert_eq!(c.m3ua.routing_contexts, [1]);
+        assert_eq!(c.m3ua.client_routing_contexts(), [1]);
+        assert_eq!(c.m3ua.traffic_mode, TrafficModeConfig::Loadshare);
+        assert_eq!(c.m3ua.connect_traffic_mode, TrafficModeConfig::Loadshare);
+        assert_eq!(
+            (c.m3ua.t_r_ms, c.m3ua.t_ack_ms, c.m3ua.beat_interval_ms),
+            (2000, 2000, 0)
+        );
+        assert_eq!(c.m3ua.asp_id, None);
+        assert_eq!(c.variant(), Variant::Itu);
+        assert_eq!(c.sccp.hop_counter, 15);
+        assert_eq!(c.sccp.reassembly, ReassemblyConfig::default());
+        assert!(c.sccp.scmg.concerned.is_empty() && c.sccp.gt_rules.is_empty());
+        assert!(c.not_yet_applied().is_empty());
+        // The keys are optional: a file without them means the same.
+        let minimal = "[node]\npoint_code = 200\nnetwork_indicator = 2\n\
+            [m3ua]\nlisten = [\"tcp://127.0.0.1:2905\"]\n\
+            [sccp]\ncamel_ssn = 146\nain_ssn = 247\n\
+            [tcap]\nmax_dialogues = 10\ndialogue_idle_seconds = 5\n\
+            [grpc]\nlisten = \"127.0.0.1:50051\"\n[store]\npath = \"x.db\"\n";
+        let m = Config::parse(minimal).unwrap();
+        assert_eq!((m.m3ua.t_r_ms, m.sccp.hop_counter), (2000, 15));
+        assert_eq!(m.variant(), Variant::Itu);
+    }
+
+    #[test]
+    fn sccp_section_in_the_proposed_shape() {
+        let text = DEFAULT_TOML.replace(
+            "concerned = []",
+            r#"concerned = [300, 301]
+
+[[sccp.gt_rules]]
+prefix = "4917"
+route = "local"
+ssn = 146
+
+[[sccp.gt_rules]]
+tt = 0
+np = 1
+nai = 4
+prefix = "49"
+route = "remote"
+pc = 300
+ssn = 6
+
+[[sccp.gt_rules]]
+prefix = ""
+route = "retranslate"
+pc = 301
+new_tt = 10
+"#,
+        );
+        let c = Config::parse(&text).unwrap();
+        assert_eq!(c.sccp.scmg.concerned, [300, 301]);
+        assert_eq!(c.sccp.gt_rules.len(), 3);
+        assert_eq!(
+            c.sccp.gt_rules[0].action,
+            GtAction::Local { ssn: Some(146) }
+        );
+        assert_eq!(c.sccp.gt_rules[0].tt, None);
+        assert_eq!(
+            c.sccp.gt_rules[1].action,
+            GtAction::Remote {
+                pc: 300,
+                ssn: Some(6)
+            }
+        );
+        assert_eq!(
+            (c.sccp.gt_rules[1].np, c.sccp.gt_rules[1].nai),
+            (Some(1), Some(4))
+        );
+        assert_eq!(
+            c.sccp.gt_rules[2].action,
+            GtAction::Retranslate {
+                pc: 301,
+                new_tt: 10
+            }
+        );
+        assert_eq!(
+            c.not_yet_applied(),
+            ["sccp.scmg.concerned", "sccp.gt_rules"]
+        );
+        // The table the SCCP engineer's router takes.
+        let table = crate::sccp::route::GtTable::new(
+            c.variant(),
+            Some(c.node.point_code),
+            c.sccp.gt_rules.clone(),
+        );
+        assert_eq!(table.gt_rules.len(), 3);
+    }
+
+    fn err(text: &str) -> String {
+        Config::parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn m3ua_and_sccp_errors_name_the_key() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "traffic_mode = \"loadshare\"",
+                "traffic_mode = \"roundrobin\"",
+                "roundrobin",
+            ),
+            ("t_r_ms = 2000", "t_r_ms = 5", "m3ua.t_r_ms"),
+            ("t_ack_ms = 2000", "t_ack_ms = 0", "m3ua.t_ack_ms"),
+            (
+                "beat_interval_ms = 0",
+                "beat_interval_ms = 7",
+                "m3ua.beat_interval_ms",
+            ),
+            (
+                "reconnect_max_ms = 30000",
+                "reconnect_max_ms = 100",
+                "m3ua.reconnect_max_ms",
+            ),
+            (
+                "routing_contexts = [1]",
+                "routing_contexts = [1, 1]",
+                "m3ua.routing_contexts",
+            ),
+            (
+                "variant = \"itu\"\n# Hop",
+                "variant = \"ansi\"\n# Hop",
+                "sccp.variant",
+            ),
+            ("hop_counter = 15", "hop_counter = 16", "sccp.hop_counter"),
+            (
+                "\ntimeout_ms = 10000",
+                "\ntimeout_ms = 10",
+                "sccp.reassembly.timeout_ms",
+            ),
+            (
+                "max_concurrent = 1024",
+                "max_concurrent = 0",
+                "sccp.reassembly.max_concurrent",
+            ),
+            ("max_bytes = 4194304", "max_byte = 4194304", "max_byte"),
+            (
+                "concerned = []",
+                "concerned = [200]",
+                "sccp.scmg.concerned[0]",
+            ),
+            (
+                "concerned = []",
+                "concerned = [16384]",
+                "sccp.scmg.concerned[0]",
+            ),
+            ("ain_ssn = 247", "ain_ssn = 1", "sccp.ain_ssn"),
+        ];
+        for (from, to, want) in cases {
+            assert!(DEFAULT_TOML.contains(from), "{from}");
+            let e = err(&DEFAULT_TOML.replacen(from, to, 1));
+            assert!(e.contains(want), "{to}: {e}");
+        }
+        let rule = |body: &str| {
+            DEFAULT_TOML.replace(
+                "concerned = []",
+                &format!("concerned = []\n[[sccp.gt_rules]]\n{body}"),
+            )
+        };
+        for (body, want) in [
+            ("prefix = \"49\"\nroute = \"local\"\nssm = 146", "sccp.gt_rules[0].ssm"),
+            ("prefix = \"49\"\nroute = \"local\"\nssn = 99", "sccp.gt_rules[0].ssn"),
+            ("prefix = \"49\"\nroute = \"far\"", "sccp.gt_rules[0].route"),
+            ("prefix = \"49\"\nssn = 146", "sccp.gt_rules[0].route"),
+            ("prefix = \"49\"\nroute = \"remote\"\npc = 200", "sccp.gt_rules[0].pc"),
+            ("prefix = \"49\"\nroute = \"remote\"\npc = 99999", "sccp.gt_rules[0].pc"),
+            ("prefix = \"49\"\nroute = \"retranslate\"\npc = 300\nnew_tt = 1\nssn = 6", "sccp.gt_rules[0].ssn"),
+            ("prefix = \"49x\"\nroute = \"local\"", "49x"),
+            ("prefix = \"49\"\nroute = \"local\"\nnp = 16", "sccp.gt_rules[0].np"),
+            (
+                "prefix = \"49\"\nroute = \"local\"\n[[sccp.gt_rules]]\nprefix = \"49\"\nroute = \"remote\"\npc = 3",
+                "sccp.gt_rules[1].prefix",
+            ),
+        ] {
+            let e = err(&rule(body));
+            assert!(e.contains(want), "{body}: {e}");
+        }
+        // 24-bit point codes are fine with ANSI.
+        let ansi = DEFAULT_TOML
+            .replace("variant = \"itu\"", "variant = \"ansi\"")
+            .replace("point_code = 200", "point_code = 1000000");
+        let c = Config::parse(&ansi).unwrap();
+        assert_eq!(c.variant(), Variant::Ansi);
+        assert_eq!(c.not_yet_applied(), ["sccp.variant"]);
     }
 
     #[test]

@@ -1,24 +1,39 @@
 //! The daemon: thin async glue around the sans-IO cores. One task per association reads
-//! M3UA messages, feeds them to its `PeerAsp` and the shared `Node`, and writes the answers;
-//! the store thread journals events; the gRPC server publishes them.
+//! M3UA messages and writes what is queued for it; everything those tasks share lives in
+//! [`Shared`]: the signalling [`Node`], the store writer, and [`Net`], the M3UA routing state.
+//!
+//! Data path. Associations accepted on `listen` are ASPs of one application server, kept by
+//! the sans-IO [`Sg`] (a `PeerAsp` per association plus the AS model: traffic mode, T(r),
+//! NTFY). Associations opened towards `connect` URLs are our ASPs of one AS towards the
+//! SGs, kept by a [`Router`] fed with the client ASPs' state changes and the SGs' DUNA/DAVA/
+//! SCON/DRST/DUPU. Every message the node produces (answers, timer aborts, shutdown ends)
+//! is routed by [`Net::send`]: back on the association it came from while that one is
+//! active for its AS (and, client side, the destination is not reported unavailable
+//! through it), else by `route(dpc, sls)` over another active association of the same AS,
+//! else of the other side; held while the AS is pending (T(r)); otherwise not sent, and
+//! logged with the reason. DATA queued for an association that goes away is routed again.
 
 use crate::api::{self, Api};
 use crate::config::{self, Config, Endpoint};
-use crate::m3ua::asp::{AsConfig, AspState, Handled, PeerAsp};
+use crate::m3ua::asp::{messages, AsConfig, AspState, Handled};
 use crate::m3ua::client::{Asp, AspConfig, Event as ClientEvent};
+use crate::m3ua::codec::tag;
+use crate::m3ua::pdu::{status, Pdu, TrafficMode};
+use crate::m3ua::routing::{AsNotice, AsSpec, AssociationId, Router, Unroutable};
+use crate::m3ua::sg::{Outbox, Sg};
 use crate::m3ua::ProtocolData;
-use crate::m3ua::{Builder, ErrorCode, Kind};
+use crate::m3ua::{Builder, ErrorCode, Kind, Message};
 use crate::node::{AssocId, Effects, Node, NodeConfig, Outgoing};
 use crate::service::SubscriberTable;
 use crate::store;
 use crate::transport::tcp::FrameError;
 use crate::transport::{Backoff, Link, Listener};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, Notify};
 use tracing::{debug, error, info, warn};
 
 pub fn now_ms() -> i64 {
@@ -27,20 +42,466 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Which side of M3UA an association is on. It is part of the association's id, so a
+/// message for an association that is gone is still routed within the AS it belonged to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Accepted on a listener: the peer is an ASP of our AS (we are the SG side).
+    Server,
+    /// Opened by us towards an SG: we are its ASP.
+    Client,
+}
+
+const CLIENT_BIT: AssocId = 1 << 32;
+
+fn side_of(id: AssocId) -> Side {
+    if id & CLIENT_BIT != 0 {
+        Side::Client
+    } else {
+        Side::Server
+    }
+}
+
+/// The id the AS models know an association by.
+fn rid(id: AssocId) -> AssociationId {
+    id as AssociationId
+}
+
+fn assoc_id(side: Side, a: AssociationId) -> AssocId {
+    match side {
+        Side::Server => AssocId::from(a),
+        Side::Client => AssocId::from(a) | CLIENT_BIT,
+    }
+}
+
+/// What an association task is handed to write.
+enum Queued {
+    /// DATA routed to this association, and the routing context to stamp on it.
+    Data(Outgoing, Option<u32>),
+    /// Encoded M3UA messages (NTFY, DAUD).
+    Raw(Vec<u8>),
+}
+
+/// Answers held while their AS is pending, at most this many.
+const MAX_HELD: usize = 10_000;
+
+/// The M3UA routing state shared by the association tasks (see the module docs).
+struct Net {
+    sg: Sg,
+    server_mode: TrafficMode,
+    client: Router,
+    client_rc: Option<u32>,
+    links: HashMap<AssocId, mpsc::UnboundedSender<Queued>>,
+    /// Server side: the point codes each live association has carried DATA from. Several
+    /// peers share the one AS; an answer that cannot go back on its own association prefers
+    /// an active one that has carried traffic from its DPC (another link of the same MSC)
+    /// before any other ASP of the AS (an STP that reaches every PC).
+    origins: HashMap<AssocId, Vec<u32>>,
+    held: VecDeque<Outgoing>,
+}
+
+impl Net {
+    fn new(cfg: &Config, now: Instant) -> Net {
+        let m = &cfg.m3ua;
+        let server_mode = TrafficMode::from(m.traffic_mode);
+        let sg = Sg::new(
+            AsConfig {
+                routing_contexts: m.routing_contexts.clone(),
+                local_pc: cfg.node.point_code,
+            },
+            AsSpec {
+                routing_context: m.routing_contexts.first().copied(),
+                traffic_mode: server_mode,
+                dpcs: Vec::new(),
+                t_r: m.t_r(),
+            },
+        );
+        let client_rc = m.client_routing_contexts().first().copied();
+        let mut client = Router::new();
+        client.audit_interval =
+            (m.audit_interval_ms > 0).then(|| Duration::from_millis(m.audit_interval_ms));
+        client.add(AsSpec {
+            routing_context: client_rc,
+            // How we spread DATA over the SGs. Override: one SG at a time (the model's
+            // "first active", which its broadcast pick is, without demoting the others: the
+            // SGs, not we, decide which of their ASPs is active). Broadcast is what we ask
+            // the SGs for; towards them we still send each message once, spread by SLS.
+            traffic_mode: match TrafficMode::from(m.connect_traffic_mode) {
+                TrafficMode::Override => TrafficMode::Broadcast,
+                _ => TrafficMode::Loadshare,
+            },
+            dpcs: Vec::new(),
+            t_r: m.t_r(),
+        });
+        let mut n = Vec::new();
+        client.on_timeout(now, &mut n); // arms the audit timer
+        Net {
+            sg,
+            server_mode,
+            client,
+            client_rc,
+            links: HashMap::new(),
+            origins: HashMap::new(),
+            held: VecDeque::new(),
+        }
+    }
+
+    fn attach(&mut self, id: AssocId, tx: mpsc::UnboundedSender<Queued>) {
+        self.links.insert(id, tx);
+        if side_of(id) == Side::Server {
+            self.sg.connected(rid(id));
+        }
+    }
+
+    /// The association is gone: its ASP is down, the AS and the other ASPs are told, and
+    /// what was queued for it is routed again.
+    fn detach(&mut self, id: AssocId, rx: &mut mpsc::UnboundedReceiver<Queued>, now: Instant) {
+        self.links.remove(&id);
+        self.origins.remove(&id);
+        match side_of(id) {
+            Side::Server => {
+                let mut ob = Outbox::new();
+                self.sg.association_lost(rid(id), now, &mut ob);
+                self.deliver(Side::Server, ob);
+            }
+            Side::Client => {
+                let mut n = Vec::new();
+                self.client.association_lost(rid(id), now, &mut n);
+                self.client_notices(n);
+            }
+        }
+        let mut rerouted = 0;
+        while let Ok(q) = rx.try_recv() {
+            if let Queued::Data(o, _) = q {
+                rerouted += 1;
+                self.send(o, None);
+            }
+        }
+        if rerouted > 0 {
+            info!(
+                assoc = id,
+                messages = rerouted,
+                "routed again what was queued for the lost association"
+            );
+        }
+        self.flush_held();
+    }
+
+    /// Hand encoded messages from an AS model to their associations.
+    fn deliver(&self, side: Side, ob: Outbox) {
+        for (a, msg) in ob {
+            if let Some(tx) = self.links.get(&assoc_id(side, a)) {
+                let _ = tx.send(Queued::Raw(msg));
+            }
+        }
+    }
+
+    /// One message from a peer ASP on a server-side association. Answers for that
+    /// association go to `out`, NTFYs for the other ASPs of the AS to their queues.
+    ///
+    /// On the wire this keeps what single peers have always seen: ASPUP is answered with
+    /// ASPUP ACK alone (the AS model's AS-INACTIVE NTFY on the first ASPUP is left out), and
+    /// ASPAC with ASPAC ACK and NTFY AS-ACTIVE, also when the AS was already active (the
+    /// model only notifies on AS state changes; a newcomer to a loadshare AS is told too).
+    fn server_handle<'a>(
+        &mut self,
+        id: AssocId,
+        now: Instant,
+        bytes: &'a [u8],
+        out: &mut Vec<u8>,
+    ) -> Handled<'a> {
+        let a = rid(id);
+        let state = |sg: &Sg| sg.peer(a).map_or(AspState::Down, |p| p.state());
+        let before = state(&self.sg);
+        let mut ob = Outbox::new();
+        let h = self.sg.handle(a, now, bytes, &mut ob);
+        if let Handled::Deliver { data, .. } = &h {
+            let seen = self.origins.entry(id).or_default();
+            if !seen.contains(&data.opc) && seen.len() < 64 {
+                seen.push(data.opc);
+            }
+        }
+        let after = state(&self.sg);
+        let came_up = before == AspState::Down && after == AspState::Inactive;
+        let mut told_as_state = false;
+        let mut others = Outbox::new();
+        let own_rc = self.sg.peer(a).and_then(|p| p.routing_context());
+        for (to, msg) in ob {
+            if to != a {
+                others.push((to, msg));
+                continue;
+            }
+            for m in messages(&msg) {
+                match as_state_ntfy(m) {
+                    Some(_) if came_up => {}
+                    Some(info) => {
+                        // With the routing context this peer activated with (none if none).
+                        told_as_state = true;
+                        encode_ntfy(out, info, own_rc);
+                    }
+                    None => out.extend_from_slice(m),
+                }
+            }
+        }
+        self.deliver(Side::Server, others);
+        if after == AspState::Active && before != AspState::Active {
+            let p = self.sg.peer(a);
+            let rc = p.and_then(|p| p.routing_context());
+            if !told_as_state {
+                encode_ntfy(out, status::AS_ACTIVE, rc);
+            }
+            let asked = p.and_then(|p| p.traffic_mode());
+            if asked.is_some_and(|t| TrafficMode::from_u32(t) != Some(self.server_mode)) {
+                info!(assoc = id, asked, mode = ?self.server_mode, "peer asked for another traffic mode; the AS keeps its configured one");
+            }
+            info!(assoc = id, ?rc, "ASP active");
+        } else if before != after {
+            info!(assoc = id, from = ?before, to = ?after, "ASP state");
+        }
+        if before != after {
+            self.flush_held();
+        }
+        h
+    }
+
+    /// Our ASP on a client-side association changed state.
+    fn client_transition(
+        &mut self,
+        id: AssocId,
+        from: AspState,
+        to: AspState,
+        asp_id: Option<u32>,
+        now: Instant,
+    ) {
+        let a = rid(id);
+        let s = self.client.application_server_mut(0);
+        let mut n = Vec::new();
+        match to {
+            AspState::Inactive if from == AspState::Down => s.asp_up(a, asp_id, now, &mut n),
+            AspState::Inactive => s.asp_inactive(a, now, &mut n),
+            AspState::Active => s.asp_active(a, now, &mut n),
+            AspState::Down => s.asp_down(a, now, &mut n),
+        }
+        self.client_notices(n);
+        self.flush_held();
+    }
+
+    /// Notices of the client-side AS model: NTFYs are the SG's business, not ours to send;
+    /// DAUDs from the audit timer go out.
+    fn client_notices(&self, n: Vec<AsNotice>) {
+        for x in n {
+            match x {
+                AsNotice::Send { to, msg } => {
+                    let daud = Message::parse(&msg).ok().and_then(|m| m.kind()) == Some(Kind::Daud);
+                    if daud {
+                        if let Some(tx) = self.links.get(&assoc_id(Side::Client, to)) {
+                            let _ = tx.send(Queued::Raw(msg));
+                        }
+                    }
+                }
+                AsNotice::AsState { from, to } => info!(?from, ?to, "AS towards the SGs"),
+                AsNotice::Overridden(_) => {}
+            }
+        }
+    }
+
+    /// SSNM from an SG (DUNA, DAVA, SCON, DRST, DUPU) about destinations behind it.
+    fn client_ssnm(&mut self, id: AssocId, pdu: &Pdu<'_>) {
+        self.client.ssnm(rid(id), pdu);
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        [self.sg.poll_timeout(), self.client.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    fn on_timeout(&mut self, now: Instant) {
+        let mut ob = Outbox::new();
+        self.sg.on_timeout(now, &mut ob);
+        self.deliver(Side::Server, ob);
+        let mut n = Vec::new();
+        self.client.on_timeout(now, &mut n);
+        self.client_notices(n);
+        self.flush_held();
+    }
+
+    /// Whether `id` is live and active for its AS, and may carry DATA to `dpc`: then the
+    /// routing context to stamp.
+    fn usable(&self, id: AssocId, dpc: u32) -> Option<Option<u32>> {
+        if !self.links.contains_key(&id) {
+            return None;
+        }
+        let a = rid(id);
+        match side_of(id) {
+            Side::Server => {
+                let p = self.sg.peer(a)?;
+                (p.state() == AspState::Active && self.server_mode != TrafficMode::Broadcast)
+                    .then(|| p.routing_context())
+            }
+            Side::Client => {
+                let active = self.client.application_server(0).asp_state(a) == AspState::Active;
+                let reachable = self
+                    .client
+                    .destinations(a)
+                    .is_none_or(|d| d.status(dpc) != crate::m3ua::routing::DestState::Unavailable);
+                (active && reachable).then_some(self.client_rc)
+            }
+        }
+    }
+
+    fn route_side(
+        &self,
+        side: Side,
+        o: &Outgoing,
+    ) -> Result<Vec<(AssocId, Option<u32>)>, Unroutable> {
+        match side {
+            Side::Server if self.server_mode == TrafficMode::Broadcast => Ok(self
+                .sg
+                .router()
+                .route_all(o.dpc)?
+                .into_iter()
+                .map(|a| {
+                    let rc = self.sg.peer(a).and_then(|p| p.routing_context());
+                    (assoc_id(Side::Server, a), rc)
+                })
+                .collect()),
+            Side::Server => {
+                let known: Vec<AssociationId> = match self.sg.router().application_server(0).state()
+                {
+                    crate::m3ua::routing::AsState::Active => self
+                        .sg
+                        .router()
+                        .application_server(0)
+                        .active()
+                        .filter(|a| {
+                            self.origins
+                                .get(&assoc_id(Side::Server, *a))
+                                .is_some_and(|pcs| pcs.contains(&o.dpc))
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if !known.is_empty() {
+                    let a = match self.server_mode {
+                        TrafficMode::Loadshare => known[usize::from(o.sls) % known.len()],
+                        _ => known[0],
+                    };
+                    let rc = self.sg.peer(a).and_then(|p| p.routing_context());
+                    return Ok(vec![(assoc_id(Side::Server, a), rc)]);
+                }
+                let (a, rc) = self.sg.route(o.dpc, o.sls)?;
+                Ok(vec![(assoc_id(Side::Server, a), rc)])
+            }
+            Side::Client => {
+                let a = self.client.route(o.dpc, o.sls)?;
+                Ok(vec![(assoc_id(Side::Client, a), self.client_rc)])
+            }
+        }
+    }
+
+    /// Where `o` goes (see the module docs).
+    fn route(&self, o: &Outgoing) -> Result<Vec<(AssocId, Option<u32>)>, Unroutable> {
+        if let Some(rc) = self.usable(o.assoc, o.dpc) {
+            return Ok(vec![(o.assoc, rc)]);
+        }
+        let first = side_of(o.assoc);
+        let other = match first {
+            Side::Server => Side::Client,
+            Side::Client => Side::Server,
+        };
+        match self.route_side(first, o) {
+            Ok(t) => Ok(t),
+            Err(e) if self.links.keys().any(|k| side_of(*k) == other) => {
+                self.route_side(other, o).map_err(|_| e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Route one message; what goes to association `own.0` is encoded into `own.1`.
+    fn send(&mut self, o: Outgoing, own: Option<(AssocId, &mut Vec<u8>)>) {
+        match self.route(&o) {
+            Ok(targets) => {
+                if targets.first().is_some_and(|(t, _)| *t != o.assoc) {
+                    debug!(
+                        from = o.assoc,
+                        to = targets[0].0,
+                        dpc = o.dpc,
+                        "routed over another association"
+                    );
+                }
+                let mut own = own;
+                for (t, rc) in targets {
+                    match &mut own {
+                        Some((id, out)) if *id == t => encode_data(out, &o, rc),
+                        _ => {
+                            if let Some(tx) = self.links.get(&t) {
+                                let _ = tx.send(Queued::Data(o.clone(), rc));
+                            }
+                        }
+                    }
+                }
+            }
+            Err(Unroutable::AsPending) if self.held.len() < MAX_HELD => {
+                debug!(assoc = o.assoc, dpc = o.dpc, "AS pending: message held");
+                self.held.push_back(o);
+            }
+            Err(e) => {
+                warn!(assoc = o.assoc, dpc = o.dpc, sls = o.sls, reason = %e, "message not sent")
+            }
+        }
+    }
+
+    /// Route the held messages again (after an ASP or AS state change).
+    fn flush_held(&mut self) {
+        if self.held.is_empty() {
+            return;
+        }
+        let held = std::mem::take(&mut self.held);
+        for o in held {
+            self.send(o, None);
+        }
+    }
+}
+
+/// NTFY (AS state change) carrying `info` (§3.8.2).
+fn encode_ntfy(out: &mut Vec<u8>, info: u16, rc: Option<u32>) {
+    let st = (u32::from(status::TYPE_AS_STATE_CHANGE) << 16) | u32::from(info);
+    let mut b = Builder::new(out, Kind::Ntfy).param_u32(tag::STATUS, st);
+    if let Some(rc) = rc {
+        b = b.param_u32(tag::ROUTING_CONTEXT, rc);
+    }
+    b.finish();
+}
+
+/// The status information of an AS state change NTFY.
+fn as_state_ntfy(m: &[u8]) -> Option<u16> {
+    let m = Message::parse(m).ok()?;
+    if m.kind() != Some(Kind::Ntfy) {
+        return None;
+    }
+    match m.status().ok()?? {
+        (status::TYPE_AS_STATE_CHANGE, info) => Some(info),
+        _ => None,
+    }
+}
+
 /// What every association task shares.
 struct Shared {
     node: Mutex<Node>,
+    net: Mutex<Net>,
+    /// Wakes the M3UA timer task when a state change may have moved a deadline.
+    wake: Notify,
     writer: store::Writer,
-    as_config: AsConfig,
-    /// Outboxes of live associations, for messages not triggered by their own input
-    /// (timeouts, shutdown).
-    outboxes: Mutex<HashMap<AssocId, mpsc::UnboundedSender<Outgoing>>>,
     next_assoc: AtomicU64,
 }
 
 impl Shared {
-    /// Journal the events and hand each message to its association's outbox.
-    fn dispatch(&self, fx: &mut Effects) {
+    /// Journal the events and route each message; what goes to association `own.0` is
+    /// encoded into `own.1` (the caller writes it), the rest is queued for its task.
+    fn dispatch(&self, fx: &mut Effects, own: Option<(AssocId, &mut Vec<u8>)>) {
         for ev in fx.events.drain(..) {
             if let Err(e) = self.writer.append(ev) {
                 error!(error = %e, "event not journalled");
@@ -49,12 +510,10 @@ impl Shared {
         if fx.send.is_empty() {
             return;
         }
-        let outboxes = self.outboxes.lock().expect("outboxes");
-        for out in fx.send.drain(..) {
-            match outboxes.get(&out.assoc) {
-                Some(tx) => drop(tx.send(out)),
-                None => warn!(assoc = out.assoc, "association gone; message dropped"),
-            }
+        let mut own = own;
+        let mut net = self.net.lock().expect("net");
+        for o in fx.send.drain(..) {
+            net.send(o, own.as_mut().map(|(id, out)| (*id, &mut **out)));
         }
     }
 }
@@ -63,7 +522,7 @@ impl Shared {
 fn encode_data(buf: &mut Vec<u8>, out: &Outgoing, rc: Option<u32>) {
     let mut b = Builder::new(buf, Kind::Data);
     if let Some(rc) = rc {
-        b = b.param_u32(crate::m3ua::codec::tag::ROUTING_CONTEXT, rc);
+        b = b.param_u32(tag::ROUTING_CONTEXT, rc);
     }
     b.protocol_data(&out.protocol_data()).finish();
 }
@@ -94,8 +553,36 @@ pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigErr
     Ok(cfg)
 }
 
+/// scpd as ASP towards an SG (`[m3ua]` client-side keys).
+fn asp_config(m: &config::M3ua) -> AspConfig {
+    let ms = Duration::from_millis;
+    AspConfig {
+        asp_id: m.asp_id,
+        traffic_mode: m.connect_traffic_mode.into(),
+        routing_contexts: m.client_routing_contexts().to_vec(),
+        t_ack: ms(m.t_ack_ms),
+        max_retransmits: m.max_retransmits,
+        auto_activate: true,
+        beat_interval: (m.beat_interval_ms > 0).then(|| ms(m.beat_interval_ms)),
+        beat_timeout: ms(m.beat_timeout_ms),
+    }
+}
+
+fn backoff(m: &config::M3ua) -> Backoff {
+    Backoff::new(
+        Duration::from_millis(m.reconnect_min_ms),
+        Duration::from_millis(m.reconnect_max_ms),
+    )
+}
+
 /// Run until SIGINT/SIGTERM.
 pub async fn run(cfg: Config) -> Result<(), String> {
+    for key in cfg.not_yet_applied() {
+        warn!(
+            key,
+            "configured but not applied yet: the node runs ITU SCCP with built-in defaults"
+        );
+    }
     let db = std::path::PathBuf::from(&cfg.store.path);
     let conn = store::open(&db).map_err(|e| format!("store {}: {e}", db.display()))?;
     let subscribers: SubscriberTable = Default::default();
@@ -121,14 +608,17 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     );
     let shared = Arc::new(Shared {
         node: Mutex::new(node),
+        net: Mutex::new(Net::new(&cfg, Instant::now())),
+        wake: Notify::new(),
         writer: writer.clone(),
-        as_config: AsConfig {
-            routing_contexts: cfg.m3ua.routing_contexts.clone(),
-            local_pc: cfg.node.point_code,
-        },
-        outboxes: Mutex::new(HashMap::new()),
         next_assoc: AtomicU64::new(1),
     });
+    info!(
+        server_mode = ?cfg.m3ua.traffic_mode,
+        client_mode = ?cfg.m3ua.connect_traffic_mode,
+        t_r_ms = cfg.m3ua.t_r_ms,
+        "M3UA application servers"
+    );
     let (stop_tx, stop_rx) = watch::channel(false);
 
     // M3UA listeners.
@@ -161,15 +651,13 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     // Client side: scpd as ASP towards SGs/STPs (RFC 4666 §4.3.4), reconnecting on loss.
     for url in &cfg.m3ua.connect {
         let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
-        let asp_cfg = AspConfig {
-            routing_contexts: cfg.m3ua.routing_contexts.clone(),
-            ..AspConfig::default()
-        };
+        let asp_cfg = asp_config(&cfg.m3ua);
         info!(%url, "M3UA connecting as ASP");
         listeners.push(tokio::spawn(client_loop(
             url.clone(),
             ep,
             asp_cfg,
+            backoff(&cfg.m3ua),
             shared.clone(),
             stop_rx.clone(),
         )));
@@ -195,7 +683,25 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                     .lock()
                     .expect("node")
                     .on_tick(Instant::now(), now_ms(), &mut fx);
-                shared.dispatch(&mut fx);
+                shared.dispatch(&mut fx, None);
+            }
+        })
+    };
+
+    // M3UA timers: T(r) of the application servers, the destination audit.
+    let m3ua_timer = {
+        let shared = shared.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            loop {
+                let deadline = shared.net.lock().expect("net").poll_timeout();
+                tokio::select! {
+                    _ = sleep_until(deadline) => {
+                        shared.net.lock().expect("net").on_timeout(Instant::now());
+                    }
+                    _ = shared.wake.notified() => {}
+                    _ = stop.changed() => return,
+                }
             }
         })
     };
@@ -223,7 +729,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         let mut fx = Effects::default();
         shared.node.lock().expect("node").shutdown(&mut fx);
         let n = fx.send.len();
-        shared.dispatch(&mut fx);
+        shared.dispatch(&mut fx, None);
         if n > 0 {
             info!(dialogues = n, "ended open dialogues with TC-END");
         }
@@ -235,6 +741,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         let _ = l.await;
     }
     let _ = ticker.await;
+    let _ = m3ua_timer.await;
     match grpc.await {
         Ok(Err(e)) => warn!(error = %e, "gRPC server"),
         Err(e) => warn!(error = %e, "gRPC task"),
@@ -262,8 +769,7 @@ async fn accept_loop(l: Listener, shared: Arc<Shared>, mut stop: watch::Receiver
         tokio::select! {
             r = l.accept() => match r {
                 Ok((link, peer)) => {
-                    let role = Role::Server(PeerAsp::new(shared.as_config.clone()));
-                    tasks.push(tokio::spawn(association(link, peer, role, shared.clone(), stop.clone())));
+                    tasks.push(tokio::spawn(association(link, peer, Role::Server, shared.clone(), stop.clone())));
                 }
                 Err(e) => warn!(error = %e, "accept"),
             },
@@ -277,10 +783,11 @@ async fn accept_loop(l: Listener, shared: Arc<Shared>, mut stop: watch::Receiver
 
 /// Which side of M3UA scpd plays on an association.
 enum Role {
-    /// Peers connect to us and activate as ASPs (we are the SG side).
-    Server(PeerAsp),
+    /// Peers connect to us and activate as ASPs of our AS (we are the SG side); their
+    /// state lives in [`Net`]'s [`Sg`].
+    Server,
     /// We connected to an SG/STP and are its ASP.
-    Client(Asp),
+    Client(Box<Asp>),
 }
 
 /// A received message as far as the association task cares.
@@ -292,86 +799,99 @@ enum Incoming<'a> {
 }
 
 impl Role {
-    fn start(&mut self, now: Instant, out: &mut Vec<u8>) {
-        if let Role::Client(asp) = self {
-            asp.connected(now, out);
-        }
-    }
-
-    fn routing_context(&self) -> Option<u32> {
+    fn side(&self) -> Side {
         match self {
-            Role::Server(p) => p.routing_context(),
-            Role::Client(a) => a.routing_context(),
-        }
-    }
-
-    fn is_active(&self) -> bool {
-        match self {
-            Role::Server(p) => p.state() == AspState::Active,
-            Role::Client(a) => a.state() == AspState::Active,
-        }
-    }
-
-    fn handle<'a>(
-        &mut self,
-        id: AssocId,
-        peer: &str,
-        now: Instant,
-        bytes: &'a [u8],
-        out: &mut Vec<u8>,
-    ) -> Incoming<'a> {
-        match self {
-            Role::Server(p) => match p.handle(bytes, out) {
-                Handled::Deliver { data, .. } => Incoming::Data(data),
-                Handled::Managed => {
-                    debug!(assoc = id, state = ?p.state(), "M3UA management");
-                    Incoming::Other
-                }
-                Handled::PeerReport {
-                    kind,
-                    code_or_status,
-                } => {
-                    info!(assoc = id, msg = kind.name(), code_or_status, "peer report");
-                    Incoming::Other
-                }
-                Handled::Refused { code, reason } => {
-                    warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR");
-                    Incoming::Other
-                }
-            },
-            Role::Client(a) => match a.handle(now, bytes, out) {
-                ClientEvent::Deliver { data, .. } => Incoming::Data(data),
-                ClientEvent::StateChanged { from, to } => {
-                    info!(assoc = id, %peer, ?from, ?to, "ASP state");
-                    Incoming::Other
-                }
-                ClientEvent::Failed(why) => Incoming::Failed(why),
-                ClientEvent::Refused { code, reason } => {
-                    warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR");
-                    Incoming::Other
-                }
-                other => {
-                    debug!(assoc = id, event = ?other, "M3UA");
-                    Incoming::Other
-                }
-            },
+            Role::Server => Side::Server,
+            Role::Client(_) => Side::Client,
         }
     }
 
     fn deadline(&self) -> Option<Instant> {
         match self {
-            Role::Server(_) => None,
+            Role::Server => None,
             Role::Client(a) => a.poll_timeout(),
         }
     }
+}
 
-    fn on_timeout(&mut self, now: Instant, out: &mut Vec<u8>) -> Option<&'static str> {
-        match self {
-            Role::Server(_) => None,
-            Role::Client(a) => match a.on_timeout(now, out) {
-                ClientEvent::Failed(why) => Some(why),
-                _ => None,
-            },
+/// Handle one message on a server-side association.
+fn server_incoming<'a>(
+    shared: &Shared,
+    id: AssocId,
+    peer: &str,
+    bytes: &'a [u8],
+    out: &mut Vec<u8>,
+) -> Incoming<'a> {
+    let h = shared
+        .net
+        .lock()
+        .expect("net")
+        .server_handle(id, Instant::now(), bytes, out);
+    shared.wake.notify_one();
+    match h {
+        Handled::Deliver { data, .. } => Incoming::Data(data),
+        Handled::Managed => Incoming::Other,
+        Handled::PeerReport {
+            kind,
+            code_or_status,
+        } => {
+            info!(assoc = id, msg = kind.name(), code_or_status, "peer report");
+            Incoming::Other
+        }
+        Handled::Refused { code, reason } => {
+            warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR");
+            Incoming::Other
+        }
+    }
+}
+
+/// Tell the client-side AS model about a state change of our ASP.
+fn client_state(shared: &Shared, id: AssocId, asp: &Asp, before: AspState, now: Instant) {
+    let after = asp.state();
+    if before != after {
+        shared.net.lock().expect("net").client_transition(
+            id,
+            before,
+            after,
+            asp.config().asp_id,
+            now,
+        );
+        shared.wake.notify_one();
+    }
+}
+
+/// Handle one message on a client-side association.
+fn client_incoming<'a>(
+    shared: &Shared,
+    id: AssocId,
+    peer: &str,
+    asp: &mut Asp,
+    bytes: &'a [u8],
+    out: &mut Vec<u8>,
+) -> Incoming<'a> {
+    let now = Instant::now();
+    let before = asp.state();
+    let ev = asp.handle(now, bytes, out);
+    client_state(shared, id, asp, before, now);
+    match ev {
+        ClientEvent::Deliver { data, .. } => Incoming::Data(data),
+        ClientEvent::StateChanged { from, to } => {
+            info!(assoc = id, %peer, ?from, ?to, "ASP state");
+            Incoming::Other
+        }
+        ClientEvent::Network(pdu) => {
+            info!(assoc = id, %peer, msg = pdu.kind().name(), detail = ?pdu, "destination state from the SG");
+            shared.net.lock().expect("net").client_ssnm(id, &pdu);
+            Incoming::Other
+        }
+        ClientEvent::Failed(why) => Incoming::Failed(why),
+        ClientEvent::Refused { code, reason } => {
+            warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR");
+            Incoming::Other
+        }
+        other => {
+            debug!(assoc = id, event = ?other, "M3UA");
+            Incoming::Other
         }
     }
 }
@@ -382,10 +902,10 @@ async fn client_loop(
     url: String,
     ep: Endpoint,
     cfg: AspConfig,
+    mut backoff: Backoff,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30));
     loop {
         let attempt = tokio::select! {
             r = tokio::time::timeout(Duration::from_secs(10), crate::transport::connect(&ep)) => r,
@@ -396,7 +916,7 @@ async fn client_loop(
                 if association(
                     link,
                     url.clone(),
-                    Role::Client(Asp::new(cfg.clone())),
+                    Role::Client(Box::new(Asp::new(cfg.clone()))),
                     shared.clone(),
                     stop.clone(),
                 )
@@ -420,7 +940,8 @@ async fn client_loop(
     }
 }
 
-/// One M3UA association (TCP or SCTP, either role). Returns whether it reached ASP-ACTIVE.
+/// One M3UA association (TCP or SCTP, either role). Returns whether it reached ASP-ACTIVE
+/// (client side; the server side returns `false`).
 async fn association(
     mut link: Link,
     peer: String,
@@ -428,53 +949,57 @@ async fn association(
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) -> bool {
-    let id = shared.next_assoc.fetch_add(1, Ordering::Relaxed);
-    // Messages for this association produced elsewhere (timeouts, shutdown); encoded here so
-    // they carry the routing context of the activation.
-    let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
-    shared.outboxes.lock().expect("outboxes").insert(id, tx);
-    info!(assoc = id, %peer, "association up");
+    let n = shared.next_assoc.fetch_add(1, Ordering::Relaxed) & 0xffff_ffff;
+    let id = match role.side() {
+        Side::Server => n,
+        Side::Client => n | CLIENT_BIT,
+    };
+    // What other tasks route to this association (answers to dialogues that began
+    // elsewhere, timer aborts, shutdown ends, NTFYs), encoded here.
+    let (tx, mut rx) = mpsc::unbounded_channel::<Queued>();
+    shared.net.lock().expect("net").attach(id, tx);
+    info!(assoc = id, %peer, side = ?role.side(), "association up");
     let mut out = Vec::with_capacity(4096);
     let mut fx = Effects::default();
     let mut was_active = false;
-    role.start(Instant::now(), &mut out);
-    if link.send(&out).await.is_err() {
-        shared.outboxes.lock().expect("outboxes").remove(&id);
-        return false;
+    if let Role::Client(asp) = &mut role {
+        asp.connected(Instant::now(), &mut out);
     }
-    loop {
+    let mut ok = link.send(&out).await.is_ok();
+    while ok {
         out.clear();
         let deadline = role.deadline();
         tokio::select! {
             frame = link.recv() => match frame {
-                Ok(Some(bytes)) => match role.handle(id, &peer, Instant::now(), bytes, &mut out) {
-                    Incoming::Data(data) => {
-                        let result = shared.node.lock().expect("node").on_data(
-                            id, &data, Instant::now(), now_ms(), &mut fx);
-                        if let Err(fault) = result {
-                            warn!(assoc = id, %peer, %fault, "message not processed normally");
+                Ok(Some(bytes)) => {
+                    let incoming = match &mut role {
+                        Role::Server => server_incoming(&shared, id, &peer, bytes, &mut out),
+                        Role::Client(asp) => client_incoming(&shared, id, &peer, asp, bytes, &mut out),
+                    };
+                    match incoming {
+                        Incoming::Data(data) => {
+                            let result = shared.node.lock().expect("node").on_data(
+                                id, &data, Instant::now(), now_ms(), &mut fx);
+                            if let Err(fault) = result {
+                                warn!(assoc = id, %peer, %fault, "message not processed normally");
+                            }
+                            shared.dispatch(&mut fx, Some((id, &mut out)));
                         }
-                        let rc = role.routing_context();
-                        for o in fx.send.iter().filter(|o| o.assoc == id) {
-                            encode_data(&mut out, o, rc);
+                        Incoming::Other => {}
+                        Incoming::Failed(why) => {
+                            warn!(assoc = id, %peer, why, "giving up on the association");
+                            let _ = link.send(&out).await;
+                            break;
                         }
-                        fx.send.retain(|o| o.assoc != id);
-                        shared.dispatch(&mut fx);
                     }
-                    Incoming::Other => {}
-                    Incoming::Failed(why) => {
-                        warn!(assoc = id, %peer, why, "giving up on the association");
-                        let _ = link.send(&out).await;
-                        break;
-                    }
-                },
+                }
                 Ok(None) => break,
                 Err(FrameError::Framing(e)) => {
                     // RFC 4666 §3.8.1: Protocol Error; a TCP byte stream cannot be
                     // re-synchronised after an impossible length, so the association ends.
                     warn!(assoc = id, %peer, error = %e, "framing lost; closing association");
                     Builder::new(&mut out, Kind::Err)
-                        .param_u32(crate::m3ua::codec::tag::ERROR_CODE, ErrorCode::ProtocolError as u32)
+                        .param_u32(tag::ERROR_CODE, ErrorCode::ProtocolError as u32)
                         .finish();
                     let _ = link.send(&out).await;
                     break;
@@ -485,28 +1010,57 @@ async fn association(
                 }
             },
             _ = sleep_until(deadline) => {
-                if let Some(why) = role.on_timeout(Instant::now(), &mut out) {
-                    warn!(assoc = id, %peer, why, "giving up on the association");
-                    break;
+                if let Role::Client(asp) = &mut role {
+                    let now = Instant::now();
+                    let before = asp.state();
+                    let ev = asp.on_timeout(now, &mut out);
+                    client_state(&shared, id, asp, before, now);
+                    if let ClientEvent::Failed(why) = ev {
+                        warn!(assoc = id, %peer, why, "giving up on the association");
+                        break;
+                    }
                 }
             }
-            Some(extra) = rx.recv() => encode_data(&mut out, &extra, role.routing_context()),
+            Some(q) = rx.recv() => {
+                queued(&mut out, q);
+                // Take what else is waiting, to write it in one go.
+                while out.len() < 64 * 1024 {
+                    match rx.try_recv() {
+                        Ok(q) => queued(&mut out, q),
+                        Err(_) => break,
+                    }
+                }
+            }
             _ = stop.changed() => {
-                while let Ok(extra) = rx.try_recv() {
-                    encode_data(&mut out, &extra, role.routing_context());
+                while let Ok(q) = rx.try_recv() {
+                    queued(&mut out, q);
                 }
                 let _ = link.send(&out).await;
                 break;
             }
         }
-        was_active |= role.is_active();
-        if !out.is_empty() && link.send(&out).await.is_err() {
-            break;
+        if let Role::Client(asp) = &role {
+            was_active |= asp.state() == AspState::Active;
         }
+        ok = out.is_empty() || link.send(&out).await.is_ok();
     }
-    shared.outboxes.lock().expect("outboxes").remove(&id);
+    let now = Instant::now();
+    if let Role::Client(asp) = &mut role {
+        let before = asp.state();
+        asp.association_lost();
+        client_state(&shared, id, asp, before, now);
+    }
+    shared.net.lock().expect("net").detach(id, &mut rx, now);
+    shared.wake.notify_one();
     info!(assoc = id, %peer, "association down");
     was_active
+}
+
+fn queued(out: &mut Vec<u8>, q: Queued) {
+    match q {
+        Queued::Data(o, rc) => encode_data(out, &o, rc),
+        Queued::Raw(m) => out.extend_from_slice(&m),
+    }
 }
 
 /// Sleep until `deadline`, or forever without one.
