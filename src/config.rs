@@ -301,14 +301,8 @@ impl Config {
         if self.sccp.hop_counter != default_hop_counter() {
             v.push("sccp.hop_counter");
         }
-        if self.sccp.reassembly != ReassemblyConfig::default() {
-            v.push("sccp.reassembly");
-        }
         if !self.sccp.scmg.concerned.is_empty() {
             v.push("sccp.scmg.concerned");
-        }
-        if !self.sccp.gt_rules.is_empty() {
-            v.push("sccp.gt_rules");
         }
         v
     }

@@ -23,7 +23,7 @@ use crate::m3ua::routing::{AsNotice, AsSpec, AssociationId, Router, Unroutable};
 use crate::m3ua::sg::{Outbox, Sg};
 use crate::m3ua::ProtocolData;
 use crate::m3ua::{Builder, ErrorCode, Kind, Message};
-use crate::node::{AssocId, Effects, Node, NodeConfig, Outgoing};
+use crate::node::{AssocId, Effects, Node, NodeConfig, Outgoing, StackConfig};
 use crate::service::SubscriberTable;
 use crate::store;
 use crate::transport::tcp::FrameError;
@@ -595,13 +595,18 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     drop(conn);
     let (writer, store_thread) = store::Writer::start(&db).map_err(|e| e.to_string())?;
 
-    let node = Node::new(
+    let node = Node::with_stack(
         NodeConfig {
             point_code: cfg.node.point_code,
             camel_ssn: cfg.sccp.camel_ssn,
             instance: cfg.node.instance,
             max_dialogues: cfg.tcap.max_dialogues,
             dialogue_idle: Duration::from_secs(cfg.tcap.dialogue_idle_seconds),
+        },
+        StackConfig {
+            reassembly: cfg.sccp.reassembly.clone(),
+            gt_rules: cfg.sccp.gt_rules.clone(),
+            ..StackConfig::default()
         },
         subscribers.clone(),
         now_ms(),

@@ -716,3 +716,99 @@ fn asp_towards_an_sg_reconnects() {
     bring_up(&mut p);
     d.stop();
 }
+
+/// `[[sccp.gt_rules]]` from a configuration file reach the running node: a GT-routed InitialDP
+/// whose digits match a local rule is answered; one that matches no rule comes back as UDTS
+/// "no translation for this specific address".
+#[test]
+fn gt_rules_from_the_config_file_route_global_titles() {
+    let dir = std::env::temp_dir().join(format!("scpd-gt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let m3ua = format!("127.0.0.1:{}", free_port());
+    let grpc = format!("127.0.0.1:{}", free_port());
+    let cfg = scpd::config::DEFAULT_TOML.to_string()
+        + "\n[[sccp.gt_rules]]\nprefix = \"4917\"\nroute = \"local\"\nssn = 146\n";
+    std::fs::write(dir.join("gt.toml"), &cfg).unwrap();
+    let ok = Command::new(BIN)
+        .arg("check-config")
+        .arg(dir.join("gt.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let child = Command::new(BIN)
+        .arg("run")
+        .arg("--config")
+        .arg(dir.join("gt.toml"))
+        .args([
+            "--m3ua-listen",
+            &format!("tcp://{m3ua}"),
+            "--grpc-listen",
+            &grpc,
+        ])
+        .arg("--db")
+        .arg(dir.join("gt.db"))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let d = Daemon {
+        child,
+        m3ua,
+        grpc,
+        _dir: TempDir(dir),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(&d.m3ua).is_err() {
+        assert!(Instant::now() < deadline, "scpd did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut p = Peer::connect(&d.m3ua);
+    let cfg = scpd::lab::sim::SimConfig {
+        to: d.m3ua.parse().unwrap(),
+        calls: 1,
+        concurrency: 1,
+        calling: "4911".into(),
+        called: "4922".into(),
+        imsi: "262011234567890".into(),
+        terminating: false,
+        opc: 100,
+        dpc: 200,
+        ssn: 146,
+        routing_context: None,
+        service_key: 1,
+        hold: Duration::ZERO,
+        timeout: Duration::from_secs(5),
+    };
+    let mut begin = Vec::new();
+    scpd::lab::sim::initial_dp_begin(&cfg, &[0x61], &mut begin);
+    let send_to_gt = |p: &mut Peer, bcd: &[u8], odd: bool| {
+        let called = Address {
+            route_on_ssn: false,
+            pc: None,
+            ssn: None,
+            gt: Some(scpd::sccp::GlobalTitle::new(4, 0, 1, 4, bcd, odd)),
+            national: false,
+        };
+        let mut u = Vec::new();
+        sccp::encode_udt(&mut u, 0x81, &called, &Address::ssn_pc(100, 146), &begin);
+        p.data(&u);
+    };
+    // 491700001234 (even count) matches prefix 4917: ours.
+    send_to_gt(&mut p, &[0x94, 0x71, 0x00, 0x10, 0x32, 0x14], false);
+    let back = p.recv_sccp();
+    let u = Unitdata::decode(&back).unwrap();
+    let t = TcMessage::decode(u.data).unwrap();
+    assert_eq!((t.kind, t.dtid), (MessageType::End, Some(&[0x61][..])));
+    // 3312345 (odd count) matches nothing: returned.
+    send_to_gt(&mut p, &[0x33, 0x21, 0x43, 0x05], true);
+    let back = p.recv_sccp();
+    let u = Unitdata::decode(&back).unwrap();
+    assert_eq!(
+        (u.type_name(), u.return_cause),
+        ("UDTS", Some(sccp::cause::NO_TRANSLATION_ADDRESS))
+    );
+    d.stop();
+}
