@@ -604,7 +604,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             dialogue_idle: Duration::from_secs(cfg.tcap.dialogue_idle_seconds),
         },
         StackConfig {
-            reassembly: cfg.sccp.reassembly.clone(),
+            reassembly: cfg.sccp.reassembly,
             gt_rules: cfg.sccp.gt_rules.clone(),
             ..StackConfig::default()
         },
