@@ -2,6 +2,8 @@
 //! over gRPC, and hostile input from a peer answered by each protocol's own means while the
 //! association keeps working.
 
+mod common;
+use common::free_port;
 use scpd::m3ua::{codec::tag, Builder, Kind, Message, ProtocolData};
 use scpd::proto::{
     call_events_client::CallEventsClient, subscribers_client::SubscribersClient, CallEvent,
@@ -9,20 +11,12 @@ use scpd::proto::{
 };
 use scpd::sccp::{self, Address, Unitdata};
 use scpd::tcap::itu::{MessageType, TcMessage};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_scpd");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 struct Daemon {
     child: Child,
@@ -95,17 +89,7 @@ impl Daemon {
 
     /// SIGTERM and wait: the daemon must stop cleanly with status 0.
     fn stop(mut self) {
-        // SAFETY: signalling our own child process.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                assert!(st.success(), "scpd exited with {st}");
-                return;
-            }
-            assert!(Instant::now() < deadline, "scpd did not stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        common::stop_gracefully(&mut self.child);
     }
 }
 
@@ -305,13 +289,7 @@ impl Peer {
         self.send(&b);
     }
     fn recv(&mut self) -> Vec<u8> {
-        let mut h = [0u8; 8];
-        self.s.read_exact(&mut h).unwrap();
-        let len = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
-        let mut b = h.to_vec();
-        b.resize(len, 0);
-        self.s.read_exact(&mut b[8..]).unwrap();
-        b
+        common::read_m3ua(&mut self.s).unwrap()
     }
     fn recv_kind(&mut self) -> Kind {
         Message::parse(&self.recv()).unwrap().kind().unwrap()

@@ -12,13 +12,15 @@
 //!
 //! Every read has a timeout; the only sleeps wait for a timer the test is about.
 
+mod common;
+use common::free_port;
 use scpd::camel::ops::MiscCallInfo;
 use scpd::camel::{opcode, Cause, EventReportBcsmArg, EventSpecificInfo, EventTypeBcsm, LegType};
 use scpd::m3ua::codec::tag;
 use scpd::m3ua::{Builder, Kind, Message, ProtocolData};
 use scpd::sccp::{self, Address, Unitdata};
 use scpd::tcap::itu::{self, Component, MessageType, TcMessage};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -30,14 +32,6 @@ const SUBSCRIBER: &str = "491700000077";
 /// NTFY status (type, info): AS-ACTIVE and ASP Failure (RFC 4666 §3.8.2).
 const AS_ACTIVE: (u16, u16) = (1, 3);
 const ASP_FAILURE: (u16, u16) = (2, 3);
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 struct Daemon {
     child: Child,
@@ -149,17 +143,7 @@ impl Daemon {
 
     /// SIGTERM and wait: the daemon must stop cleanly with status 0.
     fn stop(mut self) {
-        // SAFETY: signalling our own child process.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                assert!(st.success(), "scpd exited with {st}");
-                return;
-            }
-            assert!(Instant::now() < deadline, "scpd did not stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        common::stop_gracefully(&mut self.child);
     }
 }
 
@@ -249,28 +233,22 @@ impl Assoc {
 
     fn try_recv(&mut self, timeout: Duration) -> Option<Vec<u8>> {
         self.s.set_read_timeout(Some(timeout)).unwrap();
-        let mut h = [0u8; 8];
-        let r = self.s.read_exact(&mut h);
+        let r = common::read_m3ua(&mut self.s);
         self.s
             .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
         match r {
-            Ok(()) => {}
+            Ok(b) => Some(b),
             Err(e)
                 if matches!(
                     e.kind(),
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) =>
             {
-                return None
+                None
             }
             Err(e) => panic!("read: {e}"),
         }
-        let len = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
-        let mut b = h.to_vec();
-        b.resize(len, 0);
-        self.s.read_exact(&mut b[8..]).unwrap();
-        Some(b)
     }
 
     fn recv(&mut self) -> Vec<u8> {

@@ -143,3 +143,41 @@ pub fn traces() -> Option<PathBuf> {
     eprintln!("skipped: no traces at {}", dir.display());
     None
 }
+
+/// A TCP port free at the moment of asking, for a daemon under test.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// SIGTERM a daemon under test and wait: it must stop cleanly, with status 0, within 10 s.
+pub fn stop_gracefully(child: &mut std::process::Child) {
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            assert!(st.success(), "scpd exited with {st}");
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "scpd did not stop on SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Read one whole M3UA message (header length delimits it, RFC 4666 §3.1) from a stream.
+pub fn read_m3ua(s: &mut impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    let mut h = [0u8; 8];
+    s.read_exact(&mut h)?;
+    let len = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
+    let mut b = h.to_vec();
+    b.resize(len.max(8), 0);
+    s.read_exact(&mut b[8..])?;
+    Ok(b)
+}
