@@ -291,22 +291,6 @@ impl Config {
         self.sccp.variant.or(self.node.variant).unwrap_or_default()
     }
 
-    /// Settings that are parsed and validated but that the node does not apply yet (it
-    /// runs ITU SCCP with its built-in behaviour): the daemon warns about each at start.
-    pub fn not_yet_applied(&self) -> Vec<&'static str> {
-        let mut v = Vec::new();
-        if self.variant() != Variant::Itu {
-            v.push("sccp.variant");
-        }
-        if self.sccp.hop_counter != default_hop_counter() {
-            v.push("sccp.hop_counter");
-        }
-        if !self.sccp.scmg.concerned.is_empty() {
-            v.push("sccp.scmg.concerned");
-        }
-        v
-    }
-
     pub fn validate(&self) -> Result<(), ConfigError> {
         let variant = self.variant();
         if let (Some(n), Some(s)) = (self.node.variant, self.sccp.variant) {
@@ -585,7 +569,6 @@ mod tests {
         assert_eq!(c.sccp.hop_counter, 15);
         assert_eq!(c.sccp.reassembly, ReassemblyConfig::default());
         assert!(c.sccp.scmg.concerned.is_empty() && c.sccp.gt_rules.is_empty());
-        assert!(c.not_yet_applied().is_empty());
         // The keys are optional: a file without them means the same.
         let minimal = "[node]\npoint_code = 200\nnetwork_indicator = 2\n\
             [m3ua]\nlisten = [\"tcp://127.0.0.1:2905\"]\n\
@@ -650,8 +633,6 @@ new_tt = 10
                 new_tt: 10
             }
         );
-        // GT rules and reassembly reach the node; SCMG broadcasts do not yet.
-        assert_eq!(c.not_yet_applied(), ["sccp.scmg.concerned"]);
         // The table the SCCP engineer's router takes.
         let table = crate::sccp::route::GtTable::new(
             c.variant(),
@@ -754,7 +735,6 @@ new_tt = 10
             .replace("point_code = 200", "point_code = 1000000");
         let c = Config::parse(&ansi).unwrap();
         assert_eq!(c.variant(), Variant::Ansi);
-        assert_eq!(c.not_yet_applied(), ["sccp.variant"]);
     }
 
     #[test]

@@ -329,6 +329,19 @@ impl Net {
 
     /// Whether `id` is live and active for its AS, and may carry DATA to `dpc`: then the
     /// routing context to stamp.
+    /// Whether the ASP on association `id` (ours or the peer's) is ACTIVE.
+    fn asp_active(&self, id: AssocId) -> bool {
+        match side_of(id) {
+            Side::Server => self
+                .sg
+                .peer(rid(id))
+                .is_some_and(|p| p.state() == AspState::Active),
+            Side::Client => {
+                self.client.application_server(0).asp_state(rid(id)) == AspState::Active
+            }
+        }
+    }
+
     fn usable(&self, id: AssocId, dpc: u32) -> Option<Option<u32>> {
         if !self.links.contains_key(&id) {
             return None;
@@ -577,12 +590,6 @@ fn backoff(m: &config::M3ua) -> Backoff {
 
 /// Run until SIGINT/SIGTERM.
 pub async fn run(cfg: Config) -> Result<(), String> {
-    for key in cfg.not_yet_applied() {
-        warn!(
-            key,
-            "configured but not applied yet: the node runs ITU SCCP with built-in defaults"
-        );
-    }
     let db = std::path::PathBuf::from(&cfg.store.path);
     let conn = store::open(&db).map_err(|e| format!("store {}: {e}", db.display()))?;
     let subscribers: SubscriberTable = Default::default();
@@ -598,6 +605,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let node = Node::with_stack(
         NodeConfig {
             point_code: cfg.node.point_code,
+            network_indicator: cfg.node.network_indicator,
             camel_ssn: cfg.sccp.camel_ssn,
             instance: cfg.node.instance,
             max_dialogues: cfg.tcap.max_dialogues,
@@ -606,6 +614,9 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         StackConfig {
             reassembly: cfg.sccp.reassembly,
             gt_rules: cfg.sccp.gt_rules.clone(),
+            sccp_variant: cfg.variant(),
+            hop_counter: cfg.sccp.hop_counter,
+            scmg_concerned: cfg.sccp.scmg.concerned.clone(),
             ..StackConfig::default()
         },
         subscribers.clone(),
@@ -967,6 +978,9 @@ async fn association(
     let mut out = Vec::with_capacity(4096);
     let mut fx = Effects::default();
     let mut was_active = false;
+    // Whether SCMG told the concerned point codes our subsystems' state since this
+    // association last became ASP-ACTIVE.
+    let mut announced = false;
     if let Role::Client(asp) = &mut role {
         asp.connected(Instant::now(), &mut out);
     }
@@ -1047,6 +1061,17 @@ async fn association(
         if let Role::Client(asp) = &role {
             was_active |= asp.state() == AspState::Active;
         }
+        let active = shared.net.lock().expect("net").asp_active(id);
+        if active && !announced {
+            // A route to the STPs is (again) there: SSA for our subsystems (Q.714 §5.3.2).
+            shared
+                .node
+                .lock()
+                .expect("node")
+                .announce_subsystems(&mut fx);
+            shared.dispatch(&mut fx, Some((id, &mut out)));
+        }
+        announced = active;
         ok = out.is_empty() || link.send(&out).await.is_ok();
     }
     let now = Instant::now();

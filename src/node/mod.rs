@@ -50,9 +50,15 @@ use std::time::{Duration, Instant};
 /// Association identifier assigned by the transport glue.
 pub type AssocId = u64;
 
+/// The [`Outgoing::assoc`] of a message that answers nothing (an SCMG broadcast): the
+/// transport routes it on its destination point code alone.
+pub const ANY_ASSOC: AssocId = AssocId::MAX;
+
 #[derive(Debug, Clone)]
 pub struct NodeConfig {
     pub point_code: u32,
+    /// MTP3 network indicator of the messages we originate (answers reuse the query's).
+    pub network_indicator: u8,
     pub camel_ssn: u8,
     pub instance: u8,
     pub max_dialogues: usize,
@@ -82,6 +88,14 @@ pub struct StackConfig {
     pub max_segment: Option<usize>,
     /// Local GT translation table. Empty (default): every GT-routed message is ours.
     pub gt_rules: Vec<GtRule>,
+    /// SCCP standard on the wire: ITU Q.713 (default), ANSI T1.112 or the Chinese 24-bit
+    /// variant. The TCAP and CAP above it do not change.
+    pub sccp_variant: sccp::Variant,
+    /// Hop counter of the XUDT/XUDTS/LUDTS we originate (Q.713 §3.18, 1–15). Default 15.
+    pub hop_counter: u8,
+    /// Point codes told by SCMG when a local subsystem goes in or out of service (SSA/SSP,
+    /// Q.714 §5.3.2): the STPs and mated nodes. Default: none.
+    pub scmg_concerned: Vec<u32>,
 }
 
 impl Default for StackConfig {
@@ -101,6 +115,9 @@ impl Default for StackConfig {
             reassembly: ReassemblyConfig::default(),
             max_segment: None,
             gt_rules: Vec::new(),
+            sccp_variant: sccp::Variant::Itu,
+            hop_counter: sccp::MAX_HOP_COUNTER,
+            scmg_concerned: Vec::new(),
         }
     }
 }
@@ -222,11 +239,18 @@ pub(crate) struct Route {
 const MAX_SIF: usize = 272;
 
 impl Route {
-    fn new(assoc: AssocId, pd: &ProtocolData<'_>, u: &Unitdata<'_>) -> Route {
+    /// The route answering `u`, its addresses encoded in `variant` (the one `u` was decoded
+    /// in, so encoding cannot meet a GTI the layout lacks).
+    fn new(
+        assoc: AssocId,
+        pd: &ProtocolData<'_>,
+        u: &Unitdata<'_>,
+        variant: sccp::Variant,
+    ) -> Result<Route, Fault> {
         let (mut to, mut from) = (Vec::new(), Vec::new());
-        u.calling.encode(&mut to);
-        u.called.encode(&mut from);
-        Route {
+        u.calling.encode_variant(&mut to, variant)?;
+        u.called.encode_variant(&mut from, variant)?;
+        Ok(Route {
             assoc,
             opc: pd.dpc,
             dpc: pd.opc,
@@ -236,7 +260,7 @@ impl Route {
             protocol_class: u.protocol_class,
             to,
             from,
-        }
+        })
     }
 
     /// An SCCP message on this route's association and MTP3 label.
@@ -278,6 +302,9 @@ pub struct Node {
     segmenter: Segmenter,
     gt: GtTable,
     scmg: Scmg,
+    /// SCCP standard on the wire and the hop counter we originate with.
+    variant: sccp::Variant,
+    hop_counter: u8,
     sccp_counters: SccpCounters,
     /// Indications of one step, reused.
     batch: Vec<Indication>,
@@ -317,23 +344,28 @@ impl Node {
                 class_of: camel::class_of,
             },
         )];
-        let mut segmenter = Segmenter::new(sccp::Variant::Itu, boot_ms as u32);
+        let variant = stack.sccp_variant;
+        let mut segmenter = Segmenter::new(variant, boot_ms as u32);
         segmenter.max_segment = stack.max_segment;
+        let mut reassembler = Reassembler::new(variant, stack.reassembly);
+        reassembler.hop_counter = stack.hop_counter;
         Node {
             engine: Engine::new(subscribers, cfg.instance, boot_ms),
             tcap: Tcap::new(tc),
             calls: BTreeMap::new(),
             invoke_timeout: stack.invoke_timeout,
-            reassembler: Reassembler::new(sccp::Variant::Itu, stack.reassembly),
+            reassembler,
             reassembly_routes: HashMap::new(),
             segmenter,
-            gt: GtTable::new(sccp::Variant::Itu, Some(cfg.point_code), stack.gt_rules),
+            gt: GtTable::new(variant, Some(cfg.point_code), stack.gt_rules),
             scmg: Scmg::new(
-                sccp::Variant::Itu,
+                variant,
                 cfg.point_code,
                 [cfg.camel_ssn],
-                Vec::new(),
+                stack.scmg_concerned,
             ),
+            variant,
+            hop_counter: stack.hop_counter,
             sccp_counters: SccpCounters::default(),
             batch: Vec::new(),
             last_now: None,
@@ -382,8 +414,8 @@ impl Node {
             return Err(Fault::NotSccp(pd.si));
         }
         self.last_now = Some(now);
-        let u = Unitdata::decode(pd.data)?;
-        let route = Route::new(assoc, pd, &u);
+        let u = Unitdata::decode_variant(pd.data, self.variant)?;
+        let route = Route::new(assoc, pd, &u, self.variant)?;
         let ssn = match self.resolve(&route, &u, fx)? {
             Dest::Local(ssn) => ssn,
             Dest::Relayed => return Ok(()),
@@ -399,7 +431,7 @@ impl Node {
             Some(SegmentOutcome::Pending { .. }) => {
                 // Kept until the reassembler reports the message complete or failed.
                 let mut calling = Vec::with_capacity(route.to.len());
-                u.calling.encode_variant(&mut calling, sccp::Variant::Itu)?;
+                u.calling.encode_variant(&mut calling, self.variant)?;
                 let key = ReassemblyKey {
                     opc: pd.opc,
                     calling,
@@ -412,8 +444,8 @@ impl Node {
             Some(SegmentOutcome::Complete(r)) => {
                 self.reassembly_routes.remove(&r.key);
                 self.sccp_counters.reassembled += 1;
-                let whole = r.message(sccp::Variant::Itu)?;
-                let route = Route::new(assoc, pd, &whole);
+                let whole = r.message(self.variant)?;
+                let route = Route::new(assoc, pd, &whole, self.variant)?;
                 self.deliver(ssn, &route, &whole, now, now_ms, fx)
             }
             Some(SegmentOutcome::Failed(f)) => {
@@ -470,7 +502,7 @@ impl Node {
                         ..u.clone()
                     };
                     let mut sccp = Vec::with_capacity(u.data.len() + 48);
-                    relayed.encode(&mut sccp, sccp::Variant::Itu)?;
+                    relayed.encode(&mut sccp, self.variant)?;
                     self.sccp_counters.relayed += 1;
                     fx.send.push(Outgoing {
                         dpc: pc,
@@ -590,9 +622,12 @@ impl Node {
             return;
         }
         let segments = (|| {
-            let called = Address::decode(&route.to, 0)?;
-            let calling = Address::decode(&route.from, 0)?;
-            let u = Unitdata::xudt(route.protocol_class, called, calling, tcap);
+            let called = Address::decode_variant(&route.to, 0, self.variant)?;
+            let calling = Address::decode_variant(&route.from, 0, self.variant)?;
+            let u = Unitdata {
+                hop_counter: Some(self.hop_counter),
+                ..Unitdata::xudt(route.protocol_class, called, calling, tcap)
+            };
             self.segmenter.segment(&u)
         })();
         match segments {
@@ -618,9 +653,41 @@ impl Node {
             return;
         }
         let mut sccp = Vec::with_capacity(u.data.len() + 32);
-        if let Ok(true) = u.encode_returned(cause, &mut sccp, sccp::Variant::Itu) {
+        if let Ok(true) = u.encode_returned(cause, self.hop_counter, &mut sccp, self.variant) {
             *self.sccp_counters.returned.entry(cause).or_default() += 1;
             fx.send.push(route.out(sccp));
+        }
+    }
+
+    /// Tell the concerned point codes the state of our subsystems (SSA/SSP, Q.714 §5.3.2):
+    /// call when a route towards them comes up, so an STP that marked us prohibited while
+    /// we were unreachable learns we are back.
+    pub fn announce_subsystems(&mut self, fx: &mut Effects) {
+        let events = self.scmg.announce();
+        self.scmg_broadcast(events, fx);
+    }
+
+    /// A local subsystem goes in (`up`) or out of service: SSA/SSP to the concerned point
+    /// codes when its state changes (Q.714 §5.3.2.2, §5.3.3.2).
+    pub fn set_subsystem(&mut self, ssn: u8, up: bool, fx: &mut Effects) {
+        let events = self.scmg.set_state(ssn, up);
+        self.scmg_broadcast(events, fx);
+    }
+
+    fn scmg_broadcast(&mut self, events: Vec<ScmgEvent>, fx: &mut Effects) {
+        for ev in events {
+            if let ScmgEvent::Send { dpc, sccp } = ev {
+                self.sccp_counters.scmg_sent += 1;
+                fx.send.push(Outgoing {
+                    assoc: ANY_ASSOC,
+                    opc: self.cfg.point_code,
+                    dpc,
+                    ni: self.cfg.network_indicator,
+                    // SCMG messages of one node keep their order on one SLS.
+                    sls: 0,
+                    sccp,
+                });
+            }
         }
     }
 
@@ -646,7 +713,13 @@ impl Node {
 
     /// Shutdown: end every open dialogue with a basic TC-END (the switch continues the call
     /// without us, TS 23.078 §4.5.2), so no switch is left waiting.
+    /// The concerned point codes are told our subsystems are going out of service (SSP)
+    /// first, so STPs stop routing new queries here.
     pub fn shutdown(&mut self, fx: &mut Effects) {
+        let ssns: Vec<u8> = self.scmg.subsystems().collect();
+        for ssn in ssns {
+            self.set_subsystem(ssn, false, fx);
+        }
         // A followed call implies a message was handled, so there is a last time.
         let Some(now) = self.last_now else { return };
         let open: Vec<DialogueId> = std::mem::take(&mut self.calls).into_keys().collect();

@@ -26,6 +26,7 @@ fn node_with(monitored: &[&str], max_dialogues: usize) -> Node {
     Node::new(
         NodeConfig {
             point_code: 200,
+            network_indicator: 2,
             camel_ssn: 146,
             instance: 7,
             max_dialogues,
@@ -563,6 +564,7 @@ fn node_with_stack(monitored: &[&str], stack: StackConfig) -> Node {
     }
     let cfg = NodeConfig {
         point_code: 200,
+        network_indicator: 2,
         camel_ssn: 146,
         instance: 7,
         max_dialogues: 10,
@@ -1056,4 +1058,207 @@ mod stack_fuzz {
             prop_assert_eq!(TcMessage::decode(&t).unwrap().kind, MessageType::End);
         }
     }
+}
+
+/// The CAP Begin of `begin()` in a UDT of `variant`, between PCs `ours` and `msc`, with
+/// national (ANSI layout) addresses when `national`.
+fn begin_in(variant: sccp::Variant, national: bool, ours: u32, msc: u32) -> Vec<u8> {
+    let mut t = Vec::new();
+    initial_dp_begin(&sim_cfg("4911", false), &[5, 5], &mut t);
+    let called = Address {
+        national,
+        ..Address::ssn_pc(ours, 146)
+    };
+    let calling = Address {
+        national,
+        ..Address::ssn_pc(msc, 146)
+    };
+    let mut u = Vec::new();
+    Unitdata::udt(0x81, called, calling, &t)
+        .encode(&mut u, variant)
+        .unwrap();
+    u
+}
+
+fn node_at(point_code: u32, stack: StackConfig) -> Node {
+    let cfg = NodeConfig {
+        point_code,
+        network_indicator: 2,
+        camel_ssn: 146,
+        instance: 7,
+        max_dialogues: 10,
+        dialogue_idle: Duration::from_secs(30),
+    };
+    Node::with_stack(cfg, stack, Default::default(), 1_700_000_000_000)
+}
+
+#[test]
+fn ansi_sccp_query_is_answered_in_the_ansi_layout() {
+    // T1.112: 24-bit point codes, SSN before PC, AI bits 1/2 = SSN/PC present.
+    let (ours, msc) = (0x01_02_03, 0x0a_0b_0c);
+    let mut node = node_at(
+        ours,
+        StackConfig {
+            sccp_variant: sccp::Variant::Ansi,
+            ..StackConfig::default()
+        },
+    );
+    let q = begin_in(sccp::Variant::Ansi, true, ours, msc);
+    // The called address as T1.112.3 §3.4 lays it out, written by hand: length 5,
+    // AI 0xc3 (national, route on SSN, PC and SSN present), SSN 146, PC member-cluster-network.
+    assert_eq!(q[5..11], [5, 0xc3, 146, 0x03, 0x02, 0x01]);
+    let pd = ProtocolData {
+        opc: msc,
+        dpc: ours,
+        si: 3,
+        ni: 2,
+        mp: 0,
+        sls: 1,
+        data: &q,
+    };
+    let mut fx = Effects::default();
+    node.on_data(4, &pd, Instant::now(), 0, &mut fx).unwrap();
+    assert_eq!(fx.send.len(), 1);
+    let o = &fx.send[0];
+    assert_eq!((o.assoc, o.opc, o.dpc), (4, ours, msc));
+    // The answer's called address is the query's calling one, in the same ANSI layout.
+    assert_eq!(o.sccp[5..11], [5, 0xc3, 146, 0x0c, 0x0b, 0x0a]);
+    let u = Unitdata::decode_variant(&o.sccp, sccp::Variant::Ansi).unwrap();
+    assert_eq!((u.called.pc, u.calling.pc), (Some(msc), Some(ours)));
+    let m = TcMessage::decode(u.data).unwrap();
+    assert_eq!(m.kind, MessageType::End);
+    assert_eq!(invokes(&m), [opcode::CONTINUE]);
+    // An ITU-format message is not mistaken for ours: the node answers nothing wrong-shaped.
+    fx.clear();
+    let itu = begin_in(sccp::Variant::Itu, false, 200, MSC_PC);
+    let pd = ProtocolData { data: &itu, ..pd };
+    let _ = node.on_data(4, &pd, Instant::now(), 0, &mut fx);
+    for o in &fx.send {
+        Unitdata::decode_variant(&o.sccp, sccp::Variant::Ansi).unwrap();
+    }
+}
+
+#[test]
+fn chinese_sccp_uses_the_itu_layout_with_24_bit_point_codes() {
+    let (ours, msc) = (0x01_02_03, 0x0a_0b_0c);
+    let mut node = node_at(
+        ours,
+        StackConfig {
+            sccp_variant: sccp::Variant::Chinese,
+            ..StackConfig::default()
+        },
+    );
+    let q = begin_in(sccp::Variant::Chinese, false, ours, msc);
+    // Q.713 layout, PC first (3 octets, least significant first), then SSN.
+    assert_eq!(q[5..11], [5, 0x43, 0x03, 0x02, 0x01, 146]);
+    let pd = ProtocolData {
+        opc: msc,
+        dpc: ours,
+        si: 3,
+        ni: 2,
+        mp: 0,
+        sls: 1,
+        data: &q,
+    };
+    let mut fx = Effects::default();
+    node.on_data(4, &pd, Instant::now(), 0, &mut fx).unwrap();
+    assert_eq!(fx.send.len(), 1);
+    assert_eq!(fx.send[0].sccp[5..11], [5, 0x43, 0x0c, 0x0b, 0x0a, 146]);
+    let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Chinese).unwrap();
+    assert_eq!(TcMessage::decode(u.data).unwrap().kind, MessageType::End);
+}
+
+#[test]
+fn configured_hop_counter_goes_on_the_xudts_we_originate() {
+    let mut node = node_with_stack(
+        &[],
+        StackConfig {
+            hop_counter: 6,
+            max_segment: Some(40),
+            ..StackConfig::default()
+        },
+    );
+    let t0 = Instant::now();
+    let mut fx = Effects::default();
+    // A reassembly that times out: the XUDTS returning it carries our hop counter.
+    let segs = begin_segments("4911", &[8], 40);
+    deliver(&mut node, &segs[0], t0, &mut fx).unwrap();
+    node.on_tick(t0 + Duration::from_secs(3600), 0, &mut fx);
+    assert_eq!(fx.send.len(), 1);
+    let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
+    assert_eq!(
+        (back.msg_type, back.hop_counter),
+        (msg_type::XUDTS, Some(6))
+    );
+    // A message for a subsystem we lack, in an XUDT asking for return: XUDTS, hop 6.
+    fx.clear();
+    let mut x = Vec::new();
+    Unitdata::xudt(
+        0x80,
+        Address::ssn_pc(200, 8),
+        Address::ssn_pc(MSC_PC, 146),
+        b"\x62\x00",
+    )
+    .encode(&mut x, sccp::Variant::Itu)
+    .unwrap();
+    let _ = deliver(&mut node, &x, t0, &mut fx);
+    let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
+    assert_eq!(
+        (back.msg_type, back.return_cause, back.hop_counter),
+        (msg_type::XUDTS, Some(cause::UNEQUIPPED_USER), Some(6))
+    );
+}
+
+#[test]
+fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
+    use crate::sccp::scmg::{scmg_type, ScmgMessage, SSN_SCMG};
+    let mut node = node_with_stack(
+        &[],
+        StackConfig {
+            scmg_concerned: vec![300, 301],
+            ..StackConfig::default()
+        },
+    );
+    let told = |fx: &Effects| -> Vec<(u32, u8, u8, u32)> {
+        fx.send
+            .iter()
+            .map(|o| {
+                assert_eq!((o.assoc, o.opc, o.ni), (ANY_ASSOC, 200, 2));
+                let u = Unitdata::decode(&o.sccp).unwrap();
+                assert_eq!(u.msg_type, msg_type::UDT);
+                assert_eq!(u.called, Address::ssn_pc(o.dpc, SSN_SCMG));
+                assert_eq!(u.calling, Address::ssn_pc(200, SSN_SCMG));
+                let m = ScmgMessage::decode(u.data, sccp::Variant::Itu).unwrap();
+                (o.dpc, m.format, m.affected_ssn, m.affected_pc)
+            })
+            .collect()
+    };
+    let mut fx = Effects::default();
+    node.announce_subsystems(&mut fx);
+    assert_eq!(
+        told(&fx),
+        [
+            (300, scmg_type::SSA, 146, 200),
+            (301, scmg_type::SSA, 146, 200)
+        ]
+    );
+    // No change, nothing said; out of service: SSP; back: SSA.
+    fx.clear();
+    node.set_subsystem(146, true, &mut fx);
+    assert!(fx.send.is_empty());
+    node.set_subsystem(146, false, &mut fx);
+    assert_eq!(told(&fx)[0].1, scmg_type::SSP);
+    fx.clear();
+    node.set_subsystem(146, true, &mut fx);
+    assert_eq!(told(&fx)[1].1, scmg_type::SSA);
+    fx.clear();
+    node.shutdown(&mut fx);
+    assert_eq!(
+        told(&fx),
+        [
+            (300, scmg_type::SSP, 146, 200),
+            (301, scmg_type::SSP, 146, 200)
+        ]
+    );
+    assert_eq!(node.sccp_counters().scmg_sent, 8);
 }

@@ -444,17 +444,22 @@ impl<'a> Unitdata<'a> {
         })
     }
 
-    /// Append the service message returning this one (see [`Unitdata::returned`]); returns
-    /// whether anything was appended.
+    /// Append the service message returning this one (see [`Unitdata::returned`]) with
+    /// `hop_counter` as its fresh hop counter when it has one; returns whether anything
+    /// was appended.
     pub fn encode_returned(
         &self,
         cause: u8,
+        hop_counter: u8,
         out: &mut Vec<u8>,
         variant: Variant,
     ) -> Result<bool, SccpError> {
         match self.returned(cause) {
             None => Ok(false),
-            Some(r) => r.encode(out, variant).map(|()| true),
+            Some(mut r) => {
+                r.hop_counter = r.hop_counter.map(|_| hop_counter);
+                r.encode(out, variant).map(|()| true)
+            }
         }
     }
 }
@@ -697,7 +702,9 @@ mod tests {
             );
             assert_eq!(r.importance, u.importance);
             let mut out = Vec::new();
-            assert!(u.encode_returned(4, &mut out, Variant::Itu).unwrap());
+            assert!(u
+                .encode_returned(4, MAX_HOP_COUNTER, &mut out, Variant::Itu)
+                .unwrap());
             assert_eq!(Unitdata::decode(&out).unwrap(), r);
             // A service message is never answered with a service message.
             assert_eq!(r.returned(cause::UNQUALIFIED), None);
@@ -705,7 +712,9 @@ mod tests {
             u.protocol_class = 1;
             assert_eq!(u.returned(cause::UNQUALIFIED), None);
             let mut out = Vec::new();
-            assert!(!u.encode_returned(4, &mut out, Variant::Itu).unwrap());
+            assert!(!u
+                .encode_returned(4, MAX_HOP_COUNTER, &mut out, Variant::Itu)
+                .unwrap());
             assert!(out.is_empty());
         }
     }

@@ -183,6 +183,27 @@ impl Scmg {
             .collect()
     }
 
+    /// The state of every local subsystem (SSA if in service, SSP if not) to every concerned
+    /// point code: what a node says when a route to them becomes available, e.g. when its
+    /// M3UA association comes up (Q.714 §5.3.2.2 / §5.3.3.2 broadcast).
+    pub fn announce(&self) -> Vec<ScmgEvent> {
+        let mut out = Vec::with_capacity(self.local.len() * self.concerned.len());
+        for (&ssn, &up) in &self.local {
+            let format = if up { scmg_type::SSA } else { scmg_type::SSP };
+            let m = ScmgMessage::new(format, ssn, self.local_pc);
+            out.extend(self.concerned.iter().map(|&dpc| ScmgEvent::Send {
+                dpc,
+                sccp: self.udt(dpc, &m),
+            }));
+        }
+        out
+    }
+
+    /// Our local subsystems.
+    pub fn subsystems(&self) -> impl Iterator<Item = u8> + '_ {
+        self.local.keys().copied()
+    }
+
     /// Handle a UDT/XUDT/LUDT to SSN 1 from point code `opc`.
     pub fn receive(&mut self, opc: u32, u: &Unitdata<'_>) -> Result<Vec<ScmgEvent>, SccpError> {
         let m = ScmgMessage::decode(u.data, self.variant)?;

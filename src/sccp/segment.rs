@@ -194,6 +194,8 @@ struct Partial {
 #[derive(Debug)]
 pub struct Reassembler {
     variant: Variant,
+    /// Hop counter of the XUDTS returning a failed reassembly (Q.713 §3.18). Default 15.
+    pub hop_counter: u8,
     cfg: ReassemblyConfig,
     pending: HashMap<ReassemblyKey, Partial>,
     bytes: usize,
@@ -203,6 +205,7 @@ impl Reassembler {
     pub fn new(variant: Variant, cfg: ReassemblyConfig) -> Reassembler {
         Reassembler {
             variant,
+            hop_counter: super::MAX_HOP_COUNTER,
             cfg,
             pending: HashMap::new(),
             bytes: 0,
@@ -382,6 +385,7 @@ impl Reassembler {
         let sent = first
             && u.encode_returned(
                 cause::DESTINATION_CANNOT_REASSEMBLE,
+                self.hop_counter,
                 &mut returned,
                 self.variant,
             )
@@ -412,7 +416,7 @@ impl Reassembler {
         let returned = first.and_then(|raw| {
             let u = Unitdata::decode_variant(raw, self.variant).ok()?;
             let mut out = Vec::new();
-            u.encode_returned(cause, &mut out, self.variant)
+            u.encode_returned(cause, self.hop_counter, &mut out, self.variant)
                 .ok()
                 .filter(|&sent| sent)
                 .map(|_| out)
