@@ -1,176 +1,360 @@
-//! AIN 0.1/0.2 (Telcordia GR-1298/GR-1299) over ANSI TCAP: operation codes and the AINDigits
-//! parameter format. The operations' argument codecs and the SSP dialogue handling build on
-//! this (the AIN issue); the codes and digits here are what the lab decoder and those build on.
+//! AIN 0.1/0.2 (Telcordia GR-1298/GR-1299) over ANSI TCAP: the operations between a
+//! wireline SSP and scpd, their arguments and errors, and the mapping to the service model.
 //!
-//! Encodings follow ../shared/AIN-NOTES.md (GR-1299 as published in Wireshark's asn1/ain,
-//! confirmed against tshark's `ain` dissector).
+//! Encodings follow ../shared/AIN-NOTES.md (GR-1299 as published in Wireshark's `asn1/ain`,
+//! confirmed against tshark's `ain` dissector); the subset modelled is `asn1/AIN-subset.asn`.
+//!
+//! # Layers
+//!
+//! - [`ops`]: private operation codes (family, specifier) and [`Operation`].
+//! - [`params`]: parameter tags and formats (AINDigits, UserID, Carrier, EDP bit strings,
+//!   timers, ...).
+//! - [`msgs`]: [`Arg`], any operation's argument, with a per-operation [`schema`]; the
+//!   applicationError / failureReport errors.
+//! - [`map`]: protocol-neutral values for [`crate::service`] (parties, triggers, call
+//!   states) and the answers for its instructions.
+//!
+//! A TC-user receiving an ANSI Invoke calls [`ain`] with its operation code and parameter
+//! element and gets an [`AinMessage`]; answers are built with the functions here
+//! ([`analyze_route`], [`continue_call`], [`request_report_bcm_event`], ...) and written with
+//! [`AinMessage::invoke`] / [`return_error`] into an ANSI component sequence.
+//!
+//! # AIN 0.1 and AIN 0.2
+//!
+//! Both releases use the same private operation codes and parameter tags; scpd decodes both
+//! with the same types. Where they differ on the wire:
+//!
+//! | | AIN 0.1 (TR-NWT-001285 era switches) | AIN 0.2 (GR-1299) |
+//! | --- | --- | --- |
+//! | argument element | parameter set `F2` (T1.114-1988 TCAP) | `SEQUENCE` `30` (T1.114-1996+, with a dialogue portion) |
+//! | monitoring a call | Send_Notification → Termination_Notification at call end | Request_Report_BCM_Event arming EDPs |
+//! | event messages | O_Called_Party_Busy, O_No_Answer, T_Busy, T_No_Answer as requests | also O/T_Answer, O/T_Disconnect, O_Abandon, O_Term_Seized, Timeout, Failure_Outcome; NotificationIndicator TRUE marks an EDP-N report |
+//! | triggers | Info_Collected, Info_Analyzed, Termination_Attempt, Network_Busy | also Origination_Attempt |
+//!
+//! [`ArgumentForm`] records which element an argument arrived in, so the answers mirror it.
 
-use crate::ber::{BerError, BerErrorKind, Result};
-use crate::digits::{Digits, Isup};
+pub mod map;
+pub mod msgs;
+pub mod ops;
+pub mod params;
 
-/// Private TCAP operation codes: family (high octet) and specifier (low octet), as sent in
-/// `D1 02 FF SS` (T1.114 §3.3.2; AIN-NOTES "Operation codes").
-pub mod opcode {
-    pub const INFO_COLLECTED: u16 = 0x6402;
-    pub const INFO_ANALYZED: u16 = 0x6403;
-    pub const FAILURE_OUTCOME: u16 = 0x6404;
-    pub const TERMINATION_ATTEMPT: u16 = 0x6405;
-    pub const T_BUSY: u16 = 0x6406;
-    pub const T_NO_ANSWER: u16 = 0x6408;
-    pub const O_NO_ANSWER: u16 = 0x6409;
-    pub const T_ANSWER: u16 = 0x640a;
-    pub const O_ANSWER: u16 = 0x640b;
-    pub const O_TERM_SEIZED: u16 = 0x640c;
-    pub const O_ABANDON: u16 = 0x640e;
-    pub const SUCCESS_OUTCOME: u16 = 0x6411;
-    pub const T_DISCONNECT: u16 = 0x6412;
-    pub const TIMEOUT: u16 = 0x6414;
-    pub const NETWORK_BUSY: u16 = 0x6417;
-    pub const ORIGINATION_ATTEMPT: u16 = 0x6418;
-    pub const O_DISCONNECT: u16 = 0x641a;
-    pub const ANALYZE_ROUTE: u16 = 0x6501;
-    pub const AUTHORIZE_TERMINATION: u16 = 0x6502;
-    pub const DISCONNECT: u16 = 0x6503;
-    pub const CONTINUE: u16 = 0x650d;
-    pub const SEND_TO_RESOURCE: u16 = 0x6601;
-    pub const ACG: u16 = 0x6901;
-    pub const ACTIVITY_TEST: u16 = 0x6906;
-    pub const FORWARD_CALL: u16 = 0x6a01;
-    pub const REQUEST_REPORT_BCM_EVENT: u16 = 0x6d01;
-    pub const CLOSE: u16 = 0x6e01;
+pub use msgs::{
+    schema, AinErrorReport, ApplicationError, Arg, FailedMessage, FailureReport, Schema, P,
+};
+pub use ops::{error_code, opcode, operation_name, Operation};
+pub use params::{
+    AinDigits, AmaSlpId, BearerCapability, Carrier, Cause, EdpSet, GapInterval,
+    RedirectionInformation, TimeoutTimer, TriggerCriteriaType, UserId,
+};
+
+use crate::ber::{BerError, Tag, Tlv, Writer};
+use crate::tcap::ansi::{self, ErrorCode, OpCode, Problem};
+
+/// Why an AIN invoke or error could not be decoded, or an answer not encoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AinError {
+    #[error("operation {} is not an AIN operation scpd handles", ansi::opcode_text(*.0))]
+    UnknownOperation(OpCode),
+    #[error("error code {0} is not an AIN error")]
+    UnknownError(i32),
+    #[error("AIN argument: {0}")]
+    Decode(BerError),
+    #[error("{op}: mandatory parameter {member} missing")]
+    Missing {
+        op: &'static str,
+        member: &'static str,
+    },
+    #[error("{op} has no parameter {member}")]
+    NotInOperation {
+        op: &'static str,
+        member: &'static str,
+    },
+    #[error("cannot encode: {0}")]
+    Encode(&'static str),
 }
 
-/// The GR-1299 ASN.1 name of a private operation code.
-pub fn operation_name(code: u16) -> Option<&'static str> {
-    use opcode::*;
-    Some(match code {
-        INFO_COLLECTED => "info-Collected",
-        INFO_ANALYZED => "info-Analyzed",
-        FAILURE_OUTCOME => "failure-Outcome",
-        TERMINATION_ATTEMPT => "termination-Attempt",
-        T_BUSY => "t-Busy",
-        T_NO_ANSWER => "t-No-Answer",
-        O_NO_ANSWER => "o-No-Answer",
-        T_ANSWER => "t-Answer",
-        O_ANSWER => "o-Answer",
-        O_TERM_SEIZED => "o-Term-Seized",
-        O_ABANDON => "o-Abandon",
-        SUCCESS_OUTCOME => "success-Outcome",
-        T_DISCONNECT => "t-Disconnect",
-        TIMEOUT => "timeout",
-        NETWORK_BUSY => "network-Busy",
-        ORIGINATION_ATTEMPT => "origination-Attempt",
-        O_DISCONNECT => "o-Disconnect",
-        ANALYZE_ROUTE => "analyze-Route",
-        AUTHORIZE_TERMINATION => "authorize-Termination",
-        DISCONNECT => "disconnect",
-        CONTINUE => "continue",
-        SEND_TO_RESOURCE => "send-To-Resource",
-        ACG => "aCG",
-        ACTIVITY_TEST => "activity-Test",
-        FORWARD_CALL => "forward-Call",
-        REQUEST_REPORT_BCM_EVENT => "request-Report-BCM-Event",
-        CLOSE => "close",
-        _ => return None,
-    })
-}
-
-/// AINDigits (GR-1299; CalledPartyID, CallingPartyID, ChargeNumber, CollectedAddressInfo,
-/// ...): octet 1 = odd/even (bit 8) + nature of number (bits 7–1); octet 2 = numbering plan
-/// (bits 7–5) and, for calling party numbers, presentation (bits 4–3) and screening (bits
-/// 2–1); then BCD coded as in ISUP, first digit in bits 4–1, `0000` filler when the count
-/// is odd.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct AinDigits {
-    pub nature: u8,
-    pub plan: u8,
-    pub presentation: u8,
-    pub screening: u8,
-    pub digits: Digits<Isup>,
-}
-
-impl AinDigits {
-    /// Decode the parameter's contents; `offset` is their absolute offset (for errors).
-    pub fn decode(value: &[u8], offset: usize) -> Result<AinDigits> {
-        let [o1, o2, bcd @ ..] = value else {
-            return Err(BerError::new(
-                BerErrorKind::Invalid("AINDigits shorter than 2 octets"),
-                offset,
-            ));
-        };
-        let odd = o1 & 0x80 != 0;
-        let count = (bcd.len() * 2).saturating_sub(usize::from(odd));
-        let digits = Digits::from_bcd(bcd, Some(count))
-            .map_err(|_| BerError::new(BerErrorKind::Invalid("AINDigits digit"), offset + 2))?;
-        Ok(AinDigits {
-            nature: o1 & 0x7f,
-            plan: (o2 >> 4) & 0x07,
-            presentation: (o2 >> 2) & 0x03,
-            screening: o2 & 0x03,
-            digits,
-        })
-    }
-
-    /// Append the contents (without tag and length).
-    pub fn encode_into(&self, out: &mut Vec<u8>) {
-        let odd = self.digits.len() % 2 == 1;
-        out.push(u8::from(odd) << 7 | (self.nature & 0x7f));
-        out.push(
-            (self.plan & 0x07) << 4 | (self.presentation & 0x03) << 2 | (self.screening & 0x03),
-        );
-        self.digits.to_bcd(out, 0);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn calling_party_id_as_tshark_shows_it() {
-        // CallingPartyID 2015550123, national (3), ISDN plan, presentation allowed, network
-        // provided: 03 13 02 51 55 10 32 — even count, no filler.
-        let enc = [0x03, 0x13, 0x02, 0x51, 0x55, 0x10, 0x32];
-        let d = AinDigits::decode(&enc, 0).unwrap();
-        assert_eq!(
-            (d.nature, d.plan, d.presentation, d.screening),
-            (3, 1, 0, 3)
-        );
-        assert_eq!(d.digits.as_str(), "2015550123");
-        let mut out = Vec::new();
-        d.encode_into(&mut out);
-        assert_eq!(out, enc);
-    }
-
-    #[test]
-    fn odd_count_uses_a_zero_filler() {
-        let d = AinDigits {
-            nature: 3,
-            plan: 1,
-            digits: "5550123".parse().unwrap(),
-            ..Default::default()
-        };
-        let mut out = Vec::new();
-        d.encode_into(&mut out);
-        assert_eq!(out, [0x83, 0x10, 0x55, 0x05, 0x21, 0x03]);
-        assert_eq!(AinDigits::decode(&out, 0).unwrap(), d);
-        assert!(AinDigits::decode(&[0x83], 9).is_err());
-    }
-
-    #[test]
-    fn operation_names() {
-        assert_eq!(operation_name(opcode::INFO_ANALYZED), Some("info-Analyzed"));
-        assert_eq!(operation_name(0x6501), Some("analyze-Route"));
-        assert_eq!(operation_name(0x1234), None);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn round_trip(s in "[0-9]{0,30}", nature in 0u8..128, plan in 0u8..8) {
-            let d = AinDigits { nature, plan, digits: s.parse().unwrap(), ..Default::default() };
-            let mut out = Vec::new();
-            d.encode_into(&mut out);
-            proptest::prop_assert_eq!(AinDigits::decode(&out, 0).unwrap(), d);
+impl AinError {
+    /// The T1.114.3 Reject problem to answer an undecodable Invoke with.
+    pub fn problem(&self) -> Problem {
+        match self {
+            AinError::UnknownOperation(_) => Problem::INVOKE_UNRECOGNIZED_OPERATION,
+            AinError::UnknownError(_) => Problem::RETURN_ERROR_UNRECOGNIZED_ERROR,
+            _ => Problem::INVOKE_INCORRECT_PARAMETER,
         }
     }
 }
+
+/// The element an argument travels in (ANSI TCAP component parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArgumentForm {
+    /// Parameter set `F2`: AIN 0.1 and switches on T1.114-1988 TCAP.
+    Set,
+    /// `SEQUENCE` `30`: GR-1299's ASN.1 (AIN 0.2). (Parameter sequence `F0` is read as this.)
+    #[default]
+    Sequence,
+}
+
+impl ArgumentForm {
+    fn tag(self) -> Tag {
+        match self {
+            ArgumentForm::Set => ansi::tags::PARAMETER_SET,
+            ArgumentForm::Sequence => Tag::SEQUENCE,
+        }
+    }
+}
+
+/// A decoded or to-be-sent AIN operation: which one and its argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AinMessage<'a> {
+    pub op: Operation,
+    pub arg: Arg<'a>,
+    pub form: ArgumentForm,
+}
+
+/// Decode an ANSI TCAP Invoke as AIN: its operation code and parameter element (from
+/// [`ansi::AnsiComponent::Invoke`]). Zero-copy: the message borrows the parameter.
+pub fn ain<'a>(opcode: OpCode, parameter: Option<Tlv<'a>>) -> Result<AinMessage<'a>, AinError> {
+    let op = match opcode {
+        OpCode::Private(v) => Operation::from_code(v),
+        OpCode::National(_) => None,
+    }
+    .ok_or(AinError::UnknownOperation(opcode))?;
+    let (arg, form) = match parameter {
+        Some(p) => {
+            let form = if p.tag.is(ansi::tags::PARAMETER_SET) {
+                ArgumentForm::Set
+            } else {
+                ArgumentForm::Sequence
+            };
+            (Arg::decode_members(&p)?, form)
+        }
+        None => (Arg::default(), ArgumentForm::Sequence),
+    };
+    let s = schema(op);
+    if let Some(p) = s.mandatory.iter().find(|p| !arg.has(**p)) {
+        return Err(AinError::Missing {
+            op: op.name(),
+            member: p.name(),
+        });
+    }
+    Ok(AinMessage { op, arg, form })
+}
+
+impl<'a> AinMessage<'a> {
+    pub fn new(op: Operation, arg: Arg<'a>) -> AinMessage<'a> {
+        AinMessage {
+            op,
+            arg,
+            form: ArgumentForm::Sequence,
+        }
+    }
+
+    /// The same message in another argument form (e.g. the form of the query it answers).
+    pub fn with_form(self, form: ArgumentForm) -> AinMessage<'a> {
+        AinMessage { form, ..self }
+    }
+
+    /// Decode from a private operation code and the encoded parameter element (tests, fuzzing,
+    /// the lab decoder).
+    pub fn decode_bytes(code: u16, parameter: &'a [u8]) -> Result<AinMessage<'a>, AinError> {
+        let p = Tlv::parse_single(parameter)?;
+        ain(OpCode::Private(code), Some(p))
+    }
+
+    /// An EDP-N report (NotificationIndicator TRUE): the SSP does not wait for an answer.
+    pub fn is_notification(&self) -> bool {
+        self.arg.notification_indicator == Some(true)
+    }
+
+    /// Write the parameter element (`F2` or `30` per [`AinMessage::form`]). On error nothing
+    /// is written.
+    pub fn encode_parameter(&self, w: &mut Writer<'_>) -> Result<(), AinError> {
+        self.arg.check(self.op)?;
+        w.constructed(self.form.tag(), |w| self.arg.encode_members(self.op, w));
+        Ok(())
+    }
+
+    /// The parameter element as bytes appended to `out`.
+    pub fn encode_parameter_to(&self, out: &mut Vec<u8>) -> Result<(), AinError> {
+        self.encode_parameter(&mut Writer::new(out))
+    }
+
+    /// Write this operation as an ANSI Invoke component (T1.114.3 InvokeLast/NotLast,
+    /// private operation code). On error nothing is written.
+    pub fn invoke(
+        &self,
+        w: &mut Writer<'_>,
+        last: bool,
+        invoke_id: Option<u8>,
+        correlation_id: Option<u8>,
+    ) -> Result<(), AinError> {
+        self.arg.check(self.op)?;
+        ansi::invoke(
+            w,
+            last,
+            invoke_id,
+            correlation_id,
+            OpCode::Private(self.op.code()),
+            |w| w.constructed(self.form.tag(), |w| self.arg.encode_members(self.op, w)),
+        );
+        Ok(())
+    }
+}
+
+/// Decode an ANSI ReturnError as an AIN error (private code 1 applicationError or 2
+/// failureReport, GR-1299 AIN-Errors).
+pub fn decode_error<'a>(
+    error: ErrorCode,
+    parameter: Option<Tlv<'a>>,
+) -> Result<AinErrorReport<'a>, AinError> {
+    let code = match error {
+        ErrorCode::Private(c) => c,
+        ErrorCode::National(c) => return Err(AinError::UnknownError(c.into())),
+    };
+    let p = parameter.ok_or(AinError::Decode(msgs::missing("error parameter", 0)))?;
+    AinErrorReport::decode(code, &p)
+}
+
+/// Write an AIN error as an ANSI ReturnError component answering invoke `correlation_id`.
+pub fn return_error(
+    w: &mut Writer<'_>,
+    correlation_id: u8,
+    report: &AinErrorReport<'_>,
+    form: ArgumentForm,
+) -> Result<(), AinError> {
+    if let AinErrorReport::ApplicationError(ApplicationError {
+        user_id: Some(u), ..
+    }) = report
+    {
+        u.validate()?;
+    }
+    ansi::return_error(w, correlation_id, ErrorCode::Private(report.code()), |w| {
+        w.constructed(form.tag(), |w| {
+            let _ = report.encode_members(w);
+        })
+    });
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Builders for what scpd sends (SCP → SSP).
+
+fn msg(op: Operation, arg: Arg<'static>) -> AinMessage<'static> {
+    AinMessage::new(op, arg)
+}
+
+/// Analyze_Route to `called` (GR-1299: the SSP routes on CalledPartyID).
+pub fn analyze_route(called: AinDigits) -> AinMessage<'static> {
+    msg(
+        Operation::AnalyzeRoute,
+        Arg {
+            called_party_id: Some(called),
+            ..Default::default()
+        },
+    )
+}
+
+/// Forward_Call of a terminating call to `called`.
+pub fn forward_call(called: AinDigits) -> AinMessage<'static> {
+    msg(
+        Operation::ForwardCall,
+        Arg {
+            called_party_id: Some(called),
+            ..Default::default()
+        },
+    )
+}
+
+/// Continue: default call processing.
+pub fn continue_call() -> AinMessage<'static> {
+    msg(Operation::Continue, Arg::default())
+}
+
+/// Authorize_Termination: let a terminating call proceed to the line.
+pub fn authorize_termination() -> AinMessage<'static> {
+    msg(Operation::AuthorizeTermination, Arg::default())
+}
+
+/// Disconnect: release the call.
+pub fn disconnect() -> AinMessage<'static> {
+    msg(Operation::Disconnect, Arg::default())
+}
+
+/// Close with a CloseCause ([`params::close_cause`]).
+pub fn close(cause: u8) -> AinMessage<'static> {
+    msg(
+        Operation::Close,
+        Arg {
+            close_cause: Some(cause),
+            ..Default::default()
+        },
+    )
+}
+
+/// Request_Report_BCM_Event arming `request` as EDP-Rs and `notification` as EDP-Ns.
+pub fn request_report_bcm_event(request: EdpSet, notification: EdpSet) -> AinMessage<'static> {
+    msg(
+        Operation::RequestReportBcmEvent,
+        Arg {
+            edp_request: (request.0 != 0).then_some(request),
+            edp_notification: (notification.0 != 0).then_some(notification),
+            ..Default::default()
+        },
+    )
+}
+
+/// Send_Notification (AIN 0.1): ask for a Termination_Notification echoing `echo`.
+pub fn send_notification(echo: [u8; 6]) -> AinMessage<'static> {
+    msg(
+        Operation::SendNotification,
+        Arg {
+            echo_data: Some(echo),
+            ..Default::default()
+        },
+    )
+}
+
+/// ACG (automatic code gapping) for the digits `gt` (GlobalTitleAddress, as the SSP matches
+/// them), with translation type `tt`.
+pub fn acg(
+    control_cause: u8,
+    gap_duration: u8,
+    gap_interval: GapInterval,
+    tt: u8,
+    gt: &[u8],
+) -> AinMessage<'_> {
+    AinMessage::new(
+        Operation::Acg,
+        Arg {
+            control_cause_indicator: Some(control_cause),
+            gap_duration: Some(gap_duration),
+            gap_interval: Some(gap_interval),
+            translation_type: Some(tt),
+            global_title_address: Some(gt),
+            ..Default::default()
+        },
+    )
+}
+
+/// applicationError with an ErrorCause ([`params::error_cause`]) about operation `failed`.
+pub fn application_error(error_cause: u8, failed: Option<Operation>) -> AinErrorReport<'static> {
+    AinErrorReport::ApplicationError(ApplicationError {
+        error_cause,
+        failed_message: failed.map(|op| FailedMessage {
+            op_code: op.code().into(),
+            parameter: None,
+        }),
+        ..Default::default()
+    })
+}
+
+/// failureReport with a FailureCause.
+pub fn failure_report(failure_cause: u8) -> AinErrorReport<'static> {
+    AinErrorReport::FailureReport(FailureReport {
+        failure_cause,
+        ..Default::default()
+    })
+}
+
+#[cfg(test)]
+mod tests;
