@@ -607,6 +607,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             point_code: cfg.node.point_code,
             network_indicator: cfg.node.network_indicator,
             camel_ssn: cfg.sccp.camel_ssn,
+            ain_ssn: Some(cfg.sccp.ain_ssn),
             instance: cfg.node.instance,
             max_dialogues: cfg.tcap.max_dialogues,
             dialogue_idle: Duration::from_secs(cfg.tcap.dialogue_idle_seconds),

@@ -82,26 +82,32 @@ fn ansi_daemon_announces_its_subsystem_and_answers_in_ansi() {
     send_kind(&mut s, Kind::AspUp);
     assert_eq!(kind(&recv(&mut s)), Kind::AspUpAck);
     send_kind(&mut s, Kind::AspAc);
-    // ASPAC-ACK and NTFY(AS-ACTIVE), then SCMG's SSA for the CAMEL SSN to the STP.
-    let mut ssa = None;
-    for _ in 0..4 {
+    // ASPAC-ACK and NTFY(AS-ACTIVE), then SCMG's SSA for each local subsystem (CAMEL 146,
+    // AIN 247) to the STP.
+    let scmg = |b: &[u8]| {
+        let m = Message::parse(b).unwrap();
+        assert_eq!(m.kind(), Some(Kind::Data));
+        let pd = m.protocol_data().unwrap();
+        assert_eq!((pd.opc, pd.dpc, pd.si), (OURS, STP, 3));
+        let u = Unitdata::decode_variant(pd.data, Variant::Ansi).unwrap();
+        assert_eq!((u.called.pc, u.called.ssn), (Some(STP), Some(SSN_SCMG)));
+        assert!(u.called.national, "ANSI layout");
+        let m = ScmgMessage::decode(u.data, Variant::Ansi).unwrap();
+        (m.format, m.affected_ssn, m.affected_pc)
+    };
+    let mut first = None;
+    for _ in 0..3 {
         let b = recv(&mut s);
-        let m = Message::parse(&b).unwrap();
-        if m.kind() == Some(Kind::Data) {
-            let pd = m.protocol_data().unwrap();
-            assert_eq!((pd.opc, pd.dpc, pd.si), (OURS, STP, 3));
-            let u = Unitdata::decode_variant(pd.data, Variant::Ansi).unwrap();
-            assert_eq!((u.called.pc, u.called.ssn), (Some(STP), Some(SSN_SCMG)));
-            assert!(u.called.national, "ANSI layout");
-            ssa = Some(ScmgMessage::decode(u.data, Variant::Ansi).unwrap());
+        if kind(&b) == Kind::Data {
+            first = Some(scmg(&b));
             break;
         }
     }
-    let ssa = ssa.expect("an SSA broadcast after ASP-ACTIVE");
     assert_eq!(
-        (ssa.format, ssa.affected_ssn, ssa.affected_pc),
+        first.expect("an SSA broadcast after ASP-ACTIVE"),
         (scmg_type::SSA, 146, OURS)
     );
+    assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSA, 247, OURS));
 
     // A CAP InitialDP from an MSC behind the STP, in an ANSI UDT.
     let sim = scpd::lab::sim::SimConfig {
@@ -158,14 +164,8 @@ fn ansi_daemon_announces_its_subsystem_and_answers_in_ansi() {
     let mut child = d;
     let pid = child.child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    let b = recv(&mut s);
-    let m = Message::parse(&b).unwrap();
-    assert_eq!(m.kind(), Some(Kind::Data));
-    let pd = m.protocol_data().unwrap();
-    assert_eq!(pd.dpc, STP);
-    let u = Unitdata::decode_variant(pd.data, Variant::Ansi).unwrap();
-    let ssp = ScmgMessage::decode(u.data, Variant::Ansi).unwrap();
-    assert_eq!((ssp.format, ssp.affected_ssn), (scmg_type::SSP, 146));
+    assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 146, OURS));
+    assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 247, OURS));
     let status = child.child.wait().unwrap();
     assert!(status.success(), "{status}");
 }

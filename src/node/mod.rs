@@ -26,6 +26,9 @@
 //! (INTERFACES.md: "SCCP answers with the calling and called addresses swapped"); the MTP3
 //! routing label is swapped likewise.
 
+mod ain;
+#[cfg(test)]
+mod ain_tests;
 mod camel;
 #[cfg(test)]
 mod tests;
@@ -60,6 +63,8 @@ pub struct NodeConfig {
     /// MTP3 network indicator of the messages we originate (answers reuse the query's).
     pub network_indicator: u8,
     pub camel_ssn: u8,
+    /// Subsystem of the AIN SCP (ANSI TCAP); `None`: no AIN.
+    pub ain_ssn: Option<u8>,
     pub instance: u8,
     pub max_dialogues: usize,
     pub dialogue_idle: Duration,
@@ -216,6 +221,8 @@ pub enum Fault {
     Ignored(&'static str),
     #[error("CAP: {0}")]
     Cap(String),
+    #[error("AIN: {0}")]
+    Ain(String),
 }
 
 /// How to answer the sender of a received message: association, MTP3 label and SCCP
@@ -295,6 +302,14 @@ pub struct Node {
     tcap: Tcap<Route>,
     /// CAP state of the calls we follow (monitored), by dialogue.
     calls: BTreeMap<DialogueId, camel::CapDialogue>,
+    /// ANSI TCAP (T1.114) for the AIN subsystem.
+    ansi: Tcap<Route>,
+    /// AIN state of the calls we follow, by ANSI dialogue.
+    ain_calls: BTreeMap<DialogueId, ain::AinDialogue>,
+    /// AIN 0.1 monitored calls awaiting Termination_Notification, by EchoData.
+    ain_notify: BTreeMap<[u8; 6], crate::service::Call>,
+    /// The last EchoData number given out.
+    ain_echo: u64,
     invoke_timeout: Duration,
     reassembler: Reassembler,
     /// Where to return a failed reassembly's XUDTS, per message being reassembled.
@@ -344,6 +359,27 @@ impl Node {
                 class_of: camel::class_of,
             },
         )];
+        let mut ansi = TcapConfig::new(Variant::Ansi);
+        ansi.instance = cfg.instance;
+        ansi.max_dialogues = cfg.max_dialogues;
+        ansi.idle_timeout = cfg.dialogue_idle;
+        ansi.abort_on_idle = stack.abort_on_idle;
+        ansi.ssns = cfg
+            .ain_ssn
+            .map(|ssn| {
+                (
+                    ssn,
+                    SsnPolicy {
+                        // AIN 0.1/0.2 SSPs send no application context (GR-1299).
+                        accepted: Vec::new(),
+                        fallback: None,
+                        accept_without_ac: true,
+                        class_of: ain::class_of,
+                    },
+                )
+            })
+            .into_iter()
+            .collect();
         let variant = stack.sccp_variant;
         let mut segmenter = Segmenter::new(variant, boot_ms as u32);
         segmenter.max_segment = stack.max_segment;
@@ -353,6 +389,10 @@ impl Node {
             engine: Engine::new(subscribers, cfg.instance, boot_ms),
             tcap: Tcap::new(tc),
             calls: BTreeMap::new(),
+            ansi: Tcap::new(ansi),
+            ain_calls: BTreeMap::new(),
+            ain_notify: BTreeMap::new(),
+            ain_echo: 0,
             invoke_timeout: stack.invoke_timeout,
             reassembler,
             reassembly_routes: HashMap::new(),
@@ -361,7 +401,7 @@ impl Node {
             scmg: Scmg::new(
                 variant,
                 cfg.point_code,
-                [cfg.camel_ssn],
+                std::iter::once(cfg.camel_ssn).chain(cfg.ain_ssn),
                 stack.scmg_concerned,
             ),
             variant,
@@ -374,13 +414,18 @@ impl Node {
     }
 
     pub fn open_dialogues(&self) -> usize {
-        self.tcap.dialogues()
+        self.tcap.dialogues() + self.ansi.dialogues()
     }
 
-    /// TCAP outcome counters (dialogues opened/ended/aborted/timed out, P-Abort answers,
-    /// AC refusals, rejects, invoke timeouts, notices).
+    /// ITU TCAP (CAMEL) outcome counters (dialogues opened/ended/aborted/timed out, P-Abort
+    /// answers, AC refusals, rejects, invoke timeouts, notices).
     pub fn tcap_counters(&self) -> &Counters {
         self.tcap.counters()
+    }
+
+    /// ANSI TCAP (AIN) outcome counters, likewise.
+    pub fn ansi_tcap_counters(&self) -> &Counters {
+        self.ansi.counters()
     }
 
     pub fn sccp_counters(&self) -> &SccpCounters {
@@ -395,10 +440,14 @@ impl Node {
     /// When [`Node::on_tick`] next has something to do (invoke timer, dialogue idle timer,
     /// reassembly timer).
     pub fn next_deadline(&self) -> Option<Instant> {
-        [self.tcap.next_deadline(), self.reassembler.next_deadline()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.tcap.next_deadline(),
+            self.ansi.next_deadline(),
+            self.reassembler.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Handle one M3UA DATA payload received on `assoc`.
@@ -512,7 +561,7 @@ impl Node {
                 }
             }
         };
-        if ssn == self.cfg.camel_ssn || ssn == SSN_SCMG {
+        if ssn == self.cfg.camel_ssn || Some(ssn) == self.cfg.ain_ssn || ssn == SSN_SCMG {
             Ok(Dest::Local(ssn))
         } else {
             self.return_message(route, u, sccp::cause::UNEQUIPPED_USER, fx);
@@ -533,11 +582,14 @@ impl Node {
         if ssn == SSN_SCMG {
             return self.on_scmg(route, u, fx);
         }
-        let before = Refusals::of(self.tcap.counters());
-        self.tcap.on_message(route.clone(), ssn, u.data, now);
-        let user = self.run_user(now, now_ms, fx);
-        let tcap = Refusals::of(self.tcap.counters()).since(&before, u.data);
-        tcap.map_or(user, Err)
+        let ain = Some(ssn) == self.cfg.ain_ssn;
+        let tcap = if ain { &mut self.ansi } else { &mut self.tcap };
+        let before = Refusals::of(tcap.counters());
+        tcap.on_message(route.clone(), ssn, u.data, now);
+        let user = self.run_user(ain, now, now_ms, fx);
+        let c = if ain { &self.ansi } else { &self.tcap }.counters();
+        let refused = Refusals::of(c).since(&before, c, u.data);
+        refused.map_or(user, Err)
     }
 
     /// SCCP management (Q.714 §5.3): SST for our subsystem answered with SSA.
@@ -575,18 +627,29 @@ impl Node {
         *self.sccp_counters.returned_to_us.entry(cause).or_default() += 1;
         // Only a first (or only) segment carries the transaction portion.
         let first = u.segmentation.is_none_or(|s| s.first);
-        if ssn == self.cfg.camel_ssn && first {
+        if first && ssn == self.cfg.camel_ssn {
             self.tcap.on_notice(u.data, cause);
-            self.run_user(now, now_ms, fx)?;
+            self.run_user(false, now, now_ms, fx)?;
+        } else if first && Some(ssn) == self.cfg.ain_ssn {
+            self.ansi.on_notice(u.data, cause);
+            self.run_user(true, now, now_ms, fx)?;
         }
         Err(Fault::Returned(u.type_name(), cause))
     }
 
-    /// Hand every pending TCAP indication to the CAP layer, then send what TCAP queued.
-    fn run_user(&mut self, now: Instant, now_ms: i64, fx: &mut Effects) -> Result<(), Fault> {
+    /// Hand every pending TCAP indication to its TC-user (CAP on ITU TCAP, AIN on ANSI
+    /// TCAP when `ain`), then send what TCAP queued.
+    fn run_user(
+        &mut self,
+        ain: bool,
+        now: Instant,
+        now_ms: i64,
+        fx: &mut Effects,
+    ) -> Result<(), Fault> {
         let mut batch = std::mem::take(&mut self.batch);
         batch.clear();
-        while let Some(i) = self.tcap.poll_indication() {
+        let tcap = if ain { &mut self.ansi } else { &mut self.tcap };
+        while let Some(i) = tcap.poll_indication() {
             batch.push(i);
         }
         let mut result = Ok(());
@@ -597,7 +660,12 @@ impl Node {
                     .iter()
                     .any(|x| matches!(x, Indication::LReject { dialogue, .. } if *dialogue == d))
             });
-            if let Err(e) = camel::indication(self, ind, rejects_queued, now, now_ms, fx) {
+            let handled = if ain {
+                ain::indication(self, ind, rejects_queued, now, now_ms, fx)
+            } else {
+                camel::indication(self, ind, rejects_queued, now, now_ms, fx)
+            };
+            if let Err(e) = handled {
                 if result.is_ok() {
                     result = Err(e);
                 }
@@ -612,6 +680,9 @@ impl Node {
     /// Send what TCAP queued, each in a UDT or XUDT(s) on its route.
     fn flush(&mut self, fx: &mut Effects) {
         while let Some(t) = self.tcap.poll_transmit() {
+            self.send_sccp(&t.to, &t.data, fx);
+        }
+        while let Some(t) = self.ansi.poll_transmit() {
             self.send_sccp(&t.to, &t.data, fx);
         }
     }
@@ -697,8 +768,11 @@ impl Node {
     pub fn on_tick(&mut self, now: Instant, now_ms: i64, fx: &mut Effects) {
         self.last_now = Some(now);
         self.tcap.on_timeout(now);
-        if let Err(e) = self.run_user(now, now_ms, fx) {
-            tracing::warn!(error = %e, "timer handling");
+        self.ansi.on_timeout(now);
+        for ain in [false, true] {
+            if let Err(e) = self.run_user(ain, now, now_ms, fx) {
+                tracing::warn!(error = %e, "timer handling");
+            }
         }
         for f in self.reassembler.expire(now) {
             self.sccp_counters.reassembly_failed += 1;
@@ -728,6 +802,10 @@ impl Node {
                 tracing::warn!(error = %e, dialogue = d.0, "not ended at shutdown");
             }
         }
+        let open: Vec<DialogueId> = std::mem::take(&mut self.ain_calls).into_keys().collect();
+        for d in open {
+            ain::end_at_shutdown(self, d, now);
+        }
         self.flush(fx);
     }
 }
@@ -737,26 +815,21 @@ impl Node {
 struct Refusals {
     ac_refused: u64,
     discarded: u64,
-    /// P-Abort answers by ITU cause 0..=4.
-    p_abort: [u64; 5],
+    /// P-Abort answers, all causes.
+    p_aborts: u64,
 }
 
 impl Refusals {
     fn of(c: &Counters) -> Refusals {
-        let mut p_abort = [0; 5];
-        for (i, v) in p_abort.iter_mut().enumerate() {
-            let cause = PAbortCause::from_itu(i as u8);
-            *v = c.p_abort_answers.get(&cause).copied().unwrap_or(0);
-        }
         Refusals {
             ac_refused: c.ac_refused,
             discarded: c.discarded,
-            p_abort,
+            p_aborts: c.p_abort_answers.values().sum(),
         }
     }
 
     /// The fault of a message (`data`) TCAP refused since `before`, if it did.
-    fn since(&self, before: &Refusals, data: &[u8]) -> Option<Fault> {
+    fn since(&self, before: &Refusals, c: &Counters, data: &[u8]) -> Option<Fault> {
         if self == before {
             return None;
         }
@@ -767,11 +840,10 @@ impl Refusals {
         }
         let unknown_tid =
             || Fault::UnknownTransaction(crate::ber::hex(salvage_dtid(data).unwrap_or_default()));
-        if let Some(i) = (0..5).find(|&i| self.p_abort[i] != before.p_abort[i]) {
-            let cause = PAbortCause::from_itu(i as u8);
-            return Some(match cause {
-                PAbortCause::UnrecognizedTransactionId => unknown_tid(),
-                c => Fault::PAbort(c),
+        if self.p_aborts != before.p_aborts {
+            return Some(match c.last_p_abort_answer {
+                Some(PAbortCause::UnrecognizedTransactionId) | None => unknown_tid(),
+                Some(cause) => Fault::PAbort(cause),
             });
         }
         Some(match salvage_dtid(data) {

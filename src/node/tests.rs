@@ -28,6 +28,7 @@ fn node_with(monitored: &[&str], max_dialogues: usize) -> Node {
             point_code: 200,
             network_indicator: 2,
             camel_ssn: 146,
+            ain_ssn: Some(247),
             instance: 7,
             max_dialogues,
             dialogue_idle: Duration::from_secs(30),
@@ -566,6 +567,7 @@ fn node_with_stack(monitored: &[&str], stack: StackConfig) -> Node {
         point_code: 200,
         network_indicator: 2,
         camel_ssn: 146,
+        ain_ssn: Some(247),
         instance: 7,
         max_dialogues: 10,
         dialogue_idle: Duration::from_secs(30),
@@ -1085,6 +1087,7 @@ fn node_at(point_code: u32, stack: StackConfig) -> Node {
         point_code,
         network_indicator: 2,
         camel_ssn: 146,
+        ain_ssn: Some(247),
         instance: 7,
         max_dialogues: 10,
         dialogue_idle: Duration::from_secs(30),
@@ -1235,11 +1238,14 @@ fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
     };
     let mut fx = Effects::default();
     node.announce_subsystems(&mut fx);
+    // Both local subsystems: CAMEL (146) and AIN (247).
     assert_eq!(
         told(&fx),
         [
             (300, scmg_type::SSA, 146, 200),
-            (301, scmg_type::SSA, 146, 200)
+            (301, scmg_type::SSA, 146, 200),
+            (300, scmg_type::SSA, 247, 200),
+            (301, scmg_type::SSA, 247, 200)
         ]
     );
     // No change, nothing said; out of service: SSP; back: SSA.
@@ -1257,8 +1263,10 @@ fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
         told(&fx),
         [
             (300, scmg_type::SSP, 146, 200),
-            (301, scmg_type::SSP, 146, 200)
+            (301, scmg_type::SSP, 146, 200),
+            (300, scmg_type::SSP, 247, 200),
+            (301, scmg_type::SSP, 247, 200)
         ]
     );
-    assert_eq!(node.sccp_counters().scmg_sent, 8);
+    assert_eq!(node.sccp_counters().scmg_sent, 12);
 }

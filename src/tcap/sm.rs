@@ -155,6 +155,8 @@ pub struct Counters {
     pub timed_out: u64,
     /// P-Aborts sent for messages that had no dialogue (unknown id, undecodable, table full).
     pub p_abort_answers: BTreeMap<PAbortCause, u64>,
+    /// The cause of the latest of those.
+    pub last_p_abort_answer: Option<PAbortCause>,
     /// Begins refused in AC negotiation (unsupported AC, no version1, AC required).
     pub ac_refused: u64,
     /// Rejects we sent for received components, by problem.
@@ -518,6 +520,7 @@ impl<A: Clone> Tcap<A> {
         match otid {
             Some(o) => {
                 *self.counters.p_abort_answers.entry(cause).or_default() += 1;
+                self.counters.last_p_abort_answer = Some(cause);
                 self.send_p_abort(from.clone(), o, cause);
             }
             None => self.counters.discarded += 1,
@@ -597,6 +600,7 @@ impl<A: Clone> Tcap<A> {
             Err(_) => {
                 let cause = PAbortCause::ResourceLimitation;
                 *self.counters.p_abort_answers.entry(cause).or_default() += 1;
+                self.counters.last_p_abort_answer = Some(cause);
                 self.send_p_abort(from, otid, cause);
                 return;
             }
@@ -660,6 +664,7 @@ impl<A: Clone> Tcap<A> {
                 (MessageType::Continue, Some(o)) => {
                     let cause = PAbortCause::UnrecognizedTransactionId;
                     *self.counters.p_abort_answers.entry(cause).or_default() += 1;
+                    self.counters.last_p_abort_answer = Some(cause);
                     self.send_p_abort(from, o, cause);
                 }
                 _ => self.counters.discarded += 1,

@@ -1,0 +1,363 @@
+//! AIN dialogues through the node (ANSI SCCP, ANSI TCAP, GR-1299): triggers, monitoring
+//! with EDPs (AIN 0.2) and with Send_Notification (AIN 0.1), and malformed queries.
+
+use super::*;
+use crate::ain::{self, AinDigits, AinMessage, Arg, BearerCapability, Operation as Op, UserId};
+use crate::digits::{Digits, Isup};
+use crate::proto::{Direction, EventKind, Policy, Protocol, Subscriber};
+use crate::sccp::Address;
+use crate::tcap::ansi::{self, AnsiComponent, AnsiMessage, OpCode, PackageType, TransactionIds};
+
+const SSP: u32 = 0x0a_0b_0c;
+const SCP: u32 = 0x01_02_03;
+const AIN_SSN: u8 = 247;
+
+fn node(monitored: &[&str]) -> Node {
+    let table: SubscriberTable = Default::default();
+    for n in monitored {
+        table.write().unwrap().insert(
+            n.to_string(),
+            Subscriber {
+                number: n.to_string(),
+                policy: Policy::Monitor as i32,
+                ..Default::default()
+            },
+        );
+    }
+    let cfg = NodeConfig {
+        point_code: SCP,
+        network_indicator: 2,
+        camel_ssn: 146,
+        ain_ssn: Some(AIN_SSN),
+        instance: 3,
+        max_dialogues: 10,
+        dialogue_idle: Duration::from_secs(30),
+    };
+    let stack = StackConfig {
+        sccp_variant: sccp::Variant::Ansi,
+        ..StackConfig::default()
+    };
+    Node::with_stack(cfg, stack, table, 1_700_000_000_000)
+}
+
+fn digits(s: &str) -> Digits<Isup> {
+    s.parse().unwrap()
+}
+
+/// Info_Analyzed from line 2015550100 dialling 2015550199 (AIN 0.2 SEQUENCE form, or the
+/// AIN 0.1 parameter set).
+fn info_analyzed(form: ain::ArgumentForm) -> AinMessage<'static> {
+    AinMessage::new(
+        Op::InfoAnalyzed,
+        Arg {
+            user_id: Some(UserId::Dn(digits("2015550100"))),
+            bearer_capability: Some(BearerCapability(0)),
+            called_party_id: Some(AinDigits::national(digits("2015550199"))),
+            calling_party_id: Some(AinDigits::national(digits("2015550100"))),
+            ..Default::default()
+        },
+    )
+    .with_form(form)
+}
+
+fn termination_attempt() -> AinMessage<'static> {
+    AinMessage::new(
+        Op::TerminationAttempt,
+        Arg {
+            user_id: Some(UserId::Dn(digits("2015550100"))),
+            bearer_capability: Some(BearerCapability(0)),
+            calling_party_id: Some(AinDigits::national(digits("7035550111"))),
+            ..Default::default()
+        },
+    )
+}
+
+/// An event report; `notification`: EDP-N (NotificationIndicator TRUE).
+fn event(op: Op, notification: bool) -> AinMessage<'static> {
+    AinMessage::new(
+        op,
+        Arg {
+            user_id: Some(UserId::Dn(digits("2015550100"))),
+            bearer_capability: Some(BearerCapability(0)),
+            notification_indicator: notification.then_some(true),
+            ..Default::default()
+        },
+    )
+}
+
+/// A package of `kind` from the SSP with one Invoke of `m`, in an ANSI UDT to our AIN SSN.
+fn from_ssp(kind: PackageType, ids: TransactionIds, m: &AinMessage<'_>) -> Vec<u8> {
+    let mut t = Vec::new();
+    ansi::encode(&mut t, kind, ids, None, |w| {
+        m.invoke(w, true, Some(1), None).unwrap()
+    });
+    let national = |pc, ssn| Address {
+        national: true,
+        ..Address::ssn_pc(pc, ssn)
+    };
+    let mut u = Vec::new();
+    Unitdata::udt(0x81, national(SCP, AIN_SSN), national(SSP, AIN_SSN), &t)
+        .encode(&mut u, sccp::Variant::Ansi)
+        .unwrap();
+    u
+}
+
+fn query(m: &AinMessage<'_>) -> Vec<u8> {
+    let ids = TransactionIds {
+        originating: Some([0, 0, 0, 9]),
+        responding: None,
+    };
+    from_ssp(PackageType::QueryWithPermission, ids, m)
+}
+
+fn deliver(node: &mut Node, sccp: &[u8], fx: &mut Effects) -> Result<(), Fault> {
+    let pd = ProtocolData {
+        opc: SSP,
+        dpc: SCP,
+        si: 3,
+        ni: 2,
+        mp: 0,
+        sls: 2,
+        data: sccp,
+    };
+    node.on_data(5, &pd, Instant::now(), 0, fx)
+}
+
+/// The one package sent back to the SSP: its type, responding/originating ids and the AIN
+/// operations (or Reject problems, as `None`) it carries.
+fn answer(fx: &Effects) -> (PackageType, TransactionIds, Vec<Option<Op>>) {
+    assert_eq!(fx.send.len(), 1, "{:?}", fx.send);
+    let o = &fx.send[0];
+    assert_eq!((o.assoc, o.opc, o.dpc), (5, SCP, SSP));
+    let u = Unitdata::decode_variant(&o.sccp, sccp::Variant::Ansi).unwrap();
+    assert_eq!(u.called.ssn, Some(AIN_SSN));
+    let m = AnsiMessage::decode(u.data).unwrap();
+    let ops = m
+        .components()
+        .map(|c| match c.unwrap() {
+            AnsiComponent::Invoke {
+                opcode, parameter, ..
+            } => Some(ain::ain(opcode, parameter).unwrap().op),
+            _ => None,
+        })
+        .collect();
+    (m.package, m.ids, ops)
+}
+
+#[test]
+fn unmonitored_info_analyzed_gets_continue_in_a_response() {
+    let mut n = node(&[]);
+    let mut fx = Effects::default();
+    deliver(&mut n, &query(&info_analyzed(Default::default())), &mut fx).unwrap();
+    let (pkg, ids, ops) = answer(&fx);
+    assert_eq!(pkg, PackageType::Response);
+    assert_eq!(ids.responding, Some([0, 0, 0, 9]));
+    assert_eq!(ops, [Some(Op::Continue)]);
+    let ev = &fx.events[0];
+    assert_eq!(
+        (ev.kind(), ev.protocol(), ev.direction()),
+        (EventKind::Trigger, Protocol::Ain, Direction::Originating)
+    );
+    assert_eq!(ev.protocol_version, "AIN 0.2");
+    assert_eq!(ev.trigger, "info-Analyzed");
+    assert_eq!(ev.calling_party.as_ref().unwrap().digits, "2015550100");
+    assert_eq!(ev.called_party.as_ref().unwrap().digits, "2015550199");
+    assert_eq!(n.open_dialogues(), 0);
+}
+
+#[test]
+fn unmonitored_termination_attempt_is_authorized() {
+    let mut n = node(&[]);
+    let mut fx = Effects::default();
+    deliver(&mut n, &query(&termination_attempt()), &mut fx).unwrap();
+    let (pkg, _, ops) = answer(&fx);
+    assert_eq!(
+        (pkg, ops),
+        (PackageType::Response, vec![Some(Op::AuthorizeTermination)])
+    );
+    let ev = &fx.events[0];
+    assert_eq!(ev.direction(), Direction::Terminating);
+    // The called party of a terminating trigger without CalledPartyID is the line itself.
+    assert_eq!(ev.called_party.as_ref().unwrap().digits, "2015550100");
+}
+
+#[test]
+fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
+    let mut n = node(&["2015550100"]);
+    let mut fx = Effects::default();
+    deliver(&mut n, &query(&info_analyzed(Default::default())), &mut fx).unwrap();
+    let (pkg, ids, ops) = answer(&fx);
+    assert_eq!(pkg, PackageType::ConversationWithPermission);
+    assert_eq!(ops, [Some(Op::RequestReportBcmEvent), Some(Op::Continue)]);
+    // The EDPs armed: answer as a notification, the ends of the call as requests.
+    let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
+    let m = AnsiMessage::decode(u.data).unwrap();
+    let Some(Ok(AnsiComponent::Invoke {
+        opcode, parameter, ..
+    })) = m.components().next()
+    else {
+        panic!("no invoke")
+    };
+    let rrb = ain::ain(opcode, parameter).unwrap();
+    let (req, not) = ain::map::monitor_edps(Direction::Originating);
+    assert_eq!(
+        (rrb.arg.edp_request, rrb.arg.edp_notification),
+        (Some(req), Some(not))
+    );
+    assert_eq!(n.open_dialogues(), 1);
+    let call_id = fx.events[0].call_id.clone();
+
+    // O_Answer as EDP-N in a Conversation: published, nothing sent.
+    let conv = |kind, m: &AinMessage<'_>| {
+        let ids = TransactionIds {
+            originating: Some([0, 0, 0, 9]),
+            responding: ids.originating,
+        };
+        from_ssp(kind, ids, m)
+    };
+    fx.clear();
+    let answered = conv(
+        PackageType::ConversationWithoutPermission,
+        &event(Op::OAnswer, true),
+    );
+    deliver(&mut n, &answered, &mut fx).unwrap();
+    assert!(fx.send.is_empty(), "{:?}", fx.send);
+    assert_eq!(fx.events[0].kind(), EventKind::Answered);
+    assert_eq!(fx.events[0].call_id, call_id);
+
+    // O_Disconnect as EDP-R: published, answered with Continue in a Response.
+    fx.clear();
+    let disconnect = conv(
+        PackageType::ConversationWithPermission,
+        &event(Op::ODisconnect, false),
+    );
+    deliver(&mut n, &disconnect, &mut fx).unwrap();
+    let (pkg, _, ops) = answer(&fx);
+    assert_eq!(
+        (pkg, ops),
+        (PackageType::Response, vec![Some(Op::Continue)])
+    );
+    assert_eq!(fx.events[0].kind(), EventKind::Disconnected);
+    assert_eq!(fx.events[0].call_id, call_id);
+    assert_eq!(n.open_dialogues(), 0);
+}
+
+#[test]
+fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
+    let mut n = node(&["2015550100"]);
+    let mut fx = Effects::default();
+    deliver(
+        &mut n,
+        &query(&info_analyzed(ain::ArgumentForm::Set)),
+        &mut fx,
+    )
+    .unwrap();
+    let (pkg, _, ops) = answer(&fx);
+    // AIN 0.1 has no Continue: the SSP routes on the CalledPartyID it sent.
+    assert_eq!(pkg, PackageType::Response);
+    assert_eq!(ops, [Some(Op::SendNotification), Some(Op::AnalyzeRoute)]);
+    assert_eq!(fx.events[0].protocol_version, "AIN 0.1");
+    let call_id = fx.events[0].call_id.clone();
+    let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
+    let m = AnsiMessage::decode(u.data).unwrap();
+    let mut comps = m.components();
+    let Some(Ok(AnsiComponent::Invoke {
+        opcode, parameter, ..
+    })) = comps.next()
+    else {
+        panic!("no invoke")
+    };
+    let echo = ain::ain(opcode, parameter).unwrap().arg.echo_data.unwrap();
+    let Some(Ok(AnsiComponent::Invoke {
+        opcode, parameter, ..
+    })) = comps.next()
+    else {
+        panic!("no second invoke")
+    };
+    let route = ain::ain(opcode, parameter).unwrap();
+    assert_eq!(
+        route.arg.called_party_id.unwrap().digits,
+        digits("2015550199")
+    );
+    // The call ends: Termination_Notification in a Unidirectional package.
+    fx.clear();
+    let tn = AinMessage::new(
+        Op::TerminationNotification,
+        Arg {
+            echo_data: Some(echo),
+            termination_indicator: Some(1),
+            ..Default::default()
+        },
+    )
+    .with_form(ain::ArgumentForm::Set);
+    let uni = from_ssp(PackageType::Unidirectional, TransactionIds::default(), &tn);
+    deliver(&mut n, &uni, &mut fx).unwrap();
+    assert!(fx.send.is_empty());
+    assert_eq!(fx.events[0].kind(), EventKind::Disconnected);
+    assert_eq!(fx.events[0].call_id, call_id);
+    // Only once.
+    fx.clear();
+    deliver(&mut n, &uni, &mut fx).unwrap();
+    assert!(fx.events.is_empty());
+}
+
+#[test]
+fn malformed_queries_are_rejected_in_the_response() {
+    let mut n = node(&[]);
+    let mut fx = Effects::default();
+    // Info_Analyzed without its mandatory UserID.
+    let mut bad = info_analyzed(Default::default());
+    bad.arg.user_id = None;
+    let mut t = Vec::new();
+    let ids = TransactionIds {
+        originating: Some([0, 0, 0, 7]),
+        responding: None,
+    };
+    ansi::encode(&mut t, PackageType::QueryWithPermission, ids, None, |w| {
+        ansi::invoke(
+            w,
+            true,
+            Some(1),
+            None,
+            OpCode::Private(Op::InfoAnalyzed.code()),
+            |w| bad.arg.encode_members(Op::InfoAnalyzed, w),
+        )
+    });
+    let national = |pc, ssn| Address {
+        national: true,
+        ..Address::ssn_pc(pc, ssn)
+    };
+    let mut u = Vec::new();
+    Unitdata::udt(0x81, national(SCP, AIN_SSN), national(SSP, AIN_SSN), &t)
+        .encode(&mut u, sccp::Variant::Ansi)
+        .unwrap();
+    let e = deliver(&mut n, &u, &mut fx).unwrap_err();
+    assert!(matches!(e, Fault::Ain(_)), "{e}");
+    let (pkg, ids, ops) = answer(&fx);
+    assert_eq!(
+        (pkg, ids.responding),
+        (PackageType::Response, Some([0, 0, 0, 7]))
+    );
+    assert_eq!(ops, [None], "a Reject");
+    assert!(fx.events.is_empty());
+    // An operation the SCP does not take in a query (O_Answer) is rejected too.
+    fx.clear();
+    let e = deliver(&mut n, &query(&event(Op::OAnswer, true)), &mut fx).unwrap_err();
+    assert!(matches!(e, Fault::Ain(_)), "{e}");
+    assert_eq!(answer(&fx).2, [None]);
+    assert_eq!(n.open_dialogues(), 0);
+}
+
+#[test]
+fn shutdown_ends_followed_ain_calls() {
+    let mut n = node(&["2015550100"]);
+    let mut fx = Effects::default();
+    deliver(&mut n, &query(&info_analyzed(Default::default())), &mut fx).unwrap();
+    assert_eq!(n.open_dialogues(), 1);
+    fx.clear();
+    n.shutdown(&mut fx);
+    // SSPs for both subsystems are not configured here; the dialogue gets a Response.
+    let (pkg, _, _) = answer(&fx);
+    assert_eq!(pkg, PackageType::Response);
+    assert_eq!(n.open_dialogues(), 0);
+}
