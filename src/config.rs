@@ -950,6 +950,78 @@ new_tt = 10
     }
 
     #[test]
+    fn m3ua_roles_keys() {
+        let c = Config::embedded();
+        assert!(c.m3ua.application_servers.is_empty());
+        assert_eq!(c.m3ua.registration, RegistrationMode::Dynamic);
+        assert_eq!(c.m3ua.ipsp_exchange, IpspExchange::Single);
+        assert!(!c.m3ua.register);
+        let ases = DEFAULT_TOML.replace(
+            "[sccp]\n",
+            "[[m3ua.application_servers]]\nname = \"a\"\nrouting_contexts = [10]\nasp_ids = [1]\n\
+             [[m3ua.application_servers]]\nname = \"b\"\nrouting_contexts = [20]\n\
+             peers = [\"10.0.0.9\"]\npoint_codes = [101]\n[sccp]\n",
+        );
+        let c = Config::parse(&ases).unwrap();
+        assert_eq!(
+            c.m3ua.application_servers[1].peers[0].to_string(),
+            "10.0.0.9"
+        );
+        for (from, to, want) in [
+            (
+                "[20]",
+                "[10]",
+                "m3ua.application_servers[1].routing_contexts",
+            ),
+            (
+                "name = \"b\"",
+                "name = \"a\"",
+                "m3ua.application_servers[1].name",
+            ),
+            (
+                "[101]",
+                "[200]",
+                "m3ua.application_servers[1].point_codes[0]",
+            ),
+            (
+                "[101]",
+                "[16384]",
+                "m3ua.application_servers[1].point_codes[0]",
+            ),
+            ("peers = [\"10.0.0.9\"]", "peerz = [\"10.0.0.9\"]", "peerz"),
+        ] {
+            let e = err(&ases.replacen(from, to, 1));
+            assert!(e.contains(want), "{to}: {e}");
+        }
+        for (from, to, want) in [
+            ("register = false", "register = true", "m3ua.register"),
+            (
+                "ipsp_exchange = \"single\"",
+                "ipsp_exchange = \"triple\"",
+                "triple",
+            ),
+            (
+                "ipsp_listen = []",
+                "ipsp_listen = [\"udp://x\"]",
+                "m3ua.ipsp_listen",
+            ),
+            (
+                "registration_max = 64",
+                "registration_max = 0",
+                "m3ua.registration_max",
+            ),
+        ] {
+            let e = err(&DEFAULT_TOML.replacen(from, to, 1));
+            assert!(e.contains(want), "{to}: {e}");
+        }
+        let reg = DEFAULT_TOML.replace(
+            "register = false",
+            "register = true\nconnect_routing_contexts = []",
+        );
+        assert!(Config::parse(&reg).unwrap().m3ua.register);
+    }
+
+    #[test]
     fn endpoints() {
         assert_eq!(
             parse_endpoint("tcp://127.0.0.1:2905").unwrap(),
