@@ -109,6 +109,87 @@ pub struct M3ua {
     pub reconnect_min_ms: u64,
     #[serde(default = "default_reconnect_max_ms")]
     pub reconnect_max_ms: u64,
+    /// Server side: several application servers, each with its own routing contexts,
+    /// traffic mode and member ASPs (`[[m3ua.application_servers]]`). Empty: one AS made of
+    /// `routing_contexts` and `traffic_mode`, open to every peer.
+    #[serde(default)]
+    pub application_servers: Vec<ApplicationServerConfig>,
+    /// Server side: routing key registration (RKM, RFC 4666 §3.6).
+    #[serde(default)]
+    pub registration: RegistrationMode,
+    /// Routing contexts of ASes created by registration: the lowest free one from here.
+    #[serde(default = "default_registration_first_rc")]
+    pub registration_first_rc: u32,
+    /// At most this many ASes created by registration at once.
+    #[serde(default = "default_registration_max")]
+    pub registration_max: usize,
+    /// Client side: register a routing key (REG REQ) after ASPUP and activate with the
+    /// routing context the SG assigns; needs `connect_routing_contexts = []`.
+    #[serde(default)]
+    pub register: bool,
+    /// Destination point codes of that routing key (default: `node.point_code`).
+    #[serde(default)]
+    pub register_point_codes: Vec<u32>,
+    /// IPSP peers (RFC 4666 §4.3.1, IPSP-to-IPSP): associations scpd opens...
+    #[serde(default)]
+    pub ipsp_connect: Vec<String>,
+    /// ...and where IPSPs connect to scpd.
+    #[serde(default)]
+    pub ipsp_listen: Vec<String>,
+    /// Single exchange (the side that opened the association sends ASPUP/ASPAC, the other
+    /// only answers) or double exchange (both send, both answer).
+    #[serde(default)]
+    pub ipsp_exchange: IpspExchange,
+    /// Routing contexts agreed with the IPSP peers (empty: none).
+    #[serde(default)]
+    pub ipsp_routing_contexts: Vec<u32>,
+    /// Traffic mode of the AS the IPSP associations form.
+    #[serde(default)]
+    pub ipsp_traffic_mode: TrafficModeConfig,
+}
+
+/// One server-side application server (`[[m3ua.application_servers]]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationServerConfig {
+    pub name: String,
+    /// Routing contexts an ASP activates this AS with.
+    #[serde(default)]
+    pub routing_contexts: Vec<u32>,
+    #[serde(default)]
+    pub traffic_mode: TrafficModeConfig,
+    /// Point codes behind the AS (the MSC's): where traffic no dialogue ties to an
+    /// association goes.
+    #[serde(default)]
+    pub point_codes: Vec<u32>,
+    /// ASPs that belong to it by their ASP Identifier...
+    #[serde(default)]
+    pub asp_ids: Vec<u32>,
+    /// ...or by the remote address of their association (neither: open to any ASP).
+    #[serde(default)]
+    pub peers: Vec<std::net::IpAddr>,
+}
+
+/// Routing key registration on the server side.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum RegistrationMode {
+    /// REG REQ/DEREG REQ get ERR "Unsupported Message Class".
+    Off,
+    /// REG REQ may join configured ASes only.
+    Static,
+    /// REG REQ may also create an AS for a new routing key.
+    #[default]
+    Dynamic,
+}
+
+/// IPSP exchange (RFC 4666 §4.3.1).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum IpspExchange {
+    #[default]
+    Single,
+    Double,
 }
 
 fn default_t_r_ms() -> u64 {
@@ -128,6 +209,12 @@ fn default_reconnect_min_ms() -> u64 {
 }
 fn default_reconnect_max_ms() -> u64 {
     30_000
+}
+fn default_registration_first_rc() -> u32 {
+    1000
+}
+fn default_registration_max() -> usize {
+    64
 }
 fn default_hop_counter() -> u8 {
     15
@@ -324,13 +411,25 @@ impl Config {
         for u in &self.m3ua.connect {
             parse_endpoint(u).map_err(|r| invalid("m3ua.connect", r))?;
         }
-        if self.m3ua.listen.is_empty() && self.m3ua.connect.is_empty() {
+        for u in &self.m3ua.ipsp_connect {
+            parse_endpoint(u).map_err(|r| invalid("m3ua.ipsp_connect", r))?;
+        }
+        for u in &self.m3ua.ipsp_listen {
+            parse_endpoint(u).map_err(|r| invalid("m3ua.ipsp_listen", r))?;
+        }
+        let m = &self.m3ua;
+        if m.listen.is_empty()
+            && m.connect.is_empty()
+            && m.ipsp_connect.is_empty()
+            && m.ipsp_listen.is_empty()
+        {
             return Err(invalid(
                 "m3ua.listen",
                 "no association to listen on or connect to",
             ));
         }
         self.validate_m3ua()?;
+        self.validate_application_servers(&check_pc)?;
         for (key, ssn) in [
             ("sccp.camel_ssn", self.sccp.camel_ssn),
             ("sccp.ain_ssn", self.sccp.ain_ssn),
@@ -450,6 +549,25 @@ impl Config {
             Ok(())
         };
         dup("m3ua.routing_contexts", &m.routing_contexts)?;
+        dup("m3ua.ipsp_routing_contexts", &m.ipsp_routing_contexts)?;
+        if m.register && !m.client_routing_contexts().is_empty() {
+            return Err(invalid(
+                "m3ua.register",
+                "needs connect_routing_contexts = [] (the SG assigns the routing context)",
+            ));
+        }
+        if !m.register && !m.register_point_codes.is_empty() {
+            return Err(invalid(
+                "m3ua.register_point_codes",
+                "only used with register = true",
+            ));
+        }
+        if m.registration_max == 0 {
+            return Err(invalid(
+                "m3ua.registration_max",
+                "must be at least 1 (registration = \"off\" turns it off)",
+            ));
+        }
         if let Some(rcs) = &m.connect_routing_contexts {
             dup("m3ua.connect_routing_contexts", rcs)?;
         }
@@ -479,6 +597,80 @@ impl Config {
                 "m3ua.reconnect_max_ms",
                 "must not be below m3ua.reconnect_min_ms",
             ));
+        }
+        Ok(())
+    }
+
+    fn validate_application_servers(
+        &self,
+        check_pc: &dyn Fn(String, u32) -> Result<(), ConfigError>,
+    ) -> Result<(), ConfigError> {
+        for (k, pc) in self.m3ua.register_point_codes.iter().enumerate() {
+            check_pc(format!("m3ua.register_point_codes[{k}]"), *pc)?;
+        }
+        let ases = &self.m3ua.application_servers;
+        for (i, a) in ases.iter().enumerate() {
+            let key = |k: &str| format!("m3ua.application_servers[{i}].{k}");
+            if a.name.is_empty() {
+                return Err(invalid(key("name"), "empty"));
+            }
+            let earlier = &ases[..i];
+            if let Some(j) = earlier.iter().position(|o| o.name == a.name) {
+                return Err(invalid(
+                    key("name"),
+                    format!("{:?} is also application_servers[{j}]", a.name),
+                ));
+            }
+            for (what, dup) in [
+                (
+                    "routing_contexts",
+                    a.routing_contexts
+                        .iter()
+                        .enumerate()
+                        .find(|(k, rc)| {
+                            a.routing_contexts[..*k].contains(rc)
+                                || earlier.iter().any(|o| o.routing_contexts.contains(rc))
+                        })
+                        .map(|(_, v)| v.to_string()),
+                ),
+                (
+                    "asp_ids",
+                    a.asp_ids
+                        .iter()
+                        .enumerate()
+                        .find(|(k, id)| {
+                            a.asp_ids[..*k].contains(id)
+                                || earlier.iter().any(|o| o.asp_ids.contains(id))
+                        })
+                        .map(|(_, v)| v.to_string()),
+                ),
+                (
+                    "peers",
+                    a.peers
+                        .iter()
+                        .enumerate()
+                        .find(|(k, p)| {
+                            a.peers[..*k].contains(p) || earlier.iter().any(|o| o.peers.contains(p))
+                        })
+                        .map(|(_, v)| v.to_string()),
+                ),
+            ] {
+                if let Some(v) = dup {
+                    return Err(invalid(
+                        key(what),
+                        format!("{v} names two application servers (or twice the same)"),
+                    ));
+                }
+            }
+            for (k, pc) in a.point_codes.iter().enumerate() {
+                check_pc(key(&format!("point_codes[{k}]")), *pc)?;
+                if *pc == self.node.point_code {
+                    return Err(invalid(
+                        key(&format!("point_codes[{k}]")),
+                        "is our own point code",
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -735,6 +927,78 @@ new_tt = 10
             .replace("point_code = 200", "point_code = 1000000");
         let c = Config::parse(&ansi).unwrap();
         assert_eq!(c.variant(), Variant::Ansi);
+    }
+
+    #[test]
+    fn m3ua_roles_keys() {
+        let c = Config::embedded();
+        assert!(c.m3ua.application_servers.is_empty());
+        assert_eq!(c.m3ua.registration, RegistrationMode::Dynamic);
+        assert_eq!(c.m3ua.ipsp_exchange, IpspExchange::Single);
+        assert!(!c.m3ua.register);
+        let ases = DEFAULT_TOML.replace(
+            "[sccp]\n",
+            "[[m3ua.application_servers]]\nname = \"a\"\nrouting_contexts = [10]\nasp_ids = [1]\n\
+             [[m3ua.application_servers]]\nname = \"b\"\nrouting_contexts = [20]\n\
+             peers = [\"10.0.0.9\"]\npoint_codes = [101]\n[sccp]\n",
+        );
+        let c = Config::parse(&ases).unwrap();
+        assert_eq!(
+            c.m3ua.application_servers[1].peers[0].to_string(),
+            "10.0.0.9"
+        );
+        for (from, to, want) in [
+            (
+                "[20]",
+                "[10]",
+                "m3ua.application_servers[1].routing_contexts",
+            ),
+            (
+                "name = \"b\"",
+                "name = \"a\"",
+                "m3ua.application_servers[1].name",
+            ),
+            (
+                "[101]",
+                "[200]",
+                "m3ua.application_servers[1].point_codes[0]",
+            ),
+            (
+                "[101]",
+                "[16384]",
+                "m3ua.application_servers[1].point_codes[0]",
+            ),
+            ("peers = [\"10.0.0.9\"]", "peerz = [\"10.0.0.9\"]", "peerz"),
+        ] {
+            let e = err(&ases.replacen(from, to, 1));
+            assert!(e.contains(want), "{to}: {e}");
+        }
+        for (from, to, want) in [
+            ("register = false", "register = true", "m3ua.register"),
+            (
+                "ipsp_exchange = \"single\"",
+                "ipsp_exchange = \"triple\"",
+                "triple",
+            ),
+            (
+                "ipsp_listen = []",
+                "ipsp_listen = [\"udp://x\"]",
+                "m3ua.ipsp_listen",
+            ),
+            (
+                "registration_max = 64",
+                "registration_max = 0",
+                "m3ua.registration_max",
+            ),
+        ] {
+            let e = err(&DEFAULT_TOML.replacen(from, to, 1));
+            assert!(e.contains(want), "{to}: {e}");
+        }
+        let reg = DEFAULT_TOML.replace(
+            "register = false",
+            "register = true\nconnect_routing_contexts = []",
+        );
+        assert!(Config::parse(&reg).unwrap().m3ua.register);
     }
 
     #[test]

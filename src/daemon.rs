@@ -2,25 +2,29 @@
 //! M3UA messages and writes what is queued for it; everything those tasks share lives in
 //! [`Shared`]: the signalling [`Node`], the store writer, and [`Net`], the M3UA routing state.
 //!
-//! Data path. Associations accepted on `listen` are ASPs of one application server, kept by
-//! the sans-IO [`Sg`] (a `PeerAsp` per association plus the AS model: traffic mode, T(r),
-//! NTFY). Associations opened towards `connect` URLs are our ASPs of one AS towards the
-//! SGs, kept by a [`Router`] fed with the client ASPs' state changes and the SGs' DUNA/DAVA/
-//! SCON/DRST/DUPU. Every message the node produces (answers, timer aborts, shutdown ends)
-//! is routed by [`Net::send`]: back on the association it came from while that one is
-//! active for its AS (and, client side, the destination is not reported unavailable
-//! through it), else by `route(dpc, sls)` over another active association of the same AS,
-//! else of the other side; held while the AS is pending (T(r)); otherwise not sent, and
-//! logged with the reason. DATA queued for an association that goes away is routed again.
+//! Data path. Associations accepted on `listen` are ASPs of the server-side application
+//! servers, kept by the sans-IO [`Sg`] (a `PeerAsp` per association, the AS each belongs to,
+//! the AS models: traffic mode, T(r), NTFY; routing key registration). Associations opened
+//! towards `connect` URLs are our ASPs of one AS towards the SGs, kept by a [`Router`] fed
+//! with the client ASPs' state changes and the SGs' DUNA/DAVA/SCON/DRST/DUPU. IPSP
+//! associations (`ipsp_connect`/`ipsp_listen`, RFC 4666 §4.3.1) each run an [`Ipsp`] and
+//! together form one more AS. Every message the node produces (answers, timer aborts,
+//! shutdown ends) is routed by [`Net::send`]: back on the association it came from while
+//! that one is active for its AS (and, client side, the destination is not reported
+//! unavailable through it), else over another active association of the same AS (server
+//! side: the AS the query's association belongs to, never another MSC's), else of another
+//! side; held while the AS is pending (T(r)); otherwise not sent, and logged with the
+//! reason. DATA queued for an association that goes away is routed again.
 
 use crate::api::{self, Api};
 use crate::config::{self, Config, Endpoint};
 use crate::m3ua::asp::{messages, AsConfig, AspState, Handled};
-use crate::m3ua::client::{Asp, AspConfig, Event as ClientEvent};
+use crate::m3ua::client::{Asp, AspConfig, Event as ClientEvent, RegisterKey};
 use crate::m3ua::codec::tag;
-use crate::m3ua::pdu::{status, Pdu, TrafficMode};
-use crate::m3ua::routing::{AsNotice, AsSpec, AssociationId, Router, Unroutable};
-use crate::m3ua::sg::{Outbox, Sg};
+use crate::m3ua::ipsp::{Exchange, Ipsp, IpspEvent};
+use crate::m3ua::pdu::{status, MaskedPc, Pdu, TrafficMode};
+use crate::m3ua::routing::{AsNotice, AsSpec, AsState, AssociationId, Router, Unroutable};
+use crate::m3ua::sg::{Outbox, Rkm, ServerAs, Sg, SgConfig};
 use crate::m3ua::ProtocolData;
 use crate::m3ua::{Builder, ErrorCode, Kind, Message};
 use crate::node::{AssocId, Effects, Node, NodeConfig, Outgoing, StackConfig};
@@ -50,12 +54,17 @@ enum Side {
     Server,
     /// Opened by us towards an SG: we are its ASP.
     Client,
+    /// IPSP to IPSP (either end opened it).
+    Ipsp,
 }
 
 const CLIENT_BIT: AssocId = 1 << 32;
+const IPSP_BIT: AssocId = 1 << 33;
 
 fn side_of(id: AssocId) -> Side {
-    if id & CLIENT_BIT != 0 {
+    if id & IPSP_BIT != 0 {
+        Side::Ipsp
+    } else if id & CLIENT_BIT != 0 {
         Side::Client
     } else {
         Side::Server
@@ -71,6 +80,7 @@ fn assoc_id(side: Side, a: AssociationId) -> AssocId {
     match side {
         Side::Server => AssocId::from(a),
         Side::Client => AssocId::from(a) | CLIENT_BIT,
+        Side::Ipsp => AssocId::from(a) | IPSP_BIT,
     }
 }
 
@@ -88,34 +98,69 @@ const MAX_HELD: usize = 10_000;
 /// The M3UA routing state shared by the association tasks (see the module docs).
 struct Net {
     sg: Sg,
-    server_mode: TrafficMode,
     client: Router,
-    client_rc: Option<u32>,
+    /// The routing context each client association stamps on DATA (configured, or
+    /// assigned by its SG at registration).
+    client_rcs: HashMap<AssocId, Option<u32>>,
+    ipsp: Router,
+    ipsp_rc: Option<u32>,
     links: HashMap<AssocId, mpsc::UnboundedSender<Queued>>,
-    /// Server side: the point codes each live association has carried DATA from. Several
-    /// peers share the one AS; an answer that cannot go back on its own association prefers
-    /// an active one that has carried traffic from its DPC (another link of the same MSC)
-    /// before any other ASP of the AS (an STP that reaches every PC).
+    /// Server side: the point codes each live association has carried DATA from. An answer
+    /// that cannot go back on its own association prefers an active ASP of the same AS that
+    /// has carried traffic from its DPC (another link of the same MSC) before any other.
     origins: HashMap<AssocId, Vec<u32>>,
     held: VecDeque<Outgoing>,
+}
+
+/// The server-side ASes of the configuration (one open AS when none are listed).
+fn server_ases(m: &config::M3ua) -> Vec<ServerAs> {
+    if m.application_servers.is_empty() {
+        return vec![ServerAs {
+            name: "default".into(),
+            routing_contexts: m.routing_contexts.clone(),
+            traffic_mode: m.traffic_mode.into(),
+            ..ServerAs::default()
+        }];
+    }
+    m.application_servers
+        .iter()
+        .map(|a| ServerAs {
+            name: a.name.clone(),
+            routing_contexts: a.routing_contexts.clone(),
+            traffic_mode: a.traffic_mode.into(),
+            point_codes: a
+                .point_codes
+                .iter()
+                .map(|pc| MaskedPc::exact(*pc))
+                .collect(),
+            asp_ids: a.asp_ids.clone(),
+            peers: a.peers.clone(),
+        })
+        .collect()
 }
 
 impl Net {
     fn new(cfg: &Config, now: Instant) -> Net {
         let m = &cfg.m3ua;
-        let server_mode = TrafficMode::from(m.traffic_mode);
-        let sg = Sg::new(
-            AsConfig {
-                routing_contexts: m.routing_contexts.clone(),
-                local_pc: cfg.node.point_code,
+        let rkm = |dynamic| Rkm {
+            dynamic,
+            first_rc: m.registration_first_rc,
+            max_as: m.registration_max,
+            pc_max: match cfg.variant() {
+                config::Variant::Itu => 0x3fff,
+                _ => 0xff_ffff,
             },
-            AsSpec {
-                routing_context: m.routing_contexts.first().copied(),
-                traffic_mode: server_mode,
-                dpcs: Vec::new(),
-                t_r: m.t_r(),
+        };
+        let sg = Sg::with_config(SgConfig {
+            local_pc: cfg.node.point_code,
+            t_r: m.t_r(),
+            ases: server_ases(m),
+            rkm: match m.registration {
+                config::RegistrationMode::Off => None,
+                config::RegistrationMode::Static => Some(rkm(false)),
+                config::RegistrationMode::Dynamic => Some(rkm(true)),
             },
-        );
+        });
         let client_rc = m.client_routing_contexts().first().copied();
         let mut client = Router::new();
         client.audit_interval =
@@ -135,21 +180,35 @@ impl Net {
         });
         let mut n = Vec::new();
         client.on_timeout(now, &mut n); // arms the audit timer
+        let ipsp_rc = m.ipsp_routing_contexts.first().copied();
+        let mut ipsp = Router::new();
+        ipsp.add(AsSpec {
+            routing_context: ipsp_rc,
+            traffic_mode: m.ipsp_traffic_mode.into(),
+            dpcs: Vec::new(),
+            t_r: m.t_r(),
+        });
         Net {
             sg,
-            server_mode,
             client,
-            client_rc,
+            client_rcs: HashMap::new(),
+            ipsp,
+            ipsp_rc,
             links: HashMap::new(),
             origins: HashMap::new(),
             held: VecDeque::new(),
         }
     }
 
-    fn attach(&mut self, id: AssocId, tx: mpsc::UnboundedSender<Queued>) {
+    fn attach(
+        &mut self,
+        id: AssocId,
+        tx: mpsc::UnboundedSender<Queued>,
+        addr: Option<std::net::IpAddr>,
+    ) {
         self.links.insert(id, tx);
         if side_of(id) == Side::Server {
-            self.sg.connected(rid(id));
+            self.sg.connected_from(rid(id), addr);
         }
     }
 
@@ -165,9 +224,15 @@ impl Net {
                 self.deliver(Side::Server, ob);
             }
             Side::Client => {
+                self.client_rcs.remove(&id);
                 let mut n = Vec::new();
                 self.client.association_lost(rid(id), now, &mut n);
                 self.client_notices(n);
+            }
+            Side::Ipsp => {
+                let mut n = Vec::new();
+                self.ipsp.association_lost(rid(id), now, &mut n);
+                self.ipsp_notices(n);
             }
         }
         let mut rerouted = 0;
@@ -251,10 +316,18 @@ impl Net {
                 encode_ntfy(out, status::AS_ACTIVE, rc);
             }
             let asked = p.and_then(|p| p.traffic_mode());
-            if asked.is_some_and(|t| TrafficMode::from_u32(t) != Some(self.server_mode)) {
-                info!(assoc = id, asked, mode = ?self.server_mode, "peer asked for another traffic mode; the AS keeps its configured one");
+            let asi = self.sg.as_of(a);
+            let mode = asi.and_then(|i| self.sg.traffic_mode(i));
+            if asked.is_some_and(|t| TrafficMode::from_u32(t) != mode) {
+                info!(
+                    assoc = id,
+                    asked,
+                    ?mode,
+                    "peer asked for another traffic mode; the AS keeps its configured one"
+                );
             }
-            info!(assoc = id, ?rc, "ASP active");
+            let as_name = asi.and_then(|i| self.sg.as_name(i)).unwrap_or("?");
+            info!(assoc = id, ?rc, application_server = as_name, "ASP active");
         } else if before != after {
             info!(assoc = id, from = ?before, to = ?after, "ASP state");
         }
@@ -268,12 +341,13 @@ impl Net {
     fn client_transition(
         &mut self,
         id: AssocId,
-        from: AspState,
-        to: AspState,
+        (from, to): (AspState, AspState),
         asp_id: Option<u32>,
+        rc: Option<u32>,
         now: Instant,
     ) {
         let a = rid(id);
+        self.client_rcs.insert(id, rc);
         let s = self.client.application_server_mut(0);
         let mut n = Vec::new();
         match to {
@@ -305,16 +379,46 @@ impl Net {
         }
     }
 
+    /// Whether an IPSP association may carry DATA changed (RFC 4666 §4.3.1: its ASP, or
+    /// in double exchange both, active).
+    fn ipsp_transition(&mut self, id: AssocId, ready: bool, now: Instant) {
+        let a = rid(id);
+        let s = self.ipsp.application_server_mut(0);
+        let mut n = Vec::new();
+        if ready {
+            s.asp_up(a, None, now, &mut n);
+            s.asp_active(a, now, &mut n);
+        } else {
+            s.asp_inactive(a, now, &mut n);
+        }
+        self.ipsp_notices(n);
+        self.flush_held();
+    }
+
+    /// Notices of the IPSP AS model: each IPSP association's own machine talks to its peer,
+    /// so only the AS state is logged.
+    fn ipsp_notices(&self, n: Vec<AsNotice>) {
+        for x in n {
+            if let AsNotice::AsState { from, to } = x {
+                info!(?from, ?to, "AS of the IPSP associations");
+            }
+        }
+    }
+
     /// SSNM from an SG (DUNA, DAVA, SCON, DRST, DUPU) about destinations behind it.
     fn client_ssnm(&mut self, id: AssocId, pdu: &Pdu<'_>) {
         self.client.ssnm(rid(id), pdu);
     }
 
     fn poll_timeout(&self) -> Option<Instant> {
-        [self.sg.poll_timeout(), self.client.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.sg.poll_timeout(),
+            self.client.poll_timeout(),
+            self.ipsp.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     fn on_timeout(&mut self, now: Instant) {
@@ -324,11 +428,12 @@ impl Net {
         let mut n = Vec::new();
         self.client.on_timeout(now, &mut n);
         self.client_notices(n);
+        let mut n = Vec::new();
+        self.ipsp.on_timeout(now, &mut n);
+        self.ipsp_notices(n);
         self.flush_held();
     }
 
-    /// Whether `id` is live and active for its AS, and may carry DATA to `dpc`: then the
-    /// routing context to stamp.
     /// Whether the ASP on association `id` (ours or the peer's) is ACTIVE.
     fn asp_active(&self, id: AssocId) -> bool {
         match side_of(id) {
@@ -339,9 +444,14 @@ impl Net {
             Side::Client => {
                 self.client.application_server(0).asp_state(rid(id)) == AspState::Active
             }
+            Side::Ipsp => {
+                self.ipsp.application_server(0).asp_state(rid(id)) == AspState::Active
+            }
         }
     }
 
+    /// Whether `id` is live and active for its AS, and may carry DATA to `dpc`: then the
+    /// routing context to stamp.
     fn usable(&self, id: AssocId, dpc: u32) -> Option<Option<u32>> {
         if !self.links.contains_key(&id) {
             return None;
@@ -350,7 +460,8 @@ impl Net {
         match side_of(id) {
             Side::Server => {
                 let p = self.sg.peer(a)?;
-                (p.state() == AspState::Active && self.server_mode != TrafficMode::Broadcast)
+                let mode = self.sg.as_of(a).and_then(|i| self.sg.traffic_mode(i));
+                (p.state() == AspState::Active && mode != Some(TrafficMode::Broadcast))
                     .then(|| p.routing_context())
             }
             Side::Client => {
@@ -359,9 +470,19 @@ impl Net {
                     .client
                     .destinations(a)
                     .is_none_or(|d| d.status(dpc) != crate::m3ua::routing::DestState::Unavailable);
-                (active && reachable).then_some(self.client_rc)
+                (active && reachable).then(|| self.client_rc(id))
+            }
+            Side::Ipsp => {
+                let s = self.ipsp.application_server(0);
+                let mode = s.spec().traffic_mode;
+                (s.asp_state(a) == AspState::Active && mode != TrafficMode::Broadcast)
+                    .then_some(self.ipsp_rc)
             }
         }
+    }
+
+    fn client_rc(&self, id: AssocId) -> Option<u32> {
+        self.client_rcs.get(&id).copied().flatten()
     }
 
     fn route_side(
@@ -370,24 +491,28 @@ impl Net {
         o: &Outgoing,
     ) -> Result<Vec<(AssocId, Option<u32>)>, Unroutable> {
         match side {
-            Side::Server if self.server_mode == TrafficMode::Broadcast => Ok(self
-                .sg
-                .router()
-                .route_all(o.dpc)?
-                .into_iter()
-                .map(|a| {
-                    let rc = self.sg.peer(a).and_then(|p| p.routing_context());
-                    (assoc_id(Side::Server, a), rc)
-                })
-                .collect()),
             Side::Server => {
-                let known: Vec<AssociationId> = match self.sg.router().application_server(0).state()
-                {
-                    crate::m3ua::routing::AsState::Active => self
+                // The AS the dialogue came in on; for anything else the AS serving the DPC.
+                let from = (side_of(o.assoc) == Side::Server)
+                    .then(|| self.sg.as_of(rid(o.assoc)))
+                    .flatten();
+                let i = from
+                    .or_else(|| self.sg.serving(o.dpc))
+                    .ok_or(Unroutable::NoRoute)?;
+                let mode = self.sg.traffic_mode(i);
+                if mode == Some(TrafficMode::Broadcast) {
+                    return Ok(self
                         .sg
-                        .router()
-                        .application_server(0)
-                        .active()
+                        .route_all_in(i, o.dpc)?
+                        .into_iter()
+                        .map(|(a, rc)| (assoc_id(Side::Server, a), rc))
+                        .collect());
+                }
+                let known: Vec<AssociationId> = match self.sg.as_state(i) {
+                    Some(AsState::Active) => self
+                        .sg
+                        .active_in(i)
+                        .into_iter()
                         .filter(|a| {
                             self.origins
                                 .get(&assoc_id(Side::Server, *a))
@@ -397,19 +522,32 @@ impl Net {
                     _ => Vec::new(),
                 };
                 if !known.is_empty() {
-                    let a = match self.server_mode {
-                        TrafficMode::Loadshare => known[usize::from(o.sls) % known.len()],
+                    let a = match mode {
+                        Some(TrafficMode::Loadshare) => known[usize::from(o.sls) % known.len()],
                         _ => known[0],
                     };
                     let rc = self.sg.peer(a).and_then(|p| p.routing_context());
                     return Ok(vec![(assoc_id(Side::Server, a), rc)]);
                 }
-                let (a, rc) = self.sg.route(o.dpc, o.sls)?;
+                let (a, rc) = self.sg.route_in(i, o.dpc, o.sls)?;
                 Ok(vec![(assoc_id(Side::Server, a), rc)])
             }
             Side::Client => {
-                let a = self.client.route(o.dpc, o.sls)?;
-                Ok(vec![(assoc_id(Side::Client, a), self.client_rc)])
+                let a = assoc_id(Side::Client, self.client.route(o.dpc, o.sls)?);
+                Ok(vec![(a, self.client_rc(a))])
+            }
+            Side::Ipsp => {
+                let s = self.ipsp.application_server(0);
+                if s.spec().traffic_mode == TrafficMode::Broadcast {
+                    return Ok(self
+                        .ipsp
+                        .route_all(o.dpc)?
+                        .into_iter()
+                        .map(|a| (assoc_id(Side::Ipsp, a), self.ipsp_rc))
+                        .collect());
+                }
+                let a = self.ipsp.route(o.dpc, o.sls)?;
+                Ok(vec![(assoc_id(Side::Ipsp, a), self.ipsp_rc)])
             }
         }
     }
@@ -420,17 +558,18 @@ impl Net {
             return Ok(vec![(o.assoc, rc)]);
         }
         let first = side_of(o.assoc);
-        let other = match first {
-            Side::Server => Side::Client,
-            Side::Client => Side::Server,
+        let err = match self.route_side(first, o) {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
         };
-        match self.route_side(first, o) {
-            Ok(t) => Ok(t),
-            Err(e) if self.links.keys().any(|k| side_of(*k) == other) => {
-                self.route_side(other, o).map_err(|_| e)
+        for side in [Side::Server, Side::Client, Side::Ipsp] {
+            if side != first && self.links.keys().any(|k| side_of(*k) == side) {
+                if let Ok(t) = self.route_side(side, o) {
+                    return Ok(t);
+                }
             }
-            Err(e) => Err(e),
         }
+        Err(err)
     }
 
     /// Route one message; what goes to association `own.0` is encoded into `own.1`.
@@ -545,6 +684,8 @@ fn encode_data(buf: &mut Vec<u8>, out: &Outgoing, rc: Option<u32>) {
 pub struct Overrides {
     pub m3ua_listen: Vec<String>,
     pub m3ua_connect: Vec<String>,
+    pub m3ua_ipsp_listen: Vec<String>,
+    pub m3ua_ipsp_connect: Vec<String>,
     pub grpc_listen: Option<String>,
     pub db: Option<String>,
 }
@@ -555,6 +696,12 @@ pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigErr
     }
     if !o.m3ua_connect.is_empty() {
         cfg.m3ua.connect = o.m3ua_connect.clone();
+    }
+    if !o.m3ua_ipsp_listen.is_empty() {
+        cfg.m3ua.ipsp_listen = o.m3ua_ipsp_listen.clone();
+    }
+    if !o.m3ua_ipsp_connect.is_empty() {
+        cfg.m3ua.ipsp_connect = o.m3ua_ipsp_connect.clone();
     }
     if let Some(g) = &o.grpc_listen {
         cfg.grpc.listen = g.clone();
@@ -567,7 +714,8 @@ pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigErr
 }
 
 /// scpd as ASP towards an SG (`[m3ua]` client-side keys).
-fn asp_config(m: &config::M3ua) -> AspConfig {
+fn asp_config(cfg: &Config) -> AspConfig {
+    let m = &cfg.m3ua;
     let ms = Duration::from_millis;
     AspConfig {
         asp_id: m.asp_id,
@@ -578,6 +726,49 @@ fn asp_config(m: &config::M3ua) -> AspConfig {
         auto_activate: true,
         beat_interval: (m.beat_interval_ms > 0).then(|| ms(m.beat_interval_ms)),
         beat_timeout: ms(m.beat_timeout_ms),
+        register: m.register.then(|| RegisterKey {
+            local_rk_id: 1,
+            dpcs: if m.register_point_codes.is_empty() {
+                vec![cfg.node.point_code]
+            } else {
+                m.register_point_codes.clone()
+            },
+        }),
+    }
+}
+
+/// How an IPSP association is set up (`ipsp_*` keys): our requesting half uses the ASP
+/// timers of the client side, our answering half accepts the agreed routing contexts.
+fn ipsp_role(cfg: &Config, exchange: Exchange) -> RoleSpec {
+    let m = &cfg.m3ua;
+    let asp = AspConfig {
+        traffic_mode: m.ipsp_traffic_mode.into(),
+        routing_contexts: m.ipsp_routing_contexts.clone(),
+        register: None,
+        ..asp_config(cfg)
+    };
+    let serve = AsConfig {
+        routing_contexts: m.ipsp_routing_contexts.clone(),
+        local_pc: cfg.node.point_code,
+    };
+    RoleSpec::Ipsp(exchange, asp, serve)
+}
+
+/// What to run on an association a listener accepted or a connector opened.
+#[derive(Clone)]
+enum RoleSpec {
+    Server,
+    Client(AspConfig),
+    Ipsp(Exchange, AspConfig, AsConfig),
+}
+
+impl RoleSpec {
+    fn make(&self) -> Role {
+        match self {
+            RoleSpec::Server => Role::Server,
+            RoleSpec::Client(c) => Role::Client(Box::new(Asp::new(c.clone()))),
+            RoleSpec::Ipsp(x, a, s) => Role::Ipsp(Box::new(Ipsp::new(*x, a.clone(), s.clone()))),
+        }
     }
 }
 
@@ -638,15 +829,27 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     );
     let (stop_tx, stop_rx) = watch::channel(false);
 
-    // M3UA listeners.
+    // M3UA listeners: the server side, and IPSP peers (who send ASPUP/ASPAC first in a
+    // single exchange, being the side that opened the association).
     let mut listeners = Vec::new();
-    for url in &cfg.m3ua.listen {
+    let exchange = cfg.m3ua.ipsp_exchange;
+    let listen = cfg.m3ua.listen.iter().map(|u| (u, RoleSpec::Server)).chain(
+        cfg.m3ua.ipsp_listen.iter().map(|u| {
+            let x = match exchange {
+                config::IpspExchange::Single => Exchange::SingleResponder,
+                config::IpspExchange::Double => Exchange::Double,
+            };
+            (u, ipsp_role(&cfg, x))
+        }),
+    );
+    for (url, spec) in listen {
         let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
         match Listener::bind(&ep).await {
             Ok(l) => {
                 info!(%url, "M3UA listening");
                 listeners.push(tokio::spawn(accept_loop(
                     l,
+                    spec,
                     shared.clone(),
                     stop_rx.clone(),
                 )));
@@ -665,15 +868,31 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             Err(e) => return Err(format!("M3UA listen {url}: {e}")),
         }
     }
-    // Client side: scpd as ASP towards SGs/STPs (RFC 4666 §4.3.4), reconnecting on loss.
-    for url in &cfg.m3ua.connect {
+    // Client side: scpd as ASP towards SGs/STPs (RFC 4666 §4.3.4), and as IPSP towards
+    // IPSP peers, reconnecting on loss.
+    let connect = cfg
+        .m3ua
+        .connect
+        .iter()
+        .map(|u| (u, RoleSpec::Client(asp_config(&cfg))))
+        .chain(cfg.m3ua.ipsp_connect.iter().map(|u| {
+            let x = match exchange {
+                config::IpspExchange::Single => Exchange::SingleInitiator,
+                config::IpspExchange::Double => Exchange::Double,
+            };
+            (u, ipsp_role(&cfg, x))
+        }));
+    for (url, spec) in connect {
         let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
-        let asp_cfg = asp_config(&cfg.m3ua);
-        info!(%url, "M3UA connecting as ASP");
+        let what = match spec {
+            RoleSpec::Ipsp(..) => "IPSP",
+            _ => "ASP",
+        };
+        info!(%url, "M3UA connecting as {what}");
         listeners.push(tokio::spawn(client_loop(
             url.clone(),
             ep,
-            asp_cfg,
+            spec,
             backoff(&cfg.m3ua),
             shared.clone(),
             stop_rx.clone(),
@@ -780,13 +999,18 @@ async fn shutdown_signal() {
     }
 }
 
-async fn accept_loop(l: Listener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+async fn accept_loop(
+    l: Listener,
+    spec: RoleSpec,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut tasks = Vec::new();
     loop {
         tokio::select! {
             r = l.accept() => match r {
                 Ok((link, peer)) => {
-                    tasks.push(tokio::spawn(association(link, peer, Role::Server, shared.clone(), stop.clone())));
+                    tasks.push(tokio::spawn(association(link, peer, spec.make(), shared.clone(), stop.clone())));
                 }
                 Err(e) => warn!(error = %e, "accept"),
             },
@@ -805,6 +1029,8 @@ enum Role {
     Server,
     /// We connected to an SG/STP and are its ASP.
     Client(Box<Asp>),
+    /// IPSP to IPSP.
+    Ipsp(Box<Ipsp>),
 }
 
 /// A received message as far as the association task cares.
@@ -820,6 +1046,7 @@ impl Role {
         match self {
             Role::Server => Side::Server,
             Role::Client(_) => Side::Client,
+            Role::Ipsp(_) => Side::Ipsp,
         }
     }
 
@@ -827,6 +1054,7 @@ impl Role {
         match self {
             Role::Server => None,
             Role::Client(a) => a.poll_timeout(),
+            Role::Ipsp(i) => i.poll_timeout(),
         }
     }
 }
@@ -868,12 +1096,61 @@ fn client_state(shared: &Shared, id: AssocId, asp: &Asp, before: AspState, now: 
     if before != after {
         shared.net.lock().expect("net").client_transition(
             id,
-            before,
-            after,
+            (before, after),
             asp.config().asp_id,
+            asp.routing_context(),
             now,
         );
         shared.wake.notify_one();
+    }
+}
+
+/// Tell the IPSP AS model when an IPSP association starts or stops carrying traffic.
+fn ipsp_state(shared: &Shared, id: AssocId, ipsp: &Ipsp, before: bool, now: Instant) {
+    let after = ipsp.traffic_ready();
+    if before != after {
+        info!(
+            assoc = id,
+            local = ?ipsp.local_state(),
+            remote = ?ipsp.remote_state(),
+            ready = after,
+            "IPSP state"
+        );
+        shared
+            .net
+            .lock()
+            .expect("net")
+            .ipsp_transition(id, after, now);
+        shared.wake.notify_one();
+    }
+}
+
+/// Handle one message on an IPSP association.
+fn ipsp_incoming<'a>(
+    shared: &Shared,
+    id: AssocId,
+    peer: &str,
+    ipsp: &mut Ipsp,
+    bytes: &'a [u8],
+    out: &mut Vec<u8>,
+) -> Incoming<'a> {
+    let now = Instant::now();
+    let before = ipsp.traffic_ready();
+    let ev = ipsp.handle(now, bytes, out);
+    ipsp_state(shared, id, ipsp, before, now);
+    match ev {
+        IpspEvent::Local(ClientEvent::Deliver { data, .. })
+        | IpspEvent::Remote(Handled::Deliver { data, .. }) => Incoming::Data(data),
+        IpspEvent::Local(ClientEvent::Failed(why)) => Incoming::Failed(why),
+        IpspEvent::Local(ClientEvent::Refused { code, reason })
+        | IpspEvent::Remote(Handled::Refused { code, reason }) => {
+            warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR");
+            Incoming::Other
+        }
+        other => {
+            debug!(assoc = id, event = ?other, "M3UA (IPSP)");
+            Incoming::Other
+        }
     }
 }
 
@@ -902,6 +1179,21 @@ fn client_incoming<'a>(
             Incoming::Other
         }
         ClientEvent::Failed(why) => Incoming::Failed(why),
+        ClientEvent::Registered { rc } => {
+            info!(assoc = id, %peer, rc, "routing key registered");
+            Incoming::Other
+        }
+        ClientEvent::RegistrationRefused { status } => {
+            error!(assoc = id, %peer, status, "the SG refused to register our routing key (RFC 4666 §3.6.2 status); not activating");
+            Incoming::Other
+        }
+        ClientEvent::PeerError {
+            code,
+            gave_up: Some(k),
+        } => {
+            error!(assoc = id, %peer, code, request = k.name(), "the SG refused our request");
+            Incoming::Other
+        }
         ClientEvent::Refused { code, reason } => {
             warn!(assoc = id, %peer, ?code, %reason, "M3UA message refused with ERR");
             Incoming::Other
@@ -918,7 +1210,7 @@ fn client_incoming<'a>(
 async fn client_loop(
     url: String,
     ep: Endpoint,
-    cfg: AspConfig,
+    spec: RoleSpec,
     mut backoff: Backoff,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
@@ -930,15 +1222,7 @@ async fn client_loop(
         };
         match attempt {
             Ok(Ok(link)) => {
-                if association(
-                    link,
-                    url.clone(),
-                    Role::Client(Box::new(Asp::new(cfg.clone()))),
-                    shared.clone(),
-                    stop.clone(),
-                )
-                .await
-                {
+                if association(link, url.clone(), spec.make(), shared.clone(), stop.clone()).await {
                     backoff.reset();
                 }
                 if *stop.borrow() {
@@ -957,8 +1241,8 @@ async fn client_loop(
     }
 }
 
-/// One M3UA association (TCP or SCTP, either role). Returns whether it reached ASP-ACTIVE
-/// (client side; the server side returns `false`).
+/// One M3UA association (TCP or SCTP, any role). Returns whether it reached ASP-ACTIVE
+/// (client side; IPSP: carried traffic; the server side returns `false`).
 async fn association(
     mut link: Link,
     peer: String,
@@ -967,14 +1251,12 @@ async fn association(
     mut stop: watch::Receiver<bool>,
 ) -> bool {
     let n = shared.next_assoc.fetch_add(1, Ordering::Relaxed) & 0xffff_ffff;
-    let id = match role.side() {
-        Side::Server => n,
-        Side::Client => n | CLIENT_BIT,
-    };
+    let id = assoc_id(role.side(), n as AssociationId);
     // What other tasks route to this association (answers to dialogues that began
     // elsewhere, timer aborts, shutdown ends, NTFYs), encoded here.
     let (tx, mut rx) = mpsc::unbounded_channel::<Queued>();
-    shared.net.lock().expect("net").attach(id, tx);
+    let addr = link.peer_addr().map(|a| a.ip());
+    shared.net.lock().expect("net").attach(id, tx, addr);
     info!(assoc = id, %peer, side = ?role.side(), "association up");
     let mut out = Vec::with_capacity(4096);
     let mut fx = Effects::default();
@@ -982,8 +1264,10 @@ async fn association(
     // Whether SCMG told the concerned point codes our subsystems' state since this
     // association last became ASP-ACTIVE.
     let mut announced = false;
-    if let Role::Client(asp) = &mut role {
-        asp.connected(Instant::now(), &mut out);
+    match &mut role {
+        Role::Client(asp) => asp.connected(Instant::now(), &mut out),
+        Role::Ipsp(ipsp) => ipsp.connected(Instant::now(), &mut out),
+        Role::Server => {}
     }
     let mut ok = link.send(&out).await.is_ok();
     while ok {
@@ -991,10 +1275,18 @@ async fn association(
         let deadline = role.deadline();
         tokio::select! {
             frame = link.recv() => match frame {
-                Ok(Some(bytes)) => {
+                Ok(Some(rx)) if rx.check_stream().is_err() => {
+                    // RFC 4666 §3.8.1: a message on a stream it may not use is answered
+                    // with ERR Invalid Stream Identifier and otherwise ignored.
+                    warn!(assoc = id, %peer, stream = ?rx.stream, "M3UA message on the wrong SCTP stream refused with ERR");
+                    crate::m3ua::pdu::encode_err(&mut out, ErrorCode::InvalidStreamIdentifier, None, Some(rx.bytes));
+                }
+                Ok(Some(rx)) => {
+                    let bytes = rx.bytes;
                     let incoming = match &mut role {
                         Role::Server => server_incoming(&shared, id, &peer, bytes, &mut out),
                         Role::Client(asp) => client_incoming(&shared, id, &peer, asp, bytes, &mut out),
+                        Role::Ipsp(ipsp) => ipsp_incoming(&shared, id, &peer, ipsp, bytes, &mut out),
                     };
                     match incoming {
                         Incoming::Data(data) => {
@@ -1030,15 +1322,26 @@ async fn association(
                 }
             },
             _ = sleep_until(deadline) => {
-                if let Role::Client(asp) = &mut role {
-                    let now = Instant::now();
-                    let before = asp.state();
-                    let ev = asp.on_timeout(now, &mut out);
-                    client_state(&shared, id, asp, before, now);
-                    if let ClientEvent::Failed(why) = ev {
-                        warn!(assoc = id, %peer, why, "giving up on the association");
-                        break;
+                let now = Instant::now();
+                let ev = match &mut role {
+                    Role::Client(asp) => {
+                        let before = asp.state();
+                        let ev = asp.on_timeout(now, &mut out);
+                        client_state(&shared, id, asp, before, now);
+                        ev
                     }
+                    Role::Ipsp(ipsp) => {
+                        let before = ipsp.traffic_ready();
+                        let ev = ipsp.on_timeout(now, &mut out);
+                        ipsp_state(&shared, id, ipsp, before, now);
+                        ev
+                    }
+                    Role::Server => ClientEvent::Managed,
+                };
+                if let ClientEvent::Failed(why) = ev {
+                    warn!(assoc = id, %peer, why, "giving up on the association");
+                    let _ = link.send(&out).await;
+                    break;
                 }
             }
             Some(q) = rx.recv() => {
@@ -1059,8 +1362,10 @@ async fn association(
                 break;
             }
         }
-        if let Role::Client(asp) = &role {
-            was_active |= asp.state() == AspState::Active;
+        match &role {
+            Role::Client(asp) => was_active |= asp.state() == AspState::Active,
+            Role::Ipsp(ipsp) => was_active |= ipsp.traffic_ready(),
+            Role::Server => {}
         }
         let active = shared.net.lock().expect("net").asp_active(id);
         if active && !announced {
@@ -1076,10 +1381,18 @@ async fn association(
         ok = out.is_empty() || link.send(&out).await.is_ok();
     }
     let now = Instant::now();
-    if let Role::Client(asp) = &mut role {
-        let before = asp.state();
-        asp.association_lost();
-        client_state(&shared, id, asp, before, now);
+    match &mut role {
+        Role::Client(asp) => {
+            let before = asp.state();
+            asp.association_lost();
+            client_state(&shared, id, asp, before, now);
+        }
+        Role::Ipsp(ipsp) => {
+            let before = ipsp.traffic_ready();
+            ipsp.association_lost();
+            ipsp_state(&shared, id, ipsp, before, now);
+        }
+        Role::Server => {}
     }
     shared.net.lock().expect("net").detach(id, &mut rx, now);
     shared.wake.notify_one();

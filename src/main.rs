@@ -54,6 +54,14 @@ struct RunArgs {
     /// Connect to an SG/STP or IPSP at URL as an ASP; repeatable; replaces m3ua.connect.
     #[arg(long = "m3ua-connect", value_name = "URL")]
     m3ua_connect: Vec<String>,
+    /// Accept M3UA associations from IPSP peers at URL; repeatable; replaces
+    /// m3ua.ipsp_listen.
+    #[arg(long = "m3ua-ipsp-listen", value_name = "URL")]
+    m3ua_ipsp_listen: Vec<String>,
+    /// Connect to an IPSP peer at URL as an IPSP (exchange: m3ua.ipsp_exchange);
+    /// repeatable; replaces m3ua.ipsp_connect.
+    #[arg(long = "m3ua-ipsp-connect", value_name = "URL")]
+    m3ua_ipsp_connect: Vec<String>,
     /// gRPC listen address (HOST:PORT).
     #[arg(long = "grpc-listen", value_name = "HOST:PORT")]
     grpc_listen: Option<String>,
@@ -250,6 +258,8 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
         &Overrides {
             m3ua_listen: a.m3ua_listen,
             m3ua_connect: a.m3ua_connect,
+            m3ua_ipsp_listen: a.m3ua_ipsp_listen,
+            m3ua_ipsp_connect: a.m3ua_ipsp_connect,
             grpc_listen: a.grpc_listen,
             db: a.db,
         },

@@ -88,6 +88,28 @@
 //! | + §3.8.1 (Unexp.Par.) | DOWN, ASPUP sent   | ASPUP_ACK with Traffic Mode  | ERR:19           | DOWN     |
 //! | + §3.8.1 (Missing)    | ACTIVE             | NTFY without Status          | ERR:22           | ACTIVE   |
 //! | + §3.8.1 (Protocol)   | ACTIVE             | header length beyond bytes   | ERR:7            | ACTIVE   |
+//!
+//! Rows tested elsewhere (test named in the last column), with the SGP side offering routing
+//! key management (`sg::Rkm`; the `Sg::new` above does not, hence SGP-RKM-V-004's ERR:3) and
+//! the SCTP stream check every association applies before its state machine:
+//!
+//! | TP                     | state      | received                               | answer                       | test |
+//! |------------------------|------------|----------------------------------------|------------------------------|------|
+//! | SGP-RKM-V-001 (+§3.6)  | INACTIVE   | REG_REQ, new key (DPC 300, SI 3)       | REG_RSP success, RC 1000 (new AS) | sg::tests::registration_creates_joins_and_refuses |
+//! | + §3.6.2               | INACTIVE   | REG_REQ, key of a configured AS        | REG_RSP success, its RC / permission denied (5) if not its ASP | same |
+//! | + §3.6.2               | INACTIVE   | REG_REQ, same key again                | REG_RSP already registered (12) | same |
+//! | + §3.6.2               | INACTIVE   | REG_REQ, DPC = own PC / beyond 14 bits | REG_RSP invalid DPC (2)       | same |
+//! | + §3.6.2               | INACTIVE   | REG_REQ, SI list without SCCP          | REG_RSP invalid routing key (4) | same |
+//! | + §3.6.2               | INACTIVE   | REG_REQ, unknown RC / traffic mode 9   | REG_RSP not provisioned (7) / unsupported traffic mode (10) | same |
+//! | + §3.6.2               | INACTIVE   | REG_REQ beyond the AS limit            | REG_RSP insufficient resources (8) | same |
+//! | + §4.4.1               | DOWN       | REG_REQ                                | ERR:6                         | same |
+//! | SGP-RKM-V-002 (+§3.6.4)| ACTIVE     | DEREG_REQ for the active RC            | DEREG_RSP ASP currently active (5) | same; m3ua_roles::an_asp_registers_a_routing_key_and_gets_an_application_server |
+//! | + §3.6.4               | INACTIVE   | DEREG_REQ: unknown / not registered / registered RC | DEREG_RSP 2 / 4 / success | same |
+//! | + §3.8.1 (No AS)       | INACTIVE   | ASPAC without RC, ASP in no AS         | ERR:26                        | sg::tests::peers_join_the_as_of_their_rc_asp_id_or_address |
+//! | + §3.8.1 (RC)          | INACTIVE   | ASPAC with another AS's RC             | ERR:25                        | same |
+//! | + §1.4.7 / §3.8.1      | any        | DATA on SCTP stream 0 (several streams) | ERR:9                        | codec::tests::stream_identifiers |
+//! | + §1.4.7 / §3.8.1      | any        | ASPSM (not BEAT), MGMT, RKM on stream ≠ 0 | ERR:9                      | same |
+//! | ASP: + §4.4.1          | DOWN, ASPUP sent | ASPUP_ACK (register = true)      | REG_REQ; REG_RSP success → ASPAC with the assigned RC | m3ua_state::asp_registers_its_routing_key_before_activating; m3ua_roles::scpd_registers_its_routing_key_with_an_sg_before_activating |
 
 use std::time::{Duration, Instant};
 

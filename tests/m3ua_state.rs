@@ -582,3 +582,76 @@ fn peer_asp_and_application_server_together() {
     assert_eq!(peers[1].state(), AspState::Active);
     assert_eq!(s.pick(0), Ok(1));
 }
+
+#[test]
+fn asp_registers_its_routing_key_before_activating() {
+    use scpd::m3ua::client::RegisterKey;
+    let t0 = Instant::now();
+    let reg_cfg = || AspConfig {
+        traffic_mode: TrafficMode::Loadshare,
+        register: Some(RegisterKey {
+            local_rk_id: 4,
+            dpcs: vec![200],
+        }),
+        ..AspConfig::default()
+    };
+    let rsp = |status, rc| {
+        enc(Pdu::RegRsp(RegRsp {
+            results: Seq::Values(&[RegResult {
+                local_rk_id: 4,
+                status,
+                rc,
+            }]),
+        }))
+    };
+    let mut a = Asp::new(reg_cfg());
+    let mut out = Vec::new();
+    a.connected(t0, &mut out);
+    out.clear();
+    a.handle(t0, &enc(Pdu::AspUpAck(AspUp::default())), &mut out);
+    // REG REQ with our key (DPC 200, SI 3), resent on T(ack) like the other requests.
+    let req = out.clone();
+    match Pdu::decode(&req).unwrap() {
+        Pdu::RegReq(r) => {
+            let k = r.keys.first().unwrap();
+            assert_eq!((k.local_rk_id, k.rc, k.traffic_mode), (4, None, Some(2)));
+            let d = k.dests.iter().next().unwrap();
+            assert_eq!(d.dpc, MaskedPc::exact(200));
+            assert_eq!(d.si.unwrap().iter().collect::<Vec<_>>(), [3]);
+        }
+        other => panic!("{other:?}"),
+    }
+    out.clear();
+    a.on_timeout(t0 + Duration::from_secs(3), &mut out);
+    assert_eq!(out, req);
+    out.clear();
+    assert_eq!(
+        a.handle(t0, &rsp(reg_status::SUCCESS, 55), &mut out),
+        Event::Registered { rc: 55 }
+    );
+    match Pdu::decode(&out).unwrap() {
+        Pdu::AspAc(tm) => assert_eq!(tm.rc.unwrap().iter().collect::<Vec<_>>(), [55]),
+        other => panic!("{other:?}"),
+    }
+    a.handle(t0, &enc(Pdu::AspAcAck(AspTm::default())), &mut out);
+    assert_eq!(a.state(), AspState::Active);
+    assert_eq!(a.routing_context(), Some(55));
+    // A new association registers again.
+    a.association_lost();
+    assert_eq!(a.routing_context(), None);
+
+    // A refusal stops there: no ASPAC, ASP-INACTIVE.
+    let mut a = Asp::new(reg_cfg());
+    a.connected(t0, &mut out);
+    a.handle(t0, &enc(Pdu::AspUpAck(AspUp::default())), &mut out);
+    out.clear();
+    assert_eq!(
+        a.handle(t0, &rsp(reg_status::PERMISSION_DENIED, 0), &mut out),
+        Event::RegistrationRefused {
+            status: reg_status::PERMISSION_DENIED
+        }
+    );
+    assert!(out.is_empty());
+    assert_eq!(a.state(), AspState::Inactive);
+    assert_eq!(a.poll_timeout(), None);
+}

@@ -80,6 +80,13 @@ impl PeerAsp {
         self.notify = on;
     }
 
+    /// The routing contexts this peer may activate with and stamp on DATA: those of the AS
+    /// it was found to belong to (RFC 4666 §4.3.4.3: ERR Invalid Routing Context otherwise).
+    pub fn set_routing_contexts(&mut self, rcs: &[u32]) {
+        self.cfg.routing_contexts.clear();
+        self.cfg.routing_contexts.extend_from_slice(rcs);
+    }
+
     /// The ASP Identifier the peer sent in ASPUP.
     pub fn asp_id(&self) -> Option<u32> {
         self.asp_id

@@ -9,6 +9,8 @@
 //!  ASP-DOWN --connected--> send ASPUP, T(ack) --ASPUP ACK--> ASP-INACTIVE
 //!  ASP-INACTIVE --activate--> send ASPAC(tmt, RCs), T(ack) --ASPAC ACK--> ASP-ACTIVE
 //!  ASP-ACTIVE --deactivate--> ASPIA --ASPIA ACK--> ASP-INACTIVE; --shutdown--> ASPDN --ACK--> DOWN
+//!  with `register`: ASPUP ACK --> send REG REQ, T(ack) --REG RSP success--> ASPAC with the
+//!    routing context the SG assigned (RFC 4666 §4.4.1); a refusal stops there (logged)
 //!  T(ack) expiry: resend, up to `max_retransmits`, then Event::Failed (restart the association)
 //!  NTFY Alternate ASP Active: ASP-ACTIVE -> ASP-INACTIVE;  association lost: -> ASP-DOWN
 //! ```
@@ -17,7 +19,10 @@ use std::time::{Duration, Instant};
 
 use super::asp::AspState;
 use super::codec::{ErrorCode, Kind, M3uaError, ProtocolData};
-use super::pdu::{self, status, AspDn, AspTm, AspUp, Beat, Data, List, Pdu, Status, TrafficMode};
+use super::pdu::{
+    self, reg_status, status, AspDn, AspTm, AspUp, Beat, Data, List, MaskedPc, Pdu, RegReq, RkDest,
+    RkDests, RoutingKey, Seq, Status, TrafficMode,
+};
 
 /// How the ASP behaves.
 #[derive(Debug, Clone)]
@@ -36,6 +41,18 @@ pub struct AspConfig {
     pub beat_interval: Option<Duration>,
     /// A BEAT not acknowledged within this is an association failure.
     pub beat_timeout: Duration,
+    /// Register this routing key (REG REQ) once up and activate with the routing context
+    /// the SG assigns in REG RSP (RFC 4666 §3.6, §4.4.1): for SGs that allocate routing
+    /// contexts dynamically. Only used while `routing_contexts` is empty.
+    pub register: Option<RegisterKey>,
+}
+
+/// The routing key scpd registers as an ASP: traffic for these destination point codes
+/// (our own) with SI 3 (SCCP) is to come to us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterKey {
+    pub local_rk_id: u32,
+    pub dpcs: Vec<u32>,
 }
 
 impl Default for AspConfig {
@@ -49,6 +66,7 @@ impl Default for AspConfig {
             auto_activate: true,
             beat_interval: None,
             beat_timeout: Duration::from_secs(10),
+            register: None,
         }
     }
 }
@@ -80,6 +98,15 @@ pub enum Event<'a> {
     },
     /// SSNM (DUNA, DAVA, SCON, DUPU, DRST) and RKM answers: for the destination table.
     Network(Pdu<'a>),
+    /// Our routing key was registered: the SG's routing context for it.
+    Registered {
+        rc: u32,
+    },
+    /// The SG refused to register our routing key (Registration Status, §3.6.2); the ASP
+    /// stays ASP-INACTIVE.
+    RegistrationRefused {
+        status: u32,
+    },
     /// The message was answered with ERR (already in the output buffer).
     Refused {
         code: ErrorCode,
@@ -94,6 +121,7 @@ pub enum Event<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Want {
     Up,
+    Register,
     Active,
     Inactive,
     Down,
@@ -118,6 +146,8 @@ pub struct Asp {
     beat_next: Option<Instant>,
     beat_deadline: Option<Instant>,
     beat_seq: u32,
+    /// The routing context the SG assigned to our registered routing key.
+    registered_rc: Option<u32>,
 }
 
 impl Asp {
@@ -132,6 +162,7 @@ impl Asp {
             beat_next: None,
             beat_deadline: None,
             beat_seq: 0,
+            registered_rc: None,
         }
     }
 
@@ -143,9 +174,18 @@ impl Asp {
         &self.cfg
     }
 
-    /// The Routing Context to stamp on DATA we send (the first configured one).
+    /// The Routing Context to stamp on DATA we send (the first configured one, else the one
+    /// the SG assigned at registration).
     pub fn routing_context(&self) -> Option<u32> {
-        self.cfg.routing_contexts.first().copied()
+        self.cfg
+            .routing_contexts
+            .first()
+            .copied()
+            .or(self.registered_rc)
+    }
+
+    fn registering(&self) -> bool {
+        self.cfg.register.is_some() && self.cfg.routing_contexts.is_empty()
     }
 
     /// The association is up: send ASPUP and start T(ack).
@@ -163,6 +203,8 @@ impl Asp {
         self.pending = None;
         self.beat_next = None;
         self.beat_deadline = None;
+        // An SG forgets dynamic registrations with the association: register again.
+        self.registered_rc = None;
         self.set(AspState::Down)
     }
 
@@ -260,10 +302,32 @@ impl Asp {
             Pdu::AspUpAck(_) if pending == Some(Want::Up) => {
                 self.pending = None;
                 let ev = self.set(AspState::Inactive);
-                if self.want_active {
+                if self.registering() && self.registered_rc.is_none() {
+                    self.request(Want::Register, now, out);
+                } else if self.want_active {
                     self.request(Want::Active, now, out);
                 }
                 ev
+            }
+            Pdu::RegRsp(r) if pending == Some(Want::Register) => {
+                let lrk = self.cfg.register.as_ref().map_or(0, |k| k.local_rk_id);
+                let Some(res) = r.results.iter().find(|x| x.local_rk_id == lrk) else {
+                    return Event::Network(pdu);
+                };
+                self.pending = None;
+                if matches!(
+                    res.status,
+                    reg_status::SUCCESS | reg_status::ALREADY_REGISTERED
+                ) {
+                    self.registered_rc = Some(res.rc);
+                    if self.want_active {
+                        self.request(Want::Active, now, out);
+                    }
+                    Event::Registered { rc: res.rc }
+                } else {
+                    self.want_active = false;
+                    Event::RegistrationRefused { status: res.status }
+                }
             }
             Pdu::AspAcAck(_) if pending == Some(Want::Active) => {
                 self.pending = None;
@@ -346,6 +410,7 @@ impl Asp {
                             | ErrorCode::RefusedManagementBlocking,
                         ),
                     ) => Some(Kind::AspAc),
+                    (Some(Want::Register), Some(_)) => Some(Kind::RegReq),
                     (
                         Some(Want::Up),
                         Some(
@@ -400,9 +465,38 @@ impl Asp {
     }
 
     fn encode_request(&self, want: Want, out: &mut Vec<u8>) {
-        let rcs = &self.cfg.routing_contexts;
-        let rc = (!rcs.is_empty()).then(|| List::Values(&rcs[..]));
+        let registered = self.registered_rc.map(|r| [r]);
+        let rcs = match &registered {
+            Some(r) if self.cfg.routing_contexts.is_empty() => &r[..],
+            _ => &self.cfg.routing_contexts[..],
+        };
+        let rc = (!rcs.is_empty()).then_some(List::Values(rcs));
         match want {
+            Want::Register => {
+                let Some(k) = &self.cfg.register else { return };
+                let dpcs: Vec<RkDest<'_>> = k
+                    .dpcs
+                    .iter()
+                    .map(|pc| RkDest {
+                        dpc: MaskedPc::exact(*pc),
+                        si: Some(List::Values(&[3])),
+                        opc: None,
+                    })
+                    .collect();
+                let key = [RoutingKey {
+                    local_rk_id: k.local_rk_id,
+                    rc: None,
+                    traffic_mode: Some(self.cfg.traffic_mode as u32),
+                    na: None,
+                    dests: RkDests::Values(&dpcs),
+                }];
+                Pdu::RegReq(RegReq {
+                    info: None,
+                    keys: Seq::Values(&key),
+                })
+                .encode(out);
+                return;
+            }
             Want::Up => Pdu::AspUp(AspUp {
                 asp_id: self.cfg.asp_id,
                 info: None,

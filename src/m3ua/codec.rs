@@ -306,6 +306,31 @@ pub fn frame_len(buf: &[u8]) -> Result<Option<usize>, M3uaError> {
     Ok(Some(len))
 }
 
+/// Whether a message received on SCTP stream `stream` of an association with `in_streams`
+/// inbound streams arrived where RFC 4666 lets it (§1.4.7, §3.8.1 "Invalid Stream
+/// Identifier"): ASPSM (ASPUP/ASPDN and their acks), MGMT and RKM travel on stream 0, and
+/// DATA never does, unless the peer opened a single stream, which then carries everything.
+/// ASPTM, SSNM and BEAT may use any stream. Only the header is looked at; a message too
+/// short to have one is left to the decoder's own error.
+pub fn check_stream(m3ua: &[u8], stream: u16, in_streams: u16) -> Result<(), ErrorCode> {
+    let (Some(&cls), Some(&typ)) = (m3ua.get(2), m3ua.get(3)) else {
+        return Ok(());
+    };
+    let beat = cls == class::ASPSM
+        && matches!(Kind::from_pair(cls, typ), Some(Kind::Beat | Kind::BeatAck));
+    let stream0_only = matches!(cls, class::MGMT | class::RKM) || (cls == class::ASPSM && !beat);
+    let bad = if stream0_only {
+        stream != 0
+    } else {
+        cls == class::TRANSFER && stream == 0 && in_streams > 1
+    };
+    if bad {
+        Err(ErrorCode::InvalidStreamIdentifier)
+    } else {
+        Ok(())
+    }
+}
+
 /// One M3UA message, borrowed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Message<'a> {
@@ -590,6 +615,45 @@ impl<'b> Builder<'b> {
 mod tests {
     use super::*;
     use crate::ber::from_hex;
+
+    #[test]
+    fn stream_identifiers() {
+        let msg = |k: Kind| {
+            let mut b = Vec::new();
+            Builder::new(&mut b, k).finish();
+            b
+        };
+        let bad = Err(ErrorCode::InvalidStreamIdentifier);
+        // DATA on stream 0 of a multi-stream association; fine on 1..n, or alone on 0.
+        assert_eq!(check_stream(&msg(Kind::Data), 0, 17), bad);
+        assert_eq!(check_stream(&msg(Kind::Data), 3, 17), Ok(()));
+        assert_eq!(check_stream(&msg(Kind::Data), 0, 1), Ok(()));
+        // ASPSM (except BEAT), MGMT and RKM only on stream 0.
+        for k in [
+            Kind::AspUp,
+            Kind::AspDnAck,
+            Kind::Err,
+            Kind::Ntfy,
+            Kind::RegReq,
+            Kind::DeregRsp,
+        ] {
+            assert_eq!(check_stream(&msg(k), 0, 17), Ok(()), "{k:?}");
+            assert_eq!(check_stream(&msg(k), 2, 17), bad, "{k:?}");
+        }
+        // ASPTM, SSNM and BEAT on any stream.
+        for k in [
+            Kind::AspAc,
+            Kind::AspIaAck,
+            Kind::Duna,
+            Kind::Daud,
+            Kind::Beat,
+            Kind::BeatAck,
+        ] {
+            assert_eq!(check_stream(&msg(k), 5, 17), Ok(()), "{k:?}");
+            assert_eq!(check_stream(&msg(k), 0, 17), Ok(()), "{k:?}");
+        }
+        assert_eq!(check_stream(&[1, 0], 0, 17), Ok(()));
+    }
 
     #[test]
     fn aspup_with_asp_id_round_trips() {

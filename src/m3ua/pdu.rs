@@ -211,10 +211,13 @@ impl<'a, T: Nested<'a>> fmt::Debug for Seq<'a, T> {
 }
 
 /// Traffic Mode Type values (§3.8.2 ASPAC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[repr(u32)]
 pub enum TrafficMode {
     Override = 1,
+    /// The default where nothing says otherwise (our configuration, a routing key without
+    /// a Traffic Mode Type).
+    #[default]
     Loadshare = 2,
     Broadcast = 3,
 }

@@ -415,7 +415,10 @@ impl Destinations {
 /// Application servers and destination availability per association.
 #[derive(Debug, Default)]
 pub struct Router {
-    ases: Vec<ApplicationServer>,
+    /// Keyed by the index [`Router::add`] returned; an index is never reused, so a caller's
+    /// memory of "the AS of association a" cannot come to name another AS after a removal.
+    ases: BTreeMap<usize, ApplicationServer>,
+    next: usize,
     dests: BTreeMap<AssociationId, Destinations>,
     /// Audit (DAUD) period for destinations not available (`None`: no periodic audit).
     pub audit_interval: Option<Duration>,
@@ -429,24 +432,50 @@ impl Router {
 
     /// Add an AS; returns its index.
     pub fn add(&mut self, spec: AsSpec) -> usize {
-        self.ases.push(ApplicationServer::new(spec));
-        self.ases.len() - 1
+        let i = self.next;
+        self.next += 1;
+        self.ases.insert(i, ApplicationServer::new(spec));
+        i
     }
 
+    /// Remove an AS (a dynamically registered one, RFC 4666 §4.4.2).
+    pub fn remove(&mut self, i: usize) -> Option<ApplicationServer> {
+        self.ases.remove(&i)
+    }
+
+    /// The AS with index `i`. Panics on an index [`Router::add`] did not return or that was
+    /// removed (see [`Router::get`]).
     pub fn application_server(&self, i: usize) -> &ApplicationServer {
-        &self.ases[i]
+        &self.ases[&i]
     }
 
     pub fn application_server_mut(&mut self, i: usize) -> &mut ApplicationServer {
-        &mut self.ases[i]
+        self.ases.get_mut(&i).expect("an AS index from Router::add")
+    }
+
+    pub fn get(&self, i: usize) -> Option<&ApplicationServer> {
+        self.ases.get(&i)
+    }
+
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut ApplicationServer> {
+        self.ases.get_mut(&i)
+    }
+
+    /// The ASes with their indices, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &ApplicationServer)> {
+        self.ases.iter().map(|(i, a)| (*i, a))
     }
 
     /// The AS with this routing context (or the only AS without one for `None`).
     pub fn by_rc(&self, rc: Option<u32>) -> Option<usize> {
-        self.ases
-            .iter()
-            .position(|a| a.spec.routing_context == rc)
-            .or_else(|| (rc.is_none() && self.ases.len() == 1).then_some(0))
+        self.iter()
+            .find(|(_, a)| a.spec.routing_context == rc)
+            .map(|(i, _)| i)
+            .or_else(|| {
+                (rc.is_none() && self.ases.len() == 1)
+                    .then(|| self.ases.keys().next().copied())
+                    .flatten()
+            })
     }
 
     pub fn destinations(&self, a: AssociationId) -> Option<&Destinations> {
@@ -458,40 +487,51 @@ impl Router {
         self.dests.entry(a).or_default().apply(pdu)
     }
 
+    fn reachable(&self, a: AssociationId, dpc: u32) -> bool {
+        self.dests
+            .get(&a)
+            .is_none_or(|d| d.status(dpc) != DestState::Unavailable)
+    }
+
     /// The association for DATA to `dpc` with `sls`.
     pub fn route(&self, dpc: u32, sls: u8) -> Result<AssociationId, Unroutable> {
         let asi = self.serving(dpc).ok_or(Unroutable::NoRoute)?;
-        self.ases[asi].pick_among(sls, |a| {
-            self.dests
-                .get(&a)
-                .is_none_or(|d| d.status(dpc) != DestState::Unavailable)
-        })
+        self.route_in(asi, dpc, sls)
+    }
+
+    /// The association for DATA to `dpc` with `sls` within AS `asi` (an answer stays in
+    /// the AS its dialogue came from).
+    pub fn route_in(&self, asi: usize, dpc: u32, sls: u8) -> Result<AssociationId, Unroutable> {
+        let s = self.ases.get(&asi).ok_or(Unroutable::NoRoute)?;
+        s.pick_among(sls, |a| self.reachable(a, dpc))
     }
 
     /// Every association a broadcast-mode AS sends DATA for `dpc` to.
     pub fn route_all(&self, dpc: u32) -> Result<Vec<AssociationId>, Unroutable> {
-        self.route(dpc, 0)?;
         let asi = self.serving(dpc).ok_or(Unroutable::NoRoute)?;
-        Ok(self.ases[asi]
+        self.route_all_in(asi, dpc)
+    }
+
+    /// The same within AS `asi`.
+    pub fn route_all_in(&self, asi: usize, dpc: u32) -> Result<Vec<AssociationId>, Unroutable> {
+        self.route_in(asi, dpc, 0)?;
+        Ok(self.ases[&asi]
             .active()
-            .filter(|a| {
-                self.dests
-                    .get(a)
-                    .is_none_or(|d| d.status(dpc) != DestState::Unavailable)
-            })
+            .filter(|a| self.reachable(*a, dpc))
             .collect())
     }
 
-    fn serving(&self, dpc: u32) -> Option<usize> {
-        self.ases
-            .iter()
-            .position(|a| a.spec.dpcs.iter().any(|p| p.covers(dpc)))
-            .or_else(|| self.ases.iter().position(|a| a.spec.dpcs.is_empty()))
+    /// The AS that serves `dpc`: one whose point codes cover it, else the first without any.
+    pub fn serving(&self, dpc: u32) -> Option<usize> {
+        self.iter()
+            .find(|(_, a)| a.spec.dpcs.iter().any(|p| p.covers(dpc)))
+            .or_else(|| self.iter().find(|(_, a)| a.spec.dpcs.is_empty()))
+            .map(|(i, _)| i)
     }
 
     /// The association is gone: its ASP is down in every AS, what it told us is void.
     pub fn association_lost(&mut self, a: AssociationId, now: Instant, n: &mut Vec<AsNotice>) {
-        for s in &mut self.ases {
+        for s in self.ases.values_mut() {
             s.asp_failed(a, now, n);
         }
         self.dests.remove(&a);
@@ -499,7 +539,7 @@ impl Router {
 
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.ases
-            .iter()
+            .values()
             .filter_map(ApplicationServer::poll_timeout)
             .chain(self.audit_next)
             .min()
@@ -507,7 +547,7 @@ impl Router {
 
     /// Run T(r) for every AS and the periodic audit: DAUDs are [`AsNotice::Send`]s.
     pub fn on_timeout(&mut self, now: Instant, n: &mut Vec<AsNotice>) {
-        for s in &mut self.ases {
+        for s in self.ases.values_mut() {
             s.on_timeout(now, n);
         }
         match (self.audit_interval, self.audit_next) {

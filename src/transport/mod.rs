@@ -45,6 +45,26 @@ impl Listener {
     }
 }
 
+/// One received M3UA message and where it came in.
+#[derive(Debug, Clone, Copy)]
+pub struct Received<'a> {
+    pub bytes: &'a [u8],
+    /// SCTP: the stream it arrived on and the association's inbound stream count; `None`
+    /// on TCP, which has no streams.
+    pub stream: Option<(u16, u16)>,
+}
+
+impl Received<'_> {
+    /// RFC 4666 §1.4.7 / §3.8.1: whether the message came in on a stream it may use
+    /// (always on TCP); the error code to answer with otherwise.
+    pub fn check_stream(&self) -> Result<(), crate::m3ua::ErrorCode> {
+        match self.stream {
+            Some((sid, ins)) => crate::m3ua::codec::check_stream(self.bytes, sid, ins),
+            None => Ok(()),
+        }
+    }
+}
+
 /// One association carrying whole M3UA messages.
 pub enum Link {
     Tcp {
@@ -56,10 +76,27 @@ pub enum Link {
 
 impl Link {
     /// The next whole M3UA message; `Ok(None)` when the peer closed the association.
-    pub async fn recv(&mut self) -> Result<Option<&[u8]>, FrameError> {
+    pub async fn recv(&mut self) -> Result<Option<Received<'_>>, FrameError> {
         match self {
-            Link::Tcp { rd, .. } => rd.next().await,
-            Link::Sctp(s) => Ok(s.recv().await?.map(|(_, rec)| rec)),
+            Link::Tcp { rd, .. } => Ok(rd.next().await?.map(|bytes| Received {
+                bytes,
+                stream: None,
+            })),
+            Link::Sctp(s) => {
+                let ins = s.in_streams();
+                Ok(s.recv().await?.map(|(info, bytes)| Received {
+                    bytes,
+                    stream: Some((info.stream, ins)),
+                }))
+            }
+        }
+    }
+
+    /// The peer's address (TCP; `None` on SCTP, where a multi-homed peer has several).
+    pub fn peer_addr(&self) -> Option<std::net::SocketAddr> {
+        match self {
+            Link::Tcp { wr, .. } => wr.peer_addr().ok(),
+            Link::Sctp(_) => None,
         }
     }
 

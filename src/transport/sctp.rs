@@ -325,16 +325,18 @@ pub struct SctpStream {
     asm: RecordAssembler,
     piece: Vec<u8>,
     ostreams: u16,
+    istreams: u16,
 }
 
 impl SctpStream {
     fn new(fd: OwnedFd) -> io::Result<SctpStream> {
-        let ostreams = out_streams(fd.as_raw_fd()).unwrap_or(1);
+        let (istreams, ostreams) = stream_counts(fd.as_raw_fd()).unwrap_or((1, 1));
         Ok(SctpStream {
             fd: register(fd)?,
             asm: RecordAssembler::new(crate::m3ua::codec::MAX_MESSAGE),
             piece: vec![0; 64 * 1024],
             ostreams,
+            istreams,
         })
     }
 
@@ -374,6 +376,11 @@ impl SctpStream {
     /// Outbound streams negotiated for this association.
     pub fn out_streams(&self) -> u16 {
         self.ostreams
+    }
+
+    /// Inbound streams negotiated for this association (the peer's outbound count).
+    pub fn in_streams(&self) -> u16 {
+        self.istreams
     }
 
     /// The next whole record with its stream and PPID; `Ok(None)` at association end.
@@ -428,15 +435,21 @@ impl SctpStream {
     }
 }
 
-fn out_streams(fd: RawFd) -> Option<u16> {
+/// (inbound, outbound) stream counts of the association.
+fn stream_counts(fd: RawFd) -> Option<(u16, u16)> {
     // struct sctp_status: assoc_id (4), state (4), rwnd (4), unackdata (2), penddata (2),
-    // instrms (2), outstrms (2) at offset 18, ...
+    // instrms (2) at offset 16, outstrms (2) at offset 18, ...
     let mut buf = [0u8; 256];
     let mut len = buf.len() as libc::socklen_t;
     // SAFETY: getsockopt into a buffer larger than struct sctp_status.
     let r =
         unsafe { libc::getsockopt(fd, SOL_SCTP, SCTP_STATUS, buf.as_mut_ptr().cast(), &mut len) };
-    (r == 0 && len >= 20).then(|| u16::from_ne_bytes([buf[18], buf[19]]))
+    (r == 0 && len >= 20).then(|| {
+        (
+            u16::from_ne_bytes([buf[16], buf[17]]),
+            u16::from_ne_bytes([buf[18], buf[19]]),
+        )
+    })
 }
 
 fn recv_piece(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, libc::c_int, Option<SndRcvInfo>)> {
