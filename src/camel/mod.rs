@@ -8,16 +8,34 @@
 //! and accept members in any order. Encoders write members in ASN.1 order, definite length,
 //! so a canonical input re-encodes byte for byte.
 
+pub mod charging;
+pub mod control;
+pub mod errors;
+pub mod list;
 pub mod numbers;
 pub mod ops;
 
+pub use charging::{
+    AChChargingAddress, ApplyChargingArg, ApplyChargingReportArg, FurnishChargingInformationArg,
+    TimeDurationCharging, TimeInformation,
+};
+pub use control::{
+    AssistRequestInstructionsArg, CallInformationReportArg, CallInformationRequestArg, CancelArg,
+    ContinueWithArgumentArg, ContinueWithArgumentArgExtension, EntityReleasedArg,
+    InitiateCallAttemptArg, InitiateCallAttemptRes, LegOrCallSegment, RequestedInformation,
+    RequestedInformationValue, ResetTimerArg, SpecializedResourceReportArg,
+};
+pub use errors::CapError;
+pub use list::List;
 pub use numbers::{
-    AddressString, CalledPartyBcdNumber, Cause, CellIdOrLai, GenericNumber, IsupDigits, IsupNumber,
-    Plmn, TbcdDigits, TimeAndTimezone,
+    AddressString, BearerCapability, CalledPartyBcdNumber, Cause, CellIdOrLai, GenericNumber,
+    IsupDigits, IsupNumber, Plmn, RedirectionInformation, TbcdDigits, TimeAndTimezone,
 };
 pub use ops::{
-    BcsmEvent, ConnectArg, EventReportBcsmArg, EventSpecificInfo, InitialDpArg,
-    LocationInformation, ReleaseCallArg, RequestReportBcsmEventArg,
+    BcsmEvent, ChangeOfPosition, ConnectArg, DpSpecificCriteria, DpSpecificInfoAlt,
+    EventReportBcsmArg, EventSpecificInfo, InitialDpArg, InitialDpArgExtension,
+    LocationInformation, MidCallEvents, MiscCallInfo, ReleaseCallArg, RequestReportBcsmEventArg,
+    ServiceChange,
 };
 
 use crate::ber::{BerError, BerErrorKind, Result, Tag, Tlv, Writer};
@@ -144,17 +162,79 @@ pub fn operation_name(op: u32) -> Option<&'static str> {
     })
 }
 
-/// Application context names of the gsmSSF → gsmSCF dialogue, as encoded OBJECT IDENTIFIER
-/// contents (X.690 §8.19), ready to compare with a TCAP dialogue portion's AC.
+/// Application context names of every CAP phase (TS 29.078 §5 / CAP-object-identifiers), as
+/// encoded OBJECT IDENTIFIER contents (X.690 §8.19), ready to compare with a TCAP dialogue
+/// portion's AC.
 pub mod ac {
-    /// CAP v1 (phase 1) 0.4.0.0.1.0.50.0.
+    /// CAP v1 (phase 1) gsmSSF-to-gsmSCF 0.4.0.0.1.0.50.0.
     pub const CAP_V1_GSMSSF_TO_GSMSCF: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x00, 0x32, 0x00];
-    /// CAP v2 (phase 2) 0.4.0.0.1.0.50.1.
+    /// CAP v2 gsmSSF-to-gsmSCF 0.4.0.0.1.0.50.1.
     pub const CAP_V2_GSMSSF_TO_GSMSCF: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x00, 0x32, 0x01];
-    /// CAP v3 (phase 3) 0.4.0.0.1.21.3.4.
+    /// CAP v2 assist-handoff gsmSSF-to-gsmSCF 0.4.0.0.1.0.51.1.
+    pub const CAP_V2_ASSIST_GSMSSF_TO_GSMSCF: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x00, 0x33, 0x01];
+    /// CAP v2 gsmSRF-to-gsmSCF 0.4.0.0.1.0.52.1.
+    pub const CAP_V2_GSMSRF_TO_GSMSCF: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x00, 0x34, 0x01];
+    /// CAP v3 gsmSSF-scfGeneric 0.4.0.0.1.21.3.4.
     pub const CAP_V3_GSMSSF_SCF_GENERIC: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x15, 0x03, 0x04];
-    /// CAP v4 (phase 4) 0.4.0.0.1.23.3.4.
+    /// CAP v3 gsmSSF-scfAssistHandoff 0.4.0.0.1.21.3.6.
+    pub const CAP_V3_GSMSSF_SCF_ASSIST_HANDOFF: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x15, 0x03, 0x06];
+    /// CAP v3 gsmSRF-gsmSCF 0.4.0.0.1.20.3.14.
+    pub const CAP_V3_GSMSRF_GSMSCF: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x14, 0x03, 0x0e];
+    /// CAP v4 gsmSSF-scfGeneric 0.4.0.0.1.23.3.4.
     pub const CAP_V4_GSMSSF_SCF_GENERIC: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x17, 0x03, 0x04];
+    /// CAP v4 gsmSSF-scfAssistHandoff 0.4.0.0.1.23.3.6.
+    pub const CAP_V4_GSMSSF_SCF_ASSIST_HANDOFF: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x17, 0x03, 0x06];
+    /// CAP v4 scf-gsmSSFGeneric (gsmSCF-initiated dialogue, InitiateCallAttempt) 0.4.0.0.1.23.3.8.
+    pub const CAP_V4_SCF_GSMSSF_GENERIC: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x17, 0x03, 0x08];
+    /// CAP v4 gsmSRF-gsmSCF 0.4.0.0.1.22.3.14.
+    pub const CAP_V4_GSMSRF_GSMSCF: &[u8] = &[0x04, 0x00, 0x00, 0x01, 0x16, 0x03, 0x0e];
+
+    /// Every circuit-switched call control AC above, oldest phase first.
+    pub const ALL: &[&[u8]] = &[
+        CAP_V1_GSMSSF_TO_GSMSCF,
+        CAP_V2_GSMSSF_TO_GSMSCF,
+        CAP_V2_ASSIST_GSMSSF_TO_GSMSCF,
+        CAP_V2_GSMSRF_TO_GSMSCF,
+        CAP_V3_GSMSSF_SCF_GENERIC,
+        CAP_V3_GSMSSF_SCF_ASSIST_HANDOFF,
+        CAP_V3_GSMSRF_GSMSCF,
+        CAP_V4_GSMSSF_SCF_GENERIC,
+        CAP_V4_GSMSSF_SCF_ASSIST_HANDOFF,
+        CAP_V4_SCF_GSMSSF_GENERIC,
+        CAP_V4_GSMSRF_GSMSCF,
+    ];
+}
+
+/// Which interface an application context is for: it narrows the operations a dialogue may
+/// carry (TS 29.078 §6.1.2 / §6.2.2 operation packages per AC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AcKind {
+    /// gsmSSF-to-gsmSCF / gsmSSF-scfGeneric: the call control dialogue opened by InitialDP.
+    SsfToScf,
+    /// Assist / handoff: an assisting gsmSSF reporting with AssistRequestInstructions.
+    AssistHandoff,
+    /// gsmSRF-to-gsmSCF: an intelligent peripheral.
+    SrfToScf,
+    /// scf-gsmSSFGeneric (CAP v4): a gsmSCF-initiated call (InitiateCallAttempt).
+    ScfInitiated,
+}
+
+/// The phase and interface of a known CAP circuit-switched AC, `None` for anything else.
+pub fn ac_info(ac: &[u8]) -> Option<(Phase, AcKind)> {
+    Some(match ac {
+        [0x04, 0x00, 0x00, 0x01, 0x00, 0x32, 0x00] => (Phase::Cap1, AcKind::SsfToScf),
+        [0x04, 0x00, 0x00, 0x01, 0x00, 0x32, 0x01] => (Phase::Cap2, AcKind::SsfToScf),
+        [0x04, 0x00, 0x00, 0x01, 0x00, 0x33, 0x01] => (Phase::Cap2, AcKind::AssistHandoff),
+        [0x04, 0x00, 0x00, 0x01, 0x00, 0x34, 0x01] => (Phase::Cap2, AcKind::SrfToScf),
+        [0x04, 0x00, 0x00, 0x01, 0x15, 0x03, 0x04] => (Phase::Cap3, AcKind::SsfToScf),
+        [0x04, 0x00, 0x00, 0x01, 0x15, 0x03, 0x06] => (Phase::Cap3, AcKind::AssistHandoff),
+        [0x04, 0x00, 0x00, 0x01, 0x14, 0x03, 0x0e] => (Phase::Cap3, AcKind::SrfToScf),
+        [0x04, 0x00, 0x00, 0x01, 0x17, 0x03, 0x04] => (Phase::Cap4, AcKind::SsfToScf),
+        [0x04, 0x00, 0x00, 0x01, 0x17, 0x03, 0x06] => (Phase::Cap4, AcKind::AssistHandoff),
+        [0x04, 0x00, 0x00, 0x01, 0x17, 0x03, 0x08] => (Phase::Cap4, AcKind::ScfInitiated),
+        [0x04, 0x00, 0x00, 0x01, 0x16, 0x03, 0x0e] => (Phase::Cap4, AcKind::SrfToScf),
+        _ => return None,
+    })
 }
 
 /// CAMEL phase, i.e. CAP version, negotiated by the dialogue's application context.
@@ -169,14 +249,17 @@ pub enum Phase {
 impl Phase {
     /// The phase of an application context (encoded OID contents): phase 1 is
     /// 0.4.0.0.1.0.50.0; phase 2 the 0.4.0.0.1.0.{50,51,52}.1 ACs (gsmSSF-to-gsmSCF,
-    /// assist-handoff, gsmSRF-to-gsmSCF); phases 3 and 4 every AC under 0.4.0.0.1.21.3 and
-    /// 0.4.0.0.1.23.3 respectively. Anything else: `None`.
+    /// assist-handoff, gsmSRF-to-gsmSCF); phase 3 every AC under 0.4.0.0.1.21.3 and the gsmSRF
+    /// AC 0.4.0.0.1.20.3.14; phase 4 every AC under 0.4.0.0.1.23.3 and 0.4.0.0.1.22.3.14.
+    /// Anything else: `None`.
     pub fn from_ac(ac: &[u8]) -> Option<Phase> {
         match ac {
             [0x04, 0x00, 0x00, 0x01, 0x00, 0x32, 0x00] => Some(Phase::Cap1),
             [0x04, 0x00, 0x00, 0x01, 0x00, 0x32..=0x34, 0x01] => Some(Phase::Cap2),
-            [0x04, 0x00, 0x00, 0x01, 0x15, 0x03, _] => Some(Phase::Cap3),
-            [0x04, 0x00, 0x00, 0x01, 0x17, 0x03, _] => Some(Phase::Cap4),
+            [0x04, 0x00, 0x00, 0x01, 0x15, 0x03, _]
+            | [0x04, 0x00, 0x00, 0x01, 0x14, 0x03, 0x0e] => Some(Phase::Cap3),
+            [0x04, 0x00, 0x00, 0x01, 0x17, 0x03, _]
+            | [0x04, 0x00, 0x00, 0x01, 0x16, 0x03, 0x0e] => Some(Phase::Cap4),
             _ => None,
         }
     }
@@ -189,6 +272,99 @@ impl Phase {
             Phase::Cap3 => ac::CAP_V3_GSMSSF_SCF_GENERIC,
             Phase::Cap4 => ac::CAP_V4_GSMSSF_SCF_GENERIC,
         }
+    }
+
+    /// Whether a CAP dialogue of this phase may carry operation `op` (either direction).
+    /// The operation packages per phase (TS 29.078 §6 and its earlier releases: CAP v1 =
+    /// GSM 09.78 phase 1, v2 = Rel-98, v3 = Rel-99, v4 = Rel-5 onwards):
+    /// - v1: InitialDP, Connect, Continue, ReleaseCall, RequestReportBCSMEvent,
+    ///   EventReportBCSM, ActivityTest.
+    /// - v2 adds charging (ApplyCharging, ApplyChargingReport, FurnishChargingInformation,
+    ///   SendChargingInformation), CallInformationRequest/Report, ResetTimer, Cancel and the
+    ///   user interaction operations (EstablishTemporaryConnection, ConnectToResource,
+    ///   DisconnectForwardConnection, AssistRequestInstructions, PlayAnnouncement,
+    ///   PromptAndCollectUserInformation, SpecializedResourceReport).
+    /// - v3 adds CallGap and ContinueWithArgument.
+    /// - v4 adds call party handling and the rest: InitiateCallAttempt, DisconnectLeg,
+    ///   MoveLeg, SplitLeg, EntityReleased, DisconnectForwardConnectionWithArgument, PlayTone,
+    ///   CollectInformation.
+    ///
+    /// An answer built for a dialogue only uses operations this returns `true` for.
+    pub fn allows(self, op: u32) -> bool {
+        use opcode::*;
+        let since = match op {
+            INITIAL_DP
+            | CONNECT
+            | CONTINUE
+            | RELEASE_CALL
+            | REQUEST_REPORT_BCSM_EVENT
+            | EVENT_REPORT_BCSM
+            | ACTIVITY_TEST => Phase::Cap1,
+            APPLY_CHARGING
+            | APPLY_CHARGING_REPORT
+            | FURNISH_CHARGING_INFORMATION
+            | SEND_CHARGING_INFORMATION
+            | CALL_INFORMATION_REQUEST
+            | CALL_INFORMATION_REPORT
+            | RESET_TIMER
+            | CANCEL
+            | ESTABLISH_TEMPORARY_CONNECTION
+            | CONNECT_TO_RESOURCE
+            | DISCONNECT_FORWARD_CONNECTION
+            | ASSIST_REQUEST_INSTRUCTIONS
+            | PLAY_ANNOUNCEMENT
+            | PROMPT_AND_COLLECT_USER_INFORMATION
+            | SPECIALIZED_RESOURCE_REPORT => Phase::Cap2,
+            CALL_GAP | CONTINUE_WITH_ARGUMENT => Phase::Cap3,
+            INITIATE_CALL_ATTEMPT
+            | DISCONNECT_LEG
+            | MOVE_LEG
+            | SPLIT_LEG
+            | ENTITY_RELEASED
+            | DISCONNECT_FORWARD_CONNECTION_WITH_ARGUMENT
+            | PLAY_TONE
+            | COLLECT_INFORMATION => Phase::Cap4,
+            _ => return false,
+        };
+        self >= since
+    }
+
+    /// Whether a dialogue with application context `ac` may carry operation `op`: the
+    /// phase's operations narrowed to the AC's interface. gsmSRF dialogues carry user
+    /// interaction only, assist-handoff dialogues that plus the connection control of the
+    /// assisting gsmSSF, the gsmSCF-initiated AC everything but InitialDP (TS 29.078 §6.1.2,
+    /// §6.2.2 contracts).
+    pub fn ac_allows(ac: &[u8], op: u32) -> bool {
+        use opcode::*;
+        let Some((phase, kind)) = ac_info(ac) else {
+            return false;
+        };
+        let user_interaction = matches!(
+            op,
+            ASSIST_REQUEST_INSTRUCTIONS
+                | PLAY_ANNOUNCEMENT
+                | PROMPT_AND_COLLECT_USER_INFORMATION
+                | SPECIALIZED_RESOURCE_REPORT
+                | CANCEL
+                | ACTIVITY_TEST
+        );
+        phase.allows(op)
+            && match kind {
+                AcKind::SsfToScf => op != INITIATE_CALL_ATTEMPT,
+                AcKind::ScfInitiated => !matches!(op, INITIAL_DP | ASSIST_REQUEST_INSTRUCTIONS),
+                AcKind::SrfToScf => user_interaction,
+                AcKind::AssistHandoff => {
+                    user_interaction
+                        || matches!(
+                            op,
+                            RESET_TIMER
+                                | CONNECT_TO_RESOURCE
+                                | DISCONNECT_FORWARD_CONNECTION
+                                | DISCONNECT_FORWARD_CONNECTION_WITH_ARGUMENT
+                                | PLAY_TONE
+                        )
+                }
+            }
     }
 }
 
@@ -396,6 +572,52 @@ mod tests {
             None
         );
         assert_eq!(Phase::from_ac(&[]), None);
+    }
+
+    #[test]
+    fn every_phase_ac_and_its_operations() {
+        let want = [
+            ("0.4.0.0.1.0.50.0", Phase::Cap1, AcKind::SsfToScf),
+            ("0.4.0.0.1.0.50.1", Phase::Cap2, AcKind::SsfToScf),
+            ("0.4.0.0.1.0.51.1", Phase::Cap2, AcKind::AssistHandoff),
+            ("0.4.0.0.1.0.52.1", Phase::Cap2, AcKind::SrfToScf),
+            ("0.4.0.0.1.21.3.4", Phase::Cap3, AcKind::SsfToScf),
+            ("0.4.0.0.1.21.3.6", Phase::Cap3, AcKind::AssistHandoff),
+            ("0.4.0.0.1.20.3.14", Phase::Cap3, AcKind::SrfToScf),
+            ("0.4.0.0.1.23.3.4", Phase::Cap4, AcKind::SsfToScf),
+            ("0.4.0.0.1.23.3.6", Phase::Cap4, AcKind::AssistHandoff),
+            ("0.4.0.0.1.23.3.8", Phase::Cap4, AcKind::ScfInitiated),
+            ("0.4.0.0.1.22.3.14", Phase::Cap4, AcKind::SrfToScf),
+        ];
+        assert_eq!(ac::ALL.len(), want.len());
+        for (a, (text, phase, kind)) in ac::ALL.iter().zip(want) {
+            assert_eq!(crate::ber::oid_to_string(a).unwrap(), text);
+            assert_eq!(ac_info(a), Some((phase, kind)), "{text}");
+            assert_eq!(Phase::from_ac(a), Some(phase), "{text}");
+        }
+        use opcode::*;
+        assert!(Phase::Cap1.allows(CONNECT) && !Phase::Cap1.allows(APPLY_CHARGING));
+        assert!(Phase::Cap2.allows(APPLY_CHARGING) && !Phase::Cap2.allows(CONTINUE_WITH_ARGUMENT));
+        assert!(
+            Phase::Cap3.allows(CONTINUE_WITH_ARGUMENT)
+                && !Phase::Cap3.allows(INITIATE_CALL_ATTEMPT)
+        );
+        assert!(Phase::Cap4.allows(INITIATE_CALL_ATTEMPT) && Phase::Cap4.allows(ENTITY_RELEASED));
+        assert!(!Phase::Cap4.allows(INITIAL_DP_SMS));
+        assert!(Phase::ac_allows(
+            ac::CAP_V4_SCF_GSMSSF_GENERIC,
+            INITIATE_CALL_ATTEMPT
+        ));
+        assert!(!Phase::ac_allows(
+            ac::CAP_V4_GSMSSF_SCF_GENERIC,
+            INITIATE_CALL_ATTEMPT
+        ));
+        assert!(!Phase::ac_allows(ac::CAP_V2_GSMSRF_TO_GSMSCF, CONNECT));
+        assert!(Phase::ac_allows(
+            ac::CAP_V2_GSMSRF_TO_GSMSCF,
+            PLAY_ANNOUNCEMENT
+        ));
+        assert!(!Phase::ac_allows(ac::CAP_V1_GSMSSF_TO_GSMSCF, RESET_TIMER));
     }
 
     #[test]

@@ -536,6 +536,150 @@ impl TimeAndTimezone {
     }
 }
 
+/// Q.763 §3.45 Redirection information (CAP RedirectionInformation, 2 octets).
+///
+/// Octet 1: original redirection reason (bits 8–5), spare, redirecting indicator (bits 3–1);
+/// octet 2: redirecting reason (bits 8–5), spare, redirection counter (bits 3–1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RedirectionInformation {
+    /// 0 no redirection, 1 call rerouted, 3 call diverted, 4 call diverted all redirection
+    /// information presentation restricted, ...
+    pub redirecting_indicator: u8,
+    /// 0 unknown, 1 user busy, 2 no reply, 3 unconditional.
+    pub original_redirection_reason: u8,
+    /// 1..5 redirections so far.
+    pub redirection_counter: u8,
+    /// 0 unknown, 1 user busy, 2 no reply, 3 unconditional, 4 deflection during alerting,
+    /// 5 deflection immediate response, 6 mobile subscriber not reachable.
+    pub redirecting_reason: u8,
+    /// Spare bit 4 of each octet, kept so a relayed value re-encodes unchanged.
+    pub spare: [bool; 2],
+}
+
+impl RedirectionInformation {
+    pub fn decode(value: &[u8], offset: usize) -> Result<RedirectionInformation> {
+        let &[o1, o2] = value else {
+            return Err(invalid("RedirectionInformation length (2 octets)", offset));
+        };
+        Ok(RedirectionInformation {
+            redirecting_indicator: o1 & 0x07,
+            original_redirection_reason: o1 >> 4,
+            redirection_counter: o2 & 0x07,
+            redirecting_reason: o2 >> 4,
+            spare: [o1 & 0x08 != 0, o2 & 0x08 != 0],
+        })
+    }
+
+    pub fn encode(&self) -> [u8; 2] {
+        [
+            (self.original_redirection_reason << 4)
+                | (u8::from(self.spare[0]) << 3)
+                | (self.redirecting_indicator & 0x07),
+            (self.redirecting_reason << 4)
+                | (u8::from(self.spare[1]) << 3)
+                | (self.redirection_counter & 0x07),
+        ]
+    }
+}
+
+/// CAP BearerCapability's bearerCap: the ISUP User Service Information (Q.763 §3.57, i.e.
+/// the Q.931 §4.5.5 bearer capability from octet 3), TS 29.078 CAP-datatypes note.
+///
+/// Octet 3: ext, coding standard (bits 7–6), information transfer capability (bits 5–1);
+/// octet 4: ext, transfer mode (bits 7–6), information transfer rate (bits 5–1); optional
+/// octet 5: layer 1 identification (bits 7–6 = 01), user information layer 1 protocol
+/// (bits 5–1). Later octets are kept raw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BearerCapability<'a> {
+    /// 0 ITU-T, 1 ISO/IEC, 2 national, 3 network specific.
+    pub coding_standard: u8,
+    /// 0 speech, 8 unrestricted digital, 9 restricted digital, 16 3.1 kHz audio,
+    /// 17 unrestricted digital with tones/announcements, 24 video.
+    pub information_transfer_capability: u8,
+    /// 0 circuit mode, 2 packet mode.
+    pub transfer_mode: u8,
+    /// 16 64 kbit/s, 17 2×64, 19 384 kbit/s, 21 1536, 23 1920, 24 multirate; 0 (packet).
+    pub transfer_rate: u8,
+    /// Octet 5's user information layer 1 protocol (2 G.711 µ-law, 3 G.711 A-law, ...).
+    pub layer1_protocol: Option<u8>,
+    /// The whole value as received (octets 3 onwards), for relaying.
+    pub raw: &'a [u8],
+}
+
+/// Information transfer capability values (Q.931 §4.5.5).
+pub mod transfer_capability {
+    pub const SPEECH: u8 = 0;
+    pub const UNRESTRICTED_DIGITAL: u8 = 8;
+    pub const RESTRICTED_DIGITAL: u8 = 9;
+    pub const AUDIO_3_1_KHZ: u8 = 16;
+    pub const UNRESTRICTED_DIGITAL_WITH_TONES: u8 = 17;
+    pub const VIDEO: u8 = 24;
+}
+
+impl<'a> BearerCapability<'a> {
+    /// Decode the bearerCap OCTET STRING's contents.
+    pub fn decode(value: &'a [u8], offset: usize) -> Result<BearerCapability<'a>> {
+        let [o3, o4, rest @ ..] = value else {
+            return Err(invalid("bearer capability shorter than 2 octets", offset));
+        };
+        let layer1_protocol = match rest.first() {
+            Some(o5) if (o5 >> 5) & 0x03 == 0x01 => Some(o5 & 0x1f),
+            _ => None,
+        };
+        Ok(BearerCapability {
+            coding_standard: (o3 >> 5) & 0x03,
+            information_transfer_capability: o3 & 0x1f,
+            transfer_mode: (o4 >> 5) & 0x03,
+            transfer_rate: o4 & 0x1f,
+            layer1_protocol,
+            raw: value,
+        })
+    }
+
+    /// Decode from the contents of InitialDP's bearerCapability CHOICE (`[0] bearerCap`).
+    pub fn decode_choice(choice: &'a [u8]) -> Result<BearerCapability<'a>> {
+        let t = crate::ber::Tlv::parse_single(choice)?;
+        if t.tag != crate::ber::Tag::ctx(0) {
+            return Err(invalid("bearerCapability alternative", t.offset));
+        }
+        BearerCapability::decode(t.value, t.value_offset)
+    }
+
+    /// Encode octets 3–4 (and 5 when a layer 1 protocol is set), all with ext = 1.
+    pub fn encode_fields(&self, out: &mut Vec<u8>) {
+        out.push(
+            0x80 | ((self.coding_standard & 0x03) << 5)
+                | (self.information_transfer_capability & 0x1f),
+        );
+        out.push(0x80 | ((self.transfer_mode & 0x03) << 5) | (self.transfer_rate & 0x1f));
+        if let Some(l) = self.layer1_protocol {
+            out.push(0x80 | 0x20 | (l & 0x1f));
+        }
+    }
+}
+
+/// The bits of a BER BIT STRING's contents (X.690 §8.6: unused-bits octet, then bits from
+/// the most significant), as a bit mask with bit 0 = the first named bit (e.g.
+/// SupportedCamelPhases: bit 0 phase 1, ..., bit 3 phase 4). `None` if malformed or longer
+/// than 32 bits.
+pub fn bit_string_bits(contents: &[u8]) -> Option<u32> {
+    let [unused, bits @ ..] = contents else {
+        return None;
+    };
+    if *unused > 7 || bits.len() > 4 || (bits.is_empty() && *unused != 0) {
+        return None;
+    }
+    let mut mask = 0u32;
+    for (i, b) in bits.iter().enumerate() {
+        for j in 0..8 {
+            if b & (0x80 >> j) != 0 {
+                mask |= 1 << (i * 8 + j);
+            }
+        }
+    }
+    Some(mask)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -636,6 +780,37 @@ pub(crate) mod tests {
         assert_eq!(c.to_vec(), [0x04, 0x81, 0x95, 0x01]);
         assert!(Cause::decode(&[0x84], 0).is_err());
         assert!(Cause::decode(&[], 0).is_err());
+    }
+
+    #[test]
+    fn bearer_capability_and_redirection() {
+        // camel2.pcap frame 1 IDP [27]: 80 03 80 90 a3 → speech, circuit 64 kbit/s, A-law.
+        let b = BearerCapability::decode_choice(&[0x80, 0x03, 0x80, 0x90, 0xa3]).unwrap();
+        assert_eq!(
+            b.information_transfer_capability,
+            transfer_capability::SPEECH
+        );
+        assert_eq!(
+            (b.coding_standard, b.transfer_mode, b.transfer_rate),
+            (0, 0, 16)
+        );
+        assert_eq!(b.layer1_protocol, Some(3));
+        let mut v = Vec::new();
+        b.encode_fields(&mut v);
+        assert_eq!(v, [0x80, 0x90, 0xa3]);
+        assert!(BearerCapability::decode_choice(&[0x81, 0x02, 0x80, 0x90]).is_err());
+        // Q.763 §3.45: call diverted (3), original reason no reply (2), counter 1, reason
+        // unconditional (3).
+        let r = RedirectionInformation::decode(&[0x23, 0x31], 0).unwrap();
+        assert_eq!(
+            (r.redirecting_indicator, r.original_redirection_reason),
+            (3, 2)
+        );
+        assert_eq!((r.redirection_counter, r.redirecting_reason), (1, 3));
+        assert_eq!(r.encode(), [0x23, 0x31]);
+        // SupportedCamelPhases {phase1..phase4} set: 4 unused bits, f0.
+        assert_eq!(bit_string_bits(&[0x04, 0xf0]), Some(0b1111));
+        assert_eq!(bit_string_bits(&[0x08, 0xf0]), None);
     }
 
     #[test]
@@ -757,6 +932,16 @@ pub(crate) mod tests {
             let _ = CellIdOrLai::decode(&data, 0);
             let _ = Cause::decode(&data, 0);
             let _ = TimeAndTimezone::decode(&data, 0);
+            let _ = RedirectionInformation::decode(&data, 0);
+            let _ = BearerCapability::decode(&data, 0);
+            let _ = BearerCapability::decode_choice(&data);
+            let _ = bit_string_bits(&data);
+        }
+
+        #[test]
+        fn redirection_information_round_trip(a in any::<[u8; 2]>()) {
+            let r = RedirectionInformation::decode(&a, 0).unwrap();
+            prop_assert_eq!(r.encode(), a);
         }
     }
 }

@@ -18,17 +18,17 @@ use crate::ber::{BerError, BerErrorKind, Class, Result, Tag, Tlv, Writer};
 // ---------------------------------------------------------------------------------------
 // Small helpers shared by the codecs.
 
-fn invalid(what: &'static str, offset: usize) -> BerError {
+pub(super) fn invalid(what: &'static str, offset: usize) -> BerError {
     BerError::new(BerErrorKind::Invalid(what), offset)
 }
 
 /// The context tag number of a member, `None` for other classes.
-fn ctx(t: &Tlv<'_>) -> Option<u32> {
+pub(super) fn ctx(t: &Tlv<'_>) -> Option<u32> {
     (t.tag.class == Class::Context).then_some(t.tag.number)
 }
 
 /// Contents of a member typed as a string (OCTET STRING and friends): primitive form only.
-fn octets<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
+pub(super) fn octets<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
     if t.tag.constructed {
         Err(invalid(what, t.offset))
     } else {
@@ -36,31 +36,31 @@ fn octets<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
     }
 }
 
-fn one_octet(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
+pub(super) fn one_octet(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
     match octets(t, what)? {
         [b] => Ok(*b),
         _ => Err(invalid(what, t.value_offset)),
     }
 }
 
-fn small_enum(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
+pub(super) fn small_enum(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
     u8::try_from(t.as_i64()?).map_err(|_| invalid(what, t.value_offset))
 }
 
-fn isup(t: &Tlv<'_>, what: &'static str) -> Result<IsupNumber> {
+pub(super) fn isup(t: &Tlv<'_>, what: &'static str) -> Result<IsupNumber> {
     IsupNumber::decode(octets(t, what)?, t.value_offset)
 }
 
-fn address(t: &Tlv<'_>, what: &'static str) -> Result<AddressString> {
+pub(super) fn address(t: &Tlv<'_>, what: &'static str) -> Result<AddressString> {
     AddressString::decode(octets(t, what)?, t.value_offset)
 }
 
-fn cause<'a>(t: &Tlv<'a>, what: &'static str) -> Result<Cause<'a>> {
+pub(super) fn cause<'a>(t: &Tlv<'a>, what: &'static str) -> Result<Cause<'a>> {
     Cause::decode(octets(t, what)?, t.value_offset)
 }
 
 /// Contents of a member typed as SEQUENCE/CHOICE (constructed form only).
-fn contents<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
+pub(super) fn contents<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
     if t.tag.constructed {
         Ok(t.value)
     } else {
@@ -69,48 +69,48 @@ fn contents<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
 }
 
 /// Checks the parameter is a SEQUENCE and returns a reader over its members.
-fn sequence<'a>(param: &Tlv<'a>) -> Result<crate::ber::Reader<'a>> {
+pub(super) fn sequence<'a>(param: &Tlv<'a>) -> Result<crate::ber::Reader<'a>> {
     param.expect(Tag::SEQUENCE)?;
     param.children()
 }
 
 /// Encoding scratch buffer for number formats (reused across the members of one argument).
-struct Scratch(Vec<u8>);
+pub(super) struct Scratch(pub(super) Vec<u8>);
 
 impl Scratch {
-    fn new() -> Scratch {
+    pub(super) fn new() -> Scratch {
         Scratch(Vec::with_capacity(32))
     }
-    fn isup(&mut self, w: &mut Writer<'_>, tag: u32, n: &IsupNumber) {
+    pub(super) fn isup(&mut self, w: &mut Writer<'_>, tag: u32, n: &IsupNumber) {
         self.0.clear();
         n.encode_into(&mut self.0);
         w.primitive(Tag::ctx(tag), &self.0);
     }
-    fn address(&mut self, w: &mut Writer<'_>, tag: u32, a: &AddressString) {
+    pub(super) fn address(&mut self, w: &mut Writer<'_>, tag: u32, a: &AddressString) {
         self.0.clear();
         a.encode_into(&mut self.0);
         w.primitive(Tag::ctx(tag), &self.0);
     }
-    fn cause(&mut self, w: &mut Writer<'_>, tag: Tag, c: &Cause<'_>) {
+    pub(super) fn cause(&mut self, w: &mut Writer<'_>, tag: Tag, c: &Cause<'_>) {
         self.0.clear();
         c.encode_into(&mut self.0);
         w.primitive(tag, &self.0);
     }
 }
 
-fn put_prim(w: &mut Writer<'_>, tag: u32, v: Option<&[u8]>) {
+pub(super) fn put_prim(w: &mut Writer<'_>, tag: u32, v: Option<&[u8]>) {
     if let Some(v) = v {
         w.primitive(Tag::ctx(tag), v);
     }
 }
 
-fn put_cons(w: &mut Writer<'_>, tag: u32, v: Option<&[u8]>) {
+pub(super) fn put_cons(w: &mut Writer<'_>, tag: u32, v: Option<&[u8]>) {
     if let Some(v) = v {
         w.constructed(Tag::ctx_cons(tag), |w| w.raw(v));
     }
 }
 
-fn put_null(w: &mut Writer<'_>, tag: u32, present: bool) {
+pub(super) fn put_null(w: &mut Writer<'_>, tag: u32, present: bool) {
     if present {
         w.null(Tag::ctx(tag));
     }
@@ -342,6 +342,159 @@ impl<'a> InitialDpArg<'a> {
     }
 }
 
+/// InitialDPArgExtension, decoded for the phase of the dialogue (its members differ: CAP v2
+/// has { naCarrierInformation [0], gmscAddress [1] }, CAP v3+ the list below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InitialDpArgExtension<'a> {
+    /// CAP v2 [0] naCarrierInformation, opaque contents.
+    pub na_carrier_information: Option<&'a [u8]>,
+    /// [0] (v2: [1]) gmscAddress.
+    pub gmsc_address: Option<AddressString>,
+    /// [1] forwardingDestinationNumber (ISUP called party number format).
+    pub forwarding_destination_number: Option<IsupNumber>,
+    /// [2] ms-Classmark2 (TS 24.008 §10.5.1.6, 3 octets), opaque.
+    pub ms_classmark2: Option<&'a [u8]>,
+    /// [3] iMEI (TBCD, 8 octets: 14 digits + check/spare digit).
+    pub imei: Option<TbcdDigits>,
+    /// [4] supportedCamelPhases BIT STRING contents (unused-bits octet first); see
+    /// [`super::numbers::bit_string_bits`].
+    pub supported_camel_phases: Option<&'a [u8]>,
+    /// [5] offeredCamel4Functionalities BIT STRING contents.
+    pub offered_camel4_functionalities: Option<&'a [u8]>,
+    /// [6] bearerCapability2: contents of the CHOICE (bearerCap [0] ...).
+    pub bearer_capability2: Option<&'a [u8]>,
+    /// [7] ext-basicServiceCode2: contents of the CHOICE.
+    pub ext_basic_service_code2: Option<&'a [u8]>,
+    /// [8] highLayerCompatibility2, opaque.
+    pub high_layer_compatibility2: Option<&'a [u8]>,
+    /// [9] lowLayerCompatibility, opaque.
+    pub low_layer_compatibility: Option<&'a [u8]>,
+    /// [10] lowLayerCompatibility2, opaque.
+    pub low_layer_compatibility2: Option<&'a [u8]>,
+    /// [11] enhancedDialledServicesAllowed NULL.
+    pub enhanced_dialled_services_allowed: bool,
+    /// [12] uu-Data, opaque contents.
+    pub uu_data: Option<&'a [u8]>,
+    /// [13] collectInformationAllowed NULL.
+    pub collect_information_allowed: bool,
+    /// [14] releaseCallArgExtensionAllowed NULL.
+    pub release_call_arg_extension_allowed: bool,
+}
+
+impl<'a> InitialDpArgExtension<'a> {
+    /// Decode the extension's contents (as kept in [`InitialDpArg::initial_dp_arg_extension`])
+    /// for `phase`; `offset` is their absolute offset.
+    pub fn decode(
+        contents_: &'a [u8],
+        offset: usize,
+        phase: super::Phase,
+    ) -> Result<InitialDpArgExtension<'a>> {
+        let mut e = InitialDpArgExtension::default();
+        let v2 = phase <= super::Phase::Cap2;
+        for m in crate::ber::Reader::with_base(contents_, offset) {
+            let m = m?;
+            let Some(n) = ctx(&m) else { continue };
+            match (n, v2) {
+                (0, true) => e.na_carrier_information = Some(contents(&m, "naCarrierInformation")?),
+                (1, true) | (0, false) => e.gmsc_address = Some(address(&m, "gmscAddress")?),
+                (1, false) => {
+                    e.forwarding_destination_number = Some(isup(&m, "forwardingDestinationNumber")?)
+                }
+                (2, false) => e.ms_classmark2 = Some(octets(&m, "ms-Classmark2")?),
+                (3, false) => {
+                    e.imei = Some(TbcdDigits::decode(octets(&m, "iMEI")?, m.value_offset)?)
+                }
+                (4, false) => e.supported_camel_phases = Some(octets(&m, "supportedCamelPhases")?),
+                (5, false) => {
+                    e.offered_camel4_functionalities =
+                        Some(octets(&m, "offeredCamel4Functionalities")?)
+                }
+                (6, false) => e.bearer_capability2 = Some(contents(&m, "bearerCapability2")?),
+                (7, false) => {
+                    e.ext_basic_service_code2 = Some(contents(&m, "ext-basicServiceCode2")?)
+                }
+                (8, false) => {
+                    e.high_layer_compatibility2 = Some(octets(&m, "highLayerCompatibility2")?)
+                }
+                (9, false) => {
+                    e.low_layer_compatibility = Some(octets(&m, "lowLayerCompatibility")?)
+                }
+                (10, false) => {
+                    e.low_layer_compatibility2 = Some(octets(&m, "lowLayerCompatibility2")?)
+                }
+                (11, false) => e.enhanced_dialled_services_allowed = m.as_null().map(|_| true)?,
+                (12, false) => e.uu_data = Some(contents(&m, "uu-Data")?),
+                (13, false) => e.collect_information_allowed = m.as_null().map(|_| true)?,
+                (14, false) => e.release_call_arg_extension_allowed = m.as_null().map(|_| true)?,
+                _ => {}
+            }
+        }
+        Ok(e)
+    }
+
+    /// Write the extension's members (the contents of `[59]`) for `phase`.
+    pub fn encode_contents(&self, w: &mut Writer<'_>, phase: super::Phase) {
+        let mut s = Scratch::new();
+        if phase <= super::Phase::Cap2 {
+            put_cons(w, 0, self.na_carrier_information);
+            if let Some(a) = &self.gmsc_address {
+                s.address(w, 1, a);
+            }
+            return;
+        }
+        if let Some(a) = &self.gmsc_address {
+            s.address(w, 0, a);
+        }
+        if let Some(n) = &self.forwarding_destination_number {
+            s.isup(w, 1, n);
+        }
+        put_prim(w, 2, self.ms_classmark2);
+        if let Some(i) = &self.imei {
+            s.0.clear();
+            i.encode_into(&mut s.0);
+            w.primitive(Tag::ctx(3), &s.0);
+        }
+        put_prim(w, 4, self.supported_camel_phases);
+        put_prim(w, 5, self.offered_camel4_functionalities);
+        put_cons(w, 6, self.bearer_capability2);
+        put_cons(w, 7, self.ext_basic_service_code2);
+        put_prim(w, 8, self.high_layer_compatibility2);
+        put_prim(w, 9, self.low_layer_compatibility);
+        put_prim(w, 10, self.low_layer_compatibility2);
+        put_null(w, 11, self.enhanced_dialled_services_allowed);
+        put_cons(w, 12, self.uu_data);
+        put_null(w, 13, self.collect_information_allowed);
+        put_null(w, 14, self.release_call_arg_extension_allowed);
+    }
+
+    /// The contents as a vector, to put in [`InitialDpArg::initial_dp_arg_extension`].
+    pub fn to_contents(&self, phase: super::Phase) -> Vec<u8> {
+        let mut v = Vec::with_capacity(32);
+        self.encode_contents(&mut Writer::new(&mut v), phase);
+        v
+    }
+}
+
+impl<'a> InitialDpArg<'a> {
+    /// The initialDPArgExtension decoded for the dialogue's phase, if present.
+    pub fn extension(&self, phase: super::Phase) -> Option<Result<InitialDpArgExtension<'a>>> {
+        self.initial_dp_arg_extension
+            .map(|c| InitialDpArgExtension::decode(c, 0, phase))
+    }
+
+    /// bearerCapability decoded (ISUP User Service Information), if present.
+    pub fn bearer(&self) -> Option<Result<super::numbers::BearerCapability<'a>>> {
+        self.bearer_capability
+            .map(super::numbers::BearerCapability::decode_choice)
+    }
+
+    /// redirectionInformation decoded (Q.763 §3.45), if present.
+    pub fn redirection(&self) -> Option<Result<super::numbers::RedirectionInformation>> {
+        self.redirection_information
+            .map(|v| super::numbers::RedirectionInformation::decode(v, 0))
+    }
+}
+
 /// LocationInformation (TS 29.002 MAP-MS-DataTypes), as carried in InitialDP [52].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LocationInformation<'a> {
@@ -544,6 +697,152 @@ impl<'a> BcsmEvent<'a> {
     }
 }
 
+/// DpSpecificCriteria (CHOICE), the criteria a BCSMEvent is armed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DpSpecificCriteria<'a> {
+    /// [1] applicationTimer (0..2047 s): the no-answer timer for o/tNoAnswer.
+    ApplicationTimer(u16),
+    /// [2] midCallControlInfo (CAP v4): DTMF collection for o/tMidCall.
+    MidCallControlInfo {
+        /// [0] minimumNumberOfDigits DEFAULT 1.
+        minimum_number_of_digits: Option<u8>,
+        /// [1] maximumNumberOfDigits DEFAULT 30.
+        maximum_number_of_digits: Option<u8>,
+        /// [2] endOfReplyDigit, [3] cancelDigit, [4] startDigit (1..2 octets each).
+        end_of_reply_digit: Option<&'a [u8]>,
+        cancel_digit: Option<&'a [u8]>,
+        start_digit: Option<&'a [u8]>,
+        /// [6] interDigitTimeout DEFAULT 10 s.
+        inter_digit_timeout: Option<u8>,
+    },
+    /// [3] dpSpecificCriteriaAlt (CAP v4).
+    Alt {
+        /// [0] changeOfPositionControlInfo contents, opaque.
+        change_of_position_control_info: Option<&'a [u8]>,
+        /// [1] numberOfDigits (1..255) for collectedInfo.
+        number_of_digits: Option<u8>,
+        /// [2] interDigitTimeout (1..127 s).
+        inter_digit_timeout: Option<u8>,
+    },
+}
+
+impl<'a> DpSpecificCriteria<'a> {
+    /// Decode the CHOICE from the [30] wrapper's contents (as kept in
+    /// [`BcsmEvent::dp_specific_criteria`]).
+    pub fn decode(contents_: &'a [u8], offset: usize) -> Result<DpSpecificCriteria<'a>> {
+        let mut r = crate::ber::Reader::with_base(contents_, offset);
+        let t = r.next_tlv()?.ok_or(BerError::new(
+            BerErrorKind::Missing("dpSpecificCriteria alternative"),
+            offset,
+        ))?;
+        r.finish()?;
+        Ok(match ctx(&t) {
+            Some(1) => DpSpecificCriteria::ApplicationTimer(
+                u16::try_from(t.as_i64()?)
+                    .map_err(|_| invalid("applicationTimer", t.value_offset))?,
+            ),
+            Some(2) => {
+                let (mut min, mut max, mut eor, mut cancel, mut start, mut idt) =
+                    (None, None, None, None, None, None);
+                for m in t.children()? {
+                    let m = m?;
+                    match ctx(&m) {
+                        Some(0) => min = Some(small_enum(&m, "minimumNumberOfDigits")?),
+                        Some(1) => max = Some(small_enum(&m, "maximumNumberOfDigits")?),
+                        Some(2) => eor = Some(octets(&m, "endOfReplyDigit")?),
+                        Some(3) => cancel = Some(octets(&m, "cancelDigit")?),
+                        Some(4) => start = Some(octets(&m, "startDigit")?),
+                        Some(6) => idt = Some(small_enum(&m, "interDigitTimeout")?),
+                        _ => {}
+                    }
+                }
+                DpSpecificCriteria::MidCallControlInfo {
+                    minimum_number_of_digits: min,
+                    maximum_number_of_digits: max,
+                    end_of_reply_digit: eor,
+                    cancel_digit: cancel,
+                    start_digit: start,
+                    inter_digit_timeout: idt,
+                }
+            }
+            Some(3) => {
+                let (mut cop, mut nod, mut idt) = (None, None, None);
+                for m in t.children()? {
+                    let m = m?;
+                    match ctx(&m) {
+                        Some(0) => cop = Some(contents(&m, "changeOfPositionControlInfo")?),
+                        Some(1) => nod = Some(small_enum(&m, "numberOfDigits")?),
+                        Some(2) => idt = Some(small_enum(&m, "interDigitTimeout")?),
+                        _ => {}
+                    }
+                }
+                DpSpecificCriteria::Alt {
+                    change_of_position_control_info: cop,
+                    number_of_digits: nod,
+                    inter_digit_timeout: idt,
+                }
+            }
+            _ => return Err(invalid("dpSpecificCriteria alternative", t.offset)),
+        })
+    }
+
+    /// Write the CHOICE (the [30] wrapper's contents).
+    pub fn encode(&self, w: &mut Writer<'_>) {
+        match *self {
+            DpSpecificCriteria::ApplicationTimer(t) => w.integer(Tag::ctx(1), i64::from(t)),
+            DpSpecificCriteria::MidCallControlInfo {
+                minimum_number_of_digits,
+                maximum_number_of_digits,
+                end_of_reply_digit,
+                cancel_digit,
+                start_digit,
+                inter_digit_timeout,
+            } => w.constructed(Tag::ctx_cons(2), |w| {
+                if let Some(v) = minimum_number_of_digits {
+                    w.integer(Tag::ctx(0), i64::from(v));
+                }
+                if let Some(v) = maximum_number_of_digits {
+                    w.integer(Tag::ctx(1), i64::from(v));
+                }
+                put_prim(w, 2, end_of_reply_digit);
+                put_prim(w, 3, cancel_digit);
+                put_prim(w, 4, start_digit);
+                if let Some(v) = inter_digit_timeout {
+                    w.integer(Tag::ctx(6), i64::from(v));
+                }
+            }),
+            DpSpecificCriteria::Alt {
+                change_of_position_control_info,
+                number_of_digits,
+                inter_digit_timeout,
+            } => w.constructed(Tag::ctx_cons(3), |w| {
+                put_cons(w, 0, change_of_position_control_info);
+                if let Some(v) = number_of_digits {
+                    w.integer(Tag::ctx(1), i64::from(v));
+                }
+                if let Some(v) = inter_digit_timeout {
+                    w.integer(Tag::ctx(2), i64::from(v));
+                }
+            }),
+        }
+    }
+
+    /// The encoded CHOICE, to put in [`BcsmEvent::dp_specific_criteria`].
+    pub fn to_contents(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(8);
+        self.encode(&mut Writer::new(&mut v));
+        v
+    }
+}
+
+impl<'a> BcsmEvent<'a> {
+    /// dpSpecificCriteria decoded, if present.
+    pub fn criteria(&self) -> Option<Result<DpSpecificCriteria<'a>>> {
+        self.dp_specific_criteria
+            .map(|c| DpSpecificCriteria::decode(c, 0))
+    }
+}
+
 /// RequestReportBCSMEventArg (opcode 23).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RequestReportBcsmEventArg<'a> {
@@ -741,9 +1040,118 @@ pub enum EventSpecificInfo<'a> {
     TDisconnect { release_cause: Option<Cause<'a>> },
     /// [21] oAbandonSpecificInfo { routeNotPermitted [50] }.
     OAbandon { route_not_permitted: bool },
-    /// Any other alternative (mid-call, term seized, change of position, ...): its context
-    /// tag number and contents.
+    /// [6] oMidCallSpecificInfo { midCallEvents [1] } (CAP v4).
+    OMidCall(Option<MidCallEvents<'a>>),
+    /// [11] tMidCallSpecificInfo { midCallEvents [1] } (CAP v4).
+    TMidCall(Option<MidCallEvents<'a>>),
+    /// [13] oTermSeizedSpecificInfo { locationInformation [50] } (CAP v4).
+    OTermSeized(Option<LocationInformation<'a>>),
+    /// [20] callAcceptedSpecificInfo { locationInformation [50] } (CAP v4).
+    CallAccepted(Option<LocationInformation<'a>>),
+    /// [50] oChangeOfPositionSpecificInfo (CAP v4).
+    OChangeOfPosition(ChangeOfPosition<'a>),
+    /// [51] tChangeOfPositionSpecificInfo (CAP v4).
+    TChangeOfPosition(ChangeOfPosition<'a>),
+    /// [52] dpSpecificInfoAlt (CAP v4): service change and collected info.
+    DpSpecificInfoAlt(DpSpecificInfoAlt<'a>),
+    /// An alternative TS 29.078 does not define: its context tag number and contents.
     Other { tag: u32, contents: &'a [u8] },
+}
+
+/// MidCallEvents: CHOICE { dTMFDigitsCompleted [3] Digits, dTMFDigitsTimeOut [4] Digits }
+/// (Digits kept opaque: Generic Digits, Q.763 §3.24).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MidCallEvents<'a> {
+    DtmfDigitsCompleted(&'a [u8]),
+    DtmfDigitsTimeOut(&'a [u8]),
+}
+
+/// o/tChangeOfPositionSpecificInfo { locationInformation [50], metDPCriteriaList [51] }.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ChangeOfPosition<'a> {
+    pub location_information: Option<LocationInformation<'a>>,
+    /// [51] metDPCriteriaList contents (SEQUENCE OF MetDPCriterion), opaque.
+    pub met_dp_criteria_list: Option<&'a [u8]>,
+}
+
+/// o/tServiceChangeSpecificInfo { ext-basicServiceCode [0], initiatorOfServiceChange [1]
+/// (a-side 0, b-side 1), natureOfServiceChange [2] (userInitiated 0, networkInitiated 1) }.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ServiceChange<'a> {
+    /// Contents of the Ext-BasicServiceCode CHOICE wrapper, opaque.
+    pub ext_basic_service_code: Option<&'a [u8]>,
+    pub initiator: Option<u8>,
+    pub nature: Option<u8>,
+}
+
+/// DpSpecificInfoAlt { oServiceChangeSpecificInfo [0], tServiceChangeSpecificInfo [1],
+/// collectedInfoSpecificInfo [2] { calledPartyNumber [0] } }.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DpSpecificInfoAlt<'a> {
+    pub o_service_change: Option<ServiceChange<'a>>,
+    pub t_service_change: Option<ServiceChange<'a>>,
+    /// collectedInfoSpecificInfo present; its calledPartyNumber.
+    pub collected_info: Option<Option<IsupNumber>>,
+}
+
+impl<'a> ServiceChange<'a> {
+    fn decode(t: &Tlv<'a>) -> Result<ServiceChange<'a>> {
+        let mut s = ServiceChange::default();
+        for m in t.children()? {
+            let m = m?;
+            match ctx(&m) {
+                Some(0) => s.ext_basic_service_code = Some(contents(&m, "ext-basicServiceCode")?),
+                Some(1) => s.initiator = Some(small_enum(&m, "initiatorOfServiceChange")?),
+                Some(2) => s.nature = Some(small_enum(&m, "natureOfServiceChange")?),
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+    fn encode(&self, w: &mut Writer<'_>, tag: u32) {
+        w.constructed(Tag::ctx_cons(tag), |w| {
+            put_cons(w, 0, self.ext_basic_service_code);
+            if let Some(i) = self.initiator {
+                w.integer(Tag::ctx(1), i64::from(i));
+            }
+            if let Some(n) = self.nature {
+                w.integer(Tag::ctx(2), i64::from(n));
+            }
+        });
+    }
+}
+
+/// `{ locationInformation [50] }` of oTermSeized / callAccepted.
+fn location_only<'a>(t: &Tlv<'a>) -> Result<Option<LocationInformation<'a>>> {
+    let mut l = None;
+    for m in t.children()? {
+        let m = m?;
+        if ctx(&m) == Some(50) {
+            l = Some(LocationInformation::decode(m)?);
+        }
+    }
+    Ok(l)
+}
+
+fn mid_call<'a>(t: &Tlv<'a>) -> Result<Option<MidCallEvents<'a>>> {
+    let mut e = None;
+    for m in t.children()? {
+        let m = m?;
+        if ctx(&m) == Some(1) {
+            let mut r = m.children()?;
+            let x = r.next_tlv()?.ok_or(BerError::new(
+                BerErrorKind::Missing("midCallEvents alternative"),
+                m.value_offset,
+            ))?;
+            e = Some(match ctx(&x) {
+                Some(3) => MidCallEvents::DtmfDigitsCompleted(octets(&x, "dTMFDigitsCompleted")?),
+                Some(4) => MidCallEvents::DtmfDigitsTimeOut(octets(&x, "dTMFDigitsTimeOut")?),
+                _ => return Err(invalid("midCallEvents alternative", x.offset)),
+            });
+            r.finish()?;
+        }
+    }
+    Ok(e)
 }
 
 /// Decode a SEQUENCE whose only interesting member is a Cause at `[0]`.
@@ -832,6 +1240,50 @@ impl<'a> EventSpecificInfo<'a> {
                     route_not_permitted: rnp,
                 }
             }
+            6 => EventSpecificInfo::OMidCall(mid_call(&t)?),
+            11 => EventSpecificInfo::TMidCall(mid_call(&t)?),
+            13 => EventSpecificInfo::OTermSeized(location_only(&t)?),
+            20 => EventSpecificInfo::CallAccepted(location_only(&t)?),
+            50 | 51 => {
+                let mut c = ChangeOfPosition::default();
+                for m in t.children()? {
+                    let m = m?;
+                    match ctx(&m) {
+                        Some(50) => c.location_information = Some(LocationInformation::decode(m)?),
+                        Some(51) => {
+                            c.met_dp_criteria_list = Some(contents(&m, "metDPCriteriaList")?)
+                        }
+                        _ => {}
+                    }
+                }
+                if n == 50 {
+                    EventSpecificInfo::OChangeOfPosition(c)
+                } else {
+                    EventSpecificInfo::TChangeOfPosition(c)
+                }
+            }
+            52 => {
+                let mut d = DpSpecificInfoAlt::default();
+                for m in t.children()? {
+                    let m = m?;
+                    match ctx(&m) {
+                        Some(0) => d.o_service_change = Some(ServiceChange::decode(&m)?),
+                        Some(1) => d.t_service_change = Some(ServiceChange::decode(&m)?),
+                        Some(2) => {
+                            let mut cpn = None;
+                            for x in m.children()? {
+                                let x = x?;
+                                if ctx(&x) == Some(0) {
+                                    cpn = Some(isup(&x, "calledPartyNumber")?);
+                                }
+                            }
+                            d.collected_info = Some(cpn);
+                        }
+                        _ => {}
+                    }
+                }
+                EventSpecificInfo::DpSpecificInfoAlt(d)
+            }
             _ => EventSpecificInfo::Other {
                 tag: n,
                 contents: t.value,
@@ -892,6 +1344,50 @@ impl<'a> EventSpecificInfo<'a> {
             EventSpecificInfo::OAbandon {
                 route_not_permitted,
             } => w.constructed(Tag::ctx_cons(21), |w| put_null(w, 50, *route_not_permitted)),
+            EventSpecificInfo::OMidCall(e) => {
+                w.constructed(Tag::ctx_cons(6), |w| put_mid_call(w, e))
+            }
+            EventSpecificInfo::TMidCall(e) => {
+                w.constructed(Tag::ctx_cons(11), |w| put_mid_call(w, e))
+            }
+            EventSpecificInfo::OTermSeized(l) => w.constructed(Tag::ctx_cons(13), |w| {
+                if let Some(l) = l {
+                    l.encode(w, 50)
+                }
+            }),
+            EventSpecificInfo::CallAccepted(l) => w.constructed(Tag::ctx_cons(20), |w| {
+                if let Some(l) = l {
+                    l.encode(w, 50)
+                }
+            }),
+            EventSpecificInfo::OChangeOfPosition(c) | EventSpecificInfo::TChangeOfPosition(c) => {
+                let tag = if matches!(self, EventSpecificInfo::OChangeOfPosition(_)) {
+                    50
+                } else {
+                    51
+                };
+                w.constructed(Tag::ctx_cons(tag), |w| {
+                    if let Some(l) = &c.location_information {
+                        l.encode(w, 50);
+                    }
+                    put_cons(w, 51, c.met_dp_criteria_list);
+                })
+            }
+            EventSpecificInfo::DpSpecificInfoAlt(d) => w.constructed(Tag::ctx_cons(52), |w| {
+                if let Some(o) = &d.o_service_change {
+                    o.encode(w, 0);
+                }
+                if let Some(t) = &d.t_service_change {
+                    t.encode(w, 1);
+                }
+                if let Some(c) = &d.collected_info {
+                    w.constructed(Tag::ctx_cons(2), |w| {
+                        if let Some(n) = c {
+                            s.isup(w, 0, n);
+                        }
+                    });
+                }
+            }),
             EventSpecificInfo::Other { tag, contents } => {
                 w.constructed(Tag::ctx_cons(*tag), |w| w.raw(contents))
             }
@@ -908,6 +1404,15 @@ impl<'a> EventSpecificInfo<'a> {
             | EventSpecificInfo::TDisconnect { release_cause: c } => c,
             _ => None,
         }
+    }
+}
+
+fn put_mid_call(w: &mut Writer<'_>, e: &Option<MidCallEvents<'_>>) {
+    if let Some(e) = e {
+        w.constructed(Tag::ctx_cons(1), |w| match e {
+            MidCallEvents::DtmfDigitsCompleted(d) => w.primitive(Tag::ctx(3), d),
+            MidCallEvents::DtmfDigitsTimeOut(d) => w.primitive(Tag::ctx(4), d),
+        });
     }
 }
 

@@ -631,7 +631,7 @@ proptest! {
     }
 
     #[test]
-    fn erbcsm_round_trip(et in 0u8..60, which in 0usize..11, c in proptest::option::of(cause_value()),
+    fn erbcsm_round_trip(et in 0u8..60, which in 0usize..16, c in proptest::option::of(cause_value()),
                          n in proptest::option::of(isup_number()), flags in any::<[bool; 3]>(),
                          leg in proptest::option::of(leg_id()),
                          misc in proptest::option::of((any::<bool>(), proptest::option::of(0u8..3)))) {
@@ -650,7 +650,18 @@ proptest! {
             7 => Some(EventSpecificInfo::TNoAnswer { call_forwarded: flags[2], forwarding_destination_number: n }),
             8 => Some(EventSpecificInfo::TAnswer(answer)),
             9 => Some(EventSpecificInfo::TDisconnect { release_cause: c }),
-            _ => Some(EventSpecificInfo::Other { tag: 13, contents: &other }),
+            10 => Some(EventSpecificInfo::OMidCall(flags[0].then_some(MidCallEvents::DtmfDigitsCompleted(&other)))),
+            11 => Some(EventSpecificInfo::TMidCall(Some(MidCallEvents::DtmfDigitsTimeOut(&other)))),
+            12 => Some(EventSpecificInfo::OTermSeized(flags[1].then(|| LocationInformation {
+                location_number: n, current_location_retrieved: flags[2], ..Default::default() }))),
+            13 => Some(EventSpecificInfo::TChangeOfPosition(ChangeOfPosition {
+                location_information: Some(LocationInformation { age_of_location_information: Some(5), ..Default::default() }),
+                met_dp_criteria_list: flags[0].then_some(&other[..]) })),
+            14 => Some(EventSpecificInfo::DpSpecificInfoAlt(DpSpecificInfoAlt {
+                o_service_change: flags[0].then_some(ServiceChange { initiator: Some(1), nature: None, ext_basic_service_code: None }),
+                t_service_change: None,
+                collected_info: flags[1].then_some(n) })),
+            _ => Some(EventSpecificInfo::Other { tag: 40, contents: &other }),
         };
         let a = EventReportBcsmArg {
             event_type: EventTypeBcsm(et),
