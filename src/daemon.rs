@@ -444,9 +444,7 @@ impl Net {
             Side::Client => {
                 self.client.application_server(0).asp_state(rid(id)) == AspState::Active
             }
-            Side::Ipsp => {
-                self.ipsp.application_server(0).asp_state(rid(id)) == AspState::Active
-            }
+            Side::Ipsp => self.ipsp.application_server(0).asp_state(rid(id)) == AspState::Active,
         }
     }
 
