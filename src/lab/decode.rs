@@ -68,6 +68,18 @@ struct Dialogues {
     cap_ssns: Vec<u8>,
 }
 
+/// The SCCP variant that goes with an MTP3 point-code variant: ANSI T1.112 for ANSI, the
+/// ITU layout with 24-bit point codes for China (GF 001-9001). Japan's TTC JT-Q.713 uses the
+/// ITU layout with 16-bit point codes, which the ITU decoder reads as 14-bit plus 2 spare
+/// bits: the layout is right, only a point code with either top bit set is shown masked.
+pub fn sccp_variant(mtp3: Mtp3Variant) -> crate::sccp::Variant {
+    match mtp3 {
+        Mtp3Variant::Itu | Mtp3Variant::Japanese => crate::sccp::Variant::Itu,
+        Mtp3Variant::Ansi => crate::sccp::Variant::Ansi,
+        Mtp3Variant::Chinese => crate::sccp::Variant::Chinese,
+    }
+}
+
 fn err(layer: &str, offset: usize, reason: impl ToString) -> Value {
     json!({"layer": layer, "offset": offset, "reason": reason.to_string()})
 }

@@ -2,6 +2,7 @@
 
 pub mod capture;
 pub mod decode;
+pub mod replay;
 pub mod sim;
 
 use crate::proto::{CallEvent, Direction, EventKind, Protocol};
