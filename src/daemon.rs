@@ -973,6 +973,11 @@ async fn association(
     // What other tasks route to this association (answers to dialogues that began
     // elsewhere, timer aborts, shutdown ends, NTFYs), encoded here.
     let (tx, mut rx) = mpsc::unbounded_channel::<Queued>();
+    // `scpd run --pcap`: a copy of every message to the writer thread (no-op otherwise).
+    use crate::lab::pcap_out::{
+        tap as pcap,
+        Direction::{In, Out},
+    };
     shared.net.lock().expect("net").attach(id, tx);
     info!(assoc = id, %peer, side = ?role.side(), "association up");
     let mut out = Vec::with_capacity(4096);
@@ -984,6 +989,7 @@ async fn association(
     if let Role::Client(asp) = &mut role {
         asp.connected(Instant::now(), &mut out);
     }
+    pcap(id, &peer, Out, &out);
     let mut ok = link.send(&out).await.is_ok();
     while ok {
         out.clear();
@@ -991,6 +997,7 @@ async fn association(
         tokio::select! {
             frame = link.recv() => match frame {
                 Ok(Some(bytes)) => {
+                    pcap(id, &peer, In, bytes);
                     let incoming = match &mut role {
                         Role::Server => server_incoming(&shared, id, &peer, bytes, &mut out),
                         Role::Client(asp) => client_incoming(&shared, id, &peer, asp, bytes, &mut out),
@@ -1007,6 +1014,7 @@ async fn association(
                         Incoming::Other => {}
                         Incoming::Failed(why) => {
                             warn!(assoc = id, %peer, why, "giving up on the association");
+                            pcap(id, &peer, Out, &out);
                             let _ = link.send(&out).await;
                             break;
                         }
@@ -1020,6 +1028,7 @@ async fn association(
                     Builder::new(&mut out, Kind::Err)
                         .param_u32(tag::ERROR_CODE, ErrorCode::ProtocolError as u32)
                         .finish();
+                    pcap(id, &peer, Out, &out);
                     let _ = link.send(&out).await;
                     break;
                 }
@@ -1054,6 +1063,7 @@ async fn association(
                 while let Ok(q) = rx.try_recv() {
                     queued(&mut out, q);
                 }
+                pcap(id, &peer, Out, &out);
                 let _ = link.send(&out).await;
                 break;
             }
@@ -1072,6 +1082,7 @@ async fn association(
             shared.dispatch(&mut fx, Some((id, &mut out)));
         }
         announced = active;
+        pcap(id, &peer, Out, &out);
         ok = out.is_empty() || link.send(&out).await.is_ok();
     }
     let now = Instant::now();

@@ -63,6 +63,10 @@ struct RunArgs {
     /// SQLite database (created if absent).
     #[arg(long, value_name = "PATH")]
     db: Option<String>,
+    /// Write every M3UA message sent and received to this pcap (synthetic SCTP frames,
+    /// PPID 3, so Wireshark decodes M3UA/SCCP/TCAP/CAP whatever carried them).
+    #[arg(long, value_name = "FILE")]
+    pcap: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -309,6 +313,9 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
         },
     )
     .map_err(|e| e.to_string())?;
+    if let Some(p) = &a.pcap {
+        scpd::lab::pcap_out::install(p).map_err(|e| format!("--pcap {}: {e}", p.display()))?;
+    }
     runtime().block_on(daemon::run(cfg))?;
     Ok(ExitCode::SUCCESS)
 }
