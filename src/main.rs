@@ -107,6 +107,16 @@ struct DecodeArgs {
     /// (comma-separated; like tshark's camel.tcap.ssn).
     #[arg(long = "cap-ssn", value_delimiter = ',', default_value = "146")]
     cap_ssn: Vec<u8>,
+    /// SSNs that carry MAP when the AC does not say (like gsm_map.tcap.ssn).
+    #[arg(long = "map-ssn", value_delimiter = ',')]
+    map_ssn: Vec<u8>,
+    /// SSNs that carry AIN (ANSI TCAP) when the operation codes do not say.
+    #[arg(long = "ain-ssn", value_delimiter = ',')]
+    ain_ssn: Vec<u8>,
+    /// General SSN → application mapping, repeatable: SSN=camel|map|ain|inap
+    /// (e.g. --ssn 146=camel --ssn 6=inap); wins over the specific options.
+    #[arg(long = "ssn", value_name = "SSN=APP", value_parser = parse_ssn_app)]
+    ssn: Vec<(u8, scpd::lab::decode::App)>,
     /// Print counts per operation and errors instead of the JSON lines.
     #[arg(long)]
     summary: bool,
@@ -334,8 +344,17 @@ fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {
     }
 }
 
+fn parse_ssn_app(s: &str) -> Result<(u8, scpd::lab::decode::App), String> {
+    let (n, app) = s
+        .split_once('=')
+        .ok_or("expected SSN=APP, e.g. 146=camel")?;
+    let n: u8 = n.trim().parse().map_err(|_| format!("bad SSN {n:?}"))?;
+    let app = scpd::lab::decode::App::parse(app.trim())
+        .ok_or_else(|| format!("unknown application {app:?} (camel, map, ain, inap)"))?;
+    Ok((n, app))
+}
+
 fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
-    use scpd::lab::capture::Mtp3Variant;
     use scpd::lab::decode::{self, HexLayer, InputFormat};
     let opts = decode::Options {
         format: match a.format {
@@ -349,13 +368,15 @@ fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
             Layer::Sccp => HexLayer::Sccp,
             Layer::Tcap => HexLayer::Tcap,
         },
-        mtp3: match a.mtp3 {
-            Mtp3::Itu => Mtp3Variant::Itu,
-            Mtp3::Ansi => Mtp3Variant::Ansi,
-            Mtp3::Chinese => Mtp3Variant::Chinese,
-            Mtp3::Japanese => Mtp3Variant::Japanese,
-        },
+        mtp3: mtp3_variant(a.mtp3),
         cap_ssns: a.cap_ssn,
+        ssn_apps: a
+            .map_ssn
+            .iter()
+            .map(|&n| (n, decode::App::Map))
+            .chain(a.ain_ssn.iter().map(|&n| (n, decode::App::Ain)))
+            .chain(a.ssn)
+            .collect(),
     };
     let files = if a.files.is_empty() {
         vec!["-".to_string()]
