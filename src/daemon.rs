@@ -1253,6 +1253,11 @@ async fn association(
     // What other tasks route to this association (answers to dialogues that began
     // elsewhere, timer aborts, shutdown ends, NTFYs), encoded here.
     let (tx, mut rx) = mpsc::unbounded_channel::<Queued>();
+    // `scpd run --pcap`: a copy of every message to the writer thread (no-op otherwise).
+    use crate::lab::pcap_out::{
+        tap as pcap,
+        Direction::{In, Out},
+    };
     let addr = link.peer_addr().map(|a| a.ip());
     shared.net.lock().expect("net").attach(id, tx, addr);
     info!(assoc = id, %peer, side = ?role.side(), "association up");
@@ -1267,6 +1272,7 @@ async fn association(
         Role::Ipsp(ipsp) => ipsp.connected(Instant::now(), &mut out),
         Role::Server => {}
     }
+    pcap(id, &peer, Out, &out);
     let mut ok = link.send(&out).await.is_ok();
     while ok {
         out.clear();
@@ -1276,11 +1282,13 @@ async fn association(
                 Ok(Some(rx)) if rx.check_stream().is_err() => {
                     // RFC 4666 §3.8.1: a message on a stream it may not use is answered
                     // with ERR Invalid Stream Identifier and otherwise ignored.
+                    pcap(id, &peer, In, rx.bytes);
                     warn!(assoc = id, %peer, stream = ?rx.stream, "M3UA message on the wrong SCTP stream refused with ERR");
                     crate::m3ua::pdu::encode_err(&mut out, ErrorCode::InvalidStreamIdentifier, None, Some(rx.bytes));
                 }
                 Ok(Some(rx)) => {
                     let bytes = rx.bytes;
+                    pcap(id, &peer, In, bytes);
                     let incoming = match &mut role {
                         Role::Server => server_incoming(&shared, id, &peer, bytes, &mut out),
                         Role::Client(asp) => client_incoming(&shared, id, &peer, asp, bytes, &mut out),
@@ -1298,6 +1306,7 @@ async fn association(
                         Incoming::Other => {}
                         Incoming::Failed(why) => {
                             warn!(assoc = id, %peer, why, "giving up on the association");
+                            pcap(id, &peer, Out, &out);
                             let _ = link.send(&out).await;
                             break;
                         }
@@ -1311,6 +1320,7 @@ async fn association(
                     Builder::new(&mut out, Kind::Err)
                         .param_u32(tag::ERROR_CODE, ErrorCode::ProtocolError as u32)
                         .finish();
+                    pcap(id, &peer, Out, &out);
                     let _ = link.send(&out).await;
                     break;
                 }
@@ -1338,6 +1348,7 @@ async fn association(
                 };
                 if let ClientEvent::Failed(why) = ev {
                     warn!(assoc = id, %peer, why, "giving up on the association");
+                    pcap(id, &peer, Out, &out);
                     let _ = link.send(&out).await;
                     break;
                 }
@@ -1356,6 +1367,7 @@ async fn association(
                 while let Ok(q) = rx.try_recv() {
                     queued(&mut out, q);
                 }
+                pcap(id, &peer, Out, &out);
                 let _ = link.send(&out).await;
                 break;
             }
@@ -1376,6 +1388,7 @@ async fn association(
             shared.dispatch(&mut fx, Some((id, &mut out)));
         }
         announced = active;
+        pcap(id, &peer, Out, &out);
         ok = out.is_empty() || link.send(&out).await.is_ok();
     }
     let now = Instant::now();

@@ -30,6 +30,9 @@ enum Command {
     Decode(DecodeArgs),
     /// Simulate an MSC (gsmSSF) playing CAMEL calls against a running SCP.
     Sim(SimArgs),
+    /// Play the switch side of each TCAP dialogue in a capture against a live SCP and report,
+    /// as JSON, where its answers differ from the captured ones.
+    Replay(ReplayArgs),
     /// Print call events from a running scpd as JSON lines (a built-in gRPC subscriber).
     Events(EventsArgs),
     /// Manage the subscribers of a running scpd (over gRPC).
@@ -68,6 +71,10 @@ struct RunArgs {
     /// SQLite database (created if absent).
     #[arg(long, value_name = "PATH")]
     db: Option<String>,
+    /// Write every M3UA message sent and received to this pcap (synthetic SCTP frames,
+    /// PPID 3, so Wireshark decodes M3UA/SCCP/TCAP/CAP whatever carried them).
+    #[arg(long, value_name = "FILE")]
+    pcap: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -108,6 +115,16 @@ struct DecodeArgs {
     /// (comma-separated; like tshark's camel.tcap.ssn).
     #[arg(long = "cap-ssn", value_delimiter = ',', default_value = "146")]
     cap_ssn: Vec<u8>,
+    /// SSNs that carry MAP when the AC does not say (like gsm_map.tcap.ssn).
+    #[arg(long = "map-ssn", value_delimiter = ',')]
+    map_ssn: Vec<u8>,
+    /// SSNs that carry AIN (ANSI TCAP) when the operation codes do not say.
+    #[arg(long = "ain-ssn", value_delimiter = ',')]
+    ain_ssn: Vec<u8>,
+    /// General SSN → application mapping, repeatable: SSN=camel|map|ain|inap
+    /// (e.g. --ssn 146=camel --ssn 6=inap); wins over the specific options.
+    #[arg(long = "ssn", value_name = "SSN=APP", value_parser = parse_ssn_app)]
+    ssn: Vec<(u8, scpd::lab::decode::App)>,
     /// Print counts per operation and errors instead of the JSON lines.
     #[arg(long)]
     summary: bool,
@@ -159,6 +176,56 @@ struct SimArgs {
     /// How long to wait for any answer (ms).
     #[arg(long, default_value_t = 5000)]
     timeout_ms: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TimingArg {
+    /// Each message as soon as the previous one's answers are in.
+    Fast,
+    /// Each message at its captured offset from the start of the capture.
+    Captured,
+}
+
+#[derive(Args)]
+struct ReplayArgs {
+    /// The capture (pcap/pcapng) whose dialogues are played.
+    file: std::path::PathBuf,
+    /// The SCP's M3UA address.
+    #[arg(long, default_value = "tcp://127.0.0.1:2905", value_name = "URL")]
+    to: String,
+    /// Send at the captured timing or as fast as the SCP answers.
+    #[arg(long, value_enum, default_value = "fast")]
+    timing: TimingArg,
+    /// Point-code variant of MTP3/SCCP framing in the capture.
+    #[arg(long, value_enum, default_value = "itu")]
+    mtp3: Mtp3,
+    /// Our (the switch's) point code.
+    #[arg(long, default_value_t = 100)]
+    opc: u32,
+    /// The SCP's point code.
+    #[arg(long, default_value_t = 200)]
+    dpc: u32,
+    /// The SCP's subsystem number (the captured addresses are replaced).
+    #[arg(long, default_value_t = 146)]
+    ssn: u8,
+    /// Our subsystem number.
+    #[arg(long = "own-ssn", default_value_t = 146)]
+    own_ssn: u8,
+    /// MTP3 network indicator of the DATA messages.
+    #[arg(long, default_value_t = 2)]
+    ni: u8,
+    /// Routing context to activate with (omit to activate without one).
+    #[arg(long)]
+    routing_context: Option<u32>,
+    /// Dialogues in progress at once (fast timing).
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// How long to wait for an answer the capture has (ms).
+    #[arg(long, default_value_t = 5000)]
+    timeout_ms: u64,
+    /// After an answer, how long to wait for the next one the capture has (ms).
+    #[arg(long, default_value_t = 300)]
+    settle_ms: u64,
 }
 
 #[derive(Args)]
@@ -226,6 +293,7 @@ fn main() -> ExitCode {
         Command::CheckConfig { file } => cmd_check(&file),
         Command::Decode(a) => cmd_decode(a),
         Command::Sim(a) => runtime().block_on(cmd_sim(a)),
+        Command::Replay(a) => runtime().block_on(cmd_replay(a)),
         Command::Events(a) => runtime().block_on(cmd_events(a)),
         Command::Subscriber(c) => runtime().block_on(cmd_subscriber(c)),
     };
@@ -265,6 +333,9 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
         },
     )
     .map_err(|e| e.to_string())?;
+    if let Some(p) = &a.pcap {
+        scpd::lab::pcap_out::install(p).map_err(|e| format!("--pcap {}: {e}", p.display()))?;
+    }
     runtime().block_on(daemon::run(cfg))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -283,8 +354,17 @@ fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {
     }
 }
 
+fn parse_ssn_app(s: &str) -> Result<(u8, scpd::lab::decode::App), String> {
+    let (n, app) = s
+        .split_once('=')
+        .ok_or("expected SSN=APP, e.g. 146=camel")?;
+    let n: u8 = n.trim().parse().map_err(|_| format!("bad SSN {n:?}"))?;
+    let app = scpd::lab::decode::App::parse(app.trim())
+        .ok_or_else(|| format!("unknown application {app:?} (camel, map, ain, inap)"))?;
+    Ok((n, app))
+}
+
 fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
-    use scpd::lab::capture::Mtp3Variant;
     use scpd::lab::decode::{self, HexLayer, InputFormat};
     let opts = decode::Options {
         format: match a.format {
@@ -298,13 +378,15 @@ fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
             Layer::Sccp => HexLayer::Sccp,
             Layer::Tcap => HexLayer::Tcap,
         },
-        mtp3: match a.mtp3 {
-            Mtp3::Itu => Mtp3Variant::Itu,
-            Mtp3::Ansi => Mtp3Variant::Ansi,
-            Mtp3::Chinese => Mtp3Variant::Chinese,
-            Mtp3::Japanese => Mtp3Variant::Japanese,
-        },
+        mtp3: mtp3_variant(a.mtp3),
         cap_ssns: a.cap_ssn,
+        ssn_apps: a
+            .map_ssn
+            .iter()
+            .map(|&n| (n, decode::App::Map))
+            .chain(a.ain_ssn.iter().map(|&n| (n, decode::App::Ain)))
+            .chain(a.ssn)
+            .collect(),
     };
     let files = if a.files.is_empty() {
         vec!["-".to_string()]
@@ -364,6 +446,61 @@ async fn cmd_sim(a: SimArgs) -> Result<ExitCode, String> {
         serde_json::to_string(&rep).map_err(|e| e.to_string())?
     );
     Ok(if rep.errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn mtp3_variant(m: Mtp3) -> scpd::lab::capture::Mtp3Variant {
+    use scpd::lab::capture::Mtp3Variant;
+    match m {
+        Mtp3::Itu => Mtp3Variant::Itu,
+        Mtp3::Ansi => Mtp3Variant::Ansi,
+        Mtp3::Chinese => Mtp3Variant::Chinese,
+        Mtp3::Japanese => Mtp3Variant::Japanese,
+    }
+}
+
+async fn cmd_replay(a: ReplayArgs) -> Result<ExitCode, String> {
+    use scpd::lab::replay::{self, ReplayConfig, Timing};
+    let to = match scpd::config::parse_endpoint(&a.to)? {
+        scpd::config::Endpoint::Tcp(addr) => addr,
+        scpd::config::Endpoint::Sctp(_) => {
+            return Err("replay plays over tcp:// only for now".into())
+        }
+    };
+    let data = std::fs::read(&a.file).map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let capture = scpd::lab::capture::CaptureOptions {
+        mtp3: mtp3_variant(a.mtp3),
+    };
+    let captured =
+        replay::dialogues(&data, &capture).map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let cfg = ReplayConfig {
+        to,
+        opc: a.opc,
+        dpc: a.dpc,
+        scp_ssn: a.ssn,
+        own_ssn: a.own_ssn,
+        ni: a.ni,
+        routing_context: a.routing_context,
+        timing: match a.timing {
+            TimingArg::Fast => Timing::Fast,
+            TimingArg::Captured => Timing::Captured,
+        },
+        timeout: Duration::from_millis(a.timeout_ms),
+        settle: Duration::from_millis(a.settle_ms),
+        concurrency: a.concurrency,
+        capture,
+    };
+    let rep = replay::run(cfg, captured)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{}",
+        serde_json::to_string(&rep).map_err(|e| e.to_string())?
+    );
+    Ok(if rep.completed == rep.dialogues {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

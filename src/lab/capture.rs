@@ -10,8 +10,8 @@
 //! * the link layer: Ethernet (802.1Q/802.1ad tags), Linux cooked v1/v2, raw IP, BSD
 //!   null/loopback, MTP2 (with or without the libpcap pseudo-header), MTP3, bare SCCP;
 //! * IPv4 (options; non-first fragments skipped) and IPv6 (extension headers);
-//! * SCTP (every chunk of every packet; unfragmented DATA and I-DATA) and TCP (M3UA stream
-//!   reassembly per direction);
+//! * SCTP (every chunk of every packet; DATA fragments reassembled by TSN per stream,
+//!   unfragmented I-DATA) and TCP (M3UA stream reassembly per direction);
 //! * the SS7 adaptation: M3UA (yielded whole), M2UA DATA and M2PA User Data (yielding the
 //!   MTP3 MSU), and MTP2 signal units.
 //!
@@ -185,7 +185,8 @@ pub enum Skip {
     SctpControlChunk,
     /// An SCTP DATA chunk whose TSN was already seen in its association (retransmission).
     SctpRetransmission,
-    /// An SCTP DATA chunk that is one fragment of a user message (not reassembled).
+    /// A fragmented SCTP user message that could not be reassembled (a fragment missing or
+    /// out of order, the capture ending inside it, or an I-DATA fragment).
     SctpFragment,
     /// An SCTP DATA chunk whose PPID (and ports) name no SS7 adaptation we read.
     SctpPpid(u32),
@@ -341,5 +342,6 @@ where
     };
     file::walk(file, &mut ctx)?;
     ctx.tcp.finish(&mut ctx.summary);
+    ctx.sctp.finish(&mut ctx.summary);
     Ok(ctx.summary)
 }

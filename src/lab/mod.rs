@@ -2,6 +2,8 @@
 
 pub mod capture;
 pub mod decode;
+pub mod pcap_out;
+pub mod replay;
 pub mod sim;
 
 use crate::proto::{CallEvent, Direction, EventKind, Protocol};

@@ -80,9 +80,10 @@ pub enum SimError {
     Timeout(&'static str),
 }
 
-struct Conn {
-    wr: tokio::net::tcp::OwnedWriteHalf,
-    rd: FrameReader<tokio::net::tcp::OwnedReadHalf>,
+/// An active M3UA association over TCP, as the switch side (ASP) sees it.
+pub(crate) struct Conn {
+    pub(crate) wr: tokio::net::tcp::OwnedWriteHalf,
+    pub(crate) rd: FrameReader<tokio::net::tcp::OwnedReadHalf>,
 }
 
 impl Conn {
@@ -121,9 +122,19 @@ impl Conn {
 
 /// Bring the ASP up and active (RFC 4666 §4.3.4.1–3).
 async fn connect(cfg: &SimConfig) -> Result<Conn, SimError> {
-    let s = TcpStream::connect(cfg.to)
+    asp_up(cfg.to, cfg.routing_context, cfg.timeout).await
+}
+
+/// Connect to `to` and bring our ASP up and active (override mode, with `rc` if given):
+/// ASPUP → ASPUP_ACK, ASPAC → ASPAC_ACK (RFC 4666 §4.3.4.1–3); NTFYs in between are skipped.
+pub(crate) async fn asp_up(
+    to: std::net::SocketAddr,
+    rc: Option<u32>,
+    timeout: Duration,
+) -> Result<Conn, SimError> {
+    let s = TcpStream::connect(to)
         .await
-        .map_err(|e| SimError::Connect(cfg.to, e))?;
+        .map_err(|e| SimError::Connect(to, e))?;
     s.set_nodelay(true)?;
     let (rd, wr) = s.into_split();
     let mut c = Conn {
@@ -133,16 +144,16 @@ async fn connect(cfg: &SimConfig) -> Result<Conn, SimError> {
     let mut b = Vec::new();
     Builder::new(&mut b, Kind::AspUp).finish();
     c.send(&b).await?;
-    c.expect(Kind::AspUpAck, cfg.timeout).await?;
+    c.expect(Kind::AspUpAck, timeout).await?;
     b.clear();
     let mut ac =
         Builder::new(&mut b, Kind::AspAc).param_u32(m3ua::codec::tag::TRAFFIC_MODE_TYPE, 1);
-    if let Some(rc) = cfg.routing_context {
+    if let Some(rc) = rc {
         ac = ac.param_u32(m3ua::codec::tag::ROUTING_CONTEXT, rc);
     }
     ac.finish();
     c.send(&b).await?;
-    c.expect(Kind::AspAcAck, cfg.timeout).await?;
+    c.expect(Kind::AspAcAck, timeout).await?;
     Ok(c)
 }
 

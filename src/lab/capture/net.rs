@@ -242,7 +242,21 @@ fn transport<F: FnMut(Message<'_>)>(ctx: &mut Ctx<'_, F>, dg: Datagram<'_>, meta
 #[derive(Debug, Default)]
 pub(crate) struct SctpSeen {
     map: HashMap<(SocketAddr, SocketAddr, u32), Tsns>,
+    /// User messages being reassembled from DATA fragments, per association direction and
+    /// stream (RFC 9260 §6.9: fragments of one message have consecutive TSNs on one stream).
+    frags: HashMap<(SocketAddr, SocketAddr, u32, u16), Fragments>,
 }
+
+#[derive(Debug, Default)]
+struct Fragments {
+    /// TSN of the last fragment taken.
+    last_tsn: u32,
+    ppid: u32,
+    buf: Vec<u8>,
+}
+
+/// Largest user message reassembled from fragments (M3UA messages are far smaller).
+const MAX_SCTP_MESSAGE: usize = 1 << 20;
 
 #[derive(Debug, Default)]
 struct Tsns {
@@ -255,6 +269,14 @@ struct Tsns {
 const TSN_MEMORY: usize = 4096;
 
 impl SctpSeen {
+    /// End of capture: messages still missing fragments are dropped and counted.
+    pub(crate) fn finish(&mut self, summary: &mut crate::lab::capture::Summary) {
+        for _ in self.frags.values().filter(|f| !f.buf.is_empty()) {
+            summary.skip(Skip::SctpFragment);
+        }
+        self.frags.clear();
+    }
+
     /// Record a TSN; false if it was seen already (a retransmission).
     fn first_time(&mut self, key: (SocketAddr, SocketAddr, u32), tsn: u32, chunk: &[u8]) -> bool {
         // FNV-1a: cheap and good enough to tell a repeat from a different message.
@@ -335,13 +357,59 @@ fn sctp<F: FnMut(Message<'_>)>(ctx: &mut Ctx<'_, F>, dg: &Datagram<'_>, meta: Fr
             ctx.skip(Skip::SctpRetransmission);
             continue;
         }
+        origin.stream = Some(stream);
         // B and E both set: the whole user message is in this chunk.
-        if flags & 0x03 != 0x03 {
+        if flags & 0x03 == 0x03 {
+            ss7::sctp_user_data(ctx, &origin, ppid_or_fsn, sport, dport, &chunk[header..]);
+            continue;
+        }
+        if ctype != 0 {
+            // I-DATA fragments (RFC 8260) are not reassembled.
             ctx.skip(Skip::SctpFragment);
             continue;
         }
-        origin.stream = Some(stream);
-        ss7::sctp_user_data(ctx, &origin, ppid_or_fsn, sport, dport, &chunk[header..]);
+        // A fragment of DATA (RFC 9260 §6.9): B starts a message, the next TSNs on the same
+        // stream continue it, E ends it. A gap (lost or reordered fragment) drops it.
+        let fkey = (key.0, key.1, vtag, stream);
+        let body = &chunk[header..];
+        let frags = &mut ctx.sctp.frags;
+        if flags & 0x02 != 0 {
+            let f = frags.entry(fkey).or_default();
+            if !f.buf.is_empty() {
+                ctx.summary.skip(Skip::SctpFragment);
+            }
+            f.buf.clear();
+            f.buf.extend_from_slice(body);
+            f.last_tsn = tsn;
+            f.ppid = ppid_or_fsn;
+            continue;
+        }
+        let Some(f) = frags.get_mut(&fkey).filter(|f| !f.buf.is_empty()) else {
+            ctx.skip(Skip::SctpFragment);
+            continue;
+        };
+        if f.last_tsn.wrapping_add(1) != tsn {
+            // The message this belongs to lost a fragment: drop what we have, count once.
+            f.buf.clear();
+            ctx.skip(Skip::SctpFragment);
+            continue;
+        }
+        if f.buf.len() + body.len() > MAX_SCTP_MESSAGE {
+            f.buf.clear();
+            ctx.skip(Skip::SctpFragment);
+            continue;
+        }
+        f.buf.extend_from_slice(body);
+        f.last_tsn = tsn;
+        if flags & 0x01 != 0 {
+            let (ppid, msg) = (f.ppid, std::mem::take(&mut f.buf));
+            ss7::sctp_user_data(ctx, &origin, ppid, sport, dport, &msg);
+            // Give the buffer back to be reused by the stream's next message.
+            if let Some(f) = ctx.sctp.frags.get_mut(&fkey) {
+                f.buf = msg;
+                f.buf.clear();
+            }
+        }
     }
 }
 

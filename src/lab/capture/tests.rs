@@ -692,3 +692,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn sctp_data_fragments_are_reassembled_across_packets() {
+    let m = m3ua(1, 1, 7, 40);
+    let (a, b) = m.split_at(13);
+    let (b, c) = b.split_at(20);
+    let frames = [
+        // B, then two packets later the middle and E (other chunks in between).
+        eth_ip(132, &sctp(2905, 2905, 5, &[data_chunk(2, 10, 1, 3, a)])),
+        eth_ip(132, &sctp(2905, 2905, 5, &[data_chunk(3, 20, 2, 3, &m)])),
+        eth_ip(
+            132,
+            &sctp(
+                2905,
+                2905,
+                5,
+                &[data_chunk(0, 11, 1, 3, b), data_chunk(1, 12, 1, 3, c)],
+            ),
+        ),
+        // A message missing its middle fragment is dropped, and so is one cut by the end.
+        eth_ip(132, &sctp(2905, 2905, 5, &[data_chunk(2, 30, 1, 3, a)])),
+        eth_ip(132, &sctp(2905, 2905, 5, &[data_chunk(1, 32, 1, 3, c)])),
+        eth_ip(132, &sctp(2905, 2905, 5, &[data_chunk(2, 40, 1, 3, a)])),
+    ];
+    let (sum, got) = run(&pcap(1, &frames), &CaptureOptions::default());
+    let frames: Vec<u64> = got.iter().map(|g| g.frame).collect();
+    assert_eq!(frames, [2, 3]);
+    assert_eq!(got[1].bytes, m);
+    assert_eq!(sum.skipped(Skip::SctpFragment), 2);
+}
