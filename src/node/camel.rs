@@ -66,15 +66,30 @@ fn version_name(phase: Option<Phase>) -> &'static str {
 
 /// The events armed for a monitored call (TS 29.078 §8.1 RequestReportBCSMEvent), the way
 /// real gsmSCFs arm them (cf. camel.pcap): notifications for the outcomes we only report,
-/// interrupted disconnect on both legs.
-fn armed_events(direction: Direction) -> ([BcsmEvent<'static>; 7], usize) {
+/// interrupted disconnect on both legs. CAMEL phase 1 (CAP v1, no AC) has only the answer
+/// and disconnect DPs (GSM 03.78 §4.2.2: O/T_Answer EDP-N, O/T_Disconnect EDP-N/EDP-R);
+/// busy, no answer, route-select failure and abandon come with phase 2.
+fn armed_events(direction: Direction, phase: Option<Phase>) -> ([BcsmEvent<'static>; 7], usize) {
     use MonitorMode::{Interrupted as R, NotifyAndContinue as N};
     let leg = |l| Some(LegId::SendingSide(l));
     let (l1, l2) = (LegType::LEG1, LegType::LEG2);
     let ev = |t: u8, m, l| BcsmEvent::new(EventTypeBcsm(t), m, l);
-    if direction == Direction::Terminating {
-        let unused = ev(0, N, None);
-        (
+    let unused = ev(0, N, None);
+    let phase1 = matches!(phase, None | Some(Phase::Cap1));
+    match (direction == Direction::Terminating, phase1) {
+        (true, true) => (
+            [
+                ev(15, N, leg(l2)), // tAnswer
+                ev(17, R, leg(l1)), // tDisconnect, calling side
+                ev(17, R, leg(l2)), // tDisconnect, called side
+                unused,
+                unused,
+                unused,
+                unused,
+            ],
+            3,
+        ),
+        (true, false) => (
             [
                 ev(13, N, leg(l2)), // tBusy
                 ev(14, N, leg(l2)), // tNoAnswer
@@ -85,9 +100,20 @@ fn armed_events(direction: Direction) -> ([BcsmEvent<'static>; 7], usize) {
                 unused,
             ],
             6,
-        )
-    } else {
-        (
+        ),
+        (false, true) => (
+            [
+                ev(7, N, leg(l2)), // oAnswer
+                ev(9, R, leg(l1)), // oDisconnect, calling side
+                ev(9, R, leg(l2)), // oDisconnect, called side
+                unused,
+                unused,
+                unused,
+                unused,
+            ],
+            3,
+        ),
+        (false, false) => (
             [
                 ev(4, N, leg(l2)),  // routeSelectFailure
                 ev(5, N, leg(l2)),  // oCalledPartyBusy
@@ -98,7 +124,7 @@ fn armed_events(direction: Direction) -> ([BcsmEvent<'static>; 7], usize) {
                 ev(10, N, leg(l1)), // oAbandon
             ],
             7,
-        )
+        ),
     }
 }
 
@@ -424,7 +450,7 @@ fn begin(
     fx.events.push(event);
 
     if instruction == Instruction::Monitor {
-        let (events, n) = armed_events(trigger.direction);
+        let (events, n) = armed_events(trigger.direction, phase);
         let mut p = Vec::with_capacity(96);
         RequestReportBcsmEventArg::encode_events(&events[..n], None, &mut Writer::new(&mut p));
         let rrb = Invoke {

@@ -1270,3 +1270,47 @@ fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
     );
     assert_eq!(node.sccp_counters().scmg_sent, 12);
 }
+
+#[test]
+fn cap_v1_monitoring_arms_only_the_phase_1_detection_points() {
+    // The sim's Begin re-encoded without dialogue portion: CAP v1 (CAMEL phase 1).
+    let mut v2 = Vec::new();
+    initial_dp_begin(&sim_cfg("491700000009", false), &[0x31], &mut v2);
+    let m = TcMessage::decode(&v2).unwrap();
+    let Some(Ok(Component::Invoke {
+        parameter: Some(p), ..
+    })) = m.components().next()
+    else {
+        panic!("no InitialDP")
+    };
+    let mut t = Vec::new();
+    itu::encode(&mut t, MessageType::Begin, Some(&[0x31]), None, None, |w| {
+        itu::invoke(w, 1, opcode::INITIAL_DP, |w| w.raw(p.raw))
+    });
+    let mut node = node_with(&["491700000009"], 10);
+    let mut fx = Effects::default();
+    deliver(&mut node, &udt(146, &t, 0x81), Instant::now(), &mut fx).unwrap();
+    assert_eq!(fx.events[0].protocol_version, "CAP v1");
+    let answer = sent(&fx);
+    let m = TcMessage::decode(&answer).unwrap();
+    assert_eq!(m.kind, MessageType::Continue);
+    assert!(m.dialogue.is_none(), "no AARE for a dialogue without AARQ");
+    let rr = m
+        .components()
+        .find_map(|c| match c.unwrap() {
+            Component::Invoke {
+                parameter: Some(p),
+                opcode: 23,
+                ..
+            } => Some(RequestReportBcsmEventArg::decode(p).unwrap()),
+            _ => None,
+        })
+        .unwrap();
+    let armed: Vec<(u8, u8)> = rr
+        .events
+        .iter()
+        .map(|e| (e.event_type.0, e.monitor_mode as u8))
+        .collect();
+    // oAnswer notify, oDisconnect interrupted on both legs: nothing phase 1 lacks.
+    assert_eq!(armed, [(7, 1), (9, 0), (9, 0)]);
+}
