@@ -24,6 +24,10 @@ pub struct Config {
     pub tcap: Tcap,
     pub grpc: Grpc,
     pub store: Store,
+    #[serde(default)]
+    pub routing_numbers: RoutingNumbers,
+    #[serde(default)]
+    pub decisions: Decisions,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -274,12 +278,105 @@ pub struct Tcap {
 #[serde(deny_unknown_fields)]
 pub struct Grpc {
     pub listen: String,
+    /// PEM certificate chain and private key: with both, gRPC is served over TLS only.
+    #[serde(default)]
+    pub tls_cert: Option<String>,
+    #[serde(default)]
+    pub tls_key: Option<String>,
+    /// PEM CA bundle: with it, clients must present a certificate it signed.
+    #[serde(default)]
+    pub tls_client_ca: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Store {
     pub path: String,
+    /// Journal retention (0 keeps everything): age in seconds, newest events kept, bytes of
+    /// encoded events kept; pruned by the writer every `prune_interval_seconds`.
+    #[serde(default)]
+    pub retention_max_age_seconds: u64,
+    #[serde(default)]
+    pub retention_max_events: u64,
+    #[serde(default)]
+    pub retention_max_bytes: u64,
+    #[serde(default)]
+    pub prune_interval_seconds: u64,
+}
+
+impl Store {
+    pub fn retention(&self) -> crate::store::Retention {
+        crate::store::Retention {
+            max_age_seconds: self.retention_max_age_seconds,
+            max_events: self.retention_max_events,
+            max_bytes: self.retention_max_bytes,
+            interval_seconds: self.prune_interval_seconds,
+        }
+    }
+}
+
+/// `[routing_numbers]`: pools of temporary routing numbers and anchor numbers.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoutingNumbers {
+    /// How often expired numbers are freed (ms).
+    pub sweep_interval_ms: u64,
+    /// How long an anchor number drawn for the anchor policy stays live.
+    pub anchor_ttl_seconds: u32,
+    pub pool: Vec<crate::routing::PoolConfig>,
+}
+
+impl Default for RoutingNumbers {
+    fn default() -> RoutingNumbers {
+        RoutingNumbers {
+            sweep_interval_ms: 1000,
+            anchor_ttl_seconds: 60,
+            pool: Vec::new(),
+        }
+    }
+}
+
+/// What a `decide` call gets when the data-session server does not answer in time.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Fallback {
+    #[default]
+    Continue,
+    Monitor,
+    Release,
+}
+
+/// `[decisions]`: the Decisions.Session stream.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Decisions {
+    /// How long to wait for an answer (ms): well inside the switch's Tssf (TS 23.078
+    /// §4.6.1.2: 1 to 20 s, often 3 to 10 s) so the fallback still reaches it in time.
+    pub deadline_ms: u64,
+    pub fallback: Fallback,
+    /// Q.850 cause of the `release` fallback.
+    pub fallback_release_cause: u8,
+}
+
+impl Default for Decisions {
+    fn default() -> Decisions {
+        Decisions {
+            deadline_ms: 1000,
+            fallback: Fallback::Continue,
+            fallback_release_cause: 31,
+        }
+    }
+}
+
+impl Decisions {
+    pub fn fallback_instruction(&self) -> crate::service::Instruction {
+        use crate::service::Instruction;
+        match self.fallback {
+            Fallback::Continue => Instruction::Continue,
+            Fallback::Monitor => Instruction::Monitor,
+            Fallback::Release => Instruction::Release(self.fallback_release_cause),
+        }
+    }
 }
 
 /// A transport endpoint from a `tcp://` or `sctp://` URL (INTERFACES.md, "URLs").
@@ -534,6 +631,44 @@ impl Config {
         self.grpc_addr()?;
         if self.store.path.is_empty() {
             return Err(invalid("store.path", "empty"));
+        }
+        if self.grpc.tls_cert.is_some() != self.grpc.tls_key.is_some() {
+            return Err(invalid("grpc.tls_cert", "tls_cert and tls_key go together"));
+        }
+        if self.grpc.tls_client_ca.is_some() && self.grpc.tls_cert.is_none() {
+            return Err(invalid(
+                "grpc.tls_client_ca",
+                "client certificates need TLS: set grpc.tls_cert and grpc.tls_key",
+            ));
+        }
+        let r = &self.routing_numbers;
+        if r.sweep_interval_ms < 10 {
+            return Err(invalid(
+                "routing_numbers.sweep_interval_ms",
+                "must be at least 10",
+            ));
+        }
+        if r.anchor_ttl_seconds == 0 {
+            return Err(invalid(
+                "routing_numbers.anchor_ttl_seconds",
+                "must be at least 1",
+            ));
+        }
+        if let Err(e) = crate::routing::Allocator::new(&r.pool) {
+            return Err(invalid("routing_numbers.pool", e.to_string()));
+        }
+        let d = &self.decisions;
+        if !(10..=20_000).contains(&d.deadline_ms) {
+            return Err(invalid(
+                "decisions.deadline_ms",
+                "must be 10 to 20000 (inside the switch's Tssf)",
+            ));
+        }
+        if !(1..=127).contains(&d.fallback_release_cause) {
+            return Err(invalid(
+                "decisions.fallback_release_cause",
+                "Q.850 cause 1 to 127",
+            ));
         }
         Ok(())
     }

@@ -650,21 +650,31 @@ struct Shared {
 
 impl Shared {
     /// Journal the events and route each message; what goes to association `own.0` is
-    /// encoded into `own.1` (the caller writes it), the rest is queued for its task.
-    fn dispatch(&self, fx: &mut Effects, own: Option<(AssocId, &mut Vec<u8>)>) {
-        for ev in fx.events.drain(..) {
-            if let Err(e) = self.writer.append(ev) {
-                error!(error = %e, "event not journalled");
+    /// encoded into `own.1` (the caller writes it), the rest is queued for its task. With
+    /// events journalled, the returned ticket resolves once they are committed: the caller
+    /// holds `own.1` until then, so an answer on the wire implies its events are on disk.
+    fn dispatch(
+        &self,
+        fx: &mut Effects,
+        own: Option<(AssocId, &mut Vec<u8>)>,
+    ) -> Option<store::Ticket> {
+        let ticket = (!fx.events.is_empty()).then(|| {
+            for ev in fx.events.drain(..) {
+                if let Err(e) = self.writer.append(ev) {
+                    error!(error = %e, "event not journalled");
+                }
             }
-        }
+            self.writer.ticket()
+        });
         if fx.send.is_empty() {
-            return;
+            return ticket;
         }
         let mut own = own;
         let mut net = self.net.lock().expect("net");
         for o in fx.send.drain(..) {
             net.send(o, own.as_mut().map(|(id, out)| (*id, &mut **out)));
         }
+        ticket
     }
 }
 
@@ -788,8 +798,18 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             t.insert(s.number.clone(), s);
         }
     }
+    let (live_numbers, cursors) = store::load_routing(&conn).map_err(|e| e.to_string())?;
     drop(conn);
-    let (writer, store_thread) = store::Writer::start(&db).map_err(|e| e.to_string())?;
+    let (writer, store_thread) =
+        store::Writer::start_with(&db, cfg.store.retention()).map_err(|e| e.to_string())?;
+    let routing = {
+        let mut a =
+            crate::routing::Allocator::new(&cfg.routing_numbers.pool).map_err(|e| e.to_string())?;
+        a.restore(live_numbers, &cursors);
+        a.set_persist(Arc::new(writer.clone()));
+        Arc::new(Mutex::new(a))
+    };
+    let decisions = crate::decisions::Broker::new(Duration::from_millis(cfg.decisions.deadline_ms));
 
     let node = Node::with_stack(
         NodeConfig {
@@ -812,6 +832,13 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         subscribers.clone(),
         now_ms(),
     );
+    let mut node = node;
+    node.engine_mut().configure(crate::service::EngineConfig {
+        routing: Some(routing.clone()),
+        anchor_ttl_ms: i64::from(cfg.routing_numbers.anchor_ttl_seconds) * 1000,
+        decisions: false,
+        fallback: cfg.decisions.fallback_instruction(),
+    });
     let shared = Arc::new(Shared {
         node: Mutex::new(node),
         net: Mutex::new(Net::new(&cfg, Instant::now())),
@@ -946,9 +973,16 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("gRPC listen {grpc_addr}: {e}"))?;
     info!(addr = %grpc_addr, "gRPC listening");
+    let sweeper = tokio::spawn(api::sweep_routing_numbers(
+        routing.clone(),
+        Duration::from_millis(cfg.routing_numbers.sweep_interval_ms),
+        stop_rx.clone(),
+    ));
     let api = Api {
         writer: writer.clone(),
         subscribers,
+        routing,
+        decisions,
         stop: stop_rx.clone(),
     };
     let mut grpc_stop = stop_rx.clone();
@@ -976,6 +1010,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     }
     let _ = ticker.await;
     let _ = m3ua_timer.await;
+    let _ = sweeper.await;
     match grpc.await {
         Ok(Err(e)) => warn!(error = %e, "gRPC server"),
         Err(e) => warn!(error = %e, "gRPC task"),
@@ -1301,7 +1336,12 @@ async fn association(
                             if let Err(fault) = result {
                                 warn!(assoc = id, %peer, %fault, "message not processed normally");
                             }
-                            shared.dispatch(&mut fx, Some((id, &mut out)));
+                            if let Some(t) = shared.dispatch(&mut fx, Some((id, &mut out))) {
+                                // Journal first, then answer (see Shared::dispatch).
+                                if let Ok(Err(e)) | Err(e) = t.await.map_err(|e| e.to_string()) {
+                                    error!(error = %e, "answering although the journal commit failed");
+                                }
+                            }
                         }
                         Incoming::Other => {}
                         Incoming::Failed(why) => {

@@ -38,6 +38,9 @@ enum Command {
     /// Manage the subscribers of a running scpd (over gRPC).
     #[command(subcommand)]
     Subscriber(SubscriberCmd),
+    /// Manage temporary routing numbers of a running scpd (over gRPC).
+    #[command(subcommand, name = "routing-number")]
+    RoutingNumber(RoutingNumberCmd),
     /// Validate a configuration file; exit 0, or print the offending key and exit 1.
     CheckConfig {
         /// The TOML file (see config/scpd.toml for every key).
@@ -247,6 +250,57 @@ enum PolicyArg {
     Pass,
     /// Report the trigger and arm answer/disconnect events.
     Monitor,
+    /// Route the call via an anchor number so the call control system is in the path.
+    Anchor,
+    /// Ask the data-session server (Decisions.Session).
+    Decide,
+}
+
+/// `ID[=LABEL]`: a terminal of the subscriber's user.
+fn parse_terminal(s: &str) -> Result<proto::Terminal, String> {
+    let (id, label) = s.split_once('=').unwrap_or((s, ""));
+    if id.is_empty() {
+        return Err("want ID[=LABEL]".into());
+    }
+    Ok(proto::Terminal {
+        id: id.into(),
+        label: label.into(),
+    })
+}
+
+#[derive(Subcommand)]
+enum RoutingNumberCmd {
+    /// Allocate a temporary routing number bound to TARGET; prints it as JSON.
+    Allocate {
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        grpc: String,
+        /// Digits of the circuit-switched phone (international format, no '+').
+        target: String,
+        #[arg(long, default_value_t = 60)]
+        ttl_seconds: u32,
+        /// The call the transfer belongs to.
+        #[arg(long, default_value = "")]
+        call_id: String,
+        /// Pool name (default: the first TRN pool).
+        #[arg(long, default_value = "")]
+        pool: String,
+    },
+    Release {
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        grpc: String,
+        number: String,
+    },
+    Get {
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        grpc: String,
+        number: String,
+    },
+    List {
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        grpc: String,
+        #[arg(long, default_value = "")]
+        pool: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -262,6 +316,12 @@ enum SubscriberCmd {
         /// The user the number belongs to.
         #[arg(long, default_value = "")]
         user: String,
+        /// A terminal of the user, ID[=LABEL]; repeatable.
+        #[arg(long = "terminal", value_name = "ID[=LABEL]", value_parser = parse_terminal)]
+        terminals: Vec<proto::Terminal>,
+        /// Fail if the number is enrolled already, instead of replacing it.
+        #[arg(long)]
+        new: bool,
     },
     Get {
         #[arg(long, default_value = "127.0.0.1:50051")]
@@ -296,6 +356,7 @@ fn main() -> ExitCode {
         Command::Replay(a) => runtime().block_on(cmd_replay(a)),
         Command::Events(a) => runtime().block_on(cmd_events(a)),
         Command::Subscriber(c) => runtime().block_on(cmd_subscriber(c)),
+        Command::RoutingNumber(c) => runtime().block_on(cmd_routing_number(c)),
     };
     match result {
         Ok(code) => code,
@@ -561,6 +622,9 @@ async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
                 "number": s.number,
                 "user": s.user,
                 "policy": scpd::store::policy_name(s.policy()),
+                "terminals": s.terminals.iter()
+                    .map(|t| serde_json::json!({"id": t.id, "label": t.label}))
+                    .collect::<Vec<_>>(),
             })
         )
     };
@@ -570,19 +634,27 @@ async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
             number,
             policy,
             user,
+            terminals,
+            new,
         } => {
             let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
-            let s = client
-                .add(proto::Subscriber {
-                    number,
-                    user,
-                    policy: match policy {
-                        PolicyArg::Pass => proto::Policy::Pass,
-                        PolicyArg::Monitor => proto::Policy::Monitor,
-                    } as i32,
-                })
-                .await
-                .map_err(|e| e.message().to_string())?;
+            let sub = proto::Subscriber {
+                number,
+                user,
+                policy: match policy {
+                    PolicyArg::Pass => proto::Policy::Pass,
+                    PolicyArg::Monitor => proto::Policy::Monitor,
+                    PolicyArg::Anchor => proto::Policy::Anchor,
+                    PolicyArg::Decide => proto::Policy::Decide,
+                } as i32,
+                terminals,
+            };
+            let s = if new {
+                client.create(sub).await
+            } else {
+                client.add(sub).await
+            }
+            .map_err(|e| e.message().to_string())?;
             print(s.get_ref());
         }
         SubscriberCmd::Get { grpc, number } => {
@@ -612,6 +684,70 @@ async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
             if !r.get_ref().removed {
                 return Err(format!("no subscriber {number}"));
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, String> {
+    use proto::routing_numbers_client::RoutingNumbersClient;
+    let print = |n: &proto::RoutingNumber| {
+        println!(
+            "{}",
+            serde_json::json!({
+                "number": n.number,
+                "target": n.target,
+                "expires_at_ms": n.expires_at_ms,
+                "allocated_at_ms": n.allocated_at_ms,
+                "call_id": n.call_id,
+                "pool": n.pool,
+                "kind": n.kind().as_str_name(),
+            })
+        )
+    };
+    let err = |e: tonic::Status| format!("{:?}: {}", e.code(), e.message());
+    match c {
+        RoutingNumberCmd::Allocate {
+            grpc,
+            target,
+            ttl_seconds,
+            call_id,
+            pool,
+        } => {
+            let mut client = RoutingNumbersClient::new(grpc_channel(&grpc).await?);
+            let n = client
+                .allocate(proto::AllocateRoutingNumberRequest {
+                    target,
+                    ttl_seconds,
+                    call_id,
+                    pool,
+                })
+                .await
+                .map_err(err)?;
+            print(n.get_ref());
+        }
+        RoutingNumberCmd::Release { grpc, number } => {
+            let mut client = RoutingNumbersClient::new(grpc_channel(&grpc).await?);
+            client
+                .release(proto::ReleaseRoutingNumberRequest { number })
+                .await
+                .map_err(err)?;
+        }
+        RoutingNumberCmd::Get { grpc, number } => {
+            let mut client = RoutingNumbersClient::new(grpc_channel(&grpc).await?);
+            let n = client
+                .get(proto::GetRoutingNumberRequest { number })
+                .await
+                .map_err(err)?;
+            print(n.get_ref());
+        }
+        RoutingNumberCmd::List { grpc, pool } => {
+            let mut client = RoutingNumbersClient::new(grpc_channel(&grpc).await?);
+            let l = client
+                .list(proto::ListRoutingNumbersRequest { pool })
+                .await
+                .map_err(err)?;
+            l.get_ref().numbers.iter().for_each(print);
         }
     }
     Ok(ExitCode::SUCCESS)

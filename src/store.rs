@@ -5,8 +5,13 @@
 //! in one transaction (group commit), and only after the commit publishes the journalled
 //! events to live subscribers: an event a subscriber has seen is always on disk.
 //! Reads (journal replay, subscriber list at start) use their own connections.
+//!
+//! The same thread persists routing-number changes in the order the allocator made them
+//! ([`crate::routing::Persist`]), and prunes the journal by age and size
+//! ([`Retention`]) between batches, so pruning never races an append.
 
-use crate::proto::{CallEvent, Policy, Subscriber};
+use crate::proto::{CallEvent, Policy, Subscriber, Terminal};
+use crate::routing::{Allocation, Change, PoolKind};
 use prost::Message;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -31,7 +36,37 @@ const MIGRATIONS: &[&str] = &[
         body BLOB NOT NULL
      );
      CREATE INDEX event_call ON event(call_id);",
+    // 2: subscribers' terminals (JSON array of {id, label}); live routing numbers and where
+    // each pool's next search starts.
+    "ALTER TABLE subscriber ADD COLUMN terminals TEXT NOT NULL DEFAULT '[]';
+     CREATE TABLE routing_number (
+        number TEXT PRIMARY KEY,
+        target TEXT NOT NULL,
+        pool TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        call_id TEXT NOT NULL DEFAULT '',
+        allocated_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL
+     );
+     CREATE TABLE routing_cursor (
+        pool TEXT PRIMARY KEY,
+        next INTEGER NOT NULL
+     );
+     CREATE INDEX event_time ON event(timestamp_ms);",
 ];
+
+/// How much of the journal to keep (`[store]` keys); 0 keeps everything.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retention {
+    /// Events older than this many seconds are pruned.
+    pub max_age_seconds: u64,
+    /// At most this many events are kept (the oldest go first).
+    pub max_events: u64,
+    /// At most this many bytes of encoded events are kept (the oldest go first).
+    pub max_bytes: u64,
+    /// How often the writer prunes (seconds; 0: 60).
+    pub interval_seconds: u64,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -72,9 +107,22 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Open an existing, migrated database for reading only (journal replay): no migration, no
+/// schema lock, never blocks the writer (WAL readers see the last commit).
+pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 pub fn policy_name(p: Policy) -> &'static str {
     match p {
         Policy::Monitor => "monitor",
+        Policy::Anchor => "anchor",
+        Policy::Decide => "decide",
         Policy::Pass | Policy::Unspecified => "pass",
     }
 }
@@ -83,21 +131,92 @@ pub fn policy_from_name(s: &str) -> Option<Policy> {
     match s {
         "monitor" => Some(Policy::Monitor),
         "pass" => Some(Policy::Pass),
+        "anchor" => Some(Policy::Anchor),
+        "decide" => Some(Policy::Decide),
         _ => None,
     }
 }
 
-pub fn load_subscribers(conn: &Connection) -> Result<Vec<Subscriber>, StoreError> {
-    let mut st = conn.prepare("SELECT number, user, policy FROM subscriber ORDER BY number")?;
-    let rows = st.query_map([], |r| {
-        let policy: String = r.get(2)?;
-        Ok(Subscriber {
-            number: r.get(0)?,
-            user: r.get(1)?,
-            policy: policy_from_name(&policy).unwrap_or(Policy::Pass) as i32,
+fn terminals_json(t: &[Terminal]) -> String {
+    serde_json::Value::Array(
+        t.iter()
+            .map(|t| serde_json::json!({"id": t.id, "label": t.label}))
+            .collect(),
+    )
+    .to_string()
+}
+
+fn terminals_from_json(s: &str) -> Vec<Terminal> {
+    let v: serde_json::Value = serde_json::from_str(s).unwrap_or_default();
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|t| Terminal {
+                    id: t["id"].as_str().unwrap_or_default().to_string(),
+                    label: t["label"].as_str().unwrap_or_default().to_string(),
+                })
+                .collect()
         })
-    })?;
+        .unwrap_or_default()
+}
+
+fn subscriber_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscriber> {
+    let policy: String = r.get(2)?;
+    let terminals: String = r.get(3)?;
+    Ok(Subscriber {
+        number: r.get(0)?,
+        user: r.get(1)?,
+        policy: policy_from_name(&policy).unwrap_or(Policy::Pass) as i32,
+        terminals: terminals_from_json(&terminals),
+    })
+}
+
+pub fn load_subscribers(conn: &Connection) -> Result<Vec<Subscriber>, StoreError> {
+    let mut st =
+        conn.prepare("SELECT number, user, policy, terminals FROM subscriber ORDER BY number")?;
+    let rows = st.query_map([], subscriber_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Live routing numbers and pool cursors, for [`crate::routing::Allocator::restore`].
+#[allow(clippy::type_complexity)]
+pub fn load_routing(
+    conn: &Connection,
+) -> Result<(Vec<Allocation>, Vec<(String, u64)>), StoreError> {
+    let mut st = conn.prepare(
+        "SELECT number, target, pool, kind, call_id, allocated_ms, expires_ms
+         FROM routing_number ORDER BY number",
+    )?;
+    let live = st
+        .query_map([], |r| {
+            let kind: String = r.get(3)?;
+            Ok(Allocation {
+                number: r.get(0)?,
+                target: r.get(1)?,
+                pool: r.get(2)?,
+                kind: PoolKind::from_name(&kind).unwrap_or(PoolKind::Trn),
+                call_id: r.get(4)?,
+                allocated_ms: r.get(5)?,
+                expires_ms: r.get(6)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut st = conn.prepare("SELECT pool, next FROM routing_cursor")?;
+    let cursors = st
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((live, cursors))
+}
+
+/// Sequence of the newest journalled event (0 when empty).
+pub fn last_sequence(conn: &Connection) -> Result<u64, StoreError> {
+    Ok(
+        conn.query_row("SELECT COALESCE(MAX(sequence), 0) FROM event", [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64,
+    )
 }
 
 /// Events with sequence > `after`, oldest first, at most `limit`.
@@ -123,9 +242,11 @@ pub fn read_events(
 
 enum Cmd {
     Append(Box<CallEvent>),
-    PutSubscriber(Subscriber, oneshot::Sender<Result<(), String>>),
+    /// `bool`: fail with "exists" rather than replace.
+    PutSubscriber(Subscriber, bool, oneshot::Sender<Result<(), String>>),
     RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
-    Flush(oneshot::Sender<()>),
+    Routing(Change),
+    Flush(oneshot::Sender<Result<(), String>>),
     /// Commit what is queued and end the thread (other handles may still exist).
     Stop,
 }
@@ -141,16 +262,38 @@ pub struct Writer {
 /// Capacity of the live fan-out; a subscriber that lags further replays from the journal.
 pub const LIVE_BUFFER: usize = 4096;
 
+/// Resolves when the commit of what was sent before it is done (`Err`: it failed).
+pub type Ticket = oneshot::Receiver<Result<(), String>>;
+
+/// What `PutSubscriber` with `create_only` answers when the number is enrolled.
+pub const EXISTS: &str = "exists";
+
+impl crate::routing::Persist for Writer {
+    fn persist(&self, change: Change) {
+        if self.tx.send(Cmd::Routing(change)).is_err() {
+            tracing::error!("store stopped: routing-number change not persisted");
+        }
+    }
+}
+
 impl Writer {
-    /// Start the writer thread on a migrated database.
+    /// Start the writer thread on a migrated database, keeping the whole journal.
     pub fn start(path: &Path) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
+        Writer::start_with(path, Retention::default())
+    }
+
+    /// Start the writer thread, pruning the journal by `retention`.
+    pub fn start_with(
+        path: &Path,
+        retention: Retention,
+    ) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
         let conn = open(path)?;
         let (tx, rx) = mpsc::channel();
         let (live, _) = broadcast::channel(LIVE_BUFFER);
         let publisher = live.clone();
         let handle = std::thread::Builder::new()
             .name("scpd-store".into())
-            .spawn(move || writer_loop(conn, rx, publisher))
+            .spawn(move || writer_loop(conn, rx, publisher, retention))
             .expect("spawn store thread");
         Ok((
             Writer {
@@ -177,10 +320,11 @@ impl Writer {
         self.live.subscribe()
     }
 
-    pub async fn put_subscriber(&self, s: Subscriber) -> Result<(), String> {
+    /// Add or replace (`create_only`: fail with [`EXISTS`] if enrolled).
+    pub async fn put_subscriber(&self, s: Subscriber, create_only: bool) -> Result<(), String> {
         let (tx, rx) = oneshot::channel();
         self.tx
-            .send(Cmd::PutSubscriber(s, tx))
+            .send(Cmd::PutSubscriber(s, create_only, tx))
             .map_err(|_| "store stopped".to_string())?;
         rx.await.map_err(|_| "store stopped".to_string())?
     }
@@ -201,21 +345,95 @@ impl Writer {
 
     /// Wait until everything sent before is committed.
     pub async fn flush(&self) {
-        let (tx, rx) = oneshot::channel();
-        if self.tx.send(Cmd::Flush(tx)).is_ok() {
-            let _ = rx.await;
-        }
+        let _ = self.commit().await;
     }
+
+    /// Wait until everything sent before is committed; an error if that commit failed.
+    pub async fn commit(&self) -> Result<(), String> {
+        self.ticket()
+            .await
+            .map_err(|_| "store stopped".to_string())?
+    }
+
+    /// Resolves when everything sent before is committed (or failed to): the daemon holds
+    /// a switch's answer on it, so an answer on the wire implies its events are journalled.
+    pub fn ticket(&self) -> Ticket {
+        let (tx, rx) = oneshot::channel();
+        // If the writer is gone, `rx` reports the closed channel.
+        let _ = self.tx.send(Cmd::Flush(tx));
+        rx
+    }
+}
+
+/// Delete journal rows outside `r`; how many.
+pub fn prune(conn: &Connection, r: &Retention, now_ms: i64) -> Result<usize, rusqlite::Error> {
+    let mut n = 0;
+    if r.max_age_seconds > 0 {
+        let before = now_ms.saturating_sub((r.max_age_seconds as i64).saturating_mul(1000));
+        // timestamp_ms is the receive time: old rows are a prefix of the journal.
+        n += conn.execute("DELETE FROM event WHERE timestamp_ms < ?1", params![before])?;
+    }
+    if r.max_events > 0 {
+        n += conn.execute(
+            "DELETE FROM event WHERE sequence <= (SELECT sequence FROM event
+             ORDER BY sequence DESC LIMIT 1 OFFSET ?1)",
+            params![r.max_events as i64],
+        )?;
+    }
+    if r.max_bytes > 0 {
+        // The newest rows whose bodies fit the budget stay.
+        n += conn.execute(
+            "DELETE FROM event WHERE sequence <= (SELECT COALESCE(MAX(sequence), 0) FROM
+               (SELECT sequence, SUM(length(body)) OVER (ORDER BY sequence DESC) AS total
+                FROM event) WHERE total > ?1)",
+            params![r.max_bytes as i64],
+        )?;
+    }
+    Ok(n)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 fn writer_loop(
     mut conn: Connection,
     rx: mpsc::Receiver<Cmd>,
     live: broadcast::Sender<Arc<CallEvent>>,
+    retention: Retention,
 ) {
     let mut batch = Vec::new();
     let mut stopping = false;
-    while let Ok(first) = rx.recv() {
+    let pruning =
+        retention.max_age_seconds > 0 || retention.max_events > 0 || retention.max_bytes > 0;
+    let interval = std::time::Duration::from_secs(match retention.interval_seconds {
+        0 => 60,
+        s => s,
+    });
+    let mut next_prune = std::time::Instant::now();
+    loop {
+        if pruning && std::time::Instant::now() >= next_prune {
+            match prune(&conn, &retention, now_ms()) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(events = n, "journal pruned"),
+                Err(e) => tracing::error!(error = %e, "journal prune failed"),
+            }
+            next_prune = std::time::Instant::now() + interval;
+        }
+        let first = if pruning {
+            match rx.recv_timeout(next_prune.saturating_duration_since(std::time::Instant::now())) {
+                Ok(c) => c,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(c) => c,
+                Err(_) => break,
+            }
+        };
         batch.push(first);
         while let Ok(more) = rx.try_recv() {
             batch.push(more);
@@ -238,16 +456,62 @@ fn writer_loop(
                         ev.sequence = tx.last_insert_rowid() as u64;
                         published.push(*ev);
                     }
-                    Cmd::PutSubscriber(s, reply) => {
+                    Cmd::PutSubscriber(s, create_only, reply) => {
+                        let sql = if create_only {
+                            "INSERT INTO subscriber (number, user, policy, terminals)
+                             VALUES (?1, ?2, ?3, ?4) ON CONFLICT(number) DO NOTHING"
+                        } else {
+                            "INSERT INTO subscriber (number, user, policy, terminals)
+                             VALUES (?1, ?2, ?3, ?4) ON CONFLICT(number) DO UPDATE SET
+                             user = excluded.user, policy = excluded.policy,
+                             terminals = excluded.terminals"
+                        };
                         let r = tx
                             .execute(
-                                "INSERT INTO subscriber (number, user, policy) VALUES (?1, ?2, ?3)
-                                 ON CONFLICT(number) DO UPDATE SET user = excluded.user, policy = excluded.policy",
-                                params![s.number, s.user, policy_name(s.policy())],
+                                sql,
+                                params![
+                                    s.number,
+                                    s.user,
+                                    policy_name(s.policy()),
+                                    terminals_json(&s.terminals)
+                                ],
                             )
-                            .map(|_| ())
-                            .map_err(|e| e.to_string());
+                            .map_err(|e| e.to_string())
+                            .and_then(|n| match n {
+                                0 => Err(EXISTS.to_string()),
+                                _ => Ok(()),
+                            });
                         replies.push(Reply::Put(reply, r));
+                    }
+                    Cmd::Routing(Change::Allocated {
+                        allocation: a,
+                        cursor,
+                    }) => {
+                        tx.execute(
+                            "INSERT OR REPLACE INTO routing_number
+                             (number, target, pool, kind, call_id, allocated_ms, expires_ms)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            params![
+                                a.number,
+                                a.target,
+                                a.pool,
+                                a.kind.name(),
+                                a.call_id,
+                                a.allocated_ms,
+                                a.expires_ms
+                            ],
+                        )?;
+                        tx.execute(
+                            "INSERT OR REPLACE INTO routing_cursor (pool, next) VALUES (?1, ?2)",
+                            params![a.pool, cursor as i64],
+                        )?;
+                    }
+                    Cmd::Routing(Change::Freed { number, why }) => {
+                        tracing::debug!(number, ?why, "routing number freed");
+                        tx.execute(
+                            "DELETE FROM routing_number WHERE number = ?1",
+                            params![number],
+                        )?;
                     }
                     Cmd::RemoveSubscriber(n, reply) => {
                         let r = tx
@@ -271,7 +535,7 @@ fn writer_loop(
                 match r {
                     Reply::Put(tx, _) => drop(tx.send(Err(e.to_string()))),
                     Reply::Remove(tx, _) => drop(tx.send(Err(e.to_string()))),
-                    Reply::Flush(tx) => drop(tx.send(())),
+                    Reply::Flush(tx) => drop(tx.send(Err(e.to_string()))),
                 }
             }
             if stopping {
@@ -286,7 +550,7 @@ fn writer_loop(
             match r {
                 Reply::Put(tx, v) => drop(tx.send(v)),
                 Reply::Remove(tx, v) => drop(tx.send(v)),
-                Reply::Flush(tx) => drop(tx.send(())),
+                Reply::Flush(tx) => drop(tx.send(Ok(()))),
             }
         }
         if stopping {
@@ -298,23 +562,16 @@ fn writer_loop(
 enum Reply {
     Put(oneshot::Sender<Result<(), String>>, Result<(), String>),
     Remove(oneshot::Sender<Result<bool, String>>, Result<bool, String>),
-    Flush(oneshot::Sender<()>),
+    Flush(oneshot::Sender<Result<(), String>>),
 }
 
 /// Look up one subscriber directly (used by tests and tools).
 pub fn get_subscriber(conn: &Connection, number: &str) -> Result<Option<Subscriber>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT number, user, policy FROM subscriber WHERE number = ?1",
+            "SELECT number, user, policy, terminals FROM subscriber WHERE number = ?1",
             params![number],
-            |r| {
-                let policy: String = r.get(2)?;
-                Ok(Subscriber {
-                    number: r.get(0)?,
-                    user: r.get(1)?,
-                    policy: policy_from_name(&policy).unwrap_or(Policy::Pass) as i32,
-                })
-            },
+            subscriber_row,
         )
         .optional()?)
 }
@@ -362,18 +619,26 @@ mod tests {
         let path = tmp("subs.db");
         {
             let (w, _h) = Writer::start(&path).unwrap();
-            w.put_subscriber(Subscriber {
+            let alice = Subscriber {
                 number: "491700000001".into(),
                 user: "alice".into(),
                 policy: Policy::Monitor as i32,
-            })
-            .await
-            .unwrap();
-            w.put_subscriber(Subscriber {
-                number: "491700000002".into(),
-                user: String::new(),
-                policy: Policy::Pass as i32,
-            })
+                terminals: vec![Terminal {
+                    id: "sip:alice@x".into(),
+                    label: "desk \"phone\"".into(),
+                }],
+            };
+            w.put_subscriber(alice.clone(), true).await.unwrap();
+            assert_eq!(w.put_subscriber(alice, true).await, Err(EXISTS.to_string()));
+            w.put_subscriber(
+                Subscriber {
+                    number: "491700000002".into(),
+                    user: String::new(),
+                    policy: Policy::Decide as i32,
+                    terminals: vec![],
+                },
+                false,
+            )
             .await
             .unwrap();
             assert!(w.remove_subscriber("491700000002".into()).await.unwrap());
@@ -383,12 +648,94 @@ mod tests {
         let subs = load_subscribers(&conn).unwrap();
         assert_eq!(subs.len(), 1);
         assert_eq!(subs[0].policy(), Policy::Monitor);
-        assert_eq!(
-            get_subscriber(&conn, "491700000001").unwrap().unwrap().user,
-            "alice"
-        );
+        let alice = get_subscriber(&conn, "491700000001").unwrap().unwrap();
+        assert_eq!(alice.user, "alice");
+        assert_eq!(alice.terminals[0].label, "desk \"phone\"");
+        assert_eq!(alice.terminals[0].id, "sip:alice@x");
         // Reopening does not re-run migrations.
         drop(conn);
         assert!(open(&path).is_ok());
+    }
+
+    #[tokio::test]
+    async fn routing_changes_persist_in_order() {
+        use crate::routing::{Allocator, Persist, PoolConfig};
+        let path = tmp("routing.db");
+        let cfg = [PoolConfig {
+            name: "t".into(),
+            first: "100".into(),
+            last: "199".into(),
+            kind: PoolKind::Trn,
+        }];
+        let kept;
+        {
+            let (w, h) = Writer::start(&path).unwrap();
+            let mut a = Allocator::new(&cfg).unwrap();
+            a.set_persist(Arc::new(w.clone()) as Arc<dyn Persist>);
+            let x = a
+                .allocate("", PoolKind::Trn, "4930", 60_000, "c1", 0)
+                .unwrap();
+            kept = a
+                .allocate("", PoolKind::Trn, "4931", 60_000, "c2", 0)
+                .unwrap();
+            assert!(a.consume(&x.number, 1).is_some());
+            w.commit().await.unwrap();
+            w.stop();
+            h.join().unwrap();
+        }
+        let conn = open(&path).unwrap();
+        let (live, cursors) = load_routing(&conn).unwrap();
+        assert_eq!(live, vec![kept.clone()]);
+        assert_eq!(cursors, vec![("t".to_string(), 102)]);
+        let mut b = Allocator::new(&cfg).unwrap();
+        b.restore(live, &cursors);
+        assert_eq!(b.get(&kept.number, 5).unwrap().target, "4931");
+        assert_eq!(
+            b.allocate("", PoolKind::Trn, "1", 1, "", 0).unwrap().number,
+            "102"
+        );
+    }
+
+    #[test]
+    fn retention_prunes_by_age_count_and_size() {
+        let path = tmp("retention.db");
+        let conn = open(&path).unwrap();
+        for i in 0..10i64 {
+            let body = vec![0u8; 100];
+            conn.execute(
+                "INSERT INTO event (call_id, kind, timestamp_ms, body) VALUES ('c', 1, ?1, ?2)",
+                params![i * 1000, body],
+            )
+            .unwrap();
+        }
+        let age = Retention {
+            max_age_seconds: 3,
+            ..Default::default()
+        };
+        // Now is 10 s: events from before 7 s go.
+        assert_eq!(prune(&conn, &age, 10_000).unwrap(), 7);
+        let count = Retention {
+            max_events: 2,
+            ..Default::default()
+        };
+        assert_eq!(prune(&conn, &count, 10_000).unwrap(), 1);
+        let size = Retention {
+            max_bytes: 150,
+            ..Default::default()
+        };
+        assert_eq!(prune(&conn, &size, 10_000).unwrap(), 1);
+        let left = read_events_raw_seqs(&conn);
+        assert_eq!(left, vec![10]);
+        assert_eq!(prune(&conn, &size, 10_000).unwrap(), 0);
+    }
+
+    fn read_events_raw_seqs(conn: &Connection) -> Vec<i64> {
+        let mut st = conn
+            .prepare("SELECT sequence FROM event ORDER BY sequence")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
     }
 }

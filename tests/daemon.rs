@@ -129,6 +129,7 @@ async fn simulated_calls_are_answered_and_published() {
         number: "491700000001".into(),
         user: "alice".into(),
         policy: Policy::Monitor as i32,
+        ..Default::default()
     })
     .await
     .unwrap();

@@ -17,6 +17,7 @@ pub fn event_json(ev: &CallEvent) -> String {
                 "nature_of_address": p.nature_of_address,
                 "numbering_plan": p.numbering_plan,
                 "presentation": p.presentation,
+                "nature": p.nature().as_str_name(),
             })
         })
     };
@@ -48,6 +49,34 @@ pub fn event_json(ev: &CallEvent) -> String {
     }
     if let Some(p) = party(&ev.redirecting_party) {
         v["redirecting_party"] = p;
+    }
+    if let Some(p) = party(&ev.location_number) {
+        v["location_number"] = p;
+    }
+    if let Some(p) = party(&ev.destination) {
+        v["destination"] = p;
+    }
+    for (k, s) in [
+        ("imei", &ev.imei),
+        ("user", &ev.user),
+        ("routing_number", &ev.routing_number),
+        ("linked_call_id", &ev.linked_call_id),
+    ] {
+        if !s.is_empty() {
+            v[k] = serde_json::json!(s);
+        }
+    }
+    if !ev.terminals.is_empty() {
+        v["terminals"] = ev
+            .terminals
+            .iter()
+            .map(|t| serde_json::json!({"id": t.id, "label": t.label}))
+            .collect();
+    }
+    if ev.policy != 0 {
+        v["policy"] = serde_json::json!(
+            crate::proto::Policy::try_from(ev.policy).map_or("UNKNOWN", |p| p.as_str_name())
+        );
     }
     if let Some(l) = &ev.location {
         v["location"] = serde_json::json!({"mcc": l.mcc, "mnc": l.mnc, "lac": l.lac, "cell_id": l.cell_id, "vlr_number": l.vlr_number});

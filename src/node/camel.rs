@@ -25,8 +25,8 @@ use crate::camel::{
     IsupNumber, LegId, LegType, MonitorMode, Phase, RequestReportBcsmEventArg,
 };
 use crate::digits::Digits;
-use crate::proto::{Direction, Protocol};
-use crate::service::{Call, CallState, Instruction, Location, Party, Trigger};
+use crate::proto::{Direction, NatureOfAddress, Protocol};
+use crate::service::{Call, CallState, Decision, Instruction, Location, Party, Trigger};
 use crate::tcap::sm::{EndKind, Invoke};
 use crate::tcap::tc::{AppContext, Component, DialogueId, Indication, OpClass, Operation, Problem};
 use std::time::Instant;
@@ -128,10 +128,37 @@ fn armed_events(direction: Direction, phase: Option<Phase>) -> ([BcsmEvent<'stat
     }
 }
 
+/// ISUP nature of address indicator (Q.763 §3.9) → protocol-neutral.
+fn isup_nature(v: u8) -> NatureOfAddress {
+    match v {
+        1 => NatureOfAddress::Subscriber,
+        2 => NatureOfAddress::Unknown,
+        3 => NatureOfAddress::National,
+        4 => NatureOfAddress::International,
+        5 => NatureOfAddress::NetworkSpecific,
+        _ => NatureOfAddress::Other,
+    }
+}
+
+/// TS 29.002 AddressString nature of address / TS 24.008 §10.5.4.7 type of number →
+/// protocol-neutral.
+fn address_nature(v: u8) -> NatureOfAddress {
+    match v {
+        0 => NatureOfAddress::Unknown,
+        1 => NatureOfAddress::International,
+        2 => NatureOfAddress::National,
+        3 => NatureOfAddress::NetworkSpecific,
+        4 => NatureOfAddress::Subscriber,
+        6 => NatureOfAddress::Abbreviated,
+        _ => NatureOfAddress::Other,
+    }
+}
+
 fn isup_party(n: &IsupNumber) -> Party {
     Party {
         digits: n.digits.text(),
         nature: n.nature,
+        noa: isup_nature(n.nature),
         plan: n.plan,
         presentation: n.presentation,
     }
@@ -141,6 +168,7 @@ fn address_party(a: &AddressString) -> Party {
     Party {
         digits: a.digits.text(),
         nature: a.nature,
+        noa: address_nature(a.nature),
         plan: a.plan,
         presentation: 0,
     }
@@ -191,7 +219,10 @@ pub(crate) fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigge
             .or_else(|| idp.called_party_bcd_number.as_ref().map(address_party)),
         original_called: idp.original_called_party_id.as_ref().map(isup_party),
         redirecting: idp.redirecting_party_id.as_ref().map(isup_party),
+        location_number: idp.location_number.as_ref().map(isup_party),
         imsi: idp.imsi.map(|i| i.text()),
+        // CAP v4 carries the IMEI only inside initialDPArgExtension, kept opaque.
+        imei: None,
         switch_address: idp.msc_address.as_ref().map(address_party),
         location,
         call_reference: idp.call_reference_number.map(<[u8]>::to_vec),
@@ -446,8 +477,15 @@ fn begin(
     };
 
     let trigger = to_trigger(&idp, phase);
-    let (call, event, instruction) = node.engine.trigger(&trigger, now_ms);
-    fx.events.push(event);
+    let (call, decision) = node.engine.trigger(&trigger, now_ms, &mut fx.events);
+    let instruction = match decision {
+        Decision::Now(i) => i,
+        // The node does not hold dialogues for a decision yet: the fallback answers now.
+        Decision::Pending(_) => {
+            let mut c = call.clone();
+            node.engine.resolve(&mut c, None, now_ms, &mut fx.events)
+        }
+    };
 
     if instruction == Instruction::Monitor {
         let (events, n) = armed_events(trigger.direction, phase);

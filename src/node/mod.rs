@@ -785,6 +785,11 @@ impl Node {
         }
     }
 
+    /// The service engine (the daemon configures routing numbers and decisions on it).
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
+    }
+
     /// Shutdown: end every open dialogue with a basic TC-END (the switch continues the call
     /// without us, TS 23.078 §4.5.2), so no switch is left waiting.
     /// The concerned point codes are told our subsystems are going out of service (SSP)

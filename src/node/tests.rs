@@ -20,6 +20,7 @@ fn node_with(monitored: &[&str], max_dialogues: usize) -> Node {
                 number: n.to_string(),
                 user: String::new(),
                 policy: Policy::Monitor as i32,
+                ..Default::default()
             },
         );
     }
@@ -560,6 +561,7 @@ fn node_with_stack(monitored: &[&str], stack: StackConfig) -> Node {
                 number: n.to_string(),
                 user: String::new(),
                 policy: Policy::Monitor as i32,
+                ..Default::default()
             },
         );
     }

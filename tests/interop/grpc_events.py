@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Independent gRPC subscriber: Python grpcio with stubs generated here from
+proto/scpd/v1/scpd.proto by grpc_tools.protoc (none of scpd's code is used).
+
+Usage: grpc_events.py PROTO_DIR ADDR FROM_SEQUENCE MAX_EVENTS QUIET_SECONDS
+
+Subscribes with from_sequence = FROM_SEQUENCE and prints one JSON line per event
+({"sequence", "call_id", "kind"}), stopping (cancelling the stream) after MAX_EVENTS events
+or when no event came for QUIET_SECONDS.
+"""
+
+import json
+import os
+import queue
+import sys
+import tempfile
+import threading
+
+from grpc_tools import protoc
+import grpc
+
+
+def stubs(proto_dir):
+    out = tempfile.mkdtemp(prefix="scpd-pystubs-")
+    rc = protoc.main([
+        "protoc", "-I" + proto_dir, "--python_out=" + out, "--grpc_python_out=" + out,
+        os.path.join(proto_dir, "scpd", "v1", "scpd.proto"),
+    ])
+    if rc != 0:
+        sys.exit("protoc failed: %d" % rc)
+    sys.path.insert(0, out)
+    from scpd.v1 import scpd_pb2, scpd_pb2_grpc
+    return scpd_pb2, scpd_pb2_grpc
+
+
+def main():
+    proto_dir, addr, start, limit, quiet = sys.argv[1:6]
+    pb, rpc = stubs(proto_dir)
+    channel = grpc.insecure_channel(addr)
+    stream = rpc.CallEventsStub(channel).Subscribe(
+        pb.SubscribeRequest(from_sequence=int(start)))
+    q = queue.Queue()
+
+    def pump():
+        try:
+            for ev in stream:
+                q.put(ev)
+        except grpc.RpcError as e:
+            q.put(e)
+        q.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    n = 0
+    while n < int(limit):
+        try:
+            ev = q.get(timeout=float(quiet))
+        except queue.Empty:
+            break
+        if ev is None:
+            break
+        if isinstance(ev, grpc.RpcError):
+            if ev.code() == grpc.StatusCode.CANCELLED:
+                break
+            sys.exit("stream failed: %s" % ev)
+        print(json.dumps({
+            "sequence": ev.sequence,
+            "call_id": ev.call_id,
+            "kind": pb.EventKind.Name(ev.kind),
+            "calling": ev.calling_party.digits,
+            "nature": pb.NatureOfAddress.Name(ev.calling_party.nature),
+        }), flush=True)
+        n += 1
+    stream.cancel()
+    channel.close()
+
+
+if __name__ == "__main__":
+    main()
