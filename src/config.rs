@@ -356,6 +356,11 @@ pub struct Decisions {
     pub fallback: Fallback,
     /// Q.850 cause of the `release` fallback.
     pub fallback_release_cause: u8,
+    /// While a CAMEL trigger (CAP v2+) waits for its decision, send ResetTimer after this
+    /// many ms so the gsmSSF's Tssf does not expire first; 0: never.
+    pub reset_timer_after_ms: u64,
+    /// The Tssf value (seconds) ResetTimer sets.
+    pub reset_timer_seconds: u32,
 }
 
 impl Default for Decisions {
@@ -364,11 +369,23 @@ impl Default for Decisions {
             deadline_ms: 1000,
             fallback: Fallback::Continue,
             fallback_release_cause: 31,
+            reset_timer_after_ms: 0,
+            reset_timer_seconds: 10,
         }
     }
 }
 
 impl Decisions {
+    /// When to send ResetTimer and the Tssf it sets, if configured.
+    pub fn reset_timer(&self) -> Option<(std::time::Duration, u32)> {
+        (self.reset_timer_after_ms > 0).then(|| {
+            (
+                std::time::Duration::from_millis(self.reset_timer_after_ms),
+                self.reset_timer_seconds,
+            )
+        })
+    }
+
     pub fn fallback_instruction(&self) -> crate::service::Instruction {
         use crate::service::Instruction;
         match self.fallback {
@@ -668,6 +685,18 @@ impl Config {
             return Err(invalid(
                 "decisions.fallback_release_cause",
                 "Q.850 cause 1 to 127",
+            ));
+        }
+        if d.reset_timer_after_ms > 0 && d.reset_timer_after_ms >= d.deadline_ms {
+            return Err(invalid(
+                "decisions.reset_timer_after_ms",
+                "must be shorter than decisions.deadline_ms (or 0: never)",
+            ));
+        }
+        if !(1..=300).contains(&d.reset_timer_seconds) {
+            return Err(invalid(
+                "decisions.reset_timer_seconds",
+                "Tssf of 1 to 300 s",
             ));
         }
         Ok(())

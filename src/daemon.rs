@@ -646,6 +646,8 @@ struct Shared {
     wake: Notify,
     writer: store::Writer,
     next_assoc: AtomicU64,
+    /// Triggers of `decide` subscribers, to the task that asks the decision broker.
+    queries: mpsc::UnboundedSender<crate::node::Query>,
 }
 
 impl Shared {
@@ -658,6 +660,9 @@ impl Shared {
         fx: &mut Effects,
         own: Option<(AssocId, &mut Vec<u8>)>,
     ) -> Option<store::Ticket> {
+        for q in fx.queries.drain(..) {
+            let _ = self.queries.send(q);
+        }
         let ticket = (!fx.events.is_empty()).then(|| {
             for ev in fx.events.drain(..) {
                 if let Err(e) = self.writer.append(ev) {
@@ -810,6 +815,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         Arc::new(Mutex::new(a))
     };
     let decisions = crate::decisions::Broker::new(Duration::from_millis(cfg.decisions.deadline_ms));
+    let (queries_tx, mut queries_rx) = mpsc::unbounded_channel::<crate::node::Query>();
 
     let node = Node::with_stack(
         NodeConfig {
@@ -827,6 +833,8 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             sccp_variant: cfg.variant(),
             hop_counter: cfg.sccp.hop_counter,
             scmg_concerned: cfg.sccp.scmg.concerned.clone(),
+            decision_deadline: Duration::from_millis(cfg.decisions.deadline_ms),
+            reset_timer: cfg.decisions.reset_timer(),
             ..StackConfig::default()
         },
         subscribers.clone(),
@@ -836,7 +844,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     node.engine_mut().configure(crate::service::EngineConfig {
         routing: Some(routing.clone()),
         anchor_ttl_ms: i64::from(cfg.routing_numbers.anchor_ttl_seconds) * 1000,
-        decisions: false,
+        decisions: true,
         fallback: cfg.decisions.fallback_instruction(),
     });
     let shared = Arc::new(Shared {
@@ -845,7 +853,38 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         wake: Notify::new(),
         writer: writer.clone(),
         next_assoc: AtomicU64::new(1),
+        queries: queries_tx,
     });
+    // Each held trigger is put to the data-session server; its answer (or the lack of one
+    // by the deadline) releases the dialogue. Journal first, then answer, as for queries.
+    let asker = {
+        let (shared, broker) = (shared.clone(), decisions.clone());
+        tokio::spawn(async move {
+            while let Some(q) = queries_rx.recv().await {
+                let (shared, broker) = (shared.clone(), broker.clone());
+                tokio::spawn(async move {
+                    let answer = broker.ask(q.event, now_ms()).await;
+                    let mut fx = Effects::default();
+                    shared.node.lock().expect("node").on_decision(
+                        q.id,
+                        answer.as_ref(),
+                        Instant::now(),
+                        now_ms(),
+                        &mut fx,
+                    );
+                    let sends = std::mem::take(&mut fx.send);
+                    if let Some(t) = shared.dispatch(&mut fx, None) {
+                        if let Ok(Err(e)) | Err(e) = t.await.map_err(|e| e.to_string()) {
+                            error!(error = %e, "answering although the journal commit failed");
+                        }
+                    }
+                    fx.send = sends;
+                    shared.dispatch(&mut fx, None);
+                    shared.wake.notify_one();
+                });
+            }
+        })
+    };
     info!(
         server_mode = ?cfg.m3ua.traffic_mode,
         client_mode = ?cfg.m3ua.connect_traffic_mode,
@@ -1005,6 +1044,8 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     // Give association tasks a moment to flush what was just queued.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let _ = stop_tx.send(true);
+    // Undecided triggers were answered by the node's shutdown; no more questions.
+    asker.abort();
     for l in listeners {
         let _ = l.await;
     }

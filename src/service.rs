@@ -12,6 +12,33 @@ use crate::routing::{PoolKind, RoutingTable};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+/// ISUP nature of address indicator (Q.763 §3.9; AINDigits use the same values, T1.113)
+/// → protocol-neutral.
+pub fn isup_nature(v: u8) -> NatureOfAddress {
+    match v {
+        1 => NatureOfAddress::Subscriber,
+        2 => NatureOfAddress::Unknown,
+        3 => NatureOfAddress::National,
+        4 => NatureOfAddress::International,
+        5 => NatureOfAddress::NetworkSpecific,
+        _ => NatureOfAddress::Other,
+    }
+}
+
+/// TS 29.002 AddressString nature of address / TS 24.008 §10.5.4.7 type of number →
+/// protocol-neutral.
+pub fn address_nature(v: u8) -> NatureOfAddress {
+    match v {
+        0 => NatureOfAddress::Unknown,
+        1 => NatureOfAddress::International,
+        2 => NatureOfAddress::National,
+        3 => NatureOfAddress::NetworkSpecific,
+        4 => NatureOfAddress::Subscriber,
+        6 => NatureOfAddress::Abbreviated,
+        _ => NatureOfAddress::Other,
+    }
+}
+
 /// A party number as the switch sent it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Party {

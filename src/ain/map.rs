@@ -18,6 +18,7 @@ pub fn party(d: &AinDigits) -> Party {
     Party {
         digits: d.digits.text(),
         nature: d.nature,
+        noa: crate::service::isup_nature(d.nature),
         plan: d.plan,
         presentation: d.presentation,
     }
@@ -28,6 +29,7 @@ fn user_dn(m: &AinMessage<'_>) -> Option<Party> {
     m.arg.user_id.and_then(|u| u.dn().copied()).map(|dn| Party {
         digits: dn.text(),
         nature: nature::NATIONAL,
+        noa: crate::proto::NatureOfAddress::National,
         plan: plan::ISDN,
         presentation: 0,
     })

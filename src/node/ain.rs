@@ -24,7 +24,7 @@
 use super::{Effects, Fault, Node};
 use crate::ain::{self, map, AinMessage, Operation as AinOp};
 use crate::ber::Tlv;
-use crate::service::{Call, CallState, Instruction};
+use crate::service::{Call, CallState, Decision, Instruction};
 use crate::tcap::ansi::{ErrorCode, OpCode};
 use crate::tcap::sm::{EndKind, Invoke};
 use crate::tcap::tc::{Component, DialogueId, Indication, OpClass, Operation, Problem};
@@ -188,9 +188,9 @@ pub(super) fn indication(
 
 /// A followed call's dialogue closed otherwise than by the call ending.
 fn closed(node: &mut Node, d: DialogueId, state: CallState, now_ms: i64, fx: &mut Effects) {
-    if let Some(mut c) = node.ain_calls.remove(&d) {
-        fx.events
-            .push(node.engine.state(&mut c.call, state, now_ms));
+    let call = node.ain_calls.remove(&d).map(|c| c.call);
+    if let Some(mut call) = call.or_else(|| node.unhold((true, d))) {
+        fx.events.push(node.engine.state(&mut call, state, now_ms));
     }
 }
 
@@ -287,8 +287,55 @@ fn query(
     let Some(trigger) = map::trigger(&m) else {
         unreachable!("is_trigger operations map to a trigger");
     };
-    let (call, event, instruction) = node.engine.trigger(&trigger, now_ms);
-    fx.events.push(event);
+    let (call, decision) = node.engine.trigger(&trigger, now_ms, &mut fx.events);
+    let held = Held {
+        op: m.op,
+        form: m.form,
+        called: m.arg.called_party_id,
+        permission,
+    };
+    match decision {
+        Decision::Now(instruction) => answer(node, d, call, instruction, held, now),
+        Decision::Pending(event) => {
+            node.hold((true, d), call, *event, Held::into(held), now, fx);
+            Ok(())
+        }
+    }
+}
+
+/// What answering a trigger later needs of it (while the data-session server decides).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Held {
+    op: AinOp,
+    form: ain::ArgumentForm,
+    called: Option<ain::AinDigits>,
+    permission: bool,
+}
+
+impl From<Held> for super::HeldAnswer {
+    fn from(h: Held) -> Self {
+        super::HeldAnswer::Ain(h)
+    }
+}
+
+/// Answer a trigger with `instruction` (see the module doc).
+pub(super) fn answer(
+    node: &mut Node,
+    d: DialogueId,
+    call: Call,
+    instruction: Instruction,
+    h: Held,
+    now: Instant,
+) -> Result<(), Fault> {
+    let m = AinMessage::new(
+        h.op,
+        ain::Arg {
+            called_party_id: h.called,
+            ..Default::default()
+        },
+    )
+    .with_form(h.form);
+    let permission = h.permission;
     let mut answer = map::answer(&m, &instruction).map_err(|e| Fault::Ain(e.to_string()))?;
     if m.form == ain::ArgumentForm::Set && answer.op == AinOp::Continue {
         // AIN 0.1 has no Continue: route on the number the SSP analysed.
@@ -313,7 +360,7 @@ fn query(
         node.ain_notify.insert(echo, call);
         return finish(node, d, permission, now);
     }
-    let (request, notification) = map::monitor_edps(trigger.direction);
+    let (request, notification) = map::monitor_edps(map::direction(m.op));
     let arm = ain::request_report_bcm_event(request, notification).with_form(m.form);
     node.ansi.invoke(d, invoke(node, &arm)?)?;
     node.ansi.invoke(d, invoke(node, &answer)?)?;

@@ -13,13 +13,21 @@ const SCP: u32 = 0x01_02_03;
 const AIN_SSN: u8 = 247;
 
 fn node(monitored: &[&str]) -> Node {
+    node_with(monitored, &[])
+}
+
+fn node_with(monitored: &[&str], deciding: &[&str]) -> Node {
     let table: SubscriberTable = Default::default();
-    for n in monitored {
+    for (n, policy) in monitored
+        .iter()
+        .map(|n| (n, Policy::Monitor))
+        .chain(deciding.iter().map(|n| (n, Policy::Decide)))
+    {
         table.write().unwrap().insert(
             n.to_string(),
             Subscriber {
                 number: n.to_string(),
-                policy: Policy::Monitor as i32,
+                policy: policy as i32,
                 ..Default::default()
             },
         );
@@ -125,7 +133,7 @@ fn deliver(node: &mut Node, sccp: &[u8], fx: &mut Effects) -> Result<(), Fault> 
 
 /// The one package sent back to the SSP: its type, responding/originating ids and the AIN
 /// operations (or Reject problems, as `None`) it carries.
-fn answer(fx: &Effects) -> (PackageType, TransactionIds, Vec<Option<Op>>) {
+fn answer_of(fx: &Effects) -> (PackageType, TransactionIds, Vec<Option<Op>>) {
     assert_eq!(fx.send.len(), 1, "{:?}", fx.send);
     let o = &fx.send[0];
     assert_eq!((o.assoc, o.opc, o.dpc), (5, SCP, SSP));
@@ -149,7 +157,7 @@ fn unmonitored_info_analyzed_gets_continue_in_a_response() {
     let mut n = node(&[]);
     let mut fx = Effects::default();
     deliver(&mut n, &query(&info_analyzed(Default::default())), &mut fx).unwrap();
-    let (pkg, ids, ops) = answer(&fx);
+    let (pkg, ids, ops) = answer_of(&fx);
     assert_eq!(pkg, PackageType::Response);
     assert_eq!(ids.responding, Some([0, 0, 0, 9]));
     assert_eq!(ops, [Some(Op::Continue)]);
@@ -170,7 +178,7 @@ fn unmonitored_termination_attempt_is_authorized() {
     let mut n = node(&[]);
     let mut fx = Effects::default();
     deliver(&mut n, &query(&termination_attempt()), &mut fx).unwrap();
-    let (pkg, _, ops) = answer(&fx);
+    let (pkg, _, ops) = answer_of(&fx);
     assert_eq!(
         (pkg, ops),
         (PackageType::Response, vec![Some(Op::AuthorizeTermination)])
@@ -186,7 +194,7 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
     let mut n = node(&["2015550100"]);
     let mut fx = Effects::default();
     deliver(&mut n, &query(&info_analyzed(Default::default())), &mut fx).unwrap();
-    let (pkg, ids, ops) = answer(&fx);
+    let (pkg, ids, ops) = answer_of(&fx);
     assert_eq!(pkg, PackageType::ConversationWithPermission);
     assert_eq!(ops, [Some(Op::RequestReportBcmEvent), Some(Op::Continue)]);
     // The EDPs armed: answer as a notification, the ends of the call as requests.
@@ -232,7 +240,7 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
         &event(Op::ODisconnect, false),
     );
     deliver(&mut n, &disconnect, &mut fx).unwrap();
-    let (pkg, _, ops) = answer(&fx);
+    let (pkg, _, ops) = answer_of(&fx);
     assert_eq!(
         (pkg, ops),
         (PackageType::Response, vec![Some(Op::Continue)])
@@ -252,7 +260,7 @@ fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
         &mut fx,
     )
     .unwrap();
-    let (pkg, _, ops) = answer(&fx);
+    let (pkg, _, ops) = answer_of(&fx);
     // AIN 0.1 has no Continue: the SSP routes on the CalledPartyID it sent.
     assert_eq!(pkg, PackageType::Response);
     assert_eq!(ops, [Some(Op::SendNotification), Some(Op::AnalyzeRoute)]);
@@ -333,7 +341,7 @@ fn malformed_queries_are_rejected_in_the_response() {
         .unwrap();
     let e = deliver(&mut n, &u, &mut fx).unwrap_err();
     assert!(matches!(e, Fault::Ain(_)), "{e}");
-    let (pkg, ids, ops) = answer(&fx);
+    let (pkg, ids, ops) = answer_of(&fx);
     assert_eq!(
         (pkg, ids.responding),
         (PackageType::Response, Some([0, 0, 0, 7]))
@@ -344,7 +352,7 @@ fn malformed_queries_are_rejected_in_the_response() {
     fx.clear();
     let e = deliver(&mut n, &query(&event(Op::OAnswer, true)), &mut fx).unwrap_err();
     assert!(matches!(e, Fault::Ain(_)), "{e}");
-    assert_eq!(answer(&fx).2, [None]);
+    assert_eq!(answer_of(&fx).2, [None]);
     assert_eq!(n.open_dialogues(), 0);
 }
 
@@ -357,7 +365,46 @@ fn shutdown_ends_followed_ain_calls() {
     fx.clear();
     n.shutdown(&mut fx);
     // SSPs for both subsystems are not configured here; the dialogue gets a Response.
-    let (pkg, _, _) = answer(&fx);
+    let (pkg, _, _) = answer_of(&fx);
     assert_eq!(pkg, PackageType::Response);
     assert_eq!(n.open_dialogues(), 0);
+}
+
+#[test]
+fn a_decide_subscriber_s_call_is_routed_as_the_server_decides() {
+    use crate::proto::decision_answer::Action;
+    let mut n = node_with(&[], &["2015550100"]);
+    n.engine_mut().configure(crate::service::EngineConfig {
+        decisions: true,
+        ..Default::default()
+    });
+    let mut fx = Effects::default();
+    deliver(&mut n, &query(&info_analyzed(Default::default())), &mut fx).unwrap();
+    assert!(fx.send.is_empty());
+    let q = fx.queries.pop().expect("a query for the decision broker");
+    fx.clear();
+    let answer = crate::proto::DecisionAnswer {
+        query_id: 1,
+        action: Some(Action::ConnectTo("2015550777".into())),
+    };
+    n.on_decision(q.id, Some(&answer), Instant::now(), 0, &mut fx);
+    let (pkg, _, ops) = answer_of(&fx);
+    assert_eq!(
+        (pkg, ops),
+        (PackageType::Response, vec![Some(Op::AnalyzeRoute)])
+    );
+    let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
+    let m = AnsiMessage::decode(u.data).unwrap();
+    let Some(Ok(AnsiComponent::Invoke {
+        opcode, parameter, ..
+    })) = m.components().next()
+    else {
+        panic!("no invoke")
+    };
+    let route = ain::ain(opcode, parameter).unwrap();
+    assert_eq!(
+        route.arg.called_party_id.unwrap().digits,
+        digits("2015550777")
+    );
+    assert_eq!(fx.events[0].kind(), EventKind::Routed);
 }

@@ -25,7 +25,7 @@ use crate::camel::{
     IsupNumber, LegId, LegType, MonitorMode, Phase, RequestReportBcsmEventArg,
 };
 use crate::digits::Digits;
-use crate::proto::{Direction, NatureOfAddress, Protocol};
+use crate::proto::{Direction, Protocol};
 use crate::service::{Call, CallState, Decision, Instruction, Location, Party, Trigger};
 use crate::tcap::sm::{EndKind, Invoke};
 use crate::tcap::tc::{AppContext, Component, DialogueId, Indication, OpClass, Operation, Problem};
@@ -128,37 +128,11 @@ fn armed_events(direction: Direction, phase: Option<Phase>) -> ([BcsmEvent<'stat
     }
 }
 
-/// ISUP nature of address indicator (Q.763 §3.9) → protocol-neutral.
-fn isup_nature(v: u8) -> NatureOfAddress {
-    match v {
-        1 => NatureOfAddress::Subscriber,
-        2 => NatureOfAddress::Unknown,
-        3 => NatureOfAddress::National,
-        4 => NatureOfAddress::International,
-        5 => NatureOfAddress::NetworkSpecific,
-        _ => NatureOfAddress::Other,
-    }
-}
-
-/// TS 29.002 AddressString nature of address / TS 24.008 §10.5.4.7 type of number →
-/// protocol-neutral.
-fn address_nature(v: u8) -> NatureOfAddress {
-    match v {
-        0 => NatureOfAddress::Unknown,
-        1 => NatureOfAddress::International,
-        2 => NatureOfAddress::National,
-        3 => NatureOfAddress::NetworkSpecific,
-        4 => NatureOfAddress::Subscriber,
-        6 => NatureOfAddress::Abbreviated,
-        _ => NatureOfAddress::Other,
-    }
-}
-
 fn isup_party(n: &IsupNumber) -> Party {
     Party {
         digits: n.digits.text(),
         nature: n.nature,
-        noa: isup_nature(n.nature),
+        noa: crate::service::isup_nature(n.nature),
         plan: n.plan,
         presentation: n.presentation,
     }
@@ -168,7 +142,7 @@ fn address_party(a: &AddressString) -> Party {
     Party {
         digits: a.digits.text(),
         nature: a.nature,
-        noa: address_nature(a.nature),
+        noa: crate::service::address_nature(a.nature),
         plan: a.plan,
         presentation: 0,
     }
@@ -387,9 +361,9 @@ pub(super) fn indication(
 
 /// A followed call's dialogue closed otherwise than by the call ending: publish why.
 fn closed(node: &mut Node, d: DialogueId, state: CallState, now_ms: i64, fx: &mut Effects) {
-    if let Some(mut c) = node.calls.remove(&d) {
-        fx.events
-            .push(node.engine.state(&mut c.call, state, now_ms));
+    let call = node.calls.remove(&d).map(|c| c.call);
+    if let Some(mut call) = call.or_else(|| node.unhold((false, d))) {
+        fx.events.push(node.engine.state(&mut call, state, now_ms));
     }
 }
 
@@ -478,17 +452,52 @@ fn begin(
 
     let trigger = to_trigger(&idp, phase);
     let (call, decision) = node.engine.trigger(&trigger, now_ms, &mut fx.events);
-    let instruction = match decision {
-        Decision::Now(i) => i,
-        // The node does not hold dialogues for a decision yet: the fallback answers now.
-        Decision::Pending(_) => {
-            let mut c = call.clone();
-            node.engine.resolve(&mut c, None, now_ms, &mut fx.events)
-        }
+    let held = Held {
+        direction: trigger.direction,
+        phase,
     };
+    match decision {
+        Decision::Now(instruction) => answer(node, d, call, instruction, held, now),
+        Decision::Pending(event) => {
+            node.hold(
+                (false, d),
+                call,
+                *event,
+                super::HeldAnswer::Cap(held),
+                now,
+                fx,
+            );
+            Ok(())
+        }
+    }
+}
 
+/// What answering an InitialDP later needs of it (while the data-session server decides).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Held {
+    direction: Direction,
+    phase: Option<Phase>,
+}
+
+impl Held {
+    /// Whether the gsmSSF's Tssf can be reset: ResetTimer exists from CAP v2 on.
+    pub(super) fn can_reset_timer(&self) -> bool {
+        self.phase.is_some_and(|p| p.allows(opcode::RESET_TIMER))
+    }
+}
+
+/// Answer an InitialDP with `instruction`: Monitor arms the call-state reports and
+/// continues in a TC-CONTINUE; anything else goes in a TC-END.
+pub(super) fn answer(
+    node: &mut Node,
+    d: DialogueId,
+    call: Call,
+    instruction: Instruction,
+    held: Held,
+    now: Instant,
+) -> Result<(), Fault> {
     if instruction == Instruction::Monitor {
-        let (events, n) = armed_events(trigger.direction, phase);
+        let (events, n) = armed_events(held.direction, held.phase);
         let mut p = Vec::with_capacity(96);
         RequestReportBcsmEventArg::encode_events(&events[..n], None, &mut Writer::new(&mut p));
         let rrb = Invoke {
@@ -506,6 +515,30 @@ fn begin(
     }
     node.tcap.invoke(d, instruction_invoke(node, instruction))?;
     node.tcap.end(d, EndKind::Basic, now)?;
+    Ok(())
+}
+
+/// ResetTimer (TS 29.078 §8.? resetTimer, CAP v2+) setting the gsmSSF's Tssf to
+/// `seconds`, in a TC-CONTINUE: the decision takes longer than the switch would wait.
+pub(super) fn reset_timer(
+    node: &mut Node,
+    d: DialogueId,
+    seconds: u32,
+    now: Instant,
+) -> Result<(), Fault> {
+    let mut p = Vec::with_capacity(8);
+    crate::camel::ResetTimerArg::tssf(seconds).encode(&mut Writer::new(&mut p));
+    node.tcap.invoke(
+        d,
+        Invoke {
+            op: local(opcode::RESET_TIMER),
+            class: OpClass::Class2,
+            timeout: node.invoke_timeout,
+            parameter: Some(p),
+            linked_id: None,
+        },
+    )?;
+    node.tcap.continue_(d, now)?;
     Ok(())
 }
 

@@ -31,6 +31,8 @@ mod ain;
 mod ain_tests;
 mod camel;
 #[cfg(test)]
+mod decision_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::m3ua::ProtocolData;
@@ -101,6 +103,13 @@ pub struct StackConfig {
     /// Point codes told by SCMG when a local subsystem goes in or out of service (SSA/SSP,
     /// Q.714 §5.3.2): the STPs and mated nodes. Default: none.
     pub scmg_concerned: Vec<u32>,
+    /// How long a trigger of a `decide` subscriber waits for the data-session server before
+    /// the engine's fallback answers it. Default: 1 s.
+    pub decision_deadline: Duration,
+    /// While a decision is pending, send ResetTimer (CAP v2+) after this long, setting the
+    /// gsmSSF's Tssf to `.1` seconds (TS 23.078 §4.6.1.2: Tssf guards the gsmSSF waiting
+    /// for instructions). Default: `None`, never.
+    pub reset_timer: Option<(Duration, u32)>,
 }
 
 impl Default for StackConfig {
@@ -123,6 +132,8 @@ impl Default for StackConfig {
             sccp_variant: sccp::Variant::Itu,
             hop_counter: sccp::MAX_HOP_COUNTER,
             scmg_concerned: Vec::new(),
+            decision_deadline: Duration::from_secs(1),
+            reset_timer: None,
         }
     }
 }
@@ -182,13 +193,52 @@ impl Outgoing {
 pub struct Effects {
     pub send: Vec<Outgoing>,
     pub events: Vec<CallEvent>,
+    /// Triggers to put to the data-session server (policy `decide`); the answer (or `None`
+    /// when there is none) goes to [`Node::on_decision`].
+    pub queries: Vec<Query>,
 }
 
 impl Effects {
     pub fn clear(&mut self) {
         self.send.clear();
         self.events.clear();
+        self.queries.clear();
     }
+}
+
+/// Names a trigger held for a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QueryId {
+    /// AIN (ANSI TCAP) or CAMEL dialogue.
+    ain: bool,
+    dialogue: DialogueId,
+    /// Which hold of that dialogue id (ids are reused once dialogues end).
+    seq: u64,
+}
+
+/// A trigger for the decision broker: the TRIGGER event as journalled.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub id: QueryId,
+    pub event: CallEvent,
+}
+
+/// How to answer a held trigger once decided.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum HeldAnswer {
+    Cap(camel::Held),
+    Ain(ain::Held),
+}
+
+/// A trigger waiting for its decision, with its dialogue.
+#[derive(Debug)]
+struct Pending {
+    seq: u64,
+    call: crate::service::Call,
+    answer: HeldAnswer,
+    deadline: Instant,
+    /// When to send ResetTimer, if still undecided.
+    reset_at: Option<Instant>,
 }
 
 /// Why a received message was not processed normally (for logs and counters). The
@@ -310,6 +360,11 @@ pub struct Node {
     ain_notify: BTreeMap<[u8; 6], crate::service::Call>,
     /// The last EchoData number given out.
     ain_echo: u64,
+    /// Triggers held for a decision, by (AIN?, dialogue).
+    pending: BTreeMap<(bool, DialogueId), Pending>,
+    holds: u64,
+    decision_deadline: Duration,
+    reset_timer: Option<(Duration, u32)>,
     invoke_timeout: Duration,
     reassembler: Reassembler,
     /// Where to return a failed reassembly's XUDTS, per message being reassembled.
@@ -326,6 +381,8 @@ pub struct Node {
     /// The time of the last input (the state machines need one to end dialogues at
     /// shutdown).
     last_now: Option<Instant>,
+    /// Its wall-clock time (ms since the epoch), for events at shutdown.
+    last_now_ms: i64,
 }
 
 /// Where a received message goes.
@@ -393,6 +450,10 @@ impl Node {
             ain_calls: BTreeMap::new(),
             ain_notify: BTreeMap::new(),
             ain_echo: 0,
+            pending: BTreeMap::new(),
+            holds: 0,
+            decision_deadline: stack.decision_deadline,
+            reset_timer: stack.reset_timer,
             invoke_timeout: stack.invoke_timeout,
             reassembler,
             reassembly_routes: HashMap::new(),
@@ -409,6 +470,7 @@ impl Node {
             sccp_counters: SccpCounters::default(),
             batch: Vec::new(),
             last_now: None,
+            last_now_ms: boot_ms,
             cfg,
         }
     }
@@ -440,10 +502,16 @@ impl Node {
     /// When [`Node::on_tick`] next has something to do (invoke timer, dialogue idle timer,
     /// reassembly timer).
     pub fn next_deadline(&self) -> Option<Instant> {
+        let held = self
+            .pending
+            .values()
+            .map(|p| p.reset_at.map_or(p.deadline, |r| r.min(p.deadline)))
+            .min();
         [
             self.tcap.next_deadline(),
             self.ansi.next_deadline(),
             self.reassembler.next_deadline(),
+            held,
         ]
         .into_iter()
         .flatten()
@@ -463,6 +531,7 @@ impl Node {
             return Err(Fault::NotSccp(pd.si));
         }
         self.last_now = Some(now);
+        self.last_now_ms = now_ms;
         let u = Unitdata::decode_variant(pd.data, self.variant)?;
         let route = Route::new(assoc, pd, &u, self.variant)?;
         let ssn = match self.resolve(&route, &u, fx)? {
@@ -730,6 +799,138 @@ impl Node {
         }
     }
 
+    /// Hold a trigger's dialogue for the data-session server's decision (policy `decide`):
+    /// the query goes out in `fx`, the answer comes to [`Node::on_decision`], and the
+    /// deadline to [`Node::on_tick`].
+    pub(crate) fn hold(
+        &mut self,
+        key: (bool, DialogueId),
+        call: crate::service::Call,
+        event: CallEvent,
+        answer: HeldAnswer,
+        now: Instant,
+        fx: &mut Effects,
+    ) {
+        self.holds += 1;
+        let deadline = now + self.decision_deadline;
+        let reset_at = match (answer, self.reset_timer) {
+            (HeldAnswer::Cap(h), Some((after, _))) if h.can_reset_timer() => Some(now + after),
+            _ => None,
+        }
+        .filter(|r| *r < deadline);
+        fx.queries.push(Query {
+            id: QueryId {
+                ain: key.0,
+                dialogue: key.1,
+                seq: self.holds,
+            },
+            event,
+        });
+        self.pending.insert(
+            key,
+            Pending {
+                seq: self.holds,
+                call,
+                answer,
+                deadline,
+                reset_at,
+            },
+        );
+    }
+
+    /// The held call of a dialogue that closed before its decision came.
+    pub(crate) fn unhold(&mut self, key: (bool, DialogueId)) -> Option<crate::service::Call> {
+        self.pending.remove(&key).map(|p| p.call)
+    }
+
+    /// Triggers waiting for a decision.
+    pub fn pending_decisions(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The data-session server's answer to `id` (`None`: none came, the fallback applies).
+    /// Late answers (the deadline passed, or the dialogue ended) are ignored.
+    pub fn on_decision(
+        &mut self,
+        id: QueryId,
+        answer: Option<&crate::proto::DecisionAnswer>,
+        now: Instant,
+        now_ms: i64,
+        fx: &mut Effects,
+    ) {
+        let key = (id.ain, id.dialogue);
+        if self.pending.get(&key).is_none_or(|p| p.seq != id.seq) {
+            tracing::debug!(
+                dialogue = id.dialogue.0,
+                "decision for a trigger no longer held"
+            );
+            return;
+        }
+        let Some(p) = self.pending.remove(&key) else {
+            return;
+        };
+        self.last_now = Some(now);
+        self.last_now_ms = now_ms;
+        self.decided(key, p, answer, now, now_ms, fx);
+    }
+
+    fn decided(
+        &mut self,
+        (ain, d): (bool, DialogueId),
+        p: Pending,
+        answer: Option<&crate::proto::DecisionAnswer>,
+        now: Instant,
+        now_ms: i64,
+        fx: &mut Effects,
+    ) {
+        let mut call = p.call;
+        let instruction = self
+            .engine
+            .resolve(&mut call, answer, now_ms, &mut fx.events);
+        let done = match p.answer {
+            HeldAnswer::Cap(h) => camel::answer(self, d, call, instruction, h, now),
+            HeldAnswer::Ain(h) => ain::answer(self, d, call, instruction, h, now),
+        };
+        if let Err(e) = done {
+            tracing::warn!(error = %e, dialogue = d.0, ain, "decided call not answered");
+        }
+        self.flush(fx);
+    }
+
+    /// Held triggers: ResetTimer when due, the fallback at the deadline.
+    fn held_timers(&mut self, now: Instant, now_ms: i64, fx: &mut Effects) {
+        let due: Vec<(bool, DialogueId)> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(k, _)| *k)
+            .collect();
+        for key in due {
+            if let Some(p) = self.pending.remove(&key) {
+                tracing::info!(dialogue = key.1 .0, "no decision in time: fallback");
+                self.decided(key, p, None, now, now_ms, fx);
+            }
+        }
+        let Some((_, seconds)) = self.reset_timer else {
+            return;
+        };
+        let resets: Vec<DialogueId> = self
+            .pending
+            .iter_mut()
+            .filter(|(_, p)| p.reset_at.is_some_and(|r| r <= now))
+            .map(|(k, p)| {
+                p.reset_at = None;
+                k.1
+            })
+            .collect();
+        for d in resets {
+            if let Err(e) = camel::reset_timer(self, d, seconds, now) {
+                tracing::warn!(error = %e, dialogue = d.0, "ResetTimer not sent");
+            }
+        }
+        self.flush(fx);
+    }
+
     /// Tell the concerned point codes the state of our subsystems (SSA/SSP, Q.714 §5.3.2):
     /// call when a route towards them comes up, so an STP that marked us prohibited while
     /// we were unreachable learns we are back.
@@ -767,6 +968,8 @@ impl Node {
     /// first segment asked for return on error).
     pub fn on_tick(&mut self, now: Instant, now_ms: i64, fx: &mut Effects) {
         self.last_now = Some(now);
+        self.last_now_ms = now_ms;
+        self.held_timers(now, now_ms, fx);
         self.tcap.on_timeout(now);
         self.ansi.on_timeout(now);
         for ain in [false, true] {
@@ -801,6 +1004,11 @@ impl Node {
         }
         // A followed call implies a message was handled, so there is a last time.
         let Some(now) = self.last_now else { return };
+        // Undecided triggers get the fallback now rather than an unexplained end.
+        let held: Vec<_> = std::mem::take(&mut self.pending).into_iter().collect();
+        for (key, p) in held {
+            self.decided(key, p, None, now, self.last_now_ms, fx);
+        }
         let open: Vec<DialogueId> = std::mem::take(&mut self.calls).into_keys().collect();
         for d in open {
             if let Err(e) = self.tcap.end(d, crate::tcap::sm::EndKind::Basic, now) {

@@ -39,7 +39,7 @@ fn node_with(monitored: &[&str], max_dialogues: usize) -> Node {
     )
 }
 
-fn sim_cfg(calling: &str, terminating: bool) -> SimConfig {
+pub(super) fn sim_cfg(calling: &str, terminating: bool) -> SimConfig {
     SimConfig {
         to: "127.0.0.1:1".parse().unwrap(),
         calls: 1,
@@ -59,7 +59,7 @@ fn sim_cfg(calling: &str, terminating: bool) -> SimConfig {
 }
 
 /// SCCP UDT from the MSC to us carrying `tcap`, as M3UA Protocol Data bytes.
-fn udt(ssn: u8, tcap: &[u8], class: u8) -> Vec<u8> {
+pub(super) fn udt(ssn: u8, tcap: &[u8], class: u8) -> Vec<u8> {
     let mut u = Vec::new();
     sccp::encode_udt(
         &mut u,
@@ -71,7 +71,12 @@ fn udt(ssn: u8, tcap: &[u8], class: u8) -> Vec<u8> {
     u
 }
 
-fn deliver(node: &mut Node, sccp: &[u8], now: Instant, fx: &mut Effects) -> Result<(), Fault> {
+pub(super) fn deliver(
+    node: &mut Node,
+    sccp: &[u8],
+    now: Instant,
+    fx: &mut Effects,
+) -> Result<(), Fault> {
     let pd = ProtocolData {
         opc: MSC_PC,
         dpc: 200,
@@ -85,7 +90,7 @@ fn deliver(node: &mut Node, sccp: &[u8], now: Instant, fx: &mut Effects) -> Resu
 }
 
 /// The single TCAP message sent, decoded; asserts the routing back to the MSC.
-fn sent(fx: &Effects) -> Vec<u8> {
+pub(super) fn sent(fx: &Effects) -> Vec<u8> {
     assert_eq!(fx.send.len(), 1, "{:?}", fx.send);
     let o = &fx.send[0];
     assert_eq!((o.assoc, o.opc, o.dpc, o.sls), (9, 200, MSC_PC, 3));
@@ -94,7 +99,7 @@ fn sent(fx: &Effects) -> Vec<u8> {
     u.data.to_vec()
 }
 
-fn invokes(m: &TcMessage<'_>) -> Vec<u32> {
+pub(super) fn invokes(m: &TcMessage<'_>) -> Vec<u32> {
     m.components()
         .filter_map(|c| match c.unwrap() {
             Component::Invoke { opcode, .. } => Some(opcode),
@@ -103,7 +108,7 @@ fn invokes(m: &TcMessage<'_>) -> Vec<u32> {
         .collect()
 }
 
-fn begin(calling: &str, terminating: bool, otid: &[u8]) -> Vec<u8> {
+pub(super) fn begin(calling: &str, terminating: bool, otid: &[u8]) -> Vec<u8> {
     let mut t = Vec::new();
     initial_dp_begin(&sim_cfg(calling, terminating), otid, &mut t);
     udt(146, &t, 0x81)
