@@ -195,8 +195,12 @@ pub(crate) fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigge
         redirecting: idp.redirecting_party_id.as_ref().map(isup_party),
         location_number: idp.location_number.as_ref().map(isup_party),
         imsi: idp.imsi.map(|i| i.text()),
-        // CAP v4 carries the IMEI only inside initialDPArgExtension, kept opaque.
-        imei: None,
+        // CAP v3+ carry the IMEI in initialDPArgExtension (TS 29.078 §6.1.1, iMEI [4]).
+        imei: phase
+            .and_then(|p| idp.extension(p))
+            .and_then(Result::ok)
+            .and_then(|x| x.imei)
+            .map(|i| i.text()),
         switch_address: idp.msc_address.as_ref().map(address_party),
         location,
         call_reference: idp.call_reference_number.map(<[u8]>::to_vec),
