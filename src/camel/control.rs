@@ -786,19 +786,20 @@ impl SpecializedResourceReportArg {
 }
 
 /// EntityReleasedArg (CAP v4): a call segment or a BCSM (leg) went away.
+///
+/// TS 29.078 CAP-datatypes gives CallSegmentFailure and BCSM-Failure no `extensions`: a
+/// member after `cause` is a later release's, skipped whatever its tag and form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityReleasedArg<'a> {
-    /// [0] CallSegmentFailure { callSegmentID [0], cause [2], extensions [3] }.
+    /// [0] CallSegmentFailure { callSegmentID [0], cause [2], ... }.
     CallSegmentFailure {
         call_segment_id: Option<u8>,
         cause: Option<Cause<'a>>,
-        extensions: Option<&'a [u8]>,
     },
-    /// [1] BCSM-Failure { legID [0], cause [2], extensions [3] }.
+    /// [1] BCSM-Failure { legID [0], cause [2], ... }.
     BcsmFailure {
         leg_id: Option<LegId>,
         cause: Option<Cause<'a>>,
-        extensions: Option<&'a [u8]>,
     },
 }
 
@@ -808,14 +809,13 @@ impl<'a> EntityReleasedArg<'a> {
         if !matches!(alt, Some(0 | 1)) {
             return Err(invalid("EntityReleasedArg alternative", param.offset));
         }
-        let (mut id, mut leg, mut c, mut e) = (None, None, None, None);
+        let (mut id, mut leg, mut c) = (None, None, None);
         for m in contents(&param, "EntityReleasedArg").and(param.children())? {
             let m = m?;
             match ctx(&m) {
                 Some(0) if alt == Some(0) => id = Some(call_segment(&m)?),
                 Some(0) => leg = Some(LegId::decode_choice(&m)?),
                 Some(2) => c = Some(cause(&m, "cause")?),
-                Some(3) => e = Some(contents(&m, "extensions")?),
                 _ => {}
             }
         }
@@ -823,13 +823,11 @@ impl<'a> EntityReleasedArg<'a> {
             EntityReleasedArg::CallSegmentFailure {
                 call_segment_id: id,
                 cause: c,
-                extensions: e,
             }
         } else {
             EntityReleasedArg::BcsmFailure {
                 leg_id: leg,
                 cause: c,
-                extensions: e,
             }
         })
     }
@@ -844,7 +842,6 @@ impl<'a> EntityReleasedArg<'a> {
             EntityReleasedArg::CallSegmentFailure {
                 call_segment_id,
                 cause,
-                extensions,
             } => w.constructed(Tag::ctx_cons(0), |w| {
                 if let Some(i) = call_segment_id {
                     w.integer(Tag::ctx(0), i64::from(*i));
@@ -852,21 +849,54 @@ impl<'a> EntityReleasedArg<'a> {
                 if let Some(c) = cause {
                     s.cause(w, Tag::ctx(2), c);
                 }
-                put_cons(w, 3, *extensions);
             }),
-            EntityReleasedArg::BcsmFailure {
-                leg_id,
-                cause,
-                extensions,
-            } => w.constructed(Tag::ctx_cons(1), |w| {
-                if let Some(l) = leg_id {
-                    l.encode_choice(w, 0);
-                }
-                if let Some(c) = cause {
-                    s.cause(w, Tag::ctx(2), c);
-                }
-                put_cons(w, 3, *extensions);
-            }),
+            EntityReleasedArg::BcsmFailure { leg_id, cause } => {
+                w.constructed(Tag::ctx_cons(1), |w| {
+                    if let Some(l) = leg_id {
+                        l.encode_choice(w, 0);
+                    }
+                    if let Some(c) = cause {
+                        s.cause(w, Tag::ctx(2), c);
+                    }
+                })
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (found by tests/cap_pycrate.rs): `[3]` is not a member of
+    /// CallSegmentFailure / BCSM-Failure, so a later release's `[3]`, primitive or not, is
+    /// skipped instead of failing the decode as malformed `extensions`.
+    #[test]
+    fn entity_released_skips_members_after_cause() {
+        let a = EntityReleasedArg::decode_bytes(&[
+            0xa0, 0x0a, 0x80, 0x01, 0x05, 0x82, 0x02, 0x80, 0x90, 0x83, 0x01, 0xff,
+        ])
+        .unwrap();
+        assert_eq!(
+            a,
+            EntityReleasedArg::CallSegmentFailure {
+                call_segment_id: Some(5),
+                cause: Some(Cause::new(0, 16)),
+            }
+        );
+        let b = EntityReleasedArg::decode_bytes(&[
+            0xa1, 0x0b, 0xa0, 0x03, 0x81, 0x01, 0x02, 0xa3, 0x04, 0x30, 0x02, 0x05, 0x00,
+        ])
+        .unwrap();
+        assert_eq!(
+            b,
+            EntityReleasedArg::BcsmFailure {
+                leg_id: Some(LegId::ReceivingSide(LegType::LEG2)),
+                cause: None,
+            }
+        );
+        let mut out = Vec::new();
+        a.encode(&mut Writer::new(&mut out));
+        assert_eq!(out, [0xa0, 0x07, 0x80, 0x01, 0x05, 0x82, 0x02, 0x80, 0x90]);
     }
 }
