@@ -3,7 +3,7 @@
 //! calls played by `scpd sim` over M3UA.
 
 mod common;
-use common::free_port;
+use common::Scpd;
 use scpd::proto::{
     call_events_client::CallEventsClient, routing_numbers_client::RoutingNumbersClient,
     subscribers_client::SubscribersClient, AllocateRoutingNumberRequest, CallEvent, EventKind,
@@ -11,67 +11,23 @@ use scpd::proto::{
     ReleaseRoutingNumberRequest, SubscribeRequest, Subscriber, Terminal,
 };
 use std::collections::HashSet;
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 use tonic::Code;
 
 const BIN: &str = env!("CARGO_BIN_EXE_scpd");
 
-struct Daemon {
-    child: Child,
-    m3ua: String,
-    grpc: String,
+/// The daemon on `db`, with the embedded default configuration.
+fn daemon(db: &Path) -> Scpd {
+    Scpd::start_on(db, None)
 }
 
-impl Daemon {
-    fn start(db: &Path) -> Daemon {
-        let (m, g) = (free_port(), free_port());
-        let m3ua = format!("127.0.0.1:{m}");
-        let grpc = format!("127.0.0.1:{g}");
-        let child = Command::new(BIN)
-            .args(["run", "--m3ua-listen", &format!("tcp://{m3ua}")])
-            .args(["--grpc-listen", &grpc])
-            .arg("--db")
-            .arg(db)
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start scpd");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(&m3ua).is_err() || TcpStream::connect(&grpc).is_err() {
-            assert!(Instant::now() < deadline, "scpd did not start listening");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Daemon { child, m3ua, grpc }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.grpc)
-    }
-
-    fn sim(&self, extra: &[&str]) -> serde_json::Value {
-        let out = Command::new(BIN)
-            .args(["sim", "--to", &format!("tcp://{}", self.m3ua)])
-            .args(["--hold-ms", "50"])
-            .args(extra)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "sim: {text}");
-        serde_json::from_str(text.trim()).unwrap()
-    }
-
-    fn stop(mut self) {
-        common::stop_gracefully(&mut self.child);
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `scpd sim` holding each call 50 ms.
+fn sim(d: &Scpd, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--hold-ms", "50"];
+    args.extend_from_slice(extra);
+    d.sim(&args)
 }
 
 fn tmpdir(name: &str) -> PathBuf {
@@ -115,8 +71,8 @@ async fn events(grpc: &str, from: u64, n: usize) -> Vec<CallEvent> {
 async fn thousand_concurrent_allocations_are_unique_exhaust_the_pool_and_survive_restart() {
     let dir = tmpdir("alloc");
     let db = dir.join("scpd.db");
-    let d = Daemon::start(&db);
-    let client = RoutingNumbersClient::connect(d.url()).await.unwrap();
+    let d = daemon(&db);
+    let client = RoutingNumbersClient::connect(d.grpc_url()).await.unwrap();
     let mut tasks = Vec::new();
     for i in 0..1000 {
         let mut c = client.clone();
@@ -185,8 +141,8 @@ async fn thousand_concurrent_allocations_are_unique_exhaust_the_pool_and_survive
 
     // A restart (even a kill) neither forgets nor reissues a live number.
     drop(d);
-    let d = Daemon::start(&db);
-    let mut c = RoutingNumbersClient::connect(d.url()).await.unwrap();
+    let d = daemon(&db);
+    let mut c = RoutingNumbersClient::connect(d.grpc_url()).await.unwrap();
     let live = c
         .list(ListRoutingNumbersRequest { pool: "trn".into() })
         .await
@@ -206,14 +162,14 @@ async fn thousand_concurrent_allocations_are_unique_exhaust_the_pool_and_survive
 #[tokio::test(flavor = "multi_thread")]
 async fn transfer_leg_over_camel_routes_to_the_target_once() {
     let dir = tmpdir("leg");
-    let d = Daemon::start(&dir.join("scpd.db"));
-    let mut c = RoutingNumbersClient::connect(d.url()).await.unwrap();
+    let d = daemon(&dir.join("scpd.db"));
+    let mut c = RoutingNumbersClient::connect(d.grpc_url()).await.unwrap();
     let trn = c
         .allocate(alloc("4930555123", 60, "dss-call-7"))
         .await
         .unwrap()
         .into_inner();
-    let r = d.sim(&["--calling", "4917000111", "--called", &trn.number]);
+    let r = sim(&d, &["--calling", "4917000111", "--called", &trn.number]);
     assert_eq!(r["connected"].as_u64(), Some(1), "{r}");
     let evs = events(&d.grpc, 0, 2).await;
     assert_eq!(evs[0].kind(), EventKind::Trigger);
@@ -233,7 +189,7 @@ async fn transfer_leg_over_camel_routes_to_the_target_once() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), Code::NotFound);
-    let r = d.sim(&["--calling", "4917000111", "--called", &trn.number]);
+    let r = sim(&d, &["--calling", "4917000111", "--called", &trn.number]);
     assert_eq!(r["continued"].as_u64(), Some(1), "{r}");
     d.stop();
     let _ = std::fs::remove_dir_all(&dir);
@@ -242,8 +198,8 @@ async fn transfer_leg_over_camel_routes_to_the_target_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_numbers_stop_resolving_and_are_swept() {
     let dir = tmpdir("expiry");
-    let d = Daemon::start(&dir.join("scpd.db"));
-    let mut c = RoutingNumbersClient::connect(d.url()).await.unwrap();
+    let d = daemon(&dir.join("scpd.db"));
+    let mut c = RoutingNumbersClient::connect(d.grpc_url()).await.unwrap();
     let trn = c.allocate(alloc("4930", 1, "")).await.unwrap().into_inner();
     assert!(c
         .get(GetRoutingNumberRequest {
@@ -265,7 +221,7 @@ async fn expired_numbers_stop_resolving_and_are_swept() {
         .unwrap()
         .into_inner();
     assert!(list.numbers.is_empty());
-    let r = d.sim(&["--called", &trn.number]);
+    let r = sim(&d, &["--called", &trn.number]);
     assert_eq!(r["continued"].as_u64(), Some(1), "{r}");
     d.stop();
     let _ = std::fs::remove_dir_all(&dir);
@@ -274,8 +230,8 @@ async fn expired_numbers_stop_resolving_and_are_swept() {
 #[tokio::test(flavor = "multi_thread")]
 async fn subscribers_validate_and_keep_terminals_and_the_anchor_policy_routes_via_an_anchor() {
     let dir = tmpdir("subs");
-    let d = Daemon::start(&dir.join("scpd.db"));
-    let mut s = SubscribersClient::connect(d.url()).await.unwrap();
+    let d = daemon(&dir.join("scpd.db"));
+    let mut s = SubscribersClient::connect(d.grpc_url()).await.unwrap();
     let alice = Subscriber {
         number: "491700000001".into(),
         user: "alice".into(),
@@ -367,7 +323,7 @@ async fn subscribers_validate_and_keep_terminals_and_the_anchor_policy_routes_vi
     assert!(!out.status.success());
 
     // Alice's call goes via an anchor number, which then resolves to whom she called.
-    let r = d.sim(&["--calling", "491700000001", "--called", "4930111222"]);
+    let r = sim(&d, &["--calling", "491700000001", "--called", "4930111222"]);
     assert_eq!(r["connected"].as_u64(), Some(1), "{r}");
     let evs = events(&d.grpc, 0, 1).await;
     let anchor = evs[0].routing_number.clone();
@@ -375,13 +331,13 @@ async fn subscribers_validate_and_keep_terminals_and_the_anchor_policy_routes_vi
     assert_eq!(evs[0].user, "alice");
     assert_eq!(evs[0].terminals, alice.terminals);
     assert_eq!(evs[0].destination.as_ref().unwrap().digits, anchor);
-    let r = d.sim(&["--calling", "4930999", "--called", &anchor]);
+    let r = sim(&d, &["--calling", "4930999", "--called", &anchor]);
     assert_eq!(r["connected"].as_u64(), Some(1), "{r}");
     let evs = events(&d.grpc, evs[0].sequence, 2).await;
     assert_eq!(evs[1].kind(), EventKind::TransferLeg);
     assert_eq!(evs[1].destination.as_ref().unwrap().digits, "4930111222");
     // Without a decision client, the decide subscriber gets the fallback (continue).
-    let r = d.sim(&["--calling", "491700000002"]);
+    let r = sim(&d, &["--calling", "491700000002"]);
     assert_eq!(r["continued"].as_u64(), Some(1), "{r}");
     d.stop();
     let _ = std::fs::remove_dir_all(&dir);

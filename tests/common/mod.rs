@@ -182,27 +182,36 @@ pub fn read_m3ua(s: &mut impl std::io::Read) -> std::io::Result<Vec<u8>> {
     Ok(b)
 }
 
-/// The real `scpd` binary running on free ports with its own database directory, for
-/// end-to-end tests (never the default ports 2905/50051).
+/// The real `scpd` binary running on free ports with its own database, for end-to-end tests
+/// (never the default ports 2905/50051).
 pub struct Scpd {
     pub child: std::process::Child,
     pub m3ua: String,
     pub grpc: String,
-    pub dir: PathBuf,
+    /// Removed on drop when the harness created it.
+    dir: Option<PathBuf>,
 }
 
 impl Scpd {
-    /// Start `scpd run`; `config` (TOML text) replaces the embedded default when given.
+    /// Start `scpd run` in a fresh directory; `config` (TOML text) replaces the embedded
+    /// default when given.
     pub fn start(name: &str, config: Option<&str>) -> Scpd {
         let dir = std::env::temp_dir().join(format!("scpd-e2e-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
+        let mut d = Scpd::start_on(&dir.join("scpd.db"), config);
+        d.dir = Some(dir);
+        d
+    }
+
+    /// Start `scpd run` on the database `db`, which outlives it (restart tests).
+    pub fn start_on(db: &std::path::Path, config: Option<&str>) -> Scpd {
         let m3ua = format!("127.0.0.1:{}", free_port());
         let grpc = format!("127.0.0.1:{}", free_port());
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_scpd"));
         cmd.arg("run");
         if let Some(text) = config {
-            let path = dir.join("scpd.toml");
+            let path = db.with_extension("toml");
             std::fs::write(&path, text).unwrap();
             cmd.arg("--config").arg(path);
         }
@@ -214,7 +223,7 @@ impl Scpd {
                 &grpc,
             ])
             .arg("--db")
-            .arg(dir.join("scpd.db"))
+            .arg(db)
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("start scpd");
@@ -232,7 +241,7 @@ impl Scpd {
             child,
             m3ua,
             grpc,
-            dir,
+            dir: None,
         }
     }
 
@@ -266,6 +275,8 @@ impl Drop for Scpd {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(d) = &self.dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
     }
 }
