@@ -5,6 +5,7 @@ pub mod decode;
 pub mod pcap_out;
 pub mod replay;
 pub mod sim;
+pub mod sim_ain;
 
 use crate::proto::{CallEvent, Direction, EventKind, Protocol};
 
