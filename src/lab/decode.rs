@@ -15,7 +15,7 @@
 //!   else from the SSN (`--ssn 146=camel`, `--cap-ssn`, ... like tshark's `*.tcap.ssn`).
 
 use super::capture::{self, CaptureOptions, Mtp3Variant, Payload};
-use crate::ber::{hex, oid_to_string, Tlv};
+use crate::ber::{hex, oid_to_string};
 use crate::camel::{self, Phase};
 use crate::m3ua::{Kind, Message};
 use crate::sccp::segment::{Reassembler, ReassemblyConfig, SegmentOutcome};
@@ -852,6 +852,21 @@ fn ansi_layer(
                 if let Some(p) = parameter {
                     v["parameter"] = json!(hex(p.raw));
                 }
+                if is_ain {
+                    match crate::ain::ain(opcode, parameter) {
+                        Ok(m) => v["argument"] = super::decode_args::ain_argument(&m.arg),
+                        Err(e) => {
+                            line.insert(
+                                "error".into(),
+                                err(
+                                    "ain",
+                                    parameter.map_or(0, |p| p.offset),
+                                    format!("{name}: {e}"),
+                                ),
+                            );
+                        }
+                    }
+                }
                 comps.push(v);
             }
             Ok(AnsiComponent::ReturnResult {
@@ -948,7 +963,7 @@ fn component_json(
             }
             if let Some(p) = parameter {
                 let arg = if is_cap {
-                    cap_argument(opcode, p)
+                    super::decode_args::cap_argument(opcode, p)
                 } else {
                     Ok(json!({"raw": hex(p.raw)}))
                 };
@@ -981,112 +996,25 @@ fn component_json(
         Component::ReturnError {
             invoke_id,
             error_code,
-            ..
+            parameter,
         } => {
             *totals
                 .operations
                 .entry(format!("returnError {error_code}"))
                 .or_default() += 1;
-            json!({"component": "returnError", "invoke_id": invoke_id, "error_code": error_code})
+            let mut v = json!({"component": "returnError", "invoke_id": invoke_id, "error_code": error_code});
+            if is_cap {
+                let e = super::decode_args::cap_error(error_code.into(), parameter);
+                v["error"] = e["error"].clone();
+                if let Some(p) = e.get("parameter") {
+                    v["parameter"] = p.clone();
+                }
+            }
+            v
         }
         Component::Reject { invoke_id, problem } => {
             *totals.operations.entry("reject".into()).or_default() += 1;
             json!({"component": "reject", "invoke_id": invoke_id, "problem": [problem.0, problem.1]})
         }
     }
-}
-
-fn isup(n: &camel::IsupNumber) -> Value {
-    json!({"digits": n.digits.as_str(), "nature": n.nature, "plan": n.plan, "presentation": n.presentation})
-}
-
-fn addr(a: &camel::AddressString) -> Value {
-    json!({"digits": a.digits.as_str(), "nature": a.nature, "plan": a.plan})
-}
-
-/// CAP arguments with ASN.1 member names; operations without a model yet are shown raw.
-fn cap_argument(opcode: u32, p: Tlv<'_>) -> Result<Value, crate::ber::BerError> {
-    use camel::opcode as op;
-    Ok(match opcode {
-        op::INITIAL_DP => {
-            let a = camel::InitialDpArg::decode(p)?;
-            let mut v = json!({"serviceKey": a.service_key});
-            if let Some(n) = &a.called_party_number {
-                v["calledPartyNumber"] = isup(n);
-            }
-            if let Some(n) = &a.calling_party_number {
-                v["callingPartyNumber"] = isup(n);
-            }
-            if let Some(n) = &a.called_party_bcd_number {
-                v["calledPartyBCDNumber"] = addr(n);
-            }
-            if let Some(e) = a.event_type_bcsm {
-                v["eventTypeBCSM"] = json!(e.name().unwrap_or("unknown"));
-            }
-            if let Some(i) = &a.imsi {
-                v["iMSI"] = json!(i.as_str());
-            }
-            if let Some(m) = &a.msc_address {
-                v["mscAddress"] = addr(m);
-            }
-            if let Some(r) = a.call_reference_number {
-                v["callReferenceNumber"] = json!(hex(r));
-            }
-            if let Some(n) = &a.original_called_party_id {
-                v["originalCalledPartyID"] = isup(n);
-            }
-            if let Some(n) = &a.redirecting_party_id {
-                v["redirectingPartyID"] = isup(n);
-            }
-            if let Some(l) = &a.location_information {
-                let mut lj = json!({});
-                if let Some(c) = l.cell_id_or_lai {
-                    let p = c.plmn();
-                    lj["mcc"] = json!(format!("{:03}", p.mcc));
-                    lj["mnc"] = json!(if p.mnc_3_digits {
-                        format!("{:03}", p.mnc)
-                    } else {
-                        format!("{:02}", p.mnc)
-                    });
-                    lj["lac"] = json!(c.lac());
-                    if let camel::CellIdOrLai::CellId { ci, .. } = c {
-                        lj["cellId"] = json!(ci);
-                    }
-                }
-                if let Some(vl) = &l.vlr_number {
-                    lj["vlr-number"] = addr(vl);
-                }
-                v["locationInformation"] = lj;
-            }
-            v
-        }
-        op::EVENT_REPORT_BCSM => {
-            let a = camel::EventReportBcsmArg::decode(p)?;
-            let mut v = json!({"eventTypeBCSM": a.event_type.name().unwrap_or("unknown"), "messageType": if a.is_request() { "request" } else { "notification" }});
-            if let Some(c) = a
-                .event_specific_information
-                .as_ref()
-                .and_then(|i| i.cause())
-            {
-                v["cause"] = json!(c.value);
-            }
-            v
-        }
-        op::REQUEST_REPORT_BCSM_EVENT => {
-            let a = camel::RequestReportBcsmEventArg::decode(p)?;
-            json!({"bcsmEvents": a.events.iter().map(|e| json!({
-                "eventTypeBCSM": e.event_type.name().unwrap_or("unknown"),
-                "monitorMode": format!("{:?}", e.monitor_mode),
-            })).collect::<Vec<_>>()})
-        }
-        op::CONNECT => {
-            let a = camel::ConnectArg::decode(p)?;
-            json!({"destinationRoutingAddress": isup(&a.destination_routing_address)})
-        }
-        op::RELEASE_CALL => {
-            let a = camel::ReleaseCallArg::decode(p)?;
-            json!({"cause": a.cause().value})
-        }
-        _ => json!({"raw": hex(p.raw)}),
-    })
 }

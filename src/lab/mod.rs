@@ -2,9 +2,11 @@
 
 pub mod capture;
 pub mod decode;
+pub mod decode_args;
 pub mod pcap_out;
 pub mod replay;
 pub mod sim;
+pub mod sim_ain;
 
 use crate::proto::{CallEvent, Direction, EventKind, Protocol};
 

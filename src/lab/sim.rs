@@ -1,19 +1,31 @@
-//! `scpd sim`: an MSC (gsmSSF) simulator that plays CAMEL calls against a running SCP over
-//! M3UA/TCP. Each call opens with InitialDP; if the SCP arms events, the simulator reports
-//! answer (notification) and disconnect (request) like a real MSC and expects the SCP to
-//! close the dialogue. It checks every answer's transaction ids and counts the outcomes.
+//! `scpd sim`: a switch simulator and load generator that plays calls against a running SCP
+//! over M3UA/TCP: an MSC (gsmSSF, CAMEL on ITU TCAP) and a wireline SSP (AIN on ANSI TCAP,
+//! [`super::sim_ain`]).
+//!
+//! A CAMEL call opens with InitialDP; if the SCP arms events, the simulator reports answer
+//! (notification) at once and disconnect (request) after the hold time, like a real MSC, and
+//! expects the SCP to close the dialogue. An AIN call does the same with Info_Analyzed /
+//! Termination_Attempt and O_/T_Answer (EDP-N), O_/T_Disconnect (EDP-R).
+//!
+//! As a load generator it starts calls at a target rate ([`LoadConfig::rate`]) within a
+//! concurrency window for a number of calls or a duration, in a mix of protocols and
+//! directions; it checks every answer's transaction ids, counts the outcomes, prints progress
+//! once a second, and measures the SCP's answer latency in HDR histograms (microseconds,
+//! 3 significant digits) so the percentiles stay exact at any call count.
 
-use crate::ber::Tlv;
+use super::sim_ain::{self, AinAnswer, AinParties, Outcome};
 use crate::camel::{
     ac, numbers::nature, opcode, AddressString, CellIdOrLai, EventReportBcsmArg, EventSpecificInfo,
     EventTypeBcsm, InitialDpArg, IsupNumber, LegType, LocationInformation, Plmn,
     RequestReportBcsmEventArg,
 };
 use crate::m3ua::{self, Builder, Kind, Message, ProtocolData};
-use crate::sccp::{self, Address, Unitdata};
+use crate::sccp::{self, Address, Unitdata, Variant};
+use crate::tcap::ansi::PackageType;
 use crate::tcap::itu::{self, Component, DialogueOut, MessageType, TcMessage};
 use crate::transport::tcp::FrameReader;
-use std::collections::HashMap;
+use hdrhistogram::Histogram;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -40,32 +52,155 @@ pub struct SimConfig {
     pub timeout: Duration,
 }
 
+/// Which protocol the calls play.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SimProtocol {
+    /// CAMEL (an MSC).
+    #[default]
+    Camel,
+    /// AIN 0.2 (a wireline SSP).
+    Ain,
+    /// Both, alternating over the same association (the SCP serves CAP and AIN on their own
+    /// SSNs; SCCP must then be the variant the SCP runs, ANSI for AIN).
+    Mix,
+}
+
+/// Load-generator options on top of [`SimConfig`] (kept separate so that [`SimConfig`]
+/// literals stay valid).
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    pub protocol: SimProtocol,
+    /// Relative weights of originating and terminating calls; `(0, 0)` follows
+    /// [`SimConfig::terminating`]. Calls of each kind are spread evenly (weighted
+    /// round robin), not randomly, so runs are reproducible.
+    pub mix: (u32, u32),
+    /// Calls started per second; `None`: as fast as the concurrency window allows.
+    pub rate: Option<f64>,
+    /// Stop starting calls after this long (calls in progress are finished).
+    pub duration: Option<Duration>,
+    /// Vary the served number over this many consecutive numbers (one step per round of
+    /// the mix, so every kind of call meets each number), so that some of them can be
+    /// enrolled as monitored subscribers.
+    pub numbers: u32,
+    /// SCCP variant; `None`: ITU for CAMEL, ANSI (24-bit point codes) for AIN and mix.
+    pub sccp: Option<Variant>,
+    /// The AIN subsystem (both sides).
+    pub ain_ssn: u8,
+    /// Calling and called numbers of AIN calls (the served one is the line's 10-digit DN).
+    pub ain_calling: String,
+    pub ain_called: String,
+    /// Print progress on stderr once a second.
+    pub progress: bool,
+}
+
+impl Default for LoadConfig {
+    fn default() -> Self {
+        LoadConfig {
+            protocol: SimProtocol::Camel,
+            mix: (0, 0),
+            rate: None,
+            duration: None,
+            numbers: 1,
+            sccp: None,
+            ain_ssn: 247,
+            ain_calling: "2015550100".into(),
+            ain_called: "2015550199".into(),
+            progress: false,
+        }
+    }
+}
+
+/// Latency percentiles in microseconds.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Percentiles {
+    pub count: u64,
+    pub p50: u64,
+    pub p90: u64,
+    pub p99: u64,
+    pub max: u64,
+    pub mean: u64,
+}
+
+impl Percentiles {
+    fn of(h: &Histogram<u64>) -> Percentiles {
+        Percentiles {
+            count: h.len(),
+            p50: h.value_at_quantile(0.5),
+            p90: h.value_at_quantile(0.9),
+            p99: h.value_at_quantile(0.99),
+            max: h.max(),
+            mean: h.mean().round() as u64,
+        }
+    }
+}
+
 /// The outcome counts, printed as JSON by the CLI.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct SimReport {
+    /// Calls started.
     pub calls: u32,
+    /// Answered with Continue (CAMEL) or Continue / Authorize_Termination (AIN).
     pub continued: u32,
+    /// Events armed: the call was monitored through answer and disconnect.
     pub monitored: u32,
+    /// Connect (CAMEL), Analyze_Route / Forward_Call (AIN).
     pub connected: u32,
+    /// ReleaseCall (CAMEL), Disconnect (AIN).
     pub released: u32,
+    /// Calls whose dialogue ended as expected.
     pub completed: u32,
     pub errors: u32,
+    /// Calls that got no answer within the timeout (also counted in `errors`).
+    pub timeouts: u32,
     pub error_samples: Vec<String>,
+    pub originating: u32,
+    pub terminating: u32,
+    pub camel: u32,
+    pub ain: u32,
     pub elapsed_ms: u64,
+    /// Completed calls per second over the run.
+    pub throughput_cps: f64,
+    /// The target rate, when one was given.
+    pub rate_target: Option<f64>,
+    /// First answer: from the trigger (InitialDP, Info_Analyzed, Termination_Attempt) to the
+    /// SCP's first package for the call.
+    pub latency_us: Percentiles,
+    /// From the disconnect report (an EDP-R) to the SCP's closing package.
+    pub end_latency_us: Percentiles,
     pub first_answer_p50_us: u64,
     pub first_answer_max_us: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proto {
+    Camel,
+    Ain,
 }
 
 #[derive(Debug)]
 enum Phase {
     WaitFirst,
-    Held { until: Instant, scp_tid: Vec<u8> },
+    Held,
     WaitEnd,
 }
 
+/// One call in progress, keyed by our transaction id.
 struct CallState {
-    started: Instant,
+    proto: Proto,
+    terminating: bool,
+    /// Index of the call (its served number).
+    n: u32,
+    /// When the request we await an answer to was sent.
+    sent: Instant,
     phase: Phase,
+    /// The SCP's transaction id (1 to 4 octets in ITU TCAP, 4 in ANSI).
+    scp_tid: ([u8; 4], u8),
+}
+
+impl CallState {
+    fn scp_tid(&self) -> &[u8] {
+        &self.scp_tid.0[..usize::from(self.scp_tid.1)]
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +213,8 @@ pub enum SimError {
     M3ua(String),
     #[error("timed out waiting for {0}")]
     Timeout(&'static str),
+    #[error("{0}")]
+    Config(String),
 }
 
 /// An active M3UA association over TCP, as the switch side (ASP) sees it.
@@ -157,11 +294,26 @@ pub(crate) async fn asp_up(
     Ok(c)
 }
 
-fn wrap(cfg: &SimConfig, tcap: &[u8], sls: u8, out: &mut Vec<u8>) {
-    let msc = Address::ssn_pc(cfg.opc, cfg.ssn);
-    let scp = Address::ssn_pc(cfg.dpc, cfg.ssn);
+/// The M3UA DATA carrying `tcap` in a UDT from our subsystem `ssn` to the SCP's, in the
+/// SCCP `variant` (ANSI addresses carry the national indicator, T1.112 §3.4.2.3).
+fn wrap(cfg: &SimConfig, variant: Variant, ssn: u8, tcap: &[u8], sls: u8, out: &mut Vec<u8>) {
+    let national = variant == Variant::Ansi;
+    let msc = Address {
+        national,
+        ..Address::ssn_pc(cfg.opc, ssn)
+    };
+    let scp = Address {
+        national,
+        ..Address::ssn_pc(cfg.dpc, ssn)
+    };
     let mut udt = Vec::with_capacity(tcap.len() + 16);
-    sccp::encode_udt(&mut udt, 0x81, &scp, &msc, tcap);
+    if variant == Variant::Itu {
+        sccp::encode_udt(&mut udt, 0x81, &scp, &msc, tcap);
+    } else if let Err(e) = Unitdata::udt(0x81, scp, msc, tcap).encode(&mut udt, variant) {
+        // Point codes are checked against the variant when the run starts.
+        tracing::error!("SCCP encode: {e}");
+        return;
+    }
     let mut b = Builder::new(out, Kind::Data);
     if let Some(rc) = cfg.routing_context {
         b = b.param_u32(m3ua::codec::tag::ROUTING_CONTEXT, rc);
@@ -178,14 +330,28 @@ fn wrap(cfg: &SimConfig, tcap: &[u8], sls: u8, out: &mut Vec<u8>) {
     .finish();
 }
 
-/// Encode the TC-BEGIN with InitialDP for call `n`.
+/// Encode the TC-BEGIN with InitialDP for a call of `cfg` (its numbers and direction).
 pub fn initial_dp_begin(cfg: &SimConfig, otid: &[u8], out: &mut Vec<u8>) {
+    initial_dp(cfg, &cfg.calling, &cfg.called, cfg.terminating, otid, out)
+}
+
+/// The TC-BEGIN with InitialDP: O-CSI collectedInfo (event 2) with the dialled
+/// calledPartyBCDNumber, or T-CSI termAttemptAuthorized (12) with calledPartyNumber
+/// (3GPP TS 29.078 §6.1.1.1 InitialDPArg).
+fn initial_dp(
+    cfg: &SimConfig,
+    calling: &str,
+    called: &str,
+    terminating: bool,
+    otid: &[u8],
+    out: &mut Vec<u8>,
+) {
     let parse_isup = |s: &str| s.parse().unwrap_or_default();
     let mut idp = InitialDpArg {
         service_key: cfg.service_key,
         calling_party_number: Some(IsupNumber {
             screening: 3,
-            ..IsupNumber::e164(nature::INTERNATIONAL, parse_isup(&cfg.calling))
+            ..IsupNumber::e164(nature::INTERNATIONAL, parse_isup(calling))
         }),
         calling_partys_category: Some(0x0a),
         imsi: cfg.imsi.parse().ok(),
@@ -211,16 +377,13 @@ pub fn initial_dp_begin(cfg: &SimConfig, otid: &[u8], out: &mut Vec<u8>) {
         call_reference_number: Some(otid),
         ..Default::default()
     };
-    if cfg.terminating {
+    if terminating {
         idp.event_type_bcsm = Some(EventTypeBcsm(12));
-        idp.called_party_number = Some(IsupNumber::e164(
-            nature::INTERNATIONAL,
-            parse_isup(&cfg.called),
-        ));
+        idp.called_party_number = Some(IsupNumber::e164(nature::INTERNATIONAL, parse_isup(called)));
     } else {
         idp.event_type_bcsm = Some(EventTypeBcsm(2));
         idp.called_party_bcd_number = Some(AddressString::international(
-            cfg.called.parse().unwrap_or_default(),
+            called.parse().unwrap_or_default(),
         ));
     }
     itu::encode(
@@ -266,213 +429,624 @@ fn report(
     itu::invoke(w, invoke_id, opcode::EVENT_REPORT_BCSM, |w| er.encode(w));
 }
 
-/// Play the calls; returns the report (errors are counted, not fatal).
-pub async fn run(cfg: SimConfig) -> Result<SimReport, SimError> {
-    let mut conn = connect(&cfg).await?;
-    let mut rep = SimReport::default();
-    let start = Instant::now();
-    let mut calls: HashMap<u32, CallState> = HashMap::new();
-    let mut started = 0u32;
-    let mut latencies = Vec::new();
-    let mut out = Vec::with_capacity(4096);
-    let mut tcap = Vec::with_capacity(512);
-    let otid_base: u32 = 0x5100_0000;
-    let (answer_ev, disc_ev) = if cfg.terminating { (15, 17) } else { (7, 9) };
+/// Our transaction ids: call `i` uses `TID_BASE + i` (4 octets, CAMEL and AIN alike).
+const TID_BASE: u32 = 0x5100_0000;
 
-    loop {
-        out.clear();
-        // Start calls up to the concurrency window.
-        while started < cfg.calls && (calls.len() as u32) < cfg.concurrency {
-            let otid = otid_base + started;
-            tcap.clear();
-            initial_dp_begin(&cfg, &otid.to_be_bytes(), &mut tcap);
-            wrap(&cfg, &tcap, (started % 16) as u8, &mut out);
-            calls.insert(
-                otid,
-                CallState {
-                    started: Instant::now(),
-                    phase: Phase::WaitFirst,
-                },
-            );
-            started += 1;
+/// Add `k` to the number `base` keeping its length (wrapping), for [`LoadConfig::numbers`].
+fn vary(base: &str, k: u32) -> String {
+    let mut b = base.as_bytes().to_vec();
+    let mut carry = u64::from(k);
+    for d in b.iter_mut().rev() {
+        if carry == 0 || !d.is_ascii_digit() {
+            break;
         }
-        // Report disconnects of held calls that are due.
+        let v = u64::from(*d - b'0') + carry;
+        *d = b'0' + (v % 10) as u8;
+        carry = v / 10;
+    }
+    String::from_utf8(b).unwrap_or_else(|_| base.to_string())
+}
+
+/// Play the calls of `cfg` (CAMEL, `cfg.calls` of them, `cfg.concurrency` at once); errors
+/// are counted in the report, not fatal.
+pub async fn run(cfg: SimConfig) -> Result<SimReport, SimError> {
+    run_load(cfg, LoadConfig::default()).await
+}
+
+/// Play calls as a load generator: see [`LoadConfig`]. With a duration, calls stop
+/// starting when it is over or when `cfg.calls` have started, whichever comes first.
+pub async fn run_load(cfg: SimConfig, load: LoadConfig) -> Result<SimReport, SimError> {
+    let variant = load.sccp.unwrap_or(match load.protocol {
+        SimProtocol::Camel => Variant::Itu,
+        SimProtocol::Ain | SimProtocol::Mix => Variant::Ansi,
+    });
+    let pc_max = if variant == Variant::Itu {
+        0x3fff
+    } else {
+        0xff_ffff
+    };
+    for (what, pc) in [("opc", cfg.opc), ("dpc", cfg.dpc)] {
+        if pc > pc_max {
+            return Err(SimError::Config(format!(
+                "{what} {pc} does not fit the {variant:?} SCCP point code"
+            )));
+        }
+    }
+    let mut eng = Engine::new(cfg, load, variant)?;
+    let mut conn = connect(&eng.cfg).await?;
+    let mut inbuf = Vec::with_capacity(512);
+    let sweep_every =
+        (eng.cfg.timeout / 4).clamp(Duration::from_millis(10), Duration::from_millis(100));
+    let mut next_sweep = Instant::now() + sweep_every;
+    let mut next_progress = eng.start + Duration::from_secs(1);
+    loop {
         let now = Instant::now();
-        for (otid, st) in calls.iter_mut() {
-            if let Phase::Held { until, scp_tid } = &st.phase {
-                if *until <= now {
-                    tcap.clear();
-                    let scp = scp_tid.clone();
-                    itu::encode(
-                        &mut tcap,
-                        MessageType::Continue,
-                        Some(&otid.to_be_bytes()),
-                        Some(&scp),
-                        None,
-                        |w| report(disc_ev, LegType::LEG1, false, Some(16), 2, w),
-                    );
-                    wrap(&cfg, &tcap, (*otid % 16) as u8, &mut out);
-                    st.phase = Phase::WaitEnd;
+        eng.start_due(now);
+        eng.disconnect_due(now);
+        if now >= next_sweep {
+            eng.sweep(now);
+            next_sweep = now + sweep_every;
+        }
+        if eng.load.progress && now >= next_progress {
+            eng.progress(now);
+            next_progress += Duration::from_secs(1);
+        }
+        if !eng.out.is_empty() {
+            conn.send(&eng.out).await?;
+            eng.out.clear();
+        }
+        if eng.calls.is_empty() && !eng.may_start(now) {
+            break;
+        }
+        let mut wake = next_sweep;
+        if eng.load.progress {
+            wake = wake.min(next_progress);
+        }
+        if let Some(d) = eng.next_start(now) {
+            wake = wake.min(d);
+        }
+        if let Some((d, _)) = eng.held.front() {
+            wake = wake.min(*d);
+        }
+        let got = tokio::select! {
+            r = conn.rd.next() => Some(r.map(|o| o.map(|m| {
+                inbuf.clear();
+                inbuf.extend_from_slice(m);
+            }))),
+            _ = tokio::time::sleep_until(tokio::time::Instant::from_std(wake)) => None,
+        };
+        match got {
+            None => {}
+            Some(Ok(Some(()))) => {
+                if let Err(e) = eng.on_message(&inbuf) {
+                    eng.error(e);
+                }
+            }
+            Some(Ok(None)) => return Err(SimError::M3ua("SCP closed the association".into())),
+            Some(Err(e)) => return Err(SimError::M3ua(e.to_string())),
+        }
+    }
+    Ok(eng.finish())
+}
+
+struct Engine {
+    cfg: SimConfig,
+    load: LoadConfig,
+    variant: Variant,
+    /// Weights of originating and terminating calls.
+    mix: (u32, u32),
+    start: Instant,
+    started: u32,
+    calls: HashMap<u32, CallState>,
+    /// Monitored calls held answered, in the order their disconnect comes due.
+    held: VecDeque<(Instant, u32)>,
+    rep: SimReport,
+    first: Histogram<u64>,
+    end: Histogram<u64>,
+    out: Vec<u8>,
+    tcap: Vec<u8>,
+}
+
+fn histogram() -> Histogram<u64> {
+    // 1 µs .. 1 h, 3 significant digits (HdrHistogram's usual setting for latencies).
+    Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds")
+}
+
+impl Engine {
+    fn new(cfg: SimConfig, load: LoadConfig, variant: Variant) -> Result<Engine, SimError> {
+        let mix = if load.mix == (0, 0) {
+            if cfg.terminating {
+                (0, 1)
+            } else {
+                (1, 0)
+            }
+        } else {
+            load.mix
+        };
+        if load.protocol != SimProtocol::Camel {
+            // Fail at once on numbers a UserID cannot carry, not once per call.
+            for term in [false, true] {
+                let used = if term { mix.1 } else { mix.0 };
+                if used > 0 {
+                    AinParties::new(&load.ain_calling, &load.ain_called, term)
+                        .map_err(SimError::Config)?;
                 }
             }
         }
-        if !out.is_empty() {
-            conn.send(&out).await?;
+        Ok(Engine {
+            rep: SimReport {
+                rate_target: load.rate,
+                ..Default::default()
+            },
+            cfg,
+            load,
+            variant,
+            mix,
+            start: Instant::now(),
+            started: 0,
+            calls: HashMap::new(),
+            held: VecDeque::new(),
+            first: histogram(),
+            end: histogram(),
+            out: Vec::with_capacity(16 * 1024),
+            tcap: Vec::with_capacity(512),
+        })
+    }
+
+    /// Whether more calls may start (count and duration).
+    fn may_start(&self, now: Instant) -> bool {
+        self.started < self.cfg.calls
+            && self
+                .load
+                .duration
+                .is_none_or(|d| now.duration_since(self.start) < d)
+    }
+
+    /// When the next call is due, if the window has room for it.
+    fn next_start(&self, now: Instant) -> Option<Instant> {
+        if !self.may_start(now) || self.calls.len() as u32 >= self.cfg.concurrency {
+            return None;
         }
-        if calls.is_empty() && started >= cfg.calls {
-            break;
+        Some(match self.load.rate {
+            Some(r) if r > 0.0 => self.start + Duration::from_secs_f64(f64::from(self.started) / r),
+            _ => now,
+        })
+    }
+
+    fn start_due(&mut self, now: Instant) {
+        while self.next_start(now).is_some_and(|d| d <= now) {
+            let i = self.started;
+            self.started += 1;
+            if let Err(e) = self.start_call(i, now) {
+                self.error(e);
+            }
         }
-        // Wait for the next answer, or for the next held call to come due.
-        let next_due = calls
-            .values()
-            .filter_map(|s| match &s.phase {
-                Phase::Held { until, .. } => Some(*until),
-                _ => None,
-            })
-            .min();
-        let wait = next_due.map_or(cfg.timeout, |d| d.saturating_duration_since(Instant::now()));
-        let m = match conn
-            .recv(wait.max(Duration::from_millis(1)), "an answer")
-            .await
-        {
-            Ok(m) => m,
-            Err(SimError::Timeout(_)) if next_due.is_some() => continue,
-            Err(SimError::Timeout(what)) => {
-                rep.errors += calls.len() as u32;
-                rep.error_samples.push(format!(
-                    "{} call(s) got no answer: timed out waiting for {what}",
-                    calls.len()
-                ));
+    }
+
+    /// The protocol and direction of call `i`: weighted round robin over the mix; in a
+    /// protocol mix, each round of the direction mix alternates CAMEL and AIN.
+    fn kind_of(&self, i: u32) -> (Proto, bool) {
+        let total = (self.mix.0 + self.mix.1).max(1);
+        let terminating = i % total >= self.mix.0;
+        let proto = match self.load.protocol {
+            SimProtocol::Camel => Proto::Camel,
+            SimProtocol::Ain => Proto::Ain,
+            SimProtocol::Mix if (i / total).is_multiple_of(2) => Proto::Camel,
+            SimProtocol::Mix => Proto::Ain,
+        };
+        (proto, terminating)
+    }
+
+    /// The calling and called numbers of call `i`: the served one varied.
+    fn numbers(&self, i: u32, proto: Proto, terminating: bool) -> (String, String) {
+        let (calling, called) = match proto {
+            Proto::Camel => (&self.cfg.calling, &self.cfg.called),
+            Proto::Ain => (&self.load.ain_calling, &self.load.ain_called),
+        };
+        // One step per round of the mix, so every kind of call meets every number.
+        let round = (self.mix.0 + self.mix.1).max(1)
+            * if self.load.protocol == SimProtocol::Mix {
+                2
+            } else {
+                1
+            };
+        let k = (i / round) % self.load.numbers.max(1);
+        if terminating {
+            (calling.clone(), vary(called, k))
+        } else {
+            (vary(calling, k), called.clone())
+        }
+    }
+
+    fn ain_parties(&self, n: u32, terminating: bool) -> Result<AinParties, String> {
+        let (calling, called) = self.numbers(n, Proto::Ain, terminating);
+        AinParties::new(&calling, &called, terminating)
+    }
+
+    fn start_call(&mut self, i: u32, now: Instant) -> Result<(), String> {
+        let (proto, terminating) = self.kind_of(i);
+        let tid = TID_BASE.wrapping_add(i);
+        self.tcap.clear();
+        let ssn = match proto {
+            Proto::Camel => {
+                let (calling, called) = self.numbers(i, proto, terminating);
+                initial_dp(
+                    &self.cfg,
+                    &calling,
+                    &called,
+                    terminating,
+                    &tid.to_be_bytes(),
+                    &mut self.tcap,
+                );
+                self.rep.camel += 1;
+                self.cfg.ssn
+            }
+            Proto::Ain => {
+                let p = self.ain_parties(i, terminating)?;
+                sim_ain::package(
+                    &mut self.tcap,
+                    PackageType::QueryWithPermission,
+                    tid.to_be_bytes(),
+                    None,
+                    &sim_ain::trigger(&p, terminating),
+                )?;
+                self.rep.ain += 1;
+                self.load.ain_ssn
+            }
+        };
+        if terminating {
+            self.rep.terminating += 1;
+        } else {
+            self.rep.originating += 1;
+        }
+        wrap(
+            &self.cfg,
+            self.variant,
+            ssn,
+            &self.tcap,
+            (i % 16) as u8,
+            &mut self.out,
+        );
+        self.calls.insert(
+            tid,
+            CallState {
+                proto,
+                terminating,
+                n: i,
+                sent: now,
+                phase: Phase::WaitFirst,
+                scp_tid: ([0; 4], 0),
+            },
+        );
+        Ok(())
+    }
+
+    /// Report the disconnect of held calls whose hold time is over.
+    fn disconnect_due(&mut self, now: Instant) {
+        while let Some(&(due, tid)) = self.held.front() {
+            if due > now {
                 break;
             }
-            Err(e) => return Err(e),
-        };
-        if let Err(e) = handle_answer(
-            &cfg,
-            &m,
-            &mut calls,
-            &mut rep,
-            &mut latencies,
-            answer_ev,
-            &mut conn,
-        )
-        .await
-        {
-            rep.errors += 1;
-            if rep.error_samples.len() < 10 {
-                rep.error_samples.push(e);
+            self.held.pop_front();
+            if let Err(e) = self.disconnect(tid, now) {
+                self.error(e);
             }
         }
     }
-    rep.calls = started;
-    rep.elapsed_ms = start.elapsed().as_millis() as u64;
-    latencies.sort_unstable();
-    rep.first_answer_p50_us = latencies.get(latencies.len() / 2).copied().unwrap_or(0);
-    rep.first_answer_max_us = latencies.last().copied().unwrap_or(0);
-    Ok(rep)
+
+    fn disconnect(&mut self, tid: u32, now: Instant) -> Result<(), String> {
+        let Some(st) = self.calls.get(&tid) else {
+            return Ok(());
+        };
+        self.tcap.clear();
+        let ssn = match st.proto {
+            Proto::Camel => {
+                let disc_ev = if st.terminating { 17 } else { 9 };
+                itu::encode(
+                    &mut self.tcap,
+                    MessageType::Continue,
+                    Some(&tid.to_be_bytes()),
+                    Some(st.scp_tid()),
+                    None,
+                    |w| report(disc_ev, LegType::LEG1, false, Some(16), 2, w),
+                );
+                self.cfg.ssn
+            }
+            Proto::Ain => {
+                let p = self.ain_parties(st.n, st.terminating)?;
+                let scp = st.scp_tid.0;
+                sim_ain::package(
+                    &mut self.tcap,
+                    PackageType::ConversationWithPermission,
+                    tid.to_be_bytes(),
+                    Some(scp),
+                    &sim_ain::event(&p, st.terminating, false),
+                )?;
+                self.load.ain_ssn
+            }
+        };
+        wrap(
+            &self.cfg,
+            self.variant,
+            ssn,
+            &self.tcap,
+            (tid % 16) as u8,
+            &mut self.out,
+        );
+        if let Some(st) = self.calls.get_mut(&tid) {
+            st.phase = Phase::WaitEnd;
+            st.sent = now;
+        }
+        Ok(())
+    }
+
+    /// Calls that waited longer than the timeout for an answer are errors.
+    fn sweep(&mut self, now: Instant) {
+        let timeout = self.cfg.timeout;
+        let before = self.calls.len();
+        self.calls.retain(|_, st| {
+            matches!(st.phase, Phase::Held) || now.duration_since(st.sent) < timeout
+        });
+        let lost = (before - self.calls.len()) as u32;
+        if lost > 0 {
+            self.rep.timeouts += lost;
+            self.error(format!(
+                "{lost} call(s) got no answer within {} ms",
+                timeout.as_millis()
+            ));
+            self.rep.errors += lost - 1;
+        }
+    }
+
+    fn error(&mut self, e: String) {
+        self.rep.errors += 1;
+        if self.rep.error_samples.len() < 10 {
+            self.rep.error_samples.push(e);
+        }
+    }
+
+    fn progress(&self, now: Instant) {
+        let secs = now.duration_since(self.start).as_secs_f64();
+        eprintln!(
+            "sim {secs:6.1}s started {} completed {} active {} monitored {} errors {} | {:.1} calls/s | first answer p50 {} us p99 {} us",
+            self.started,
+            self.rep.completed,
+            self.calls.len(),
+            self.rep.monitored,
+            self.rep.errors,
+            f64::from(self.rep.completed) / secs.max(1e-9),
+            self.first.value_at_quantile(0.5),
+            self.first.value_at_quantile(0.99),
+        );
+    }
+
+    fn finish(mut self) -> SimReport {
+        let elapsed = self.start.elapsed();
+        self.rep.calls = self.started;
+        self.rep.elapsed_ms = elapsed.as_millis() as u64;
+        self.rep.throughput_cps =
+            (f64::from(self.rep.completed) / elapsed.as_secs_f64().max(1e-9) * 10.0).round() / 10.0;
+        self.rep.latency_us = Percentiles::of(&self.first);
+        self.rep.end_latency_us = Percentiles::of(&self.end);
+        self.rep.first_answer_p50_us = self.rep.latency_us.p50;
+        self.rep.first_answer_max_us = self.rep.latency_us.max;
+        self.rep
+    }
+
+    /// Record the latency of the answer `st` waited for.
+    fn latency(&mut self, first: bool, sent: Instant) {
+        let us = sent.elapsed().as_micros().max(1) as u64;
+        if first {
+            self.first.saturating_record(us);
+        } else {
+            self.end.saturating_record(us);
+        }
+    }
+
+    fn on_message(&mut self, m: &[u8]) -> Result<(), String> {
+        let msg = Message::parse(m).map_err(|e| format!("M3UA: {e}"))?;
+        match msg.kind() {
+            Some(Kind::Data) => {}
+            Some(Kind::Ntfy) | Some(Kind::BeatAck) => return Ok(()),
+            Some(Kind::Err) => return Err(format!("M3UA ERR {:?}", msg.error_code())),
+            other => return Err(format!("unexpected M3UA {other:?}")),
+        }
+        let pd = msg.protocol_data().map_err(|e| e.to_string())?;
+        if (pd.opc, pd.dpc) != (self.cfg.dpc, self.cfg.opc) {
+            return Err(format!("routing label {}→{} not swapped", pd.opc, pd.dpc));
+        }
+        let u =
+            Unitdata::decode_variant(pd.data, self.variant).map_err(|e| format!("SCCP: {e}"))?;
+        if u.is_service() {
+            return Err(format!("SCCP {} cause {:?}", u.type_name(), u.return_cause));
+        }
+        // ANSI TCAP packages are private-class (E1–F6), ITU messages application-class.
+        if u.data.first().is_some_and(|b| b & 0xc0 == 0xc0) {
+            self.on_ain(u.data)
+        } else {
+            self.on_camel(u.data)
+        }
+    }
+
+    fn on_ain(&mut self, tcap: &[u8]) -> Result<(), String> {
+        let calls = &self.calls;
+        let (tid, ans) = sim_ain::answer(tcap, |t| calls.get(&t).map(|c| c.terminating))?;
+        let now = Instant::now();
+        let Some(st) = self.calls.get_mut(&tid) else {
+            return Err(format!("AIN answer for unknown transaction {tid:#x}"));
+        };
+        let (sent, n, terminating) = (st.sent, st.n, st.terminating);
+        match (&st.phase, ans) {
+            (Phase::WaitFirst, AinAnswer::Done(o)) => {
+                self.calls.remove(&tid);
+                self.latency(true, sent);
+                match o {
+                    Outcome::Continued => self.rep.continued += 1,
+                    Outcome::Connected => self.rep.connected += 1,
+                    Outcome::Released => self.rep.released += 1,
+                }
+                self.rep.completed += 1;
+            }
+            (Phase::WaitFirst, AinAnswer::Monitored { scp }) => {
+                st.phase = Phase::Held;
+                st.scp_tid = (scp, 4);
+                self.latency(true, sent);
+                self.rep.monitored += 1;
+                // Answered: an EDP-N, in a conversation that keeps the SCP from ending the
+                // transaction (it has nothing to say to a notification).
+                let p = self.ain_parties(n, terminating)?;
+                self.tcap.clear();
+                sim_ain::package(
+                    &mut self.tcap,
+                    PackageType::ConversationWithoutPermission,
+                    tid.to_be_bytes(),
+                    Some(scp),
+                    &sim_ain::event(&p, terminating, true),
+                )?;
+                wrap(
+                    &self.cfg,
+                    self.variant,
+                    self.load.ain_ssn,
+                    &self.tcap,
+                    (tid % 16) as u8,
+                    &mut self.out,
+                );
+                self.held.push_back((now + self.cfg.hold, tid));
+            }
+            (Phase::WaitEnd, AinAnswer::Done(Outcome::Continued | Outcome::Released)) => {
+                self.calls.remove(&tid);
+                self.latency(false, sent);
+                self.rep.completed += 1;
+            }
+            (phase, ans) => {
+                let e = format!("unexpected AIN {ans:?} while {phase:?}");
+                self.calls.remove(&tid);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn on_camel(&mut self, tcap: &[u8]) -> Result<(), String> {
+        let tc = TcMessage::decode(tcap).map_err(|e| format!("TCAP: {e}"))?;
+        let dtid = tc
+            .dtid
+            .and_then(|d| <[u8; 4]>::try_from(d).ok())
+            .map(u32::from_be_bytes)
+            .ok_or("answer without a 4-octet dtid")?;
+        let Some(st) = self.calls.get_mut(&dtid) else {
+            return Err(format!("answer for unknown dtid {dtid:#x}"));
+        };
+        let (sent, terminating) = (st.sent, st.terminating);
+        let mut cont = false;
+        let mut connect = false;
+        let mut release = false;
+        let mut rr = None;
+        for c in tc.components() {
+            if let Ok(Component::Invoke {
+                opcode, parameter, ..
+            }) = c
+            {
+                match opcode {
+                    opcode::CONTINUE => cont = true,
+                    opcode::CONNECT => connect = true,
+                    opcode::RELEASE_CALL => release = true,
+                    opcode::REQUEST_REPORT_BCSM_EVENT => rr = parameter,
+                    _ => {}
+                }
+            }
+        }
+        match (&st.phase, tc.kind) {
+            (Phase::WaitFirst, MessageType::End) => {
+                self.calls.remove(&dtid);
+                self.latency(true, sent);
+                if cont {
+                    self.rep.continued += 1;
+                } else if connect {
+                    self.rep.connected += 1;
+                } else if release {
+                    self.rep.released += 1;
+                } else {
+                    return Err("TC-END without Continue/Connect/ReleaseCall".into());
+                }
+                self.rep.completed += 1;
+            }
+            (Phase::WaitFirst, MessageType::Continue) => {
+                let answer_ev = if terminating { 15 } else { 7 };
+                let checked = rr
+                    .ok_or_else(|| "TC-CONTINUE without RequestReportBCSMEvent".to_string())
+                    .and_then(|rr| {
+                        RequestReportBcsmEventArg::decode(rr).map_err(|e| format!("RRBCSM: {e}"))
+                    })
+                    .and_then(|rr| {
+                        if rr.events.iter().any(|e| e.event_type.0 == answer_ev) {
+                            Ok(())
+                        } else {
+                            Err(format!("answer event {answer_ev} not armed"))
+                        }
+                    })
+                    .and_then(|()| {
+                        let o = tc.otid.ok_or("TC-CONTINUE without otid")?;
+                        let mut b = [0u8; 4];
+                        let n = o.len().min(4);
+                        b[..n].copy_from_slice(&o[..n]);
+                        Ok((b, n as u8))
+                    });
+                let scp_tid = match checked {
+                    Ok(t) => t,
+                    Err(e) => {
+                        self.calls.remove(&dtid);
+                        return Err(e);
+                    }
+                };
+                st.phase = Phase::Held;
+                st.scp_tid = scp_tid;
+                self.latency(true, sent);
+                self.rep.monitored += 1;
+                // The call is answered: report it now (notification), disconnect after hold.
+                self.tcap.clear();
+                itu::encode(
+                    &mut self.tcap,
+                    MessageType::Continue,
+                    Some(&dtid.to_be_bytes()),
+                    Some(&scp_tid.0[..usize::from(scp_tid.1)]),
+                    None,
+                    |w| report(answer_ev, LegType::LEG2, true, None, 1, w),
+                );
+                wrap(
+                    &self.cfg,
+                    self.variant,
+                    self.cfg.ssn,
+                    &self.tcap,
+                    (dtid % 16) as u8,
+                    &mut self.out,
+                );
+                self.held.push_back((Instant::now() + self.cfg.hold, dtid));
+            }
+            (Phase::WaitEnd, MessageType::End) if cont || release => {
+                self.calls.remove(&dtid);
+                self.latency(false, sent);
+                self.rep.completed += 1;
+            }
+            (phase, kind) => {
+                let e = format!("unexpected TC-{} while {phase:?}", kind.name());
+                self.calls.remove(&dtid);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
 }
 
-async fn handle_answer(
-    cfg: &SimConfig,
-    m: &[u8],
-    calls: &mut HashMap<u32, CallState>,
-    rep: &mut SimReport,
-    latencies: &mut Vec<u64>,
-    answer_ev: u8,
-    conn: &mut Conn,
-) -> Result<(), String> {
-    let msg = Message::parse(m).map_err(|e| format!("M3UA: {e}"))?;
-    match msg.kind() {
-        Some(Kind::Data) => {}
-        Some(Kind::Ntfy) | Some(Kind::BeatAck) => return Ok(()),
-        Some(Kind::Err) => return Err(format!("M3UA ERR {:?}", msg.error_code())),
-        other => return Err(format!("unexpected M3UA {other:?}")),
+#[cfg(test)]
+mod tests {
+    use super::vary;
+
+    #[test]
+    fn vary_keeps_the_length() {
+        assert_eq!(vary("2015550100", 0), "2015550100");
+        assert_eq!(vary("2015550100", 7), "2015550107");
+        assert_eq!(vary("2015550199", 3), "2015550202");
+        assert_eq!(vary("999", 1), "000");
     }
-    let pd = msg.protocol_data().map_err(|e| e.to_string())?;
-    if (pd.opc, pd.dpc) != (cfg.dpc, cfg.opc) {
-        return Err(format!("routing label {}→{} not swapped", pd.opc, pd.dpc));
-    }
-    let u = Unitdata::decode(pd.data).map_err(|e| format!("SCCP: {e}"))?;
-    if u.is_service() {
-        return Err(format!("SCCP {} cause {:?}", u.type_name(), u.return_cause));
-    }
-    let tc = TcMessage::decode(u.data).map_err(|e| format!("TCAP: {e}"))?;
-    let dtid = tc
-        .dtid
-        .and_then(|d| <[u8; 4]>::try_from(d).ok())
-        .map(u32::from_be_bytes)
-        .ok_or("answer without a 4-octet dtid")?;
-    let Some(st) = calls.get_mut(&dtid) else {
-        return Err(format!("answer for unknown dtid {dtid:#x}"));
-    };
-    let ops: Vec<(u32, Option<Tlv<'_>>)> = tc
-        .components()
-        .filter_map(|c| match c {
-            Ok(Component::Invoke {
-                opcode, parameter, ..
-            }) => Some((opcode, parameter)),
-            _ => None,
-        })
-        .collect();
-    let has = |op| ops.iter().any(|(o, _)| *o == op);
-    match (&st.phase, tc.kind) {
-        (Phase::WaitFirst, MessageType::End) => {
-            latencies.push(st.started.elapsed().as_micros() as u64);
-            if has(opcode::CONTINUE) {
-                rep.continued += 1;
-            } else if has(opcode::CONNECT) {
-                rep.connected += 1;
-            } else if has(opcode::RELEASE_CALL) {
-                rep.released += 1;
-            } else {
-                calls.remove(&dtid);
-                return Err("TC-END without Continue/Connect/ReleaseCall".into());
-            }
-            rep.completed += 1;
-            calls.remove(&dtid);
-        }
-        (Phase::WaitFirst, MessageType::Continue) => {
-            latencies.push(st.started.elapsed().as_micros() as u64);
-            let rr = ops
-                .iter()
-                .find(|(o, _)| *o == opcode::REQUEST_REPORT_BCSM_EVENT)
-                .and_then(|(_, p)| *p)
-                .ok_or("TC-CONTINUE without RequestReportBCSMEvent")?;
-            let rr = RequestReportBcsmEventArg::decode(rr).map_err(|e| format!("RRBCSM: {e}"))?;
-            if !rr.events.iter().any(|e| e.event_type.0 == answer_ev) {
-                return Err(format!("answer event {answer_ev} not armed"));
-            }
-            let scp_tid = tc.otid.ok_or("TC-CONTINUE without otid")?.to_vec();
-            rep.monitored += 1;
-            // The call is answered: report it now (notification), disconnect after hold.
-            let mut tcap = Vec::new();
-            itu::encode(
-                &mut tcap,
-                MessageType::Continue,
-                Some(&dtid.to_be_bytes()),
-                Some(&scp_tid),
-                None,
-                |w| report(answer_ev, LegType::LEG2, true, None, 1, w),
-            );
-            let mut out = Vec::new();
-            wrap(cfg, &tcap, (dtid % 16) as u8, &mut out);
-            conn.send(&out).await.map_err(|e| e.to_string())?;
-            st.phase = Phase::Held {
-                until: Instant::now() + cfg.hold,
-                scp_tid,
-            };
-        }
-        (Phase::WaitEnd, MessageType::End)
-            if has(opcode::CONTINUE) || has(opcode::RELEASE_CALL) =>
-        {
-            rep.completed += 1;
-            calls.remove(&dtid);
-        }
-        (phase, kind) => {
-            let e = format!("unexpected TC-{} while {phase:?}", kind.name());
-            calls.remove(&dtid);
-            return Err(e);
-        }
-    }
-    Ok(())
 }

@@ -1,0 +1,149 @@
+//! Issue 6 end to end: a wireline SSP played by `scpd sim --protocol ain` sends
+//! Info_Analyzed and Termination_Attempt over M3UA/TCP in ANSI SCCP (T1.112, 24-bit point
+//! codes) to a daemon configured for ANSI; the calls reach the gRPC stream as AIN calls with
+//! the numbers the SSP sent, and a monitored line's O_Answer / O_Disconnect (T_Answer /
+//! T_Disconnect when terminating) arrive as ANSWERED / DISCONNECTED.
+
+mod common;
+mod lab_daemon;
+
+use lab_daemon::Daemon;
+use serde_json::Value;
+
+/// Point codes beyond 14 bits, so an ITU-framed exchange could not carry them.
+const SCP_PC: u32 = 0x01_02_03;
+const SSP_PC: u32 = 0x0a_0b_0c;
+
+fn calls_of<'a>(events: &'a [Value], trigger: &str, calling: &str, called: &str) -> Vec<&'a Value> {
+    let first = events.iter().find(|e| {
+        e["kind"] == "TRIGGER"
+            && e["trigger"] == trigger
+            && e["calling_party"]["digits"] == calling
+            && e["called_party"]["digits"] == called
+    });
+    let Some(first) = first else {
+        panic!("no {trigger} {calling}→{called} in {events:#?}");
+    };
+    events
+        .iter()
+        .filter(|e| e["call_id"] == first["call_id"])
+        .collect()
+}
+
+fn kinds(call: &[&Value]) -> Vec<String> {
+    call.iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn ain_ssp_calls_reach_the_grpc_stream() {
+    let d = Daemon::start("ain-e2e", Some(SCP_PC));
+    let (opc, dpc) = (SSP_PC.to_string(), SCP_PC.to_string());
+    let sim = |extra: &[&str]| {
+        let mut args = vec![
+            "--protocol",
+            "ain",
+            "--opc",
+            &opc,
+            "--dpc",
+            &dpc,
+            "--hold-ms",
+            "50",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        d.sim(&args).0
+    };
+    d.monitor("2015550100");
+    d.monitor("2015550133");
+
+    // Not monitored: the SCP lets the calls go on (Continue / Authorize_Termination).
+    let r = sim(&["--calling", "2015550111", "--called", "8005550199"]);
+    assert_eq!(
+        (r["continued"].as_u64(), r["errors"].as_u64()),
+        (Some(1), Some(0)),
+        "{r}"
+    );
+    let r = sim(&[
+        "--terminating",
+        "--calling",
+        "7035550111",
+        "--called",
+        "2015550122",
+    ]);
+    assert_eq!(
+        (r["continued"].as_u64(), r["errors"].as_u64()),
+        (Some(1), Some(0)),
+        "{r}"
+    );
+    // Monitored lines: answer and disconnect reported, the SCP closes with Continue.
+    let r = sim(&["--calling", "2015550100", "--called", "8005550123"]);
+    assert_eq!(
+        (
+            r["monitored"].as_u64(),
+            r["completed"].as_u64(),
+            r["errors"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "{r}"
+    );
+    assert_eq!(r["end_latency_us"]["count"], 1, "{r}");
+    let r = sim(&[
+        "--terminating",
+        "--calling",
+        "7035550111",
+        "--called",
+        "2015550133",
+    ]);
+    assert_eq!(
+        (
+            r["monitored"].as_u64(),
+            r["completed"].as_u64(),
+            r["errors"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "{r}"
+    );
+
+    let events = d.events(4 + 2 * 2);
+    for e in &events {
+        assert_eq!(e["protocol"], "AIN", "{e}");
+        assert_eq!(e["protocol_version"], "AIN 0.2", "{e}");
+    }
+    let c = calls_of(&events, "info-Analyzed", "2015550111", "8005550199");
+    assert_eq!(kinds(&c), ["TRIGGER"]);
+    assert_eq!(c[0]["direction"], "ORIGINATING");
+    assert_eq!(c[0]["calling_party"]["nature_of_address"], 3, "national");
+    let c = calls_of(&events, "termination-Attempt", "7035550111", "2015550122");
+    assert_eq!(kinds(&c), ["TRIGGER"]);
+    assert_eq!(c[0]["direction"], "TERMINATING");
+    let c = calls_of(&events, "info-Analyzed", "2015550100", "8005550123");
+    assert_eq!(kinds(&c), ["TRIGGER", "ANSWERED", "DISCONNECTED"]);
+    assert!(c.iter().all(|e| e["direction"] == "ORIGINATING"));
+    let c = calls_of(&events, "termination-Attempt", "7035550111", "2015550133");
+    assert_eq!(kinds(&c), ["TRIGGER", "ANSWERED", "DISCONNECTED"]);
+    assert!(c.iter().all(|e| e["direction"] == "TERMINATING"));
+    assert_eq!(events.len(), 8, "{events:#?}");
+    d.stop();
+}
+
+/// The SSP's point codes must fit ANSI's 24 bits; the sim says so instead of sending.
+#[test]
+fn ain_sim_refuses_point_codes_beyond_24_bits() {
+    let out = std::process::Command::new(lab_daemon::BIN)
+        .args([
+            "sim",
+            "--protocol",
+            "ain",
+            "--to",
+            "tcp://127.0.0.1:9",
+            "--opc",
+            "16777216",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("opc 16777216"), "{err}");
+}
