@@ -794,6 +794,8 @@ fn backoff(m: &config::M3ua) -> Backoff {
 
 /// Run until SIGINT/SIGTERM.
 pub async fn run(cfg: Config) -> Result<(), String> {
+    // TLS material first: a bad certificate stops the start before anything listens.
+    let grpc_server = api::grpc_server(&cfg)?;
     let db = std::path::PathBuf::from(&cfg.store.path);
     let conn = store::open(&db).map_err(|e| format!("store {}: {e}", db.display()))?;
     let subscribers: SubscriberTable = Default::default();
@@ -1025,7 +1027,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         stop: stop_rx.clone(),
     };
     let mut grpc_stop = stop_rx.clone();
-    let grpc = tokio::spawn(api::serve(api, grpc_listener, async move {
+    let grpc = tokio::spawn(api::serve(api, grpc_server, grpc_listener, async move {
         let _ = grpc_stop.changed().await;
     }));
     info!(db = %db.display(), "scpd ready");

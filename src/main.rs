@@ -324,11 +324,36 @@ struct ReplayArgs {
     settle_ms: u64,
 }
 
+/// How a client command reaches a running scpd's gRPC: plaintext, or TLS with --tls-ca.
+#[derive(Args)]
+struct GrpcConn {
+    /// scpd's gRPC address.
+    #[arg(long, default_value = "127.0.0.1:50051", value_name = "HOST:PORT")]
+    grpc: String,
+    /// Use TLS, accepting the daemon's certificate only if this CA (PEM) signed it.
+    #[arg(long = "tls-ca", value_name = "FILE", env = "SCPD_TLS_CA")]
+    tls_ca: Option<std::path::PathBuf>,
+    /// Client certificate (PEM) for a daemon that requires one (grpc.tls_client_ca).
+    #[arg(long = "tls-cert", value_name = "FILE", env = "SCPD_TLS_CERT",
+          requires_all = ["tls_key", "tls_ca"])]
+    tls_cert: Option<std::path::PathBuf>,
+    /// Private key (PEM) of --tls-cert.
+    #[arg(
+        long = "tls-key",
+        value_name = "FILE",
+        env = "SCPD_TLS_KEY",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<std::path::PathBuf>,
+    /// Name the daemon's certificate must carry (default: the host of --grpc).
+    #[arg(long = "tls-domain", value_name = "NAME", requires = "tls_ca")]
+    tls_domain: Option<String>,
+}
+
 #[derive(Args)]
 struct EventsArgs {
-    /// scpd's gRPC address.
-    #[arg(long, default_value = "127.0.0.1:50051")]
-    grpc: String,
+    #[command(flatten)]
+    conn: GrpcConn,
     /// Resume after this sequence (0: from the oldest retained event).
     #[arg(long, default_value_t = 0)]
     from: u64,
@@ -365,8 +390,8 @@ fn parse_terminal(s: &str) -> Result<proto::Terminal, String> {
 enum RoutingNumberCmd {
     /// Allocate a temporary routing number bound to TARGET; prints it as JSON.
     Allocate {
-        #[arg(long, default_value = "127.0.0.1:50051")]
-        grpc: String,
+        #[command(flatten)]
+        conn: GrpcConn,
         /// Digits of the circuit-switched phone (international format, no '+').
         target: String,
         #[arg(long, default_value_t = 60)]
@@ -379,18 +404,18 @@ enum RoutingNumberCmd {
         pool: String,
     },
     Release {
-        #[arg(long, default_value = "127.0.0.1:50051")]
-        grpc: String,
+        #[command(flatten)]
+        conn: GrpcConn,
         number: String,
     },
     Get {
-        #[arg(long, default_value = "127.0.0.1:50051")]
-        grpc: String,
+        #[command(flatten)]
+        conn: GrpcConn,
         number: String,
     },
     List {
-        #[arg(long, default_value = "127.0.0.1:50051")]
-        grpc: String,
+        #[command(flatten)]
+        conn: GrpcConn,
         #[arg(long, default_value = "")]
         pool: String,
     },
@@ -400,8 +425,8 @@ enum RoutingNumberCmd {
 enum SubscriberCmd {
     /// Enrol (or update) a subscriber.
     Add {
-        #[arg(long, default_value = "127.0.0.1:50051")]
-        grpc: String,
+        #[command(flatten)]
+        conn: GrpcConn,
         /// MSISDN or directory number, digits only.
         number: String,
         #[arg(long, value_enum, default_value = "monitor")]
@@ -417,17 +442,17 @@ enum SubscriberCmd {
         new: bool,
     },
     Get {
-        #[arg(long, default_value = "127.0.0.1:50051")]
-        grpc: String,
+        #[command(flatten)]
+        conn: GrpcConn,
         number: String,
     },
     List {
-        #[arg(long, default_value = "127.0.0.1:50051")]
-        grpc: String,
+        #[command(flatten)]
+        conn: GrpcConn,
     },
     Remove {
-        #[arg(long, default_value = "127.0.0.1:50051")]
-        grpc: String,
+        #[command(flatten)]
+        conn: GrpcConn,
         number: String,
     },
 }
@@ -496,7 +521,11 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
 
 fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    match Config::parse(&text) {
+    // The TLS files too: readable PEM, the key belonging to the certificate.
+    match Config::parse(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|c| scpd::api::grpc_server(&c))
+    {
         Ok(_) => {
             println!("{}: ok", file.display());
             Ok(ExitCode::SUCCESS)
@@ -687,25 +716,59 @@ async fn cmd_replay(a: ReplayArgs) -> Result<ExitCode, String> {
     })
 }
 
-async fn grpc_channel(addr: &str) -> Result<tonic::transport::Channel, String> {
-    tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
-        .map_err(|e| e.to_string())?
-        .connect_timeout(Duration::from_secs(5))
-        .connect()
+/// An error with its causes (tonic's transport errors say what failed only in them).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
+
+async fn grpc_channel(c: &GrpcConn) -> Result<tonic::transport::Channel, String> {
+    use tonic::transport::{Certificate, ClientTlsConfig, Identity};
+    let read = |flag: &str, p: &std::path::Path| {
+        std::fs::read(p).map_err(|e| format!("{flag} {}: {e}", p.display()))
+    };
+    let addr = &c.grpc;
+    let scheme = if c.tls_ca.is_some() { "https" } else { "http" };
+    let mut ep = tonic::transport::Endpoint::from_shared(format!("{scheme}://{addr}"))
+        .map_err(|e| format!("--grpc {addr}: {e}"))?
+        .connect_timeout(Duration::from_secs(5));
+    if let Some(ca) = &c.tls_ca {
+        let mut tls =
+            ClientTlsConfig::new().ca_certificate(Certificate::from_pem(read("--tls-ca", ca)?));
+        if let (Some(cert), Some(key)) = (&c.tls_cert, &c.tls_key) {
+            tls = tls.identity(Identity::from_pem(
+                read("--tls-cert", cert)?,
+                read("--tls-key", key)?,
+            ));
+        }
+        if let Some(d) = &c.tls_domain {
+            tls = tls.domain_name(d.clone());
+        }
+        ep = ep
+            .tls_config(tls)
+            .map_err(|e| format!("TLS: {}", chain(&e)))?;
+    }
+    ep.connect()
         .await
-        .map_err(|e| format!("gRPC {addr}: {e}"))
+        .map_err(|e| format!("gRPC {addr}: {}", chain(&e)))
 }
 
 async fn cmd_events(a: EventsArgs) -> Result<ExitCode, String> {
     use proto::call_events_client::CallEventsClient;
     use std::io::Write;
-    let mut client = CallEventsClient::new(grpc_channel(&a.grpc).await?);
+    let mut client = CallEventsClient::new(grpc_channel(&a.conn).await?);
     let mut stream = client
         .subscribe(proto::SubscribeRequest {
             from_sequence: a.from,
         })
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("gRPC {}: {:?}: {}", a.conn.grpc, e.code(), e.message()))?
         .into_inner();
     loop {
         let next = if a.follow {
@@ -749,14 +812,14 @@ async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
     };
     match c {
         SubscriberCmd::Add {
-            grpc,
+            conn,
             number,
             policy,
             user,
             terminals,
             new,
         } => {
-            let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
+            let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
             let sub = proto::Subscriber {
                 number,
                 user,
@@ -776,24 +839,24 @@ async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
             .map_err(|e| e.message().to_string())?;
             print(s.get_ref());
         }
-        SubscriberCmd::Get { grpc, number } => {
-            let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
+        SubscriberCmd::Get { conn, number } => {
+            let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
             let s = client
                 .get(proto::GetSubscriberRequest { number })
                 .await
                 .map_err(|e| e.message().to_string())?;
             print(s.get_ref());
         }
-        SubscriberCmd::List { grpc } => {
-            let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
+        SubscriberCmd::List { conn } => {
+            let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
             let l = client
                 .list(proto::ListSubscribersRequest {})
                 .await
                 .map_err(|e| e.message().to_string())?;
             l.get_ref().subscribers.iter().for_each(print);
         }
-        SubscriberCmd::Remove { grpc, number } => {
-            let mut client = SubscribersClient::new(grpc_channel(&grpc).await?);
+        SubscriberCmd::Remove { conn, number } => {
+            let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
             let r = client
                 .remove(proto::RemoveSubscriberRequest {
                     number: number.clone(),
@@ -827,13 +890,13 @@ async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, String> {
     let err = |e: tonic::Status| format!("{:?}: {}", e.code(), e.message());
     match c {
         RoutingNumberCmd::Allocate {
-            grpc,
+            conn,
             target,
             ttl_seconds,
             call_id,
             pool,
         } => {
-            let mut client = RoutingNumbersClient::new(grpc_channel(&grpc).await?);
+            let mut client = RoutingNumbersClient::new(grpc_channel(&conn).await?);
             let n = client
                 .allocate(proto::AllocateRoutingNumberRequest {
                     target,
@@ -845,23 +908,23 @@ async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, String> {
                 .map_err(err)?;
             print(n.get_ref());
         }
-        RoutingNumberCmd::Release { grpc, number } => {
-            let mut client = RoutingNumbersClient::new(grpc_channel(&grpc).await?);
+        RoutingNumberCmd::Release { conn, number } => {
+            let mut client = RoutingNumbersClient::new(grpc_channel(&conn).await?);
             client
                 .release(proto::ReleaseRoutingNumberRequest { number })
                 .await
                 .map_err(err)?;
         }
-        RoutingNumberCmd::Get { grpc, number } => {
-            let mut client = RoutingNumbersClient::new(grpc_channel(&grpc).await?);
+        RoutingNumberCmd::Get { conn, number } => {
+            let mut client = RoutingNumbersClient::new(grpc_channel(&conn).await?);
             let n = client
                 .get(proto::GetRoutingNumberRequest { number })
                 .await
                 .map_err(err)?;
             print(n.get_ref());
         }
-        RoutingNumberCmd::List { grpc, pool } => {
-            let mut client = RoutingNumbersClient::new(grpc_channel(&grpc).await?);
+        RoutingNumberCmd::List { conn, pool } => {
+            let mut client = RoutingNumbersClient::new(grpc_channel(&conn).await?);
             let l = client
                 .list(proto::ListRoutingNumbersRequest { pool })
                 .await

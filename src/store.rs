@@ -219,6 +219,25 @@ pub fn last_sequence(conn: &Connection) -> Result<u64, StoreError> {
     )
 }
 
+/// `(oldest retained, newest issued)` sequences of the journal. The newest comes from
+/// AUTOINCREMENT's record, so it survives retention deleting every row; an empty journal
+/// has oldest = newest + 1.
+pub fn journal_bounds(conn: &Connection) -> Result<(u64, u64), StoreError> {
+    let issued: i64 = conn
+        .query_row(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'event'), 0),
+                        COALESCE((SELECT MAX(sequence) FROM event), 0))",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let oldest: Option<i64> =
+        conn.query_row("SELECT MIN(sequence) FROM event", [], |r| r.get(0))?;
+    let issued = issued as u64;
+    Ok((oldest.map_or(issued + 1, |o| o as u64), issued))
+}
+
 /// Events with sequence > `after`, oldest first, at most `limit`.
 pub fn read_events(
     conn: &Connection,
