@@ -147,3 +147,67 @@ fn ain_sim_refuses_point_codes_beyond_24_bits() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("opc 16777216"), "{err}");
 }
+
+/// Issue 6 (and issue 7's transfer leg over AIN): a routing number allocated over gRPC
+/// (`scpd routing-number allocate`) is dialled by a POTS line; the SCP answers the
+/// Info_Analyzed with Analyze_Route to the number's target, publishes TRIGGER and
+/// TRANSFER_LEG linking the call that asked for the transfer, and uses the number up.
+#[test]
+fn ain_call_to_a_routing_number_is_routed_to_its_target() {
+    let d = Daemon::start("ain-trn", Some(SCP_PC));
+    let out = std::process::Command::new(lab_daemon::BIN)
+        .args(["routing-number", "allocate", "--grpc", &d.grpc])
+        .args([
+            "2015550177",
+            "--ttl-seconds",
+            "60",
+            "--call-id",
+            "mobile-call-1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "allocate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trn: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let number = trn["number"].as_str().unwrap().to_string();
+    let (opc, dpc) = (SSP_PC.to_string(), SCP_PC.to_string());
+    let sim = |called: &str| {
+        d.sim(&[
+            "--protocol",
+            "ain",
+            "--opc",
+            &opc,
+            "--dpc",
+            &dpc,
+            "--quiet",
+            "--calling",
+            "2015550100",
+            "--called",
+            called,
+        ])
+        .0
+    };
+    let r = sim(&number);
+    // Analyze_Route (to the target) is what the sim counts as connected.
+    assert_eq!(
+        (r["connected"].as_u64(), r["errors"].as_u64()),
+        (Some(1), Some(0)),
+        "{r}"
+    );
+    let events = d.events(2);
+    let leg = events
+        .iter()
+        .find(|e| e["kind"] == "TRANSFER_LEG")
+        .unwrap_or_else(|| panic!("no TRANSFER_LEG in {events:#?}"));
+    assert_eq!(leg["protocol"], "AIN");
+    assert_eq!(leg["linked_call_id"], "mobile-call-1");
+    assert_eq!(leg["routing_number"], number.as_str());
+    assert_eq!(leg["destination"]["digits"], "2015550177");
+    // Single use: dialled again, the number is an ordinary called number.
+    let r = sim(&number);
+    assert_eq!(r["continued"].as_u64(), Some(1), "{r}");
+    d.stop();
+}
