@@ -229,7 +229,18 @@ pub struct InitialDpArg<'a> {
 impl<'a> InitialDpArg<'a> {
     /// Decode the invoke parameter (a SEQUENCE).
     pub fn decode(param: Tlv<'a>) -> Result<InitialDpArg<'a>> {
-        let mut a = InitialDpArg::default();
+        // Built inside the value returned, so that its kilobyte is not copied out at the end.
+        let mut out = Ok(InitialDpArg::default());
+        if let Ok(a) = &mut out {
+            if let Err(e) = a.decode_in_place(param) {
+                out = Err(e);
+            }
+        }
+        out
+    }
+
+    fn decode_in_place(&mut self, param: Tlv<'a>) -> Result<()> {
+        let a = self;
         let mut have_key = false;
         for m in sequence(&param)? {
             let m = m?;
@@ -267,7 +278,10 @@ impl<'a> InitialDpArg<'a> {
                 47 => a.cug_outgoing_access = m.as_null().map(|_| true)?,
                 50 => tbcd_into(&mut a.imsi, &m, "iMSI")?,
                 51 => a.subscriber_state = Some(contents(&m, "subscriberState")?),
-                52 => a.location_information = Some(LocationInformation::decode(m)?),
+                52 => a
+                    .location_information
+                    .insert(LocationInformation::default())
+                    .decode_in_place(m)?,
                 53 => a.ext_basic_service_code = Some(contents(&m, "ext-basicServiceCode")?),
                 54 => a.call_reference_number = Some(octets(&m, "callReferenceNumber")?),
                 55 => address_into(&mut a.msc_address, &m, "mscAddress")?,
@@ -289,7 +303,7 @@ impl<'a> InitialDpArg<'a> {
                 param.value_offset,
             ));
         }
-        Ok(a)
+        Ok(())
     }
 
     /// Parse and decode a complete encoded parameter.
@@ -564,6 +578,14 @@ impl<'a> LocationInformation<'a> {
     /// Decode from the element carrying it (any tag; its contents are the SEQUENCE's).
     pub fn decode(t: Tlv<'a>) -> Result<LocationInformation<'a>> {
         let mut l = LocationInformation::default();
+        l.decode_in_place(t)?;
+        Ok(l)
+    }
+
+    /// [`LocationInformation::decode`] into `self`, which must be the default: the
+    /// InitialDP decodes into its own member instead of moving ~300 octets through `Result`s.
+    fn decode_in_place(&mut self, t: Tlv<'a>) -> Result<()> {
+        let l = self;
         for m in t.children()? {
             let m = m?;
             if m.tag == Tag::INTEGER {
@@ -609,7 +631,7 @@ impl<'a> LocationInformation<'a> {
                 _ => {}
             }
         }
-        Ok(l)
+        Ok(())
     }
 
     /// Write `[tag] SEQUENCE { ... }`.
