@@ -19,7 +19,12 @@ pub enum Class {
 }
 
 /// An identifier: class, primitive/constructed and tag number.
+///
+/// `repr(C, align(8))`: one aligned word, so that a [`Tlv`] (and the `Result`/`Option`
+/// around it) is copied as whole words; the default layout let the compiler copy it in
+/// overlapping unaligned pieces, which stalled store forwarding on every element decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(C, align(8))]
 pub struct Tag {
     pub class: Class,
     pub constructed: bool,
@@ -32,6 +37,20 @@ impl Tag {
             class,
             constructed,
             number,
+        }
+    }
+    /// The tag of a one-octet identifier (number below 31, X.690 §8.1.2.3).
+    #[inline(always)]
+    const fn from_short(id: u8) -> Tag {
+        Tag {
+            class: match id >> 6 {
+                0 => Class::Universal,
+                1 => Class::Application,
+                2 => Class::Context,
+                _ => Class::Private,
+            },
+            constructed: id & 0x20 != 0,
+            number: (id & 0x1f) as u32,
         }
     }
     /// `[n] IMPLICIT` primitive.
@@ -158,12 +177,14 @@ pub struct Tlv<'a> {
 impl<'a> Tlv<'a> {
     /// Parse exactly one element at the start of `buf`; `base` is `buf`'s absolute offset.
     pub fn parse(buf: &'a [u8], base: usize) -> Result<(Tlv<'a>, usize)> {
-        parse_at(buf, 0, base, 0)
+        let t = parse_at(buf, 0, base, 0)?;
+        Ok((t, t.raw.len()))
     }
 
     /// Parse a buffer that must hold exactly one element (nothing after it).
     pub fn parse_single(buf: &'a [u8]) -> Result<Tlv<'a>> {
-        let (tlv, used) = parse_at(buf, 0, 0, 0)?;
+        let tlv = parse_at(buf, 0, 0, 0)?;
+        let used = tlv.raw.len();
         if used != buf.len() {
             return Err(BerError::new(
                 BerErrorKind::Trailing(buf.len() - used),
@@ -270,13 +291,13 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element, or `Ok(None)` at the end of this level.
-    #[inline]
+    #[inline(always)]
     pub fn next_tlv(&mut self) -> Result<Option<Tlv<'a>>> {
         if self.is_empty() {
             return Ok(None);
         }
-        let (tlv, used) = parse_at(&self.buf[self.pos..], 0, self.base + self.pos, 0)?;
-        self.pos += used;
+        let tlv = parse_at(self.buf, self.pos, self.base, 0)?;
+        self.pos += tlv.raw.len();
         Ok(Some(tlv))
     }
 
@@ -318,7 +339,7 @@ impl<'a> Reader<'a> {
 
 impl<'a> Iterator for Reader<'a> {
     type Item = Result<Tlv<'a>>;
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         match self.next_tlv() {
             Ok(Some(t)) => Some(Ok(t)),
@@ -391,45 +412,61 @@ fn parse_tag(buf: &[u8], mut pos: usize, base: usize) -> Result<(Tag, usize)> {
     ))
 }
 
-/// Parse one TLV at `buf[pos..]`. Returns it and the number of octets it occupies.
+/// Where an element's parts lie, relative to its identifier octet.
+struct Header {
+    tag: Tag,
+    /// Identifier and length octets.
+    head: usize,
+    /// Contents octets (without any end-of-contents).
+    len: usize,
+    /// 2 for the indefinite form's end-of-contents octets, else 0.
+    eoc: usize,
+}
+
+/// Parse one TLV at `buf[pos..]`; the octets it occupies are `tlv.raw.len()`.
 ///
-/// Nearly every element in TCAP/CAP/AIN has a one-octet identifier and a short definite
-/// length; that case is decoded inline, everything else (and every error) out of line.
-#[inline]
-fn parse_at<'a>(buf: &'a [u8], pos: usize, base: usize, depth: usize) -> Result<(Tlv<'a>, usize)> {
-    if let [id, len, ..] = buf[pos..] {
-        let len = usize::from(len);
-        if id & 0x1f != 0x1f && len < 0x80 && buf.len() - pos >= 2 + len {
-            let class = match id >> 6 {
-                0 => Class::Universal,
-                1 => Class::Application,
-                2 => Class::Context,
-                _ => Class::Private,
-            };
-            let tlv = Tlv {
-                tag: Tag {
-                    class,
-                    constructed: id & 0x20 != 0,
-                    number: u32::from(id & 0x1f),
-                },
-                value: &buf[pos + 2..pos + 2 + len],
-                offset: base + pos,
-                value_offset: base + pos + 2,
-                raw: &buf[pos..pos + 2 + len],
-            };
-            return Ok((tlv, 2 + len));
-        }
+/// Nearly every element in TCAP/CAP/AIN has a one- or two-octet identifier and a short
+/// definite length; those are decoded inline, everything else (and every error) out of line.
+/// Both paths yield scalars and the [`Tlv`] is built once from them: returning a whole `Tlv`
+/// (or a `(Tlv, used)` tuple) from the slow path made every element, fast or not, travel
+/// through memory in overlapping unaligned pieces (store-forwarding stalls).
+#[inline(always)]
+fn parse_at<'a>(buf: &'a [u8], pos: usize, base: usize, depth: usize) -> Result<Tlv<'a>> {
+    let h = match buf.get(pos..) {
+        Some(&[id, len, ..]) if id & 0x1f != 0x1f && len < 0x80 => Header {
+            tag: Tag::from_short(id),
+            head: 2,
+            len: usize::from(len),
+            eoc: 0,
+        },
+        // [31..127]: CAP's InitialDP has eight of these (9f 32 .. 9f 39, bf 34).
+        Some(&[id, n, len, ..]) if id & 0x1f == 0x1f && n < 0x80 && len < 0x80 => Header {
+            tag: Tag {
+                number: u32::from(n),
+                ..Tag::from_short(id & 0xe0)
+            },
+            head: 3,
+            len: usize::from(len),
+            eoc: 0,
+        },
+        _ => parse_general(buf, pos, base, depth)?,
+    };
+    let start = pos + h.head;
+    let end = start + h.len;
+    if end > buf.len() {
+        return Err(truncated(buf, start, h.len, base));
     }
-    parse_general(buf, pos, base, depth)
+    Ok(Tlv {
+        tag: h.tag,
+        value: &buf[start..end],
+        offset: base + pos,
+        value_offset: base + start,
+        raw: &buf[pos..end + h.eoc],
+    })
 }
 
 #[inline(never)]
-fn parse_general<'a>(
-    buf: &'a [u8],
-    pos: usize,
-    base: usize,
-    depth: usize,
-) -> Result<(Tlv<'a>, usize)> {
+fn parse_general(buf: &[u8], pos: usize, base: usize, depth: usize) -> Result<Header> {
     if depth > MAX_DEPTH {
         return Err(BerError::new(BerErrorKind::TooDeep(MAX_DEPTH), base + pos));
     }
@@ -449,17 +486,14 @@ fn parse_general<'a>(
         loop {
             need(buf, p, 2, base).map_err(|_| BerError::new(BerErrorKind::MissingEoc, base + p))?;
             if buf[p] == 0 && buf[p + 1] == 0 {
-                let tlv = Tlv {
+                return Ok(Header {
                     tag,
-                    value: &buf[start..p],
-                    offset: base + pos,
-                    value_offset: base + start,
-                    raw: &buf[pos..p + 2],
-                };
-                return Ok((tlv, p + 2 - pos));
+                    head: start - pos,
+                    len: p - start,
+                    eoc: 2,
+                });
             }
-            let (_, used) = parse_at(buf, p, base, depth + 1)?;
-            p += used;
+            p += parse_at(buf, p, base, depth + 1)?.raw.len();
         }
     }
     let len = if l0 & 0x80 == 0 {
@@ -478,14 +512,12 @@ fn parse_general<'a>(
         len
     };
     need(buf, p, len, base)?;
-    let tlv = Tlv {
+    Ok(Header {
         tag,
-        value: &buf[p..p + len],
-        offset: base + pos,
-        value_offset: base + p,
-        raw: &buf[pos..p + len],
-    };
-    Ok((tlv, p + len - pos))
+        head: p - pos,
+        len,
+        eoc: 0,
+    })
 }
 
 /// Canonical definite-length BER writer appending to a caller-owned buffer, so a sender can

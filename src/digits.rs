@@ -102,6 +102,40 @@ impl Alphabet for Text {
 // What the traits promise: 1111 is never a digit, every format fits the buffer.
 const _: () = assert!(Isup::SYMBOLS.len() < 16 && Tbcd::SYMBOLS.len() < 16);
 const _: () = assert!(Isup::MAX_LEN <= MAX_DIGITS && Tbcd::MAX_LEN <= MAX_DIGITS);
+// [`Digits::fill_bcd`]'s fast path: both packed formats code 0–9 as the digits themselves.
+const _: () = assert!(
+    matches!(
+        Isup::SYMBOLS,
+        [
+            b'0',
+            b'1',
+            b'2',
+            b'3',
+            b'4',
+            b'5',
+            b'6',
+            b'7',
+            b'8',
+            b'9',
+            ..
+        ]
+    ) && matches!(
+        Tbcd::SYMBOLS,
+        [
+            b'0',
+            b'1',
+            b'2',
+            b'3',
+            b'4',
+            b'5',
+            b'6',
+            b'7',
+            b'8',
+            b'9',
+            ..
+        ]
+    )
+);
 
 /// Why a digit string was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -125,7 +159,12 @@ pub struct BcdError {
 }
 
 /// Up to [`MAX_DIGITS`] digits of format `A`, stored inline as their text symbols.
+///
+/// Word-aligned so that moving one (decoders return them through `Result`s) copies whole
+/// aligned words: with byte alignment the 49 octets moved in overlapping odd-sized pieces that
+/// stalled store forwarding, the largest cost of decoding an InitialDP.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(C, align(8))]
 pub struct Digits<A: Alphabet = Text> {
     /// Lower-case ASCII symbols that `A` admits; zero past `len`.
     buf: [u8; MAX_DIGITS],
@@ -203,25 +242,85 @@ impl<A: Bcd> Digits<A> {
     /// run to a 1111 filler and every nibble after it must be 1111 too (TBCD).
     pub fn from_bcd(bytes: &[u8], count: Option<usize>) -> Result<Self, BcdError> {
         let mut d = Self::EMPTY;
-        let mut ended = false;
-        let nibbles = bytes.iter().flat_map(|b| [b & 0x0f, b >> 4]);
-        for (i, n) in nibbles.enumerate().take(count.unwrap_or(usize::MAX)) {
-            let at = |error| BcdError {
-                octet: i / 2,
-                error,
-            };
-            if ended {
-                if n != 0x0f {
-                    return Err(at(DigitsError::AfterFiller));
-                }
-            } else if n == 0x0f && count.is_none() {
-                ended = true;
-            } else {
-                let s = A::symbol(n).ok_or_else(|| at(DigitsError::BadNibble(n)))?;
-                d.push(s).map_err(at)?;
-            }
-        }
+        d.fill_bcd(bytes, count)?;
         Ok(d)
+    }
+
+    /// [`Digits::from_bcd`] into `self` (which must be empty), so that a decoder can unpack
+    /// straight into the number it returns instead of moving the buffer through a `Result`.
+    pub(crate) fn fill_bcd(&mut self, bytes: &[u8], count: Option<usize>) -> Result<(), BcdError> {
+        let total = bytes.len() * 2;
+        let limit = count.map_or(total, |c| c.min(total));
+        // Fast path, up to four octets (eight digits) at a time, while they are decimal
+        // (both formats code 0–9 as themselves): spread the nibbles to one per byte, low
+        // nibble first, check them, add '0'. Anything else (a filler, `*`, `#`, too many
+        // digits) is left to the nibble loop below, which reports errors exactly.
+        let fast_limit = match (count, bytes.last()) {
+            // The usual odd-length TBCD string: its last nibble is the 1111 filler.
+            (None, Some(&last)) if last >> 4 == 0x0f => total - 1,
+            _ => limit,
+        };
+        let mut i = 0;
+        while i < fast_limit && i + 8 <= MAX_DIGITS {
+            let k = (fast_limit - i).min(8);
+            if i + k > A::MAX_LEN {
+                break;
+            }
+            let w = match bytes.get(i / 2..i / 2 + 4) {
+                Some(&[b0, b1, b2, b3]) => u32::from_le_bytes([b0, b1, b2, b3]),
+                _ => bytes[i / 2..]
+                    .iter()
+                    .rev()
+                    .fold(0, |w, &b| (w << 8) | u32::from(b)),
+            };
+            let mut x = u64::from(w);
+            x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+            x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
+            x = (x & 0x000f_000f_000f_000f) | ((x & 0x00f0_00f0_00f0_00f0) << 4);
+            let mask = u64::MAX >> (64 - 8 * k);
+            // A nibble of 10 or more carries into its byte's high half when 6 is added.
+            if (x + 0x0606_0606_0606_0606) & 0xf0f0_f0f0_f0f0_f0f0 & mask != 0 {
+                break;
+            }
+            // Bytes past the digits stay zero (the buffer's invariant).
+            let text = (x | 0x3030_3030_3030_3030) & mask;
+            self.buf[i..i + 8].copy_from_slice(&text.to_le_bytes());
+            i += k;
+        }
+        let mut len = i;
+        while i < limit {
+            let b = bytes[i / 2];
+            let n = if i % 2 == 0 { b & 0x0f } else { b >> 4 };
+            let Some(&s) = A::SYMBOLS.get(usize::from(n)) else {
+                if n == 0x0f && count.is_none() {
+                    // TBCD filler: every later nibble must be 1111 too.
+                    for j in i + 1..total {
+                        if (bytes[j / 2] >> (4 * (j % 2))) & 0x0f != 0x0f {
+                            return Err(BcdError {
+                                octet: j / 2,
+                                error: DigitsError::AfterFiller,
+                            });
+                        }
+                    }
+                    break;
+                }
+                return Err(BcdError {
+                    octet: i / 2,
+                    error: DigitsError::BadNibble(n),
+                });
+            };
+            if len >= A::MAX_LEN {
+                return Err(BcdError {
+                    octet: i / 2,
+                    error: DigitsError::TooLong,
+                });
+            }
+            self.buf[len] = s;
+            len += 1;
+            i += 1;
+        }
+        self.len = len as u8;
+        Ok(())
     }
 
     /// Append packed digits, low nibble first, with `filler` in the high nibble of an odd

@@ -55,6 +55,42 @@ pub(super) fn address(t: &Tlv<'_>, what: &'static str) -> Result<AddressString> 
     AddressString::decode(octets(t, what)?, t.value_offset)
 }
 
+/// [`isup`] straight into the member's slot (no move of the inline digits through `Result`s).
+#[inline]
+pub(super) fn isup_into(
+    slot: &mut Option<IsupNumber>,
+    t: &Tlv<'_>,
+    what: &'static str,
+) -> Result<()> {
+    let v = octets(t, what)?;
+    slot.insert(IsupNumber::default())
+        .decode_in_place(v, t.value_offset)
+}
+
+/// [`address`] straight into the member's slot.
+#[inline]
+pub(super) fn address_into(
+    slot: &mut Option<AddressString>,
+    t: &Tlv<'_>,
+    what: &'static str,
+) -> Result<()> {
+    let v = octets(t, what)?;
+    slot.insert(AddressString::default())
+        .decode_in_place(v, t.value_offset)
+}
+
+/// A TBCD string (IMSI, IMEI) straight into the member's slot.
+#[inline]
+pub(super) fn tbcd_into(
+    slot: &mut Option<TbcdDigits>,
+    t: &Tlv<'_>,
+    what: &'static str,
+) -> Result<()> {
+    let v = octets(t, what)?;
+    slot.insert(TbcdDigits::EMPTY)
+        .decode_in_place(v, t.value_offset)
+}
+
 pub(super) fn cause<'a>(t: &Tlv<'a>, what: &'static str) -> Result<Cause<'a>> {
     Cause::decode(octets(t, what)?, t.value_offset)
 }
@@ -193,7 +229,18 @@ pub struct InitialDpArg<'a> {
 impl<'a> InitialDpArg<'a> {
     /// Decode the invoke parameter (a SEQUENCE).
     pub fn decode(param: Tlv<'a>) -> Result<InitialDpArg<'a>> {
-        let mut a = InitialDpArg::default();
+        // Built inside the value returned, so that its kilobyte is not copied out at the end.
+        let mut out = Ok(InitialDpArg::default());
+        if let Ok(a) = &mut out {
+            if let Err(e) = a.decode_in_place(param) {
+                out = Err(e);
+            }
+        }
+        out
+    }
+
+    fn decode_in_place(&mut self, param: Tlv<'a>) -> Result<()> {
+        let a = self;
         let mut have_key = false;
         for m in sequence(&param)? {
             let m = m?;
@@ -203,13 +250,13 @@ impl<'a> InitialDpArg<'a> {
                     a.service_key = m.as_u32()?;
                     have_key = true;
                 }
-                2 => a.called_party_number = Some(isup(&m, "calledPartyNumber")?),
-                3 => a.calling_party_number = Some(isup(&m, "callingPartyNumber")?),
+                2 => isup_into(&mut a.called_party_number, &m, "calledPartyNumber")?,
+                3 => isup_into(&mut a.calling_party_number, &m, "callingPartyNumber")?,
                 5 => a.calling_partys_category = Some(one_octet(&m, "callingPartysCategory")?),
                 7 => a.cg_encountered = Some(small_enum(&m, "cGEncountered")?),
                 8 => a.ip_ssp_capabilities = Some(octets(&m, "iPSSPCapabilities")?),
-                10 => a.location_number = Some(isup(&m, "locationNumber")?),
-                12 => a.original_called_party_id = Some(isup(&m, "originalCalledPartyID")?),
+                10 => isup_into(&mut a.location_number, &m, "locationNumber")?,
+                12 => isup_into(&mut a.original_called_party_id, &m, "originalCalledPartyID")?,
                 15 => a.extensions = Some(contents(&m, "extensions")?),
                 23 => a.high_layer_compatibility = Some(octets(&m, "highLayerCompatibility")?),
                 25 => {
@@ -218,7 +265,7 @@ impl<'a> InitialDpArg<'a> {
                 }
                 27 => a.bearer_capability = Some(contents(&m, "bearerCapability")?),
                 28 => a.event_type_bcsm = Some(EventTypeBcsm::decode(&m)?),
-                29 => a.redirecting_party_id = Some(isup(&m, "redirectingPartyID")?),
+                29 => isup_into(&mut a.redirecting_party_id, &m, "redirectingPartyID")?,
                 30 => a.redirection_information = Some(octets(&m, "redirectionInformation")?),
                 17 => a.cause = Some(cause(&m, "cause")?),
                 32 => {
@@ -229,15 +276,16 @@ impl<'a> InitialDpArg<'a> {
                 45 => a.cug_index = Some(m.as_u32()?),
                 46 => a.cug_interlock = Some(octets(&m, "cug-Interlock")?),
                 47 => a.cug_outgoing_access = m.as_null().map(|_| true)?,
-                50 => {
-                    a.imsi = Some(TbcdDigits::decode(octets(&m, "iMSI")?, m.value_offset)?);
-                }
+                50 => tbcd_into(&mut a.imsi, &m, "iMSI")?,
                 51 => a.subscriber_state = Some(contents(&m, "subscriberState")?),
-                52 => a.location_information = Some(LocationInformation::decode(m)?),
+                52 => a
+                    .location_information
+                    .insert(LocationInformation::default())
+                    .decode_in_place(m)?,
                 53 => a.ext_basic_service_code = Some(contents(&m, "ext-basicServiceCode")?),
                 54 => a.call_reference_number = Some(octets(&m, "callReferenceNumber")?),
-                55 => a.msc_address = Some(address(&m, "mscAddress")?),
-                56 => a.called_party_bcd_number = Some(address(&m, "calledPartyBCDNumber")?),
+                55 => address_into(&mut a.msc_address, &m, "mscAddress")?,
+                56 => address_into(&mut a.called_party_bcd_number, &m, "calledPartyBCDNumber")?,
                 57 => {
                     a.time_and_timezone = Some(TimeAndTimezone::decode(
                         octets(&m, "timeAndTimezone")?,
@@ -255,7 +303,7 @@ impl<'a> InitialDpArg<'a> {
                 param.value_offset,
             ));
         }
-        Ok(a)
+        Ok(())
     }
 
     /// Parse and decode a complete encoded parameter.
@@ -396,14 +444,14 @@ impl<'a> InitialDpArgExtension<'a> {
             let Some(n) = ctx(&m) else { continue };
             match (n, v2) {
                 (0, true) => e.na_carrier_information = Some(contents(&m, "naCarrierInformation")?),
-                (1, true) | (0, false) => e.gmsc_address = Some(address(&m, "gmscAddress")?),
-                (1, false) => {
-                    e.forwarding_destination_number = Some(isup(&m, "forwardingDestinationNumber")?)
-                }
+                (1, true) | (0, false) => address_into(&mut e.gmsc_address, &m, "gmscAddress")?,
+                (1, false) => isup_into(
+                    &mut e.forwarding_destination_number,
+                    &m,
+                    "forwardingDestinationNumber",
+                )?,
                 (2, false) => e.ms_classmark2 = Some(octets(&m, "ms-Classmark2")?),
-                (3, false) => {
-                    e.imei = Some(TbcdDigits::decode(octets(&m, "iMEI")?, m.value_offset)?)
-                }
+                (3, false) => tbcd_into(&mut e.imei, &m, "iMEI")?,
                 (4, false) => e.supported_camel_phases = Some(octets(&m, "supportedCamelPhases")?),
                 (5, false) => {
                     e.offered_camel4_functionalities =
@@ -530,6 +578,14 @@ impl<'a> LocationInformation<'a> {
     /// Decode from the element carrying it (any tag; its contents are the SEQUENCE's).
     pub fn decode(t: Tlv<'a>) -> Result<LocationInformation<'a>> {
         let mut l = LocationInformation::default();
+        l.decode_in_place(t)?;
+        Ok(l)
+    }
+
+    /// [`LocationInformation::decode`] into `self`, which must be the default: the
+    /// InitialDP decodes into its own member instead of moving ~300 octets through `Result`s.
+    fn decode_in_place(&mut self, t: Tlv<'a>) -> Result<()> {
+        let l = self;
         for m in t.children()? {
             let m = m?;
             if m.tag == Tag::INTEGER {
@@ -539,8 +595,8 @@ impl<'a> LocationInformation<'a> {
             let Some(n) = ctx(&m) else { continue };
             match n {
                 0 => l.geographical_information = Some(octets(&m, "geographicalInformation")?),
-                1 => l.vlr_number = Some(address(&m, "vlr-number")?),
-                2 => l.location_number = Some(isup(&m, "locationNumber")?),
+                1 => address_into(&mut l.vlr_number, &m, "vlr-number")?,
+                2 => isup_into(&mut l.location_number, &m, "locationNumber")?,
                 3 => {
                     // CHOICE (explicit): [0] 7-octet CGI/SAI or [1] 5-octet LAI.
                     let mut r = m.children()?;
@@ -566,7 +622,7 @@ impl<'a> LocationInformation<'a> {
                 }
                 4 => l.extension_container = Some(contents(&m, "extensionContainer")?),
                 5 => l.selected_lsa_id = Some(octets(&m, "selectedLSA-Id")?),
-                6 => l.msc_number = Some(address(&m, "msc-Number")?),
+                6 => address_into(&mut l.msc_number, &m, "msc-Number")?,
                 7 => l.geodetic_information = Some(octets(&m, "geodeticInformation")?),
                 8 => l.current_location_retrieved = m.as_null().map(|_| true)?,
                 9 => l.sai_present = m.as_null().map(|_| true)?,
@@ -575,7 +631,7 @@ impl<'a> LocationInformation<'a> {
                 _ => {}
             }
         }
-        Ok(l)
+        Ok(())
     }
 
     /// Write `[tag] SEQUENCE { ... }`.
@@ -979,7 +1035,7 @@ impl<'a> AnswerInfo<'a> {
         for m in t.children()? {
             let m = m?;
             match ctx(&m) {
-                Some(50) => a.destination_address = Some(isup(&m, "destinationAddress")?),
+                Some(50) => isup_into(&mut a.destination_address, &m, "destinationAddress")?,
                 Some(51) => a.or_call = m.as_null().map(|_| true)?,
                 Some(52) => a.forwarded_call = m.as_null().map(|_| true)?,
                 Some(53) => a.charge_indicator = Some(one_octet(&m, "chargeIndicator")?),
@@ -1567,11 +1623,11 @@ impl<'a> ConnectArg<'a> {
                     have_dra = true;
                 }
                 1 => a.alerting_pattern = Some(octets(&m, "alertingPattern")?),
-                6 => a.original_called_party_id = Some(isup(&m, "originalCalledPartyID")?),
+                6 => isup_into(&mut a.original_called_party_id, &m, "originalCalledPartyID")?,
                 10 => a.extensions = Some(contents(&m, "extensions")?),
                 11 => a.carrier = Some(octets(&m, "carrier")?),
                 28 => a.calling_partys_category = Some(one_octet(&m, "callingPartysCategory")?),
-                29 => a.redirecting_party_id = Some(isup(&m, "redirectingPartyID")?),
+                29 => isup_into(&mut a.redirecting_party_id, &m, "redirectingPartyID")?,
                 30 => a.redirection_information = Some(octets(&m, "redirectionInformation")?),
                 14 => {
                     for g in m.children()? {
@@ -1587,7 +1643,7 @@ impl<'a> ConnectArg<'a> {
                     a.service_interaction_indicators_two =
                         Some(contents(&m, "serviceInteractionIndicatorsTwo")?)
                 }
-                19 => a.charge_number = Some(isup(&m, "chargeNumber")?),
+                19 => isup_into(&mut a.charge_number, &m, "chargeNumber")?,
                 21 => a.leg_to_be_connected = Some(LegId::decode_choice(&m)?),
                 31 => a.cug_interlock = Some(octets(&m, "cug-Interlock")?),
                 32 => a.cug_outgoing_access = m.as_null().map(|_| true)?,
