@@ -711,12 +711,20 @@ impl Name {
     }
 }
 
-/// One member of an object: key, element, type (`None`: not in the table).
+/// One member of an object: the element and its table entry (`None`: not in the table).
 #[derive(Clone, Copy)]
 struct Item<'a> {
-    name: Name,
+    member: Option<&'static M>,
     tlv: Tlv<'a>,
-    kind: Option<K>,
+}
+
+impl Item<'_> {
+    fn name(&self) -> Name {
+        match self.member {
+            Some(m) => Name::Known(m.1),
+            None => Name::of(&self.tlv),
+        }
+    }
 }
 
 /// Members of an object held on the stack while they are put in key order (the common
@@ -724,20 +732,22 @@ struct Item<'a> {
 const INLINE: usize = 24;
 
 /// Write the children of `t` as an object in key order, keeping the last of repeated
-/// keys (as the map the lines were once built in did). `name` names each child. Errors:
-/// the first one a walk in encoding order meets.
-fn object<'a>(
-    j: &mut J,
-    t: &Tlv<'a>,
-    name: impl Fn(&Tlv<'a>) -> (Name, Option<K>),
-) -> Result<(), BerError> {
-    let mut inline: [Option<Item<'a>>; INLINE] = [None; INLINE];
-    let mut heap: Vec<Option<Item<'a>>> = Vec::new();
+/// keys (as the map the lines were once built in did); `ms` names the children (empty:
+/// none is named). Errors: the first one a walk in encoding order meets.
+fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
+    if !j.is_on() {
+        // Nothing to write (--summary): only the errors matter.
+        return first_error(t, ms);
+    }
+    let mut inline: [Option<Item<'_>>; INLINE] = [None; INLINE];
+    let mut heap: Vec<Option<Item<'_>>> = Vec::new();
     let mut n = 0;
     for ch in t.children()? {
         let tlv = ch?;
-        let (name, kind) = name(&tlv);
-        let item = Some(Item { name, tlv, kind });
+        let item = Some(Item {
+            member: member(ms, &tlv),
+            tlv,
+        });
         if n < INLINE {
             inline[n] = item;
         } else {
@@ -748,8 +758,8 @@ fn object<'a>(
         }
         n += 1;
     }
-    let items: &[Option<Item<'a>>] = if heap.is_empty() { &inline[..n] } else { &heap };
-    let name_at = |i: usize| items[i].map_or(Name::Known(""), |it| it.name);
+    let items: &[Option<Item<'_>>] = if heap.is_empty() { &inline[..n] } else { &heap };
+    let name_at = |i: usize| items[i].map_or(Name::Known(""), |it| it.name());
     // Sort indices, not items (insertion sort: stable, and the lists are short).
     let mut order_inline = [0usize; INLINE];
     let mut order_heap: Vec<usize> = Vec::new();
@@ -764,7 +774,7 @@ fn object<'a>(
     }
     for i in 1..order.len() {
         let mut k = i;
-        while k > 0 && name_at(order[k - 1]).cmp(name_at(order[k])) == std::cmp::Ordering::Greater {
+        while k > 0 && name_at(order[k - 1]).cmp(name_at(order[k])).is_gt() {
             order.swap(k - 1, k);
             k -= 1;
         }
@@ -775,15 +785,16 @@ fn object<'a>(
         let Some(it) = items[i] else {
             continue;
         };
+        let name = it.name();
         if order
             .get(pos + 1)
-            .is_some_and(|&nx| name_at(nx).cmp(it.name).is_eq())
+            .is_some_and(|&nx| name_at(nx).cmp(name).is_eq())
         {
             continue; // a later member with the same key wins
         }
-        j.key(it.name.text(&mut s));
-        let r = match it.kind {
-            Some(k) => value(j, &it.tlv, k),
+        j.key(name.text(&mut s));
+        let r = match it.member {
+            Some(m) => value(j, &it.tlv, m.2),
             None => {
                 generic(j, &it.tlv);
                 Ok(())
@@ -791,28 +802,23 @@ fn object<'a>(
         };
         if let Err(e) = r {
             // Report the error a walk in encoding order meets first.
-            return Err(first_error(t, &name).unwrap_or(e));
+            return Err(first_error(t, ms).err().unwrap_or(e));
         }
     }
     j.close();
     Ok(())
 }
 
-/// The first error among the children of `t`, in encoding order.
-fn first_error<'a>(t: &Tlv<'a>, name: &impl Fn(&Tlv<'a>) -> (Name, Option<K>)) -> Option<BerError> {
+/// The first error among the children of `t` (named by `ms`), in encoding order.
+fn first_error(t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
     let mut off = J::off();
-    for ch in t.children().ok()? {
-        let tlv = match ch {
-            Ok(c) => c,
-            Err(e) => return Some(e),
-        };
-        if let (_, Some(k)) = name(&tlv) {
-            if let Err(e) = value(&mut off, &tlv, k) {
-                return Some(e);
-            }
+    for ch in t.children()? {
+        let tlv = ch?;
+        if let Some(m) = member(ms, &tlv) {
+            value(&mut off, &tlv, m.2)?;
         }
     }
-    None
+    Ok(())
 }
 
 /// An element whose member is not in the table: its structure (hex for a primitive, or
@@ -820,7 +826,7 @@ fn first_error<'a>(t: &Tlv<'a>, name: &impl Fn(&Tlv<'a>) -> (Name, Option<K>)) -
 fn generic(j: &mut J, t: &Tlv<'_>) {
     if t.tag.constructed {
         let m = j.mark();
-        if object(j, t, |ch| (Name::of(ch), None)).is_ok() {
+        if object(j, t, &[]).is_ok() {
             return;
         }
         j.reset(m);
@@ -828,11 +834,8 @@ fn generic(j: &mut J, t: &Tlv<'_>) {
     j.hex(t.value);
 }
 
-fn members<'a>(j: &mut J, t: &Tlv<'a>, ms: &'static [M]) -> Result<(), BerError> {
-    object(j, t, |ch| match member(ms, ch) {
-        Some(m) => (Name::Known(m.1), Some(m.2)),
-        None => (Name::of(ch), None),
-    })
+fn members(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
+    object(j, t, ms)
 }
 
 fn alternative(j: &mut J, t: &Tlv<'_>, alts: &'static [M]) -> Result<(), BerError> {
@@ -1139,5 +1142,69 @@ fn ain_member(j: &mut J, a: &Arg<'_>, p: P) {
                 j.key(key).num(t);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arg(opcode: u32, ber: &[u8]) -> Result<serde_json::Value, BerError> {
+        let mut j = J::new();
+        cap_argument(&mut j, opcode, Tlv::parse_single(ber).unwrap())?;
+        Ok(serde_json::from_slice(j.bytes()).unwrap())
+    }
+
+    #[test]
+    fn unnamed_members_by_tag_in_key_order_last_repeat_wins() {
+        // InitialDPArg: serviceKey 5, [20] (not in the table), [21] constructed,
+        // [UNIVERSAL 4], serviceKey again 6.
+        let ber = [
+            0x30, 0x12, 0x80, 0x01, 0x05, 0x94, 0x02, 0xab, 0xcd, 0xb5, 0x03, 0x80, 0x01, 0x07,
+            0x04, 0x01, 0xff, 0x80, 0x01, 0x06,
+        ];
+        let v = arg(camel::opcode::INITIAL_DP, &ber).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"[20]": "abcd", "[21]": {"[0]": "07"}, "[UNIVERSAL 4]": "ff",
+                "serviceKey": 6})
+        );
+        let mut j = J::new();
+        cap_argument(
+            &mut j,
+            camel::opcode::INITIAL_DP,
+            Tlv::parse_single(&ber).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            std::str::from_utf8(j.bytes()).unwrap(),
+            r#"{"[20]":"abcd","[21]":{"[0]":"07"},"[UNIVERSAL 4]":"ff","serviceKey":6}"#
+        );
+    }
+
+    #[test]
+    fn the_error_reported_is_the_first_in_encoding_order() {
+        // callingPartyNumber [3] empty (bad), then serviceKey [0] empty (bad): the key
+        // order would meet serviceKey first, the encoding order meets [3] first.
+        let ber = [0x30, 0x04, 0x83, 0x00, 0x80, 0x00];
+        let e = arg(camel::opcode::INITIAL_DP, &ber).unwrap_err();
+        let first = arg(camel::opcode::INITIAL_DP, &[0x30, 0x02, 0x83, 0x00]).unwrap_err();
+        // serviceKey's own error at the same place, after an unnamed member.
+        let second = arg(
+            camel::opcode::INITIAL_DP,
+            &[0x30, 0x04, 0x94, 0x00, 0x80, 0x00],
+        )
+        .unwrap_err();
+        assert_eq!(e, first);
+        assert_ne!(e, second);
+        // Same error with the writer off (--summary).
+        let mut off = J::off();
+        let e2 = cap_argument(
+            &mut off,
+            camel::opcode::INITIAL_DP,
+            Tlv::parse_single(&ber).unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(e, e2);
     }
 }

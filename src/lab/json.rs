@@ -163,13 +163,18 @@ impl J {
         }
     }
 
-    /// `"k":` (with a comma before it when a member precedes).
+    /// `"k":` (with a comma before it when a member precedes). Keys are the program's own
+    /// names (literals, the argument tables, `[n]` tags), never input, so they are copied
+    /// without escaping.
     #[inline]
     pub fn key(&mut self, k: &str) -> &mut J {
         if self.on {
+            debug_assert!(!k.bytes().any(|c| c < 0x20 || c == b'"' || c == b'\\'));
+            self.buf.reserve(k.len() + 4);
             self.sep();
-            escaped(&mut self.buf, k);
-            self.buf.push(b':');
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(k.as_bytes());
+            self.buf.extend_from_slice(b"\":");
             self.comma = false;
         }
         self
