@@ -587,13 +587,10 @@ fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
         } else {
             std::fs::read(f).map_err(|e| format!("{f}: {e}"))?
         };
-        decode::decode_input(f, &data, &opts, &mut totals, |line| {
-            if !a.summary {
-                use std::io::Write;
-                let _ = writeln!(out, "{line}");
-            }
-        })
-        .map_err(|e| format!("{f}: {e}"))?;
+        // --summary writes no lines: the decoder only counts.
+        let sink: Option<&mut dyn std::io::Write> = if a.summary { None } else { Some(&mut out) };
+        decode::decode_input(f, &data, &opts, &mut totals, sink)
+            .map_err(|e| format!("{f}: {e}"))?;
     }
     if a.summary {
         use std::io::Write;

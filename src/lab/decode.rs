@@ -13,16 +13,19 @@
 //!   (that number); `--summary` counts how dialogues ended.
 //! * The application (CAP, MAP, AIN, INAP) follows from the dialogue's application context,
 //!   else from the SSN (`--ssn 146=camel`, `--cap-ssn`, ... like tshark's `*.tcap.ssn`).
+//! * Lines are written straight from the borrowed decode into one reused buffer
+//!   ([`super::json`]) and handed to the output in large writes; the keys of every object
+//!   are in name order. With no output (`--summary`) no text is made, only counts.
 
 use super::capture::{self, CaptureOptions, Mtp3Variant, Payload};
-use crate::ber::{hex, oid_to_string};
+use super::json::{count, count_fmt, Small, J};
 use crate::camel::{self, Phase};
 use crate::m3ua::{Kind, Message};
 use crate::sccp::segment::{Reassembler, ReassemblyConfig, SegmentOutcome};
 use crate::sccp::{Address, Unitdata};
 use crate::tcap::itu::{Component, DialoguePdu, MessageType, TcMessage};
-use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,12 +138,20 @@ impl Totals {
     }
 }
 
+/// A transaction id as a map key: 1 to 4 octets (Q.773 §4.2.1.1, T1.114 §3.3.2), packed
+/// with its length so ids of different lengths stay apart. No allocation per message.
+type TidKey = u64;
+
+fn tid_key(t: &[u8]) -> TidKey {
+    t.iter().take(7).fold(0, |k, &b| k << 8 | u64::from(b)) | (t.len().min(255) as u64) << 56
+}
+
 /// Dialogue numbering and each dialogue's application (Q.774 §3.2.1 transaction ids).
 #[derive(Default)]
 struct Dialogues {
     next: u64,
     /// Every open dialogue's transaction ids (either side's) → its number.
-    open: HashMap<Vec<u8>, u64>,
+    open: HashMap<TidKey, u64>,
     /// Per open dialogue: its tids, the application learned from its AC (`Some(None)`: an
     /// AC that is not CAP), and whether its start was not in the input.
     info: HashMap<u64, DialogueInfo>,
@@ -148,11 +159,30 @@ struct Dialogues {
 
 #[derive(Default)]
 struct DialogueInfo {
-    tids: Vec<Vec<u8>>,
+    /// Its transaction ids: one per side, so two inline ([`DialogueInfo::more`] for a peer
+    /// that changes its id).
+    tids: [Option<TidKey>; 2],
+    more: Vec<TidKey>,
     phase: Option<Option<Phase>>,
     /// ANSI: operation codes of the Invokes awaiting a result, by invoke id (T1.114 results
     /// carry no operation code; the correlation id names the Invoke).
     ansi_invokes: Vec<(u8, crate::tcap::ansi::OpCode)>,
+}
+
+impl DialogueInfo {
+    fn add_tid(&mut self, k: TidKey) {
+        if self.tids.contains(&Some(k)) || self.more.contains(&k) {
+            return;
+        }
+        match self.tids.iter_mut().find(|t| t.is_none()) {
+            Some(slot) => *slot = Some(k),
+            None => self.more.push(k),
+        }
+    }
+
+    fn all_tids(&self) -> impl Iterator<Item = TidKey> + '_ {
+        self.tids.iter().flatten().chain(&self.more).copied()
+    }
 }
 
 /// What a TC message does to its dialogue.
@@ -173,11 +203,10 @@ impl Dialogues {
     }
 
     fn bind(&mut self, n: u64, tid: &[u8]) {
-        self.open.insert(tid.to_vec(), n);
+        let k = tid_key(tid);
+        self.open.insert(k, n);
         if let Some(i) = self.info.get_mut(&n) {
-            if !i.tids.iter().any(|t| t == tid) {
-                i.tids.push(tid.to_vec());
-            }
+            i.add_tid(k);
         }
     }
 
@@ -189,7 +218,7 @@ impl Dialogues {
         dtid: Option<&[u8]>,
         totals: &mut Totals,
     ) -> u64 {
-        let known = dtid.and_then(|d| self.open.get(d).copied());
+        let known = dtid.and_then(|d| self.open.get(&tid_key(d)).copied());
         let n = match (step, known) {
             (Step::Begin | Step::Uni, _) => self.open_new(),
             (_, Some(n)) => n,
@@ -235,7 +264,7 @@ impl Dialogues {
             })
             .or_default() += 1;
         if let Some(i) = self.info.remove(&n) {
-            for t in i.tids {
+            for t in i.all_tids() {
                 if self.open.get(&t) == Some(&n) {
                     self.open.remove(&t);
                 }
@@ -283,17 +312,149 @@ pub fn sccp_variant(mtp3: Mtp3Variant) -> crate::sccp::Variant {
     }
 }
 
-fn err(layer: &str, offset: usize, reason: impl ToString) -> Value {
-    json!({"layer": layer, "offset": offset, "reason": reason.to_string()})
+/// An `error` or `warning` member: layer, offset, reason.
+#[derive(Default)]
+struct Problem {
+    set: bool,
+    layer: &'static str,
+    offset: usize,
+    reason: String,
 }
 
-/// Decode one input (a whole file's bytes).
+impl Problem {
+    /// Set it (a later problem replaces an earlier one, as the line's map did).
+    fn set(&mut self, layer: &'static str, offset: usize, reason: impl std::fmt::Display) {
+        self.set = true;
+        self.layer = layer;
+        self.offset = offset;
+        self.reason.clear();
+        let _ = write!(self.reason, "{reason}");
+    }
+
+    fn write(&self, j: &mut J) {
+        j.open().key("layer").str(self.layer);
+        j.key("offset").num(self.offset);
+        j.key("reason").str(&self.reason).close();
+    }
+}
+
+/// One output line while its layers are decoded: every top-level member has its own
+/// reused buffer, because layers are met in protocol order but the line's keys are in
+/// name order; [`Line::write`] puts them together.
+#[derive(Default)]
+struct Line {
+    frame: Option<u64>,
+    line: Option<usize>,
+    ts_ns: Option<i64>,
+    dialogue: Option<u64>,
+    application: Option<&'static str>,
+    error: Problem,
+    warning: Problem,
+    m3ua: J,
+    mtp3: J,
+    sccp: J,
+    sccp_data: J,
+    scmg: J,
+    tcap: J,
+    returned: J,
+    /// The line of a message SCCP returned (decoded under `returned`), kept for reuse.
+    inner: Option<Box<Line>>,
+    on: bool,
+}
+
+impl Line {
+    fn new(on: bool) -> Line {
+        let j = || if on { J::new() } else { J::off() };
+        Line {
+            m3ua: j(),
+            mtp3: j(),
+            sccp: j(),
+            sccp_data: j(),
+            scmg: j(),
+            tcap: j(),
+            returned: j(),
+            on,
+            ..Line::default()
+        }
+    }
+
+    fn clear(&mut self) {
+        self.frame = None;
+        self.line = None;
+        self.ts_ns = None;
+        self.dialogue = None;
+        self.application = None;
+        self.error.set = false;
+        self.warning.set = false;
+        for j in [
+            &mut self.m3ua,
+            &mut self.mtp3,
+            &mut self.sccp,
+            &mut self.sccp_data,
+            &mut self.scmg,
+            &mut self.tcap,
+            &mut self.returned,
+        ] {
+            j.clear();
+        }
+    }
+
+    /// The line as one JSON object, keys in name order; `file` is the input's name,
+    /// already a JSON string.
+    fn write(&self, out: &mut J, file: Option<&[u8]>) {
+        out.open();
+        if let Some(a) = self.application {
+            out.key("application").str(a);
+        }
+        if let Some(n) = self.dialogue {
+            out.key("dialogue").num(n);
+        }
+        if self.error.set {
+            self.error.write(out.key("error"));
+        }
+        if let Some(f) = file {
+            out.key("file").raw(f);
+        }
+        if let Some(n) = self.frame {
+            out.key("frame").num(n);
+        }
+        if let Some(n) = self.line {
+            out.key("line").num(n);
+        }
+        for (k, j) in [
+            ("m3ua", &self.m3ua),
+            ("mtp3", &self.mtp3),
+            ("returned", &self.returned),
+            ("sccp", &self.sccp),
+            ("sccp_data", &self.sccp_data),
+            ("scmg", &self.scmg),
+            ("tcap", &self.tcap),
+        ] {
+            if !j.is_empty() {
+                out.key(k).raw(j.bytes());
+            }
+        }
+        if let Some(t) = self.ts_ns {
+            out.key("ts_ns").num(t);
+        }
+        if self.warning.set {
+            self.warning.write(out.key("warning"));
+        }
+        out.close();
+    }
+}
+
+/// Output written to the sink in chunks of about this size.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// Decode one input (a whole file's bytes), writing one JSON line per message to `out`;
+/// with no `out` (`--summary`) only `totals` are kept.
 pub fn decode_input(
     name: &str,
     data: &[u8],
     opts: &Options,
     totals: &mut Totals,
-    mut emit: impl FnMut(&str),
+    mut out: Option<&mut dyn std::io::Write>,
 ) -> Result<(), String> {
     let is_capture = matches!(
         data.get(..4),
@@ -320,163 +481,193 @@ pub fn decode_input(
         ),
         clock: None,
     };
-    let dialogues = &mut d;
+    let on = out.is_some();
+    let mut line = Line::new(on);
+    let mut buf = if on { J::new() } else { J::off() };
+    let mut file = J::new();
+    file.str(name);
+    let mut failed: Option<std::io::Error> = None;
+    // One line done: counted, and written when there is an output.
+    let mut done = |line: &Line, totals: &mut Totals, buf: &mut J| {
+        finish(line, totals);
+        if let Some(w) = out.as_deref_mut().filter(|_| failed.is_none()) {
+            line.write(buf, Some(file.bytes()));
+            buf.newline();
+            if buf.len() >= FLUSH_AT {
+                if let Err(e) = w.write_all(buf.bytes()) {
+                    failed = Some(e);
+                }
+                buf.clear();
+            }
+        }
+    };
     let format = match opts.format {
         InputFormat::Auto if is_capture => InputFormat::Pcap,
         InputFormat::Auto => InputFormat::Hex,
         f => f,
     };
     if format == InputFormat::Pcap {
+        let d = &mut d;
         capture::read_capture(data, &CaptureOptions { mtp3: opts.mtp3 }, |m| {
-            let mut line = Map::new();
-            line.insert("file".into(), json!(name));
-            line.insert("frame".into(), json!(m.frame));
-            line.insert("ts_ns".into(), json!(m.ts_ns));
-            let now = dialogues.now(m.ts_ns);
+            line.clear();
+            line.frame = Some(m.frame);
+            line.ts_ns = Some(m.ts_ns);
+            let now = d.now(m.ts_ns);
             match m.payload {
-                Payload::M3ua(b) => m3ua_layer(b, now, &mut line, dialogues, totals),
+                Payload::M3ua(b) => m3ua_layer(b, now, &mut line, d, totals),
                 Payload::Mtp3(msu) => {
-                    line.insert(
-                        "mtp3".into(),
-                        json!({"opc": msu.opc, "dpc": msu.dpc, "si": msu.si, "ni": msu.ni, "sls": msu.sls}),
-                    );
+                    let j = &mut line.mtp3;
+                    j.open().key("dpc").num(msu.dpc).key("ni").num(msu.ni);
+                    j.key("opc").num(msu.opc).key("si").num(msu.si);
+                    j.key("sls").num(msu.sls).close();
                     if msu.si == 3 {
-                        sccp_layer(msu.data, msu.opc, now, &mut line, dialogues, totals);
+                        sccp_layer(msu.data, msu.opc, now, &mut line, d, totals);
                     }
                 }
-                Payload::Sccp(b) => sccp_layer(b, 0, now, &mut line, dialogues, totals),
+                Payload::Sccp(b) => sccp_layer(b, 0, now, &mut line, d, totals),
             }
-            finish(line, totals, &mut emit);
+            done(&line, totals, &mut buf);
         })
         .map_err(|e| e.to_string())?;
-        d.dialogues.finish(totals);
-        return Ok(());
-    }
-    let text =
-        std::str::from_utf8(data).map_err(|_| "neither a capture nor hex text".to_string())?;
-    for (i, raw) in text.lines().enumerate() {
-        let l = raw.trim();
-        if l.is_empty() || l.starts_with('#') {
-            continue;
-        }
-        let mut line = Map::new();
-        line.insert("file".into(), json!(name));
-        line.insert("line".into(), json!(i + 1));
-        match crate::ber::from_hex(l) {
-            Err(e) => {
-                line.insert("error".into(), err("hex", 0, e));
+    } else {
+        let text =
+            std::str::from_utf8(data).map_err(|_| "neither a capture nor hex text".to_string())?;
+        for (i, raw) in text.lines().enumerate() {
+            let l = raw.trim();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
             }
-            Ok(bytes) => {
-                let layer = match opts.layer {
-                    HexLayer::Auto => match bytes.first() {
-                        Some(1) if bytes.len() >= 8 => HexLayer::M3ua,
-                        Some(0x09..=0x14) => HexLayer::Sccp,
-                        _ => HexLayer::Tcap,
-                    },
-                    l => l,
-                };
-                let now = dialogues.now(0);
-                match layer {
-                    HexLayer::M3ua => m3ua_layer(&bytes, now, &mut line, dialogues, totals),
-                    HexLayer::Sccp => sccp_layer(&bytes, 0, now, &mut line, dialogues, totals),
-                    _ => tcap_layer(&bytes, None, false, &mut line, dialogues, totals),
+            line.clear();
+            line.line = Some(i + 1);
+            match crate::ber::from_hex(l) {
+                Err(e) => line.error.set("hex", 0, e),
+                Ok(bytes) => {
+                    let layer = match opts.layer {
+                        HexLayer::Auto => match bytes.first() {
+                            Some(1) if bytes.len() >= 8 => HexLayer::M3ua,
+                            Some(0x09..=0x14) => HexLayer::Sccp,
+                            _ => HexLayer::Tcap,
+                        },
+                        l => l,
+                    };
+                    let now = d.now(0);
+                    match layer {
+                        HexLayer::M3ua => m3ua_layer(&bytes, now, &mut line, &mut d, totals),
+                        HexLayer::Sccp => sccp_layer(&bytes, 0, now, &mut line, &mut d, totals),
+                        _ => tcap_layer(&bytes, None, false, &mut line, &mut d, totals),
+                    }
                 }
             }
+            done(&line, totals, &mut buf);
         }
-        finish(line, totals, &mut emit);
     }
     d.dialogues.finish(totals);
-    Ok(())
-}
-
-fn finish(line: Map<String, Value>, totals: &mut Totals, emit: &mut impl FnMut(&str)) {
-    totals.messages += 1;
-    if let Some(e) = line.get("error") {
-        totals.errors += 1;
-        let layer = e["layer"].as_str().unwrap_or("?");
-        // The reason without offsets and numbers, so like errors group together.
-        let reason: String = e["reason"]
-            .as_str()
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_ascii_digit())
-            .collect();
-        *totals
-            .error_kinds
-            .entry(format!("{layer}: {reason}"))
-            .or_default() += 1;
+    if let Some(w) = out {
+        if failed.is_none() {
+            if let Err(e) = w.write_all(buf.bytes()) {
+                failed = Some(e);
+            }
+        }
     }
-    emit(&Value::Object(line).to_string());
+    match failed {
+        Some(e) => Err(format!("writing output: {e}")),
+        None => Ok(()),
+    }
 }
 
-fn m3ua_layer(
-    b: &[u8],
-    now: Instant,
-    line: &mut Map<String, Value>,
-    d: &mut State<'_>,
-    totals: &mut Totals,
-) {
+/// Count a finished line.
+fn finish(line: &Line, totals: &mut Totals) {
+    totals.messages += 1;
+    let e = &line.error;
+    if e.set {
+        totals.errors += 1;
+        // The reason without offsets and numbers, so like errors group together.
+        let mut k = Small::new();
+        let _ = write!(k, "{}: ", e.layer);
+        let digitless = e.reason.split(|c: char| c.is_ascii_digit());
+        if digitless.clone().try_for_each(|p| k.write_str(p)).is_ok() {
+            count(&mut totals.error_kinds, k.as_str());
+        } else {
+            let mut s = format!("{}: ", e.layer);
+            s.extend(digitless);
+            count(&mut totals.error_kinds, &s);
+        }
+    }
+}
+
+fn m3ua_layer(b: &[u8], now: Instant, line: &mut Line, d: &mut State<'_>, totals: &mut Totals) {
     let msg = match Message::parse(b) {
         Ok(m) => m,
         Err(e) => {
-            line.insert("error".into(), err("m3ua", 0, e));
+            line.error.set("m3ua", 0, e);
             return;
         }
     };
-    let name = msg.kind().map_or_else(
-        || format!("class {} type {}", msg.class, msg.msg_type),
-        |k| k.name().to_string(),
-    );
-    let mut m = json!({"message": name});
-    if let Ok(Some(rcs)) = msg.routing_contexts() {
-        m["routing_context"] = json!(rcs.iter().collect::<Vec<_>>());
-    }
+    let j = &mut line.m3ua;
+    j.open();
     if let Ok(Some(code)) = msg.error_code() {
-        m["error_code"] = json!(code);
+        j.key("error_code").num(code);
     }
-    if let Ok(Some((t, i))) = msg.status() {
-        m["status"] = json!({"type": t, "info": i});
-    }
+    match msg.kind() {
+        Some(k) => j.key("message").str(k.name()),
+        None => j
+            .key("message")
+            .display(format_args!("class {} type {}", msg.class, msg.msg_type)),
+    };
+    let mut data = None;
     if msg.kind() == Some(Kind::Data) {
         match msg.protocol_data() {
             Ok(pd) => {
-                m["protocol_data"] =
-                    json!({"opc": pd.opc, "dpc": pd.dpc, "si": pd.si, "ni": pd.ni, "sls": pd.sls});
-                line.insert("m3ua".into(), m);
-                if pd.si == 3 {
-                    sccp_layer(pd.data, pd.opc, now, line, d, totals);
-                }
-                return;
+                j.key("protocol_data").open().key("dpc").num(pd.dpc);
+                j.key("ni").num(pd.ni).key("opc").num(pd.opc);
+                j.key("si").num(pd.si).key("sls").num(pd.sls).close();
+                data = Some(Ok(pd));
             }
-            Err(e) => {
-                line.insert("m3ua".into(), m);
-                line.insert("error".into(), err("m3ua", 8, e));
-                return;
-            }
+            Err(e) => data = Some(Err(e)),
         }
     }
-    line.insert("m3ua".into(), m);
+    if let Ok(Some(rcs)) = msg.routing_contexts() {
+        j.key("routing_context").open_array();
+        for rc in rcs.iter() {
+            j.num(rc);
+        }
+        j.close_array();
+    }
+    if let Ok(Some((t, i))) = msg.status() {
+        j.key("status").open().key("info").num(i);
+        j.key("type").num(t).close();
+    }
+    j.close();
+    match data {
+        Some(Ok(pd)) if pd.si == 3 => sccp_layer(pd.data, pd.opc, now, line, d, totals),
+        Some(Err(e)) => line.error.set("m3ua", 8, e),
+        _ => {}
+    }
 }
 
-fn address_json(a: &Address<'_>) -> Value {
-    let mut v = json!({"route_on": if a.route_on_ssn { "ssn" } else { "gt" }});
-    if let Some(pc) = a.pc {
-        v["pc"] = json!(pc);
-    }
-    if let Some(ssn) = a.ssn {
-        v["ssn"] = json!(ssn);
-    }
+fn address(j: &mut J, a: &Address<'_>) {
+    j.open();
     if let Some(g) = a.gt {
-        v["gt"] = json!({"gti": g.gti, "tt": g.tt, "np": g.np, "nai": g.nai, "digits": g.digits().as_str()});
+        j.key("gt").open().key("digits").str(g.digits().as_str());
+        j.key("gti").num(g.gti).key("nai").num(g.nai);
+        j.key("np").num(g.np).key("tt").num(g.tt).close();
     }
-    v
+    if let Some(pc) = a.pc {
+        j.key("pc").num(pc);
+    }
+    j.key("route_on")
+        .str(if a.route_on_ssn { "ssn" } else { "gt" });
+    if let Some(ssn) = a.ssn {
+        j.key("ssn").num(ssn);
+    }
+    j.close();
 }
 
 fn sccp_layer(
     b: &[u8],
     opc: u32,
     now: Instant,
-    line: &mut Map<String, Value>,
+    line: &mut Line,
     d: &mut State<'_>,
     totals: &mut Totals,
 ) {
@@ -484,26 +675,23 @@ fn sccp_layer(
         Ok(u) => u,
         Err(e) => {
             let t = b.first().copied().unwrap_or(0);
-            line.insert("sccp".into(), json!({"message": crate::sccp::type_name(t)}));
-            line.insert("error".into(), err("sccp", 0, e));
+            line.sccp
+                .open()
+                .key("message")
+                .str(crate::sccp::type_name(t))
+                .close();
+            line.error.set("sccp", 0, e);
             return;
         }
     };
-    let mut s = json!({
-        "message": u.type_name(),
-        "called": address_json(&u.called),
-        "calling": address_json(&u.calling),
-    });
+    let s = &mut line.sccp;
+    s.open();
+    address(s.key("called"), &u.called);
+    address(s.key("calling"), &u.calling);
     if !u.is_service() {
-        s["class"] = json!(u.protocol_class & 0x0f);
-        s["return_on_error"] = json!(u.return_on_error());
+        s.key("class").num(u.protocol_class & 0x0f);
     }
-    if let Some(c) = u.return_cause {
-        s["return_cause"] = json!(c);
-    }
-    if let Some(seg) = u.segmentation {
-        s["segmentation"] = json!({"first": seg.first, "remaining": seg.remaining, "local_reference": seg.local_reference});
-    }
+    s.key("message").str(u.type_name());
     let ssn_app = [u.called.ssn, u.calling.ssn]
         .into_iter()
         .flatten()
@@ -511,81 +699,139 @@ fn sccp_layer(
     let segmented = u
         .segmentation
         .is_some_and(|s| !(s.first && s.remaining == 0));
-    if segmented {
-        // Q.714 §4.1.2.2: hold the segment; the last one yields the whole message.
-        match d.reassembler.receive(opc, b, now) {
+    // Q.714 §4.1.2.2: hold the segment; the last one yields the whole message.
+    let outcome = segmented.then(|| d.reassembler.receive(opc, b, now));
+    match &outcome {
+        Some(Ok(Some(SegmentOutcome::Complete(r)))) => {
+            s.key("reassembled").open().key("length").num(r.data.len());
+            s.key("segments").num(r.segments).close();
+        }
+        Some(Ok(Some(SegmentOutcome::Failed(_))) | Err(_)) => {}
+        Some(Ok(_)) => {
+            s.key("reassembly").str("pending");
+        }
+        None => {}
+    }
+    if let Some(c) = u.return_cause {
+        s.key("return_cause").num(c);
+    }
+    if !u.is_service() {
+        s.key("return_on_error").bool(u.return_on_error());
+    }
+    if let Some(seg) = u.segmentation {
+        s.key("segmentation").open().key("first").bool(seg.first);
+        s.key("local_reference").num(seg.local_reference);
+        s.key("remaining").num(seg.remaining).close();
+    }
+    s.close();
+    if let Some(outcome) = outcome {
+        match outcome {
             Ok(Some(SegmentOutcome::Complete(r))) => {
-                s["reassembled"] = json!({"segments": r.segments, "length": r.data.len()});
-                line.insert("sccp".into(), s);
-                let returned = u.is_service();
-                let mut inner = Map::new();
-                let mut scratch = Totals::default();
-                let (l, t) = if returned {
-                    (&mut inner, &mut scratch)
+                if u.is_service() {
+                    returned(&r.data, ssn_app, line, d);
                 } else {
-                    (&mut *line, &mut *totals)
-                };
-                tcap_layer(&r.data, ssn_app, returned, l, d, t);
-                if returned {
-                    line.insert("returned".into(), Value::Object(inner));
+                    tcap_layer(&r.data, ssn_app, false, line, d, totals);
                 }
             }
             Ok(Some(SegmentOutcome::Failed(f))) => {
-                line.insert("sccp".into(), s);
-                line.insert("sccp_data".into(), json!(hex(u.data)));
-                line.insert(
-                    "error".into(),
-                    err("sccp", 0, format!("reassembly: {}", f.reason)),
-                );
+                line.sccp_data.hex(u.data);
+                line.error
+                    .set("sccp", 0, format_args!("reassembly: {}", f.reason));
             }
             Ok(_) => {
-                s["reassembly"] = json!("pending");
-                line.insert("sccp".into(), s);
-                line.insert("sccp_data".into(), json!(hex(u.data)));
+                line.sccp_data.hex(u.data);
             }
-            Err(e) => {
-                line.insert("sccp".into(), s);
-                line.insert("error".into(), err("sccp", 0, e));
-            }
+            Err(e) => line.error.set("sccp", 0, e),
         }
         return;
     }
-    line.insert("sccp".into(), s);
     if u.data.is_empty() {
         return;
     }
     if u.is_service() {
         // The message SCCP returns (Q.714 §4.2) is a copy of one already sent: decoded under
         // `returned`, outside the counts and the dialogues.
-        let mut inner = Map::new();
-        tcap_layer(u.data, ssn_app, true, &mut inner, d, &mut Totals::default());
-        line.insert("returned".into(), Value::Object(inner));
+        returned(u.data, ssn_app, line, d);
         return;
     }
-    if !u.is_service() && u.called.ssn == Some(crate::sccp::scmg::SSN_SCMG) {
+    if u.called.ssn == Some(crate::sccp::scmg::SSN_SCMG) {
         // SCCP management (Q.713 §5), not a TC user.
         match crate::sccp::scmg::ScmgMessage::decode(u.data, d.variant) {
             Ok(m) => {
-                let mut v = json!({"message": m.type_name(), "affected_ssn": m.affected_ssn, "affected_pc": m.affected_pc, "multiplicity": m.multiplicity});
+                let j = &mut line.scmg;
+                j.open().key("affected_pc").num(m.affected_pc);
+                j.key("affected_ssn").num(m.affected_ssn);
                 if let Some(c) = m.congestion_level {
-                    v["congestion_level"] = json!(c);
+                    j.key("congestion_level").num(c);
                 }
-                line.insert("scmg".into(), v);
+                j.key("message").str(m.type_name());
+                j.key("multiplicity").num(m.multiplicity).close();
             }
-            Err(e) => {
-                line.insert("error".into(), err("scmg", 0, e));
-            }
+            Err(e) => line.error.set("scmg", 0, e),
         }
         return;
     }
     tcap_layer(u.data, ssn_app, false, line, d, totals);
 }
 
+/// A message SCCP returned: its TCAP under `returned`, counted nowhere.
+fn returned(b: &[u8], ssn_app: Option<App>, line: &mut Line, d: &mut State<'_>) {
+    let mut inner = line
+        .inner
+        .take()
+        .unwrap_or_else(|| Box::new(Line::new(line.on)));
+    inner.clear();
+    tcap_layer(b, ssn_app, true, &mut inner, d, &mut Totals::default());
+    inner.write(&mut line.returned, None);
+    line.inner = Some(inner);
+}
+
+/// An application context name in dotted form, else as hex.
+fn oid(j: &mut J, ac: &[u8]) {
+    if !j.is_on() {
+        return;
+    }
+    let mut s = Small::new();
+    let dotted = !ac.is_empty() && ac[ac.len() - 1] & 0x80 == 0 && {
+        let (mut arc, mut first, mut ok) = (0u64, true, true);
+        for &b in ac {
+            if arc > (u64::MAX >> 7) {
+                ok = false;
+                break;
+            }
+            arc = (arc << 7) | u64::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                let r = if first {
+                    first = false;
+                    let (a, b) = match arc {
+                        0..=39 => (0, arc),
+                        40..=79 => (1, arc - 40),
+                        _ => (2, arc - 80),
+                    };
+                    write!(s, "{a}.{b}")
+                } else {
+                    write!(s, ".{arc}")
+                };
+                ok &= r.is_ok();
+                arc = 0;
+            }
+        }
+        ok
+    };
+    if dotted {
+        j.str(s.as_str());
+    } else if let Some(text) = crate::ber::oid_to_string(ac) {
+        j.str(&text); // longer than the stack buffer
+    } else {
+        j.hex(ac);
+    }
+}
+
 fn tcap_layer(
     b: &[u8],
     ssn_app: Option<App>,
     returned: bool,
-    line: &mut Map<String, Value>,
+    line: &mut Line,
     d: &mut State<'_>,
     totals: &mut Totals,
 ) {
@@ -606,20 +852,22 @@ fn tcap_layer(
                     .is_some_and(|r| TcMessage::decode(&r.0).is_ok())
             } =>
         {
-            let r = repaired.as_ref().expect("checked");
-            line.insert(
-                "warning".into(),
-                err(
-                    "tcap",
-                    0,
-                    format!(
-                        "message length {} exceeds the {} octets carried; decoded what is there",
-                        r.1,
-                        r.0.len() - r.2
-                    ),
+            let Some(r) = repaired.as_ref() else {
+                return;
+            };
+            line.warning.set(
+                "tcap",
+                0,
+                format_args!(
+                    "message length {} exceeds the {} octets carried; decoded what is there",
+                    r.1,
+                    r.0.len() - r.2
                 ),
             );
-            TcMessage::decode(&r.0).expect("checked")
+            match TcMessage::decode(&r.0) {
+                Ok(m) => m,
+                Err(_) => return,
+            }
         }
         Err(e) => {
             let offset = match &e {
@@ -627,42 +875,12 @@ fn tcap_layer(
                 | crate::tcap::itu::TcapError::Dialogue(be) => be.offset,
                 _ => 0,
             };
-            line.insert("error".into(), err("tcap", offset, e));
+            line.error.set("tcap", offset, e);
             return;
         }
     };
-    *totals.tcap_types.entry(msg.kind.name().into()).or_default() += 1;
-    let mut t = json!({"message": msg.kind.name()});
-    if let Some(o) = msg.otid {
-        t["otid"] = json!(hex(o));
-    }
-    if let Some(x) = msg.dtid {
-        t["dtid"] = json!(hex(x));
-    }
-    if let Some(c) = msg.p_abort {
-        t["p_abort_cause"] = json!(c);
-    }
+    count(&mut totals.tcap_types, msg.kind.name());
     let ac = msg.application_context();
-    if let Some(pdu) = msg.dialogue {
-        let kind = match pdu {
-            DialoguePdu::Aarq { .. } => "AARQ",
-            DialoguePdu::Aare { .. } => "AARE",
-            DialoguePdu::Abrt { .. } => "ABRT",
-            DialoguePdu::Audt { .. } => "AUDT",
-        };
-        let mut dj = json!({"pdu": kind});
-        if let Some(ac) = ac {
-            dj["application_context"] = json!(oid_to_string(ac).unwrap_or_else(|| hex(ac)));
-        }
-        if let DialoguePdu::Aare {
-            result, diagnostic, ..
-        } = pdu
-        {
-            dj["result"] = json!(result);
-            dj["diagnostic"] = json!([diagnostic.0, diagnostic.1]);
-        }
-        t["dialogue"] = dj;
-    }
     // Which dialogue, and which application: the dialogue's AC (learned at its Begin or
     // first answer), else the SSN.
     let step = match msg.kind {
@@ -695,39 +913,74 @@ fn tcap_layer(
     };
     let is_cap = app == Some(App::Camel);
     if !returned {
-        line.insert("dialogue".into(), json!(n));
+        line.dialogue = Some(n);
     }
-    let mut comps = Vec::new();
+    let t = &mut line.tcap;
+    t.open();
+    let mut any = false;
     for c in msg.components() {
+        if !any {
+            t.key("components").open_array();
+            any = true;
+        }
         match c {
-            Ok(c) => comps.push(component_json(&c, is_cap, totals, line)),
+            Ok(c) => component(t, &c, is_cap, totals, &mut line.error),
             Err(f) => {
-                comps.push(json!({"reject_reason": f.error.to_string()}));
-                line.insert(
-                    "error".into(),
-                    err("tcap", f.error.offset, format!("component: {}", f.error)),
+                t.open().key("reject_reason").display(&f.error).close();
+                line.error.set(
+                    "tcap",
+                    f.error.offset,
+                    format_args!("component: {}", f.error),
                 );
             }
         }
     }
-    if !comps.is_empty() {
-        t["components"] = json!(comps);
+    if any {
+        t.close_array();
     }
-    line.insert("tcap".into(), t);
+    if let Some(pdu) = msg.dialogue {
+        let kind = match pdu {
+            DialoguePdu::Aarq { .. } => "AARQ",
+            DialoguePdu::Aare { .. } => "AARE",
+            DialoguePdu::Abrt { .. } => "ABRT",
+            DialoguePdu::Audt { .. } => "AUDT",
+        };
+        t.key("dialogue").open();
+        if let Some(ac) = ac {
+            oid(t.key("application_context"), ac);
+        }
+        if let DialoguePdu::Aare { diagnostic, .. } = pdu {
+            t.key("diagnostic").open_array();
+            t.num(diagnostic.0).num(diagnostic.1).close_array();
+        }
+        t.key("pdu").str(kind);
+        if let DialoguePdu::Aare { result, .. } = pdu {
+            t.key("result").num(result);
+        }
+        t.close();
+    }
+    if let Some(x) = msg.dtid {
+        t.key("dtid").hex(x);
+    }
+    t.key("message").str(msg.kind.name());
+    if let Some(o) = msg.otid {
+        t.key("otid").hex(o);
+    }
+    if let Some(c) = msg.p_abort {
+        t.key("p_abort_cause").num(c);
+    }
+    t.close();
     if !returned {
         d.dialogues.close(n, step, totals);
     }
     if let Some(a) = app {
-        line.insert(
-            "application".into(),
-            json!(match (a, phase.flatten()) {
-                (App::Camel, Some(Phase::Cap1)) => "CAP v1",
-                (App::Camel, Some(Phase::Cap2)) => "CAP v2",
-                (App::Camel, Some(Phase::Cap3)) => "CAP v3",
-                (App::Camel, Some(Phase::Cap4)) => "CAP v4",
-                (a, _) => a.name(),
-            }),
-        );
+        line.application = Some(match (a, phase.flatten()) {
+            (App::Camel, Some(Phase::Cap1)) => "CAP v1",
+            (App::Camel, Some(Phase::Cap2)) => "CAP v2",
+            (App::Camel, Some(Phase::Cap3)) => "CAP v3",
+            (App::Camel, Some(Phase::Cap4)) => "CAP v4",
+            (a, _) => a.name(),
+        });
     }
 }
 
@@ -761,35 +1014,19 @@ fn clamp_outer_length(b: &[u8]) -> Option<(Vec<u8>, usize, usize)> {
 }
 
 /// ANSI T1.114 packages; private operation codes that AIN defines are named (GR-1299).
-fn ansi_layer(
-    b: &[u8],
-    returned: bool,
-    line: &mut Map<String, Value>,
-    dl: &mut Dialogues,
-    totals: &mut Totals,
-) {
+fn ansi_layer(b: &[u8], returned: bool, line: &mut Line, dl: &mut Dialogues, totals: &mut Totals) {
     use crate::tcap::ansi::{AnsiComponent, AnsiMessage, OpCode, PackageType};
     let msg = match AnsiMessage::decode(b) {
         Ok(m) => m,
         Err(e) => {
-            line.insert("tcap".into(), json!({"variant": "ansi"}));
-            line.insert("error".into(), err("tcap", 0, e));
+            line.tcap.open().key("variant").str("ansi").close();
+            line.error.set("tcap", 0, e);
             return;
         }
     };
     let package = msg.package.name();
-    *totals
-        .tcap_types
-        .entry(format!("ANSI {package}"))
-        .or_default() += 1;
-    let mut t = json!({"variant": "ansi", "package": package});
+    count_fmt(&mut totals.tcap_types, format_args!("ANSI {package}"));
     let ids = msg.ids;
-    if let Some(o) = ids.originating {
-        t["originating_id"] = json!(hex(&o));
-    }
-    if let Some(r) = ids.responding {
-        t["responding_id"] = json!(hex(&r));
-    }
     // T1.114 §3.1: the originating id is the sender's, the responding id the peer's.
     let step = match msg.package {
         PackageType::Unidirectional => Step::Uni,
@@ -810,20 +1047,38 @@ fn ansi_layer(
             r.as_ref().map(|x| &x[..]),
             totals,
         );
-        line.insert("dialogue".into(), json!(n));
+        line.dialogue = Some(n);
         n
     };
-    let op_name = |op: OpCode| -> (String, bool) {
+    // The name of an operation code, and whether AIN defines it.
+    let op_name = |op: OpCode| -> (Small, bool) {
         let code = op.value() & 0x7fff;
-        match (op.is_private(), crate::ain::operation_name(code)) {
-            (true, Some(n)) => (n.to_string(), true),
-            (true, None) => (format!("private {code:#06x}"), false),
-            (false, _) => (format!("national {code:#06x}"), false),
-        }
+        let mut s = Small::new();
+        let ain = match (op.is_private(), crate::ain::operation_name(code)) {
+            (true, Some(n)) => {
+                let _ = s.write_str(n);
+                true
+            }
+            (true, None) => {
+                let _ = write!(s, "private {code:#06x}");
+                false
+            }
+            (false, _) => {
+                let _ = write!(s, "national {code:#06x}");
+                false
+            }
+        };
+        (s, ain)
     };
     let mut ain = false;
-    let mut comps = Vec::new();
+    let t = &mut line.tcap;
+    t.open();
+    let mut any = false;
     for c in msg.components() {
+        if !any {
+            t.key("components").open_array();
+            any = true;
+        }
         match c {
             Ok(AnsiComponent::Invoke {
                 last,
@@ -833,41 +1088,39 @@ fn ansi_layer(
                 parameter,
             }) => {
                 let (name, is_ain) = op_name(opcode);
+                let name = name.as_str();
                 ain |= is_ain;
-                *totals
-                    .operations
-                    .entry(format!("invoke {name}"))
-                    .or_default() += 1;
+                count_fmt(&mut totals.operations, format_args!("invoke {name}"));
                 if let (Some(id), Some(i)) = (invoke_id, dl.info.get_mut(&n)) {
                     i.ansi_invokes.retain(|(x, _)| *x != id);
                     i.ansi_invokes.push((id, opcode));
                 }
-                let mut v = json!({"component": if last { "invokeLast" } else { "invokeNotLast" }, "operation": name, "opcode": opcode.value(), "family": opcode.family(), "specifier": opcode.specifier()});
-                if let Some(i) = invoke_id {
-                    v["invoke_id"] = json!(i);
-                }
-                if let Some(c) = correlation_id {
-                    v["correlation_id"] = json!(c);
-                }
-                if let Some(p) = parameter {
-                    v["parameter"] = json!(hex(p.raw));
-                }
+                t.open();
                 if is_ain {
                     match crate::ain::ain(opcode, parameter) {
-                        Ok(m) => v["argument"] = super::decode_args::ain_argument(&m.arg),
-                        Err(e) => {
-                            line.insert(
-                                "error".into(),
-                                err(
-                                    "ain",
-                                    parameter.map_or(0, |p| p.offset),
-                                    format!("{name}: {e}"),
-                                ),
-                            );
-                        }
+                        Ok(m) => super::decode_args::ain_argument(t.key("argument"), &m.arg),
+                        Err(e) => line.error.set(
+                            "ain",
+                            parameter.map_or(0, |p| p.offset),
+                            format_args!("{name}: {e}"),
+                        ),
                     }
                 }
-                comps.push(v);
+                t.key("component")
+                    .str(if last { "invokeLast" } else { "invokeNotLast" });
+                if let Some(c) = correlation_id {
+                    t.key("correlation_id").num(c);
+                }
+                t.key("family").num(opcode.family());
+                if let Some(i) = invoke_id {
+                    t.key("invoke_id").num(i);
+                }
+                t.key("opcode").num(opcode.value());
+                t.key("operation").str(name);
+                if let Some(p) = parameter {
+                    t.key("parameter").hex(p.raw);
+                }
+                t.key("specifier").num(opcode.specifier()).close();
             }
             Ok(AnsiComponent::ReturnResult {
                 last,
@@ -887,66 +1140,80 @@ fn ansi_layer(
                     Some(op)
                 });
                 let name = op.map(|v| op_name(v).0);
-                *totals
-                    .operations
-                    .entry(format!("returnResult {}", name.clone().unwrap_or_default()))
-                    .or_default() += 1;
-                let mut v = json!({"component": if last { "returnResultLast" } else { "returnResultNotLast" }, "correlation_id": correlation_id});
+                let name = name.as_ref().map_or("", |s| s.as_str());
+                count_fmt(&mut totals.operations, format_args!("returnResult {name}"));
+                t.open().key("component").str(if last {
+                    "returnResultLast"
+                } else {
+                    "returnResultNotLast"
+                });
+                t.key("correlation_id").num(correlation_id);
                 if let Some(op) = op {
-                    v["opcode"] = json!(op.value());
-                    v["operation"] = json!(name);
+                    t.key("opcode").num(op.value());
+                    t.key("operation").str(name);
                 }
-                comps.push(v);
+                t.close();
             }
             Ok(AnsiComponent::ReturnError {
                 correlation_id,
                 error,
                 ..
             }) => {
-                *totals.operations.entry("returnError".into()).or_default() += 1;
-                comps.push(json!({"component": "returnError", "correlation_id": correlation_id, "error": format!("{error:?}")}));
+                count(&mut totals.operations, "returnError");
+                t.open().key("component").str("returnError");
+                t.key("correlation_id").num(correlation_id);
+                t.key("error").display(format_args!("{error:?}")).close();
             }
             Ok(AnsiComponent::Reject {
                 correlation_id,
                 problem,
                 ..
             }) => {
-                *totals.operations.entry("reject".into()).or_default() += 1;
-                comps.push(json!({"component": "reject", "correlation_id": correlation_id, "problem": [problem.kind, problem.code]}));
+                count(&mut totals.operations, "reject");
+                t.open().key("component").str("reject");
+                t.key("correlation_id").opt_num(correlation_id);
+                t.key("problem").open_array().num(problem.kind);
+                t.num(problem.code).close_array().close();
             }
             Err(f) => {
-                comps.push(json!({"reject_reason": f.error.to_string()}));
-                line.insert(
-                    "error".into(),
-                    err("tcap", f.error.offset, format!("component: {}", f.error)),
+                t.open().key("reject_reason").display(&f.error).close();
+                line.error.set(
+                    "tcap",
+                    f.error.offset,
+                    format_args!("component: {}", f.error),
                 );
             }
         }
     }
-    if !comps.is_empty() {
-        t["components"] = json!(comps);
+    if any {
+        t.close_array();
     }
-    line.insert("tcap".into(), t);
+    if let Some(o) = ids.originating {
+        t.key("originating_id").hex(&o);
+    }
+    t.key("package").str(package);
+    if let Some(r) = ids.responding {
+        t.key("responding_id").hex(&r);
+    }
+    t.key("variant").str("ansi").close();
     if !returned {
         dl.close(n, step, totals);
     }
     if ain {
-        line.insert("application".into(), json!("AIN"));
+        line.application = Some("AIN");
     }
 }
 
-fn component_json(
-    c: &Component<'_>,
-    is_cap: bool,
-    totals: &mut Totals,
-    line: &mut Map<String, Value>,
-) -> Value {
-    let name = |op: u32| -> String {
-        if is_cap {
-            camel::operation_name(op).map_or_else(|| format!("op{op}"), str::to_string)
-        } else {
-            format!("op{op}")
-        }
+/// One ITU component (Q.773 §3), counted in `totals`; an argument that does not decode is
+/// shown raw and noted in `error`.
+fn component(j: &mut J, c: &Component<'_>, is_cap: bool, totals: &mut Totals, error: &mut Problem) {
+    let name = |op: u32| -> Small {
+        let mut s = Small::new();
+        let _ = match camel::operation_name(op).filter(|_| is_cap) {
+            Some(n) => s.write_str(n),
+            None => write!(s, "op{op}"),
+        };
+        s
     };
     match *c {
         Component::Invoke {
@@ -956,29 +1223,31 @@ fn component_json(
             parameter,
         } => {
             let op = name(opcode);
-            *totals.operations.entry(format!("invoke {op}")).or_default() += 1;
-            let mut v = json!({"component": "invoke", "invoke_id": invoke_id, "opcode": opcode, "operation": op});
-            if let Some(l) = linked_id {
-                v["linked_id"] = json!(l);
-            }
+            let op = op.as_str();
+            count_fmt(&mut totals.operations, format_args!("invoke {op}"));
+            j.open();
             if let Some(p) = parameter {
-                let arg = if is_cap {
-                    super::decode_args::cap_argument(opcode, p)
+                j.key("argument");
+                let m = j.mark();
+                let r = if is_cap {
+                    super::decode_args::cap_argument(j, opcode, p)
                 } else {
-                    Ok(json!({"raw": hex(p.raw)}))
+                    j.open().key("raw").hex(p.raw).close();
+                    Ok(())
                 };
-                match arg {
-                    Ok(a) => v["argument"] = a,
-                    Err(e) => {
-                        v["argument"] = json!({"raw": hex(p.raw)});
-                        line.insert(
-                            "error".into(),
-                            err("cap", e.offset, format!("{op}: {}", e.kind)),
-                        );
-                    }
+                if let Err(e) = r {
+                    j.reset(m);
+                    j.open().key("raw").hex(p.raw).close();
+                    error.set("cap", e.offset, format_args!("{op}: {}", e.kind));
                 }
             }
-            v
+            j.key("component").str("invoke");
+            j.key("invoke_id").num(invoke_id);
+            if let Some(l) = linked_id {
+                j.key("linked_id").num(l);
+            }
+            j.key("opcode").num(opcode);
+            j.key("operation").str(op).close();
         }
         Component::ReturnResult {
             invoke_id,
@@ -987,34 +1256,50 @@ fn component_json(
             ..
         } => {
             let op = opcode.map(name);
-            *totals
-                .operations
-                .entry(format!("returnResult {}", op.clone().unwrap_or_default()))
-                .or_default() += 1;
-            json!({"component": if last { "returnResultLast" } else { "returnResultNotLast" }, "invoke_id": invoke_id, "opcode": opcode, "operation": op})
+            let op = op.as_ref().map(Small::as_str);
+            count_fmt(
+                &mut totals.operations,
+                format_args!("returnResult {}", op.unwrap_or_default()),
+            );
+            j.open().key("component").str(if last {
+                "returnResultLast"
+            } else {
+                "returnResultNotLast"
+            });
+            j.key("invoke_id").num(invoke_id);
+            j.key("opcode").opt_num(opcode);
+            match op {
+                Some(op) => j.key("operation").str(op),
+                None => j.key("operation").null(),
+            };
+            j.close();
         }
         Component::ReturnError {
             invoke_id,
             error_code,
             parameter,
         } => {
-            *totals
-                .operations
-                .entry(format!("returnError {error_code}"))
-                .or_default() += 1;
-            let mut v = json!({"component": "returnError", "invoke_id": invoke_id, "error_code": error_code});
+            count_fmt(
+                &mut totals.operations,
+                format_args!("returnError {error_code}"),
+            );
+            j.open().key("component").str("returnError");
             if is_cap {
-                let e = super::decode_args::cap_error(error_code.into(), parameter);
-                v["error"] = e["error"].clone();
-                if let Some(p) = e.get("parameter") {
-                    v["parameter"] = p.clone();
-                }
+                super::decode_args::cap_error_name(j.key("error"), error_code.into(), parameter);
             }
-            v
+            j.key("error_code").num(error_code);
+            j.key("invoke_id").num(invoke_id);
+            if is_cap {
+                super::decode_args::cap_error_parameter(j, error_code.into(), parameter);
+            }
+            j.close();
         }
         Component::Reject { invoke_id, problem } => {
-            *totals.operations.entry("reject".into()).or_default() += 1;
-            json!({"component": "reject", "invoke_id": invoke_id, "problem": [problem.0, problem.1]})
+            count(&mut totals.operations, "reject");
+            j.open().key("component").str("reject");
+            j.key("invoke_id").opt_num(invoke_id);
+            j.key("problem").open_array().num(problem.0);
+            j.num(problem.1).close_array().close();
         }
     }
 }

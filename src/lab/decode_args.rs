@@ -9,22 +9,35 @@
 //! with their structure, never dropped. AIN arguments come from [`crate::ain::Arg`], named
 //! by GR-1299's ASN.1 ([`crate::ain::P::name`]).
 //!
-//! The walker borrows the message and builds only the output values (no copies of the
-//! input).
+//! The walker borrows the message and writes the JSON straight into the output buffer
+//! ([`J`]): no copies of the input, no tree of values. Members of an object are written in
+//! name order (the order the lines always had), a repeated member once (its last value).
 
+use super::json::{Small, J};
 use crate::ain::{self, Arg, P};
-use crate::ber::{hex, Class, Tlv};
+use crate::ber::{BerError, Class, Tlv};
 use crate::camel;
-use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
 
-/// An ISUP-format number (Q.763 §3.9).
-pub fn isup(n: &camel::IsupNumber) -> Value {
-    json!({"digits": n.digits.as_str(), "nature": n.nature, "plan": n.plan, "presentation": n.presentation, "screening": n.screening})
+/// An ISUP-format number (Q.763 §3.9); `qualifier` for a GenericNumber (§3.26).
+pub fn isup(j: &mut J, n: &camel::IsupNumber, qualifier: Option<u8>) {
+    j.open().key("digits").str(n.digits.as_str());
+    j.key("nature").num(n.nature).key("plan").num(n.plan);
+    j.key("presentation").num(n.presentation);
+    if let Some(q) = qualifier {
+        j.key("qualifier").num(q);
+    }
+    j.key("screening").num(n.screening).close();
 }
 
 /// A MAP AddressString (TS 29.002).
-pub fn addr(a: &camel::AddressString) -> Value {
-    json!({"digits": a.digits.as_str(), "nature": a.nature, "plan": a.plan})
+pub fn addr(j: &mut J, a: &camel::AddressString) {
+    j.open().key("digits").str(a.digits.as_str());
+    j.key("nature")
+        .num(a.nature)
+        .key("plan")
+        .num(a.plan)
+        .close();
 }
 
 /// The type of a member.
@@ -589,32 +602,43 @@ fn cap_schema(opcode: u32) -> Option<K> {
     })
 }
 
-/// A CAP invoke's argument with member names. Errors carry the offset of the element that
-/// does not decode.
-pub fn cap_argument(opcode: u32, p: Tlv<'_>) -> Result<Value, crate::ber::BerError> {
+/// A CAP invoke's argument with member names, written to `j`. Errors carry the offset of
+/// the element that does not decode (`j` then holds a partial value: the caller rolls back).
+pub fn cap_argument(j: &mut J, opcode: u32, p: Tlv<'_>) -> Result<(), BerError> {
     match cap_schema(opcode) {
-        Some(k) => value(&p, k),
-        None => Ok(json!({"raw": hex(p.raw)})),
+        Some(k) => value(j, &p, k),
+        None => {
+            j.open().key("raw").hex(p.raw).close();
+            Ok(())
+        }
     }
 }
 
-/// A CAP error's name and parameter (TS 29.078 §6.2 errortypes).
-pub fn cap_error(code: i64, p: Option<Tlv<'_>>) -> Value {
+/// A CAP error's name and parameter (TS 29.078 §6.2 errortypes), as the members `error`
+/// and `parameter` of the component object being written (keys in name order: the caller
+/// writes `error` where it sorts, see [`cap_error_parameter`]).
+pub fn cap_error_name(j: &mut J, code: i64, p: Option<Tlv<'_>>) {
     match camel::CapError::decode(code, p) {
-        Ok(e) => {
-            let mut v = json!({"error": e.name()});
-            match e {
-                camel::CapError::CancelFailed { problem, operation } => {
-                    v["parameter"] = json!({"problem": problem, "operation": operation})
-                }
-                camel::CapError::RequestedInfoError(x)
-                | camel::CapError::SystemFailure(x)
-                | camel::CapError::TaskRefused(x) => v["parameter"] = json!(x),
-                _ => {}
+        Ok(e) => j.str(e.name()),
+        Err(_) => j.display(format_args!("error {code}")),
+    };
+}
+
+/// The `parameter` member of a CAP error, if it has one (TS 29.078 §6.2).
+pub fn cap_error_parameter(j: &mut J, code: i64, p: Option<Tlv<'_>>) {
+    if let Ok(e) = camel::CapError::decode(code, p) {
+        match e {
+            camel::CapError::CancelFailed { problem, operation } => {
+                j.key("parameter").open().key("operation").num(operation);
+                j.key("problem").num(problem).close();
             }
-            v
+            camel::CapError::RequestedInfoError(x)
+            | camel::CapError::SystemFailure(x)
+            | camel::CapError::TaskRefused(x) => {
+                j.key("parameter").num(x);
+            }
+            _ => {}
         }
-        Err(e) => json!({"error": format!("error {code}"), "decode_error": e.to_string()}),
     }
 }
 
@@ -646,257 +670,541 @@ fn member<'m>(members: &'m [M], t: &Tlv<'_>) -> Option<&'m M> {
     first
 }
 
-/// An element whose member is not in the table: its tag and structure.
-fn unknown(t: &Tlv<'_>) -> (String, Value) {
-    let name = match t.tag.class {
-        Class::Context => format!("[{}]", t.tag.number),
-        Class::Universal => format!("[UNIVERSAL {}]", t.tag.number),
-        Class::Application => format!("[APPLICATION {}]", t.tag.number),
-        Class::Private => format!("[PRIVATE {}]", t.tag.number),
-    };
-    (name, generic(t))
+/// A member's key: its ASN.1 name, or for one the table does not name its tag
+/// (`[3]`, `[UNIVERSAL 4]`, ...).
+#[derive(Clone, Copy)]
+enum Name {
+    Known(&'static str),
+    Tag(Class, u32),
 }
 
-fn generic(t: &Tlv<'_>) -> Value {
-    if !t.tag.constructed {
-        return json!(hex(t.value));
+impl Name {
+    fn of(t: &Tlv<'_>) -> Name {
+        Name::Tag(t.tag.class, t.tag.number)
     }
-    let Ok(children) = t.children() else {
-        return json!(hex(t.value));
-    };
-    let mut o = Map::new();
-    for ch in children {
-        match ch {
-            Ok(ch) => {
-                let (n, v) = unknown(&ch);
-                o.insert(n, v);
+
+    /// The key's text (a tag's written into `s`).
+    fn text(self, s: &mut Small) -> &str {
+        match self {
+            Name::Known(n) => n,
+            Name::Tag(class, n) => {
+                s.clear();
+                let _ = match class {
+                    Class::Context => write!(s, "[{n}]"),
+                    Class::Universal => write!(s, "[UNIVERSAL {n}]"),
+                    Class::Application => write!(s, "[APPLICATION {n}]"),
+                    Class::Private => write!(s, "[PRIVATE {n}]"),
+                };
+                s.as_str()
             }
-            Err(_) => return json!(hex(t.value)),
         }
     }
-    Value::Object(o)
+
+    fn cmp(self, other: Name) -> std::cmp::Ordering {
+        match (self, other) {
+            (Name::Known(a), Name::Known(b)) => a.cmp(b),
+            _ => {
+                let (mut x, mut y) = (Small::new(), Small::new());
+                self.text(&mut x).cmp(other.text(&mut y))
+            }
+        }
+    }
 }
 
-fn members(t: &Tlv<'_>, ms: &'static [M]) -> Result<Value, crate::ber::BerError> {
-    let mut o = Map::new();
+/// One member of an object: the element and its table entry (`None`: not in the table).
+#[derive(Clone, Copy)]
+struct Item<'a> {
+    member: Option<&'static M>,
+    tlv: Tlv<'a>,
+}
+
+impl Item<'_> {
+    fn name(&self) -> Name {
+        match self.member {
+            Some(m) => Name::Known(m.1),
+            None => Name::of(&self.tlv),
+        }
+    }
+}
+
+/// Members of an object held on the stack while they are put in key order (the common
+/// case; a longer list spills to the heap).
+const INLINE: usize = 24;
+
+/// Write the children of `t` as an object in key order, keeping the last of repeated
+/// keys (as the map the lines were once built in did); `ms` names the children (empty:
+/// none is named). Errors: the first one a walk in encoding order meets.
+fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
+    if !j.is_on() {
+        // Nothing to write (--summary): only the errors matter.
+        return first_error(t, ms);
+    }
+    let mut inline: [Option<Item<'_>>; INLINE] = [None; INLINE];
+    let mut heap: Vec<Option<Item<'_>>> = Vec::new();
+    let mut n = 0;
     for ch in t.children()? {
-        let ch = ch?;
-        match member(ms, &ch) {
-            Some(m) => {
-                o.insert(m.1.to_string(), value(&ch, m.2)?);
+        let tlv = ch?;
+        let item = Some(Item {
+            member: member(ms, &tlv),
+            tlv,
+        });
+        if n < INLINE {
+            inline[n] = item;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&inline);
             }
-            None => {
-                let (n, v) = unknown(&ch);
-                o.insert(n, v);
-            }
+            heap.push(item);
+        }
+        n += 1;
+    }
+    let items: &[Option<Item<'_>>] = if heap.is_empty() { &inline[..n] } else { &heap };
+    let name_at = |i: usize| items[i].map_or(Name::Known(""), |it| it.name());
+    // Sort indices, not items (insertion sort: stable, and the lists are short).
+    let mut order_inline = [0usize; INLINE];
+    let mut order_heap: Vec<usize> = Vec::new();
+    let order: &mut [usize] = if heap.is_empty() {
+        &mut order_inline[..n]
+    } else {
+        order_heap.resize(n, 0);
+        &mut order_heap
+    };
+    for (i, o) in order.iter_mut().enumerate() {
+        *o = i;
+    }
+    for i in 1..order.len() {
+        let mut k = i;
+        while k > 0 && name_at(order[k - 1]).cmp(name_at(order[k])).is_gt() {
+            order.swap(k - 1, k);
+            k -= 1;
         }
     }
-    Ok(Value::Object(o))
+    let mut s = Small::new();
+    j.open();
+    for (pos, &i) in order.iter().enumerate() {
+        let Some(it) = items[i] else {
+            continue;
+        };
+        let name = it.name();
+        if order
+            .get(pos + 1)
+            .is_some_and(|&nx| name_at(nx).cmp(name).is_eq())
+        {
+            continue; // a later member with the same key wins
+        }
+        j.key(name.text(&mut s));
+        let r = match it.member {
+            Some(m) => value(j, &it.tlv, m.2),
+            None => {
+                generic(j, &it.tlv);
+                Ok(())
+            }
+        };
+        if let Err(e) = r {
+            // Report the error a walk in encoding order meets first.
+            return Err(first_error(t, ms).err().unwrap_or(e));
+        }
+    }
+    j.close();
+    Ok(())
 }
 
-fn alternative(t: &Tlv<'_>, alts: &'static [M]) -> Result<Value, crate::ber::BerError> {
-    let (name, v) = match member(alts, t) {
-        Some(m) => (m.1.to_string(), value(t, m.2)?),
-        None => unknown(t),
-    };
-    let mut o = Map::new();
-    o.insert(name, v);
-    Ok(Value::Object(o))
+/// The first error among the children of `t` (named by `ms`), in encoding order.
+fn first_error(t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
+    let mut off = J::off();
+    for ch in t.children()? {
+        let tlv = ch?;
+        if let Some(m) = member(ms, &tlv) {
+            value(&mut off, &tlv, m.2)?;
+        }
+    }
+    Ok(())
 }
 
-fn value(t: &Tlv<'_>, k: K) -> Result<Value, crate::ber::BerError> {
+/// An element whose member is not in the table: its structure (hex for a primitive, or
+/// for a constructed one whose children do not parse).
+fn generic(j: &mut J, t: &Tlv<'_>) {
+    if t.tag.constructed {
+        let m = j.mark();
+        if object(j, t, &[]).is_ok() {
+            return;
+        }
+        j.reset(m);
+    }
+    j.hex(t.value);
+}
+
+fn members(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
+    object(j, t, ms)
+}
+
+fn alternative(j: &mut J, t: &Tlv<'_>, alts: &'static [M]) -> Result<(), BerError> {
+    j.open();
+    match member(alts, t) {
+        Some(m) => value(j.key(m.1), t, m.2)?,
+        None => generic(j.key(Name::of(t).text(&mut Small::new())), t),
+    }
+    j.close();
+    Ok(())
+}
+
+fn value(j: &mut J, t: &Tlv<'_>, k: K) -> Result<(), BerError> {
     let off = t.value_offset;
-    Ok(match k {
-        K::Int => json!(t.as_i64()?),
+    match k {
+        K::Int => {
+            j.num(t.as_i64()?);
+        }
         K::Enum(names) => {
             let n = t.as_i64()?;
-            names
-                .iter()
-                .find(|(v, _)| *v == n)
-                .map_or_else(|| json!(n), |(_, s)| json!(s))
+            match names.iter().find(|(v, _)| *v == n) {
+                Some((_, s)) => j.str(s),
+                None => j.num(n),
+            };
         }
         K::EventType => {
             let n = t.as_i64()?;
-            u8::try_from(n)
+            match u8::try_from(n)
                 .ok()
                 .and_then(|n| camel::EventTypeBcsm(n).name())
-                .map_or_else(|| json!(n), |s| json!(s))
+            {
+                Some(s) => j.str(s),
+                None => j.num(n),
+            };
         }
-        K::Isup => isup(&camel::IsupNumber::decode(t.value, off)?),
+        K::Isup => isup(j, &camel::IsupNumber::decode(t.value, off)?, None),
         K::Generic => {
             let g = camel::GenericNumber::decode(t.value, off)?;
-            let mut v = isup(&g.number);
-            v["qualifier"] = json!(g.qualifier);
-            v
+            isup(j, &g.number, Some(g.qualifier));
         }
-        K::Addr => addr(&camel::AddressString::decode(t.value, off)?),
-        K::Tbcd => json!(camel::numbers::TbcdDigits::decode(t.value, off)?.as_str()),
+        K::Addr => addr(j, &camel::AddressString::decode(t.value, off)?),
+        K::Tbcd => {
+            j.str(camel::numbers::TbcdDigits::decode(t.value, off)?.as_str());
+        }
         K::Cause => {
             let c = camel::Cause::decode(t.value, off)?;
-            json!({"value": c.value, "location": c.location, "codingStandard": c.coding_standard})
+            j.open().key("codingStandard").num(c.coding_standard);
+            j.key("location").num(c.location);
+            j.key("value").num(c.value).close();
         }
         K::CellId => {
             let c = camel::CellIdOrLai::decode(t.value, off)?;
             let p = c.plmn();
-            let mut v = json!({
-                "mcc": format!("{:03}", p.mcc),
-                "mnc": if p.mnc_3_digits { format!("{:03}", p.mnc) } else { format!("{:02}", p.mnc) },
-                "lac": c.lac(),
-            });
+            j.open();
             if let camel::CellIdOrLai::CellId { ci, .. } = c {
-                v["cellId"] = json!(ci);
+                j.key("cellId").num(ci);
             }
-            v
+            j.key("lac").num(c.lac());
+            j.key("mcc").display(format_args!("{:03}", p.mcc));
+            if p.mnc_3_digits {
+                j.key("mnc").display(format_args!("{:03}", p.mnc));
+            } else {
+                j.key("mnc").display(format_args!("{:02}", p.mnc));
+            }
+            j.close();
         }
         K::Null => {
             t.as_null()?;
-            json!(true)
+            j.bool(true);
         }
-        K::Bool if !t.tag.constructed => json!(t.as_bool()?),
-        K::Hex => json!(hex(t.value)),
+        K::Bool if !t.tag.constructed => {
+            j.bool(t.as_bool()?);
+        }
+        K::Hex => {
+            j.hex(t.value);
+        }
         K::Bits(names) => {
             let bits = camel::numbers::bit_string_bits(t.value).unwrap_or(0);
-            json!(names
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| bits & (1 << i) != 0)
-                .map(|(_, n)| *n)
-                .collect::<Vec<_>>())
+            j.open_array();
+            for (i, n) in names.iter().enumerate() {
+                if bits & (1 << i) != 0 {
+                    j.str(n);
+                }
+            }
+            j.close_array();
         }
-        K::Seq(ms) if t.tag.constructed => members(t, ms)?,
+        K::Seq(ms) if t.tag.constructed => members(j, t, ms)?,
         K::Choice(alts) if t.tag.constructed => {
             let mut r = t.children()?;
             match r.next_tlv()? {
-                Some(a) => alternative(&a, alts)?,
-                None => json!({}),
+                Some(a) => alternative(j, &a, alts)?,
+                None => {
+                    j.open().close();
+                }
             }
         }
-        K::Alt(alts) => alternative(t, alts)?,
+        K::Alt(alts) => alternative(j, t, alts)?,
         K::SeqOf(inner) if t.tag.constructed => {
-            let mut v = Vec::new();
+            j.open_array();
             for ch in t.children()? {
-                v.push(value(&ch?, *inner)?);
+                value(j, &ch?, *inner)?;
             }
-            Value::Array(v)
+            j.close_array();
         }
         K::Ber(inner) => {
             let in_ = crate::ber::Tlv::parse_single(t.value).map_err(|mut e| {
                 e.offset += off;
                 e
             })?;
-            value(&in_, *inner)?
+            value(j, &in_, *inner)?
         }
         // A primitive/constructed mismatch (another phase's type): show the structure.
-        _ => generic(t),
+        _ => generic(j, t),
+    }
+    Ok(())
+}
+
+/// AIN parameters in the order of their names (the order of the keys written).
+fn ain_order() -> &'static [P] {
+    static ORDER: std::sync::OnceLock<Vec<P>> = std::sync::OnceLock::new();
+    ORDER.get_or_init(|| {
+        let mut v = P::ALL.to_vec();
+        v.sort_by_key(|p| p.name());
+        v
     })
 }
 
 /// An AIN argument: every member present, by its GR-1299 ASN.1 name.
-pub fn ain_argument(a: &Arg<'_>) -> Value {
-    let mut o = Map::new();
-    for p in P::ALL {
-        if let Some(v) = ain_member(a, p) {
-            o.insert(p.name().to_string(), v);
-        }
+pub fn ain_argument(j: &mut J, a: &Arg<'_>) {
+    j.open();
+    for &p in ain_order() {
+        ain_member(j, a, p);
     }
-    Value::Object(o)
+    j.close();
 }
 
-fn ain_digits(d: &ain::AinDigits) -> Value {
-    json!({"digits": d.digits.as_str(), "natureOfNumber": d.nature, "numberingPlan": d.plan, "presentation": d.presentation, "screening": d.screening})
+fn ain_digits(j: &mut J, d: &ain::AinDigits) {
+    j.open().key("digits").str(d.digits.as_str());
+    j.key("natureOfNumber").num(d.nature);
+    j.key("numberingPlan").num(d.plan);
+    j.key("presentation").num(d.presentation);
+    j.key("screening").num(d.screening).close();
 }
 
-fn ain_member(a: &Arg<'_>, p: P) -> Option<Value> {
-    let d = |x: &Option<ain::AinDigits>| x.as_ref().map(ain_digits);
-    let n = |x: Option<u8>| x.map(|v| json!(v));
-    let h = |x: Option<&[u8]>| x.map(|v| json!(hex(v)));
-    let b = |x: Option<bool>| x.map(|v| json!(v));
-    let edps = |x: Option<ain::EdpSet>| {
-        x.map(|s| {
-            json!(ain::EdpSet::NAMES
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| s.contains(1 << i))
-                .map(|(_, n)| *n)
-                .collect::<Vec<_>>())
-        })
+/// Member `p` of `a`, `"name":value`, if present.
+fn ain_member(j: &mut J, a: &Arg<'_>, p: P) {
+    let key = p.name();
+    let d = |j: &mut J, x: &Option<ain::AinDigits>| {
+        if let Some(x) = x {
+            ain_digits(j.key(key), x);
+        }
+    };
+    let n = |j: &mut J, x: Option<u8>| {
+        if let Some(v) = x {
+            j.key(key).num(v);
+        }
+    };
+    let h = |j: &mut J, x: Option<&[u8]>| {
+        if let Some(v) = x {
+            j.key(key).hex(v);
+        }
+    };
+    let b = |j: &mut J, x: Option<bool>| {
+        if let Some(v) = x {
+            j.key(key).bool(v);
+        }
+    };
+    let edps = |j: &mut J, x: Option<ain::EdpSet>| {
+        if let Some(s) = x {
+            j.key(key).open_array();
+            for (i, n) in ain::EdpSet::NAMES.iter().enumerate() {
+                if s.contains(1 << i) {
+                    j.str(n);
+                }
+            }
+            j.close_array();
+        }
     };
     match p {
-        P::UserId => a.user_id.map(|u| match u {
-            ain::UserId::Dn(d) => json!({"dn": d.as_str()}),
-            ain::UserId::Bri { spid, dn } => {
-                json!({"bri": {"spid": String::from_utf8_lossy(spid), "dn": dn.as_str()}})
+        P::UserId => {
+            if let Some(u) = a.user_id {
+                j.key(key).open();
+                match u {
+                    ain::UserId::Dn(d) => j.key("dn").str(d.as_str()),
+                    ain::UserId::Bri { spid, dn } => {
+                        j.key("bri").open().key("dn").str(dn.as_str());
+                        j.key("spid").str(&String::from_utf8_lossy(spid)).close()
+                    }
+                    ain::UserId::TrunkGroup(t) => j.key("trunkGroupID").num(t),
+                    ain::UserId::PrivateFacility(f) => j.key("privateFacilityGID").num(f),
+                    ain::UserId::AdsiCpe(c) => j.key("aDSIcpeID").hex(&c),
+                };
+                j.close();
             }
-            ain::UserId::TrunkGroup(t) => json!({"trunkGroupID": t}),
-            ain::UserId::PrivateFacility(f) => json!({"privateFacilityGID": f}),
-            ain::UserId::AdsiCpe(c) => json!({"aDSIcpeID": hex(&c)}),
-        }),
-        P::BearerCapability => a
-            .bearer_capability
-            .map(|c| c.name().map_or_else(|| json!(c.0), |s| json!(s))),
-        P::CalledPartyId => d(&a.called_party_id),
-        P::CalledPartyStationType => n(a.called_party_station_type),
-        P::CallingPartyBgid => h(a.calling_party_bgid),
-        P::CallingPartyId => d(&a.calling_party_id),
-        P::ChargeNumber => d(&a.charge_number),
-        P::ChargePartyStationType => n(a.charge_party_station_type),
-        P::AccessCode => d(&a.access_code),
-        P::AcgEncountered => n(a.acg_encountered),
-        P::CollectedAddressInfo => d(&a.collected_address_info),
-        P::CollectedDigits => d(&a.collected_digits),
-        P::VerticalServiceCode => d(&a.vertical_service_code),
-        P::Tcm => d(&a.tcm),
-        P::Lata => d(&a.lata),
-        P::Carrier => a.carrier.map(|c| {
-            json!({"carrierSelection": c.selection, "natureOfCarrier": c.nature, "digits": c.digits.as_str()})
-        }),
-        P::TriggerCriteriaType => a
-            .trigger_criteria_type
-            .map(|t| t.name().map_or_else(|| json!(t.0), |s| json!(s))),
-        P::OriginalCalledPartyId => d(&a.original_called_party_id),
-        P::RedirectingPartyId => d(&a.redirecting_party_id),
-        P::RedirectionInformation => a.redirection_information.map(|r| json!(hex(&r.encode()))),
-        P::GenericName => h(a.generic_name),
-        P::Amp1 => h(a.amp1),
-        P::Amp2 => h(a.amp2),
-        P::Sap => h(a.sap),
-        P::StrConnection => b(a.str_connection),
-        P::CtrConnection => b(a.ctr_connection),
-        P::AmaSequenceNumber => a.ama_sequence_number.map(|s| json!(hex(&s))),
-        P::ExtensionParameter => h(a.extension_parameter),
-        P::NotificationIndicator => b(a.notification_indicator),
-        P::BusyCause => a.busy_cause.map(|c| json!({"value": c.value, "location": c.location})),
-        P::BusyType => n(a.busy_type),
-        P::DisconnectCause => n(a.disconnect_cause),
-        P::LegId => n(a.leg_id),
-        P::CcId => n(a.cc_id),
-        P::BcmType => n(a.bcm_type),
-        P::PointInCall => n(a.point_in_call),
-        P::FailureCause => a.failure_cause.map(|c| {
-            ain::params::failure_cause_name(c).map_or_else(|| json!(c), |s| json!(s))
-        }),
-        P::CloseCause => n(a.close_cause),
-        P::OutpulseNumber => d(&a.outpulse_number),
-        P::PrimaryTrunkGroup => a.primary_trunk_group.map(|t| json!(hex(&t))),
-        P::PassiveLegTreatment => n(a.passive_leg_treatment),
-        P::ControllingLegTreatment => n(a.controlling_leg_treatment),
-        P::PrimaryBillingIndicator => a.primary_billing_indicator.map(|t| json!(hex(&t))),
-        P::AmaAlternateBillingNumber => d(&a.ama_alternate_billing_number),
-        P::AmaBusinessCustomerId => d(&a.ama_business_customer_id),
-        P::AmaSlpId => a.ama_slp_id.map(|s| json!(s.0.as_str())),
-        P::EdpRequest => edps(a.edp_request),
-        P::EdpNotification => edps(a.edp_notification),
-        P::ONoAnswerTimer => n(a.o_no_answer_timer),
-        P::TNoAnswerTimer => n(a.t_no_answer_timer),
-        P::TimeoutTimer => a.timeout_timer.map(|t| json!(format!("{t:?}"))),
-        P::EchoData => a.echo_data.map(|e| json!(hex(&e))),
-        P::TerminationIndicator => n(a.termination_indicator),
-        P::ConnectTime => a.connect_time.map(|t| json!(hex(&t))),
-        P::ControlCauseIndicator => n(a.control_cause_indicator),
-        P::GapDuration => n(a.gap_duration),
-        P::GapInterval => a.gap_interval.map(|g| json!(format!("{g:?}"))),
-        P::TranslationType => n(a.translation_type),
-        P::GlobalTitleAddress => h(a.global_title_address),
-        P::SspResponseMessageTimerT1 => a.ssp_response_message_timer_t1.map(|t| json!(t)),
+        }
+        P::BearerCapability => {
+            if let Some(c) = a.bearer_capability {
+                match c.name() {
+                    Some(s) => j.key(key).str(s),
+                    None => j.key(key).num(c.0),
+                };
+            }
+        }
+        P::CalledPartyId => d(j, &a.called_party_id),
+        P::CalledPartyStationType => n(j, a.called_party_station_type),
+        P::CallingPartyBgid => h(j, a.calling_party_bgid),
+        P::CallingPartyId => d(j, &a.calling_party_id),
+        P::ChargeNumber => d(j, &a.charge_number),
+        P::ChargePartyStationType => n(j, a.charge_party_station_type),
+        P::AccessCode => d(j, &a.access_code),
+        P::AcgEncountered => n(j, a.acg_encountered),
+        P::CollectedAddressInfo => d(j, &a.collected_address_info),
+        P::CollectedDigits => d(j, &a.collected_digits),
+        P::VerticalServiceCode => d(j, &a.vertical_service_code),
+        P::Tcm => d(j, &a.tcm),
+        P::Lata => d(j, &a.lata),
+        P::Carrier => {
+            if let Some(c) = a.carrier {
+                j.key(key).open().key("carrierSelection").num(c.selection);
+                j.key("digits").str(c.digits.as_str());
+                j.key("natureOfCarrier").num(c.nature).close();
+            }
+        }
+        P::TriggerCriteriaType => {
+            if let Some(t) = a.trigger_criteria_type {
+                match t.name() {
+                    Some(s) => j.key(key).str(s),
+                    None => j.key(key).num(t.0),
+                };
+            }
+        }
+        P::OriginalCalledPartyId => d(j, &a.original_called_party_id),
+        P::RedirectingPartyId => d(j, &a.redirecting_party_id),
+        P::RedirectionInformation => {
+            if let Some(r) = a.redirection_information {
+                j.key(key).hex(&r.encode());
+            }
+        }
+        P::GenericName => h(j, a.generic_name),
+        P::Amp1 => h(j, a.amp1),
+        P::Amp2 => h(j, a.amp2),
+        P::Sap => h(j, a.sap),
+        P::StrConnection => b(j, a.str_connection),
+        P::CtrConnection => b(j, a.ctr_connection),
+        P::AmaSequenceNumber => h(j, a.ama_sequence_number.as_ref().map(|s| &s[..])),
+        P::ExtensionParameter => h(j, a.extension_parameter),
+        P::NotificationIndicator => b(j, a.notification_indicator),
+        P::BusyCause => {
+            if let Some(c) = a.busy_cause {
+                j.key(key).open().key("location").num(c.location);
+                j.key("value").num(c.value).close();
+            }
+        }
+        P::BusyType => n(j, a.busy_type),
+        P::DisconnectCause => n(j, a.disconnect_cause),
+        P::LegId => n(j, a.leg_id),
+        P::CcId => n(j, a.cc_id),
+        P::BcmType => n(j, a.bcm_type),
+        P::PointInCall => n(j, a.point_in_call),
+        P::FailureCause => {
+            if let Some(c) = a.failure_cause {
+                match ain::params::failure_cause_name(c) {
+                    Some(s) => j.key(key).str(s),
+                    None => j.key(key).num(c),
+                };
+            }
+        }
+        P::CloseCause => n(j, a.close_cause),
+        P::OutpulseNumber => d(j, &a.outpulse_number),
+        P::PrimaryTrunkGroup => h(j, a.primary_trunk_group.as_ref().map(|s| &s[..])),
+        P::PassiveLegTreatment => n(j, a.passive_leg_treatment),
+        P::ControllingLegTreatment => n(j, a.controlling_leg_treatment),
+        P::PrimaryBillingIndicator => h(j, a.primary_billing_indicator.as_ref().map(|s| &s[..])),
+        P::AmaAlternateBillingNumber => d(j, &a.ama_alternate_billing_number),
+        P::AmaBusinessCustomerId => d(j, &a.ama_business_customer_id),
+        P::AmaSlpId => {
+            if let Some(s) = &a.ama_slp_id {
+                j.key(key).str(s.0.as_str());
+            }
+        }
+        P::EdpRequest => edps(j, a.edp_request),
+        P::EdpNotification => edps(j, a.edp_notification),
+        P::ONoAnswerTimer => n(j, a.o_no_answer_timer),
+        P::TNoAnswerTimer => n(j, a.t_no_answer_timer),
+        P::TimeoutTimer => {
+            if let Some(t) = &a.timeout_timer {
+                j.key(key).display(format_args!("{t:?}"));
+            }
+        }
+        P::EchoData => h(j, a.echo_data.as_ref().map(|s| &s[..])),
+        P::TerminationIndicator => n(j, a.termination_indicator),
+        P::ConnectTime => h(j, a.connect_time.as_ref().map(|s| &s[..])),
+        P::ControlCauseIndicator => n(j, a.control_cause_indicator),
+        P::GapDuration => n(j, a.gap_duration),
+        P::GapInterval => {
+            if let Some(g) = &a.gap_interval {
+                j.key(key).display(format_args!("{g:?}"));
+            }
+        }
+        P::TranslationType => n(j, a.translation_type),
+        P::GlobalTitleAddress => h(j, a.global_title_address),
+        P::SspResponseMessageTimerT1 => {
+            if let Some(t) = a.ssp_response_message_timer_t1 {
+                j.key(key).num(t);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arg(opcode: u32, ber: &[u8]) -> Result<serde_json::Value, BerError> {
+        let mut j = J::new();
+        cap_argument(&mut j, opcode, Tlv::parse_single(ber).unwrap())?;
+        Ok(serde_json::from_slice(j.bytes()).unwrap())
+    }
+
+    #[test]
+    fn unnamed_members_by_tag_in_key_order_last_repeat_wins() {
+        // InitialDPArg: serviceKey 5, [20] (not in the table), [21] constructed,
+        // [UNIVERSAL 4], serviceKey again 6.
+        let ber = [
+            0x30, 0x12, 0x80, 0x01, 0x05, 0x94, 0x02, 0xab, 0xcd, 0xb5, 0x03, 0x80, 0x01, 0x07,
+            0x04, 0x01, 0xff, 0x80, 0x01, 0x06,
+        ];
+        let v = arg(camel::opcode::INITIAL_DP, &ber).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"[20]": "abcd", "[21]": {"[0]": "07"}, "[UNIVERSAL 4]": "ff",
+                "serviceKey": 6})
+        );
+        let mut j = J::new();
+        cap_argument(
+            &mut j,
+            camel::opcode::INITIAL_DP,
+            Tlv::parse_single(&ber).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            std::str::from_utf8(j.bytes()).unwrap(),
+            r#"{"[20]":"abcd","[21]":{"[0]":"07"},"[UNIVERSAL 4]":"ff","serviceKey":6}"#
+        );
+    }
+
+    #[test]
+    fn the_error_reported_is_the_first_in_encoding_order() {
+        // callingPartyNumber [3] empty (bad), then serviceKey [0] empty (bad): the key
+        // order would meet serviceKey first, the encoding order meets [3] first.
+        let ber = [0x30, 0x04, 0x83, 0x00, 0x80, 0x00];
+        let e = arg(camel::opcode::INITIAL_DP, &ber).unwrap_err();
+        let first = arg(camel::opcode::INITIAL_DP, &[0x30, 0x02, 0x83, 0x00]).unwrap_err();
+        // serviceKey's own error at the same place, after an unnamed member.
+        let second = arg(
+            camel::opcode::INITIAL_DP,
+            &[0x30, 0x04, 0x94, 0x00, 0x80, 0x00],
+        )
+        .unwrap_err();
+        assert_eq!(e, first);
+        assert_ne!(e, second);
+        // Same error with the writer off (--summary).
+        let mut off = J::off();
+        let e2 = cap_argument(
+            &mut off,
+            camel::opcode::INITIAL_DP,
+            Tlv::parse_single(&ber).unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(e, e2);
     }
 }

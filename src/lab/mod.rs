@@ -3,6 +3,7 @@
 pub mod capture;
 pub mod decode;
 pub mod decode_args;
+pub mod json;
 pub mod pcap_out;
 pub mod replay;
 pub mod sim;
