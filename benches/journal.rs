@@ -16,54 +16,36 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use prost::Message;
-use scpd::proto::{
-    CallEvent, Direction, EventKind, Location, NatureOfAddress, PartyNumber, Policy, Protocol,
-    Terminal,
+use scpd::proto::CallEvent;
+use scpd::service::{
+    CallId, CallInfo, Direction, Event, EventKind, Instruction, Location, NatureOfAddress, Party,
+    Policy, Protocol, Subscriber, Terminal, Trigger,
 };
 use scpd::store;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Events per timed burst (a busy SCP's trigger rate over a few tens of milliseconds).
 const BURST: u64 = 1000;
 
-fn party(digits: &str, nai: u32) -> Option<PartyNumber> {
-    Some(PartyNumber {
+fn party(digits: &str, nai: u8) -> Option<Party> {
+    Some(Party {
         digits: digits.into(),
-        nature_of_address: nai,
-        numbering_plan: 1,
+        nature: nai,
+        noa: NatureOfAddress::International,
+        plan: 1,
         presentation: 0,
-        nature: NatureOfAddress::International as i32,
     })
 }
 
-/// A fully populated trigger event, as a monitored CAMEL call publishes (292 bytes encoded).
-fn event(i: u64) -> CallEvent {
-    CallEvent {
-        call_id: format!("00-1a2028a0261-{i}"),
-        kind: EventKind::Trigger as i32,
-        protocol: Protocol::Camel as i32,
-        direction: Direction::Originating as i32,
-        calling_party: party("491700000001", 4),
-        called_party: party("4930123456", 1),
-        imsi: "262011234567890".into(),
-        timestamp_ms: 1_795_338_931_865 + i as i64,
-        protocol_version: "CAP v2".into(),
-        trigger: "collectedInfo".into(),
-        service_key: 100,
-        switch_address: party("491720000000", 1),
-        location: Some(Location {
-            mcc: "262".into(),
-            mnc: "01".into(),
-            lac: 4660,
-            cell_id: 22136,
-            vlr_number: "491720000001".into(),
-        }),
-        call_reference: format!("{:08x}", 0x5100_0000 + i),
-        subscriber: "491700000001".into(),
-        instruction: "monitor".into(),
-        imei: "3520990017614823".into(),
+/// A fully populated trigger event, as a monitored CAMEL call publishes (about 290 bytes
+/// encoded).
+fn event(i: u64) -> Event {
+    let subscriber = Subscriber {
+        number: "491700000001".into(),
         user: "alice".into(),
+        policy: Policy::Monitor,
         terminals: vec![
             Terminal {
                 id: "sip:alice@example.net".into(),
@@ -74,8 +56,44 @@ fn event(i: u64) -> CallEvent {
                 label: "softphone".into(),
             },
         ],
-        policy: Policy::Monitor as i32,
+    };
+    let trigger = Trigger {
+        protocol: Protocol::Camel,
+        version: "CAP v2",
+        direction: Direction::Originating,
+        trigger: "collectedInfo",
+        service_key: 100,
+        calling: party("491700000001", 4),
+        called: party("4930123456", 1),
+        imsi: Some("262011234567890".into()),
+        imei: Some("3520990017614823".into()),
+        switch_address: party("491720000000", 1),
+        location: Some(Location {
+            mcc: "262".into(),
+            mnc: "01".into(),
+            lac: 4660,
+            cell_id: 22136,
+            vlr: "491720000001".into(),
+        }),
+        call_reference: Some(format!("{:08x}", 0x5100_0000 + i).into()),
         ..Default::default()
+    };
+    let info = CallInfo {
+        id: CallId {
+            instance: 0,
+            boot_ms: 0x1a2028a0261,
+            seq: i,
+        },
+        trigger,
+        subscriber: Some(Arc::new(subscriber)),
+    };
+    Event {
+        instruction: Some(Instruction::Monitor),
+        ..Event::new(
+            Arc::new(info),
+            EventKind::Trigger,
+            1_795_338_931_865 + i as i64,
+        )
     }
 }
 
@@ -106,7 +124,8 @@ const INSERT: &str =
 fn naive_burst(c: &rusqlite::Connection, next: &mut u64, n: u64) {
     let mut st = c.prepare_cached(INSERT).unwrap();
     for _ in 0..n {
-        let ev = event(*next);
+        // The same conversion the writer makes, so both sides do the same work.
+        let ev = CallEvent::of(0, &event(*next));
         *next += 1;
         st.execute(rusqlite::params![
             ev.call_id,
@@ -125,10 +144,7 @@ fn check(path: &std::path::Path, n: u64) {
     let evs = store::read_events(&c, 0, n as usize).unwrap();
     assert_eq!(evs.len() as u64, n);
     for (i, ev) in evs.iter().enumerate() {
-        let want = CallEvent {
-            sequence: i as u64 + 1,
-            ..event(i as u64)
-        };
+        let want = CallEvent::of(i as u64 + 1, &event(i as u64));
         assert_eq!(ev, &want, "{}", path.display());
     }
 }
@@ -140,7 +156,10 @@ fn journal(c: &mut Criterion) {
     // Same schema, indexes and pragmas as the daemon's journal.
     let naive = store::open(&npath).unwrap();
 
-    eprintln!("one event: {} bytes encoded", event(0).encoded_len());
+    eprintln!(
+        "one event: {} bytes encoded",
+        CallEvent::of(0, &event(0)).encoded_len()
+    );
     let (mut wnext, mut nnext) = (0, 0);
     writer_burst(&writer, &mut wnext, BURST);
     naive_burst(&naive, &mut nnext, BURST);

@@ -380,7 +380,7 @@ pub struct RoutingNumbers {
     pub sweep_interval_ms: u64,
     /// How long an anchor number drawn for the anchor policy stays live.
     pub anchor_ttl_seconds: u32,
-    pub pool: Vec<crate::routing::PoolConfig>,
+    pub pool: Vec<crate::service::routing::PoolConfig>,
 }
 
 impl Default for RoutingNumbers {
@@ -737,7 +737,7 @@ impl Config {
                 "must be at least 1",
             ));
         }
-        if let Err(e) = crate::routing::Allocator::new(&r.pool) {
+        if let Err(e) = crate::service::routing::Allocator::new(&r.pool) {
             return Err(invalid("routing_numbers.pool", e.to_string()));
         }
         let d = &self.decisions;

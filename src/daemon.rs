@@ -802,7 +802,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     {
         let mut t = subscribers.write().expect("fresh lock");
         for s in store::load_subscribers(&conn).map_err(|e| e.to_string())? {
-            t.insert(s.number.clone(), s);
+            t.insert(s.number.clone(), Arc::new(s));
         }
     }
     let (live_numbers, cursors) = store::load_routing(&conn).map_err(|e| e.to_string())?;
@@ -810,13 +810,13 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let (writer, store_thread) =
         store::Writer::start_with(&db, cfg.store.retention()).map_err(|e| e.to_string())?;
     let routing = {
-        let mut a =
-            crate::routing::Allocator::new(&cfg.routing_numbers.pool).map_err(|e| e.to_string())?;
+        let mut a = crate::service::routing::Allocator::new(&cfg.routing_numbers.pool)
+            .map_err(|e| e.to_string())?;
         a.restore(live_numbers, &cursors);
         a.set_persist(Arc::new(writer.clone()));
         Arc::new(Mutex::new(a))
     };
-    let decisions = crate::decisions::Broker::new(Duration::from_millis(cfg.decisions.deadline_ms));
+    let decisions = crate::api::Broker::new(Duration::from_millis(cfg.decisions.deadline_ms));
     let (queries_tx, mut queries_rx) = mpsc::unbounded_channel::<crate::node::Query>();
 
     let node = Node::with_stack(
@@ -865,7 +865,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             while let Some(q) = queries_rx.recv().await {
                 let (shared, broker) = (shared.clone(), broker.clone());
                 tokio::spawn(async move {
-                    let answer = broker.ask(q.event, now_ms()).await;
+                    let answer = broker.ask(&q.event, now_ms()).await;
                     let mut fx = Effects::default();
                     shared.node.lock().expect("node").on_decision(
                         q.id,

@@ -11,23 +11,14 @@ pub mod ber;
 pub mod camel;
 pub mod config;
 pub mod daemon;
-pub mod decisions;
 pub mod digits;
 pub mod lab;
 pub mod m3ua;
 pub mod node;
-pub mod routing;
 pub mod sccp;
 pub mod service;
 pub mod store;
 pub mod tcap;
 pub mod transport;
 
-/// Types generated from `proto/scpd/v1/scpd.proto`: the gRPC surface and the CallEvent
-/// model the service layer produces.
-pub mod proto {
-    tonic::include_proto!("scpd.v1");
-    /// Descriptor set for gRPC server reflection.
-    pub const FILE_DESCRIPTOR_SET: &[u8] =
-        include_bytes!(concat!(env!("OUT_DIR"), "/scpd_descriptor.bin"));
-}
+pub mod proto;

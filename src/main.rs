@@ -800,7 +800,7 @@ async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
             serde_json::json!({
                 "number": s.number,
                 "user": s.user,
-                "policy": scpd::store::policy_name(s.policy()),
+                "policy": scpd::store::policy_name(s.policy().into()),
                 "terminals": s.terminals.iter()
                     .map(|t| serde_json::json!({"id": t.id, "label": t.label}))
                     .collect::<Vec<_>>(),

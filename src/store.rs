@@ -7,11 +7,12 @@
 //! Reads (journal replay, subscriber list at start) use their own connections.
 //!
 //! The same thread persists routing-number changes in the order the allocator made them
-//! ([`crate::routing::Persist`]), and prunes the journal by age and size
+//! ([`crate::service::routing::Persist`]), and prunes the journal by age and size
 //! ([`Retention`]) between batches, so pruning never races an append.
 
-use crate::proto::{CallEvent, Policy, Subscriber, Terminal};
-use crate::routing::{Allocation, Change, PoolKind};
+use crate::proto::CallEvent;
+use crate::service::routing::{Allocation, Change, PoolKind};
+use crate::service::{Event, Policy, Subscriber, Terminal};
 use prost::Message;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -166,7 +167,7 @@ fn subscriber_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscriber> {
     Ok(Subscriber {
         number: r.get(0)?,
         user: r.get(1)?,
-        policy: policy_from_name(&policy).unwrap_or(Policy::Pass) as i32,
+        policy: policy_from_name(&policy).unwrap_or(Policy::Pass),
         terminals: terminals_from_json(&terminals),
     })
 }
@@ -178,7 +179,7 @@ pub fn load_subscribers(conn: &Connection) -> Result<Vec<Subscriber>, StoreError
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Live routing numbers and pool cursors, for [`crate::routing::Allocator::restore`].
+/// Live routing numbers and pool cursors, for [`crate::service::routing::Allocator::restore`].
 #[allow(clippy::type_complexity)]
 pub fn load_routing(
     conn: &Connection,
@@ -260,7 +261,8 @@ pub fn read_events(
 }
 
 enum Cmd {
-    Append(Box<CallEvent>),
+    /// Events of one batch of work, journalled in order.
+    Append(Vec<Event>),
     /// `bool`: fail with "exists" rather than replace.
     PutSubscriber(Subscriber, bool, oneshot::Sender<Result<(), String>>),
     RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
@@ -274,12 +276,17 @@ enum Cmd {
 #[derive(Clone)]
 pub struct Writer {
     tx: mpsc::Sender<Cmd>,
-    live: broadcast::Sender<Arc<CallEvent>>,
+    live: broadcast::Sender<Committed>,
     path: PathBuf,
 }
 
-/// Capacity of the live fan-out; a subscriber that lags further replays from the journal.
-pub const LIVE_BUFFER: usize = 4096;
+/// Events committed together, in sequence order: the live fan-out hands subscribers whole
+/// commits, so a busy journal costs one wake-up per commit, not per event.
+pub type Committed = Arc<[CallEvent]>;
+
+/// Capacity of the live fan-out, in commits; a subscriber that lags further replays from
+/// the journal.
+pub const LIVE_BUFFER: usize = 1024;
 
 /// Resolves when the commit of what was sent before it is done (`Err`: it failed).
 pub type Ticket = oneshot::Receiver<Result<(), String>>;
@@ -287,7 +294,7 @@ pub type Ticket = oneshot::Receiver<Result<(), String>>;
 /// What `PutSubscriber` with `create_only` answers when the number is enrolled.
 pub const EXISTS: &str = "exists";
 
-impl crate::routing::Persist for Writer {
+impl crate::service::routing::Persist for Writer {
     fn persist(&self, change: Change) {
         if self.tx.send(Cmd::Routing(change)).is_err() {
             tracing::error!("store stopped: routing-number change not persisted");
@@ -329,13 +336,21 @@ impl Writer {
     }
 
     /// Journal an event; it is published to live subscribers once committed.
-    pub fn append(&self, ev: CallEvent) -> Result<(), StoreError> {
+    pub fn append(&self, ev: Event) -> Result<(), StoreError> {
+        self.append_all(vec![ev])
+    }
+
+    /// Journal events in this order; they are published to live subscribers once committed.
+    pub fn append_all(&self, events: Vec<Event>) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
         self.tx
-            .send(Cmd::Append(Box::new(ev)))
+            .send(Cmd::Append(events))
             .map_err(|_| StoreError::Stopped)
     }
 
-    pub fn subscribe_live(&self) -> broadcast::Receiver<Arc<CallEvent>> {
+    pub fn subscribe_live(&self) -> broadcast::Receiver<Committed> {
         self.live.subscribe()
     }
 
@@ -420,10 +435,11 @@ fn now_ms() -> i64 {
 fn writer_loop(
     mut conn: Connection,
     rx: mpsc::Receiver<Cmd>,
-    live: broadcast::Sender<Arc<CallEvent>>,
+    live: broadcast::Sender<Committed>,
     retention: Retention,
 ) {
     let mut batch = Vec::new();
+    let mut body = Vec::with_capacity(512);
     let mut stopping = false;
     let pruning =
         retention.max_age_seconds > 0 || retention.max_events > 0 || retention.max_bytes > 0;
@@ -456,24 +472,29 @@ fn writer_loop(
         batch.push(first);
         while let Ok(more) = rx.try_recv() {
             batch.push(more);
-            if batch.len() >= 1024 {
+            if batch.len() >= 256 {
                 break;
             }
         }
-        let mut published = Vec::new();
+        let mut published: Vec<CallEvent> = Vec::new();
         let mut replies = Vec::new();
         let result = (|| -> Result<(), rusqlite::Error> {
             let tx = conn.transaction()?;
             for cmd in batch.drain(..) {
                 match cmd {
-                    Cmd::Append(mut ev) => {
-                        ev.sequence = 0;
-                        tx.execute(
+                    Cmd::Append(events) => {
+                        let mut insert = tx.prepare_cached(
                             "INSERT INTO event (call_id, kind, timestamp_ms, body) VALUES (?1, ?2, ?3, ?4)",
-                            params![ev.call_id, ev.kind, ev.timestamp_ms, ev.encode_to_vec()],
                         )?;
-                        ev.sequence = tx.last_insert_rowid() as u64;
-                        published.push(*ev);
+                        for ev in &events {
+                            // Stored without its sequence: the row id is the sequence.
+                            let mut ev = CallEvent::of(0, ev);
+                            body.clear();
+                            ev.encode(&mut body).expect("a Vec grows");
+                            insert.execute(params![ev.call_id, ev.kind, ev.timestamp_ms, body])?;
+                            ev.sequence = tx.last_insert_rowid() as u64;
+                            published.push(ev);
+                        }
                     }
                     Cmd::PutSubscriber(s, create_only, reply) => {
                         let sql = if create_only {
@@ -491,7 +512,7 @@ fn writer_loop(
                                 params![
                                     s.number,
                                     s.user,
-                                    policy_name(s.policy()),
+                                    policy_name(s.policy),
                                     terminals_json(&s.terminals)
                                 ],
                             )
@@ -562,8 +583,8 @@ fn writer_loop(
             }
             continue;
         }
-        for ev in published {
-            let _ = live.send(Arc::new(ev));
+        if !published.is_empty() {
+            let _ = live.send(published.into());
         }
         for r in replies {
             match r {
@@ -598,7 +619,6 @@ pub fn get_subscriber(conn: &Connection, number: &str) -> Result<Option<Subscrib
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::EventKind;
 
     fn tmp(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("scpd-store-{}-{name}", std::process::id()));
@@ -612,24 +632,19 @@ mod tests {
         let (w, _h) = Writer::start(&path).unwrap();
         let mut live = w.subscribe_live();
         for i in 0..5 {
-            w.append(CallEvent {
-                call_id: format!("c{i}"),
-                kind: EventKind::Trigger as i32,
-                ..Default::default()
-            })
-            .unwrap();
+            w.append(Event::bare(i)).unwrap();
         }
         let mut seqs = Vec::new();
-        for _ in 0..5 {
-            let ev = live.recv().await.unwrap();
-            seqs.push(ev.sequence);
+        while seqs.len() < 5 {
+            let commit = live.recv().await.unwrap();
+            seqs.extend(commit.iter().map(|ev| ev.sequence));
         }
         assert!(seqs.windows(2).all(|p| p[0] < p[1]), "{seqs:?}");
         w.flush().await;
         let conn = open(&path).unwrap();
         let all = read_events(&conn, 0, 100).unwrap();
         assert_eq!(all.len(), 5);
-        assert_eq!(all[4].call_id, "c4");
+        assert_eq!(all[4].call_id, "00-0-4");
         assert_eq!(read_events(&conn, seqs[2], 100).unwrap().len(), 2);
     }
 
@@ -641,7 +656,7 @@ mod tests {
             let alice = Subscriber {
                 number: "491700000001".into(),
                 user: "alice".into(),
-                policy: Policy::Monitor as i32,
+                policy: Policy::Monitor,
                 terminals: vec![Terminal {
                     id: "sip:alice@x".into(),
                     label: "desk \"phone\"".into(),
@@ -653,7 +668,7 @@ mod tests {
                 Subscriber {
                     number: "491700000002".into(),
                     user: String::new(),
-                    policy: Policy::Decide as i32,
+                    policy: Policy::Decide,
                     terminals: vec![],
                 },
                 false,
@@ -666,7 +681,7 @@ mod tests {
         let conn = open(&path).unwrap();
         let subs = load_subscribers(&conn).unwrap();
         assert_eq!(subs.len(), 1);
-        assert_eq!(subs[0].policy(), Policy::Monitor);
+        assert_eq!(subs[0].policy, Policy::Monitor);
         let alice = get_subscriber(&conn, "491700000001").unwrap().unwrap();
         assert_eq!(alice.user, "alice");
         assert_eq!(alice.terminals[0].label, "desk \"phone\"");
@@ -678,7 +693,7 @@ mod tests {
 
     #[tokio::test]
     async fn routing_changes_persist_in_order() {
-        use crate::routing::{Allocator, Persist, PoolConfig};
+        use crate::service::routing::{Allocator, Persist, PoolConfig};
         let path = tmp("routing.db");
         let cfg = [PoolConfig {
             name: "t".into(),

@@ -218,7 +218,7 @@ fn encoded_by_scpd() -> Vec<(String, AinMessage<'static>, Vec<String>)> {
     ));
     for (dir, req, note) in [
         (
-            scpd::proto::Direction::Originating,
+            scpd::service::Direction::Originating,
             &[
                 "oCalledPartyBusy: True",
                 "oNoAnswer: True",
@@ -228,7 +228,7 @@ fn encoded_by_scpd() -> Vec<(String, AinMessage<'static>, Vec<String>)> {
             "oAnswer: True",
         ),
         (
-            scpd::proto::Direction::Terminating,
+            scpd::service::Direction::Terminating,
             &["tBusy: True", "tNoAnswer: True", "tDisconnect: True"][..],
             "tAnswer: True",
         ),

@@ -230,6 +230,22 @@ async fn kill_9_loses_no_answered_trigger_and_no_routing_number() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A TRIGGER event of call `seq` with nothing else in it.
+fn event(seq: u64) -> scpd::service::Event {
+    use scpd::service::{CallId, CallInfo, Event, EventKind};
+    let id = CallId {
+        instance: 0,
+        boot_ms: 0,
+        seq,
+    };
+    let info = CallInfo {
+        id,
+        trigger: Default::default(),
+        subscriber: None,
+    };
+    Event::new(Arc::new(info), EventKind::Trigger, 0)
+}
+
 /// A subscriber that reads nothing while far more events than the live buffer are
 /// published: publishing never waits for it, and when it reads it gets every event once, in
 /// order (back to the journal from its last sequence, then live again).
@@ -242,8 +258,10 @@ async fn slow_subscriber_falls_back_to_the_journal_without_gap_or_duplicate() {
     let api = Api {
         writer: writer.clone(),
         subscribers: Default::default(),
-        routing: Arc::new(Mutex::new(scpd::routing::Allocator::new(&[]).unwrap())),
-        decisions: scpd::decisions::Broker::new(Duration::from_secs(1)),
+        routing: Arc::new(Mutex::new(
+            scpd::service::routing::Allocator::new(&[]).unwrap(),
+        )),
+        decisions: scpd::api::Broker::new(Duration::from_secs(1)),
         stop,
     };
     let mut stream = api
@@ -251,20 +269,15 @@ async fn slow_subscriber_falls_back_to_the_journal_without_gap_or_duplicate() {
         .await
         .unwrap()
         .into_inner();
+    // The live buffer holds commits: one commit per event overflows it.
     let total = 3 * scpd::store::LIVE_BUFFER + 1000;
     let t = Instant::now();
     for i in 0..total {
-        writer
-            .append(CallEvent {
-                call_id: format!("c{i}"),
-                kind: EventKind::Trigger as i32,
-                ..Default::default()
-            })
-            .unwrap();
+        writer.append(event(i as u64)).unwrap();
+        writer.commit().await.unwrap();
     }
-    writer.flush().await;
     // Appending did not wait for the reader.
-    assert!(t.elapsed() < Duration::from_secs(30));
+    assert!(t.elapsed() < Duration::from_secs(60));
     let mut next = 0;
     while next < total {
         let ev = tokio::time::timeout(Duration::from_secs(10), stream.next())
@@ -272,22 +285,17 @@ async fn slow_subscriber_falls_back_to_the_journal_without_gap_or_duplicate() {
             .expect("stream stalled")
             .unwrap()
             .unwrap();
-        assert_eq!(ev.call_id, format!("c{next}"));
+        assert_eq!(ev.call_id, format!("00-0-{next}"));
         assert_eq!(ev.sequence, next as u64 + 1);
         next += 1;
     }
     // And live again afterwards.
-    writer
-        .append(CallEvent {
-            call_id: "after".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    writer.append(event(999_999)).unwrap();
     let ev = tokio::time::timeout(Duration::from_secs(5), stream.next())
         .await
         .unwrap()
         .unwrap()
         .unwrap();
-    assert_eq!(ev.call_id, "after");
+    assert_eq!(ev.call_id, "00-0-999999");
     let _ = std::fs::remove_file(&path);
 }

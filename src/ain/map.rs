@@ -10,13 +10,14 @@
 use super::params::{nature, plan, AinDigits, EdpSet};
 use super::{AinMessage, Operation};
 use crate::digits::{Digits, Isup};
-use crate::proto::{Direction, Protocol};
-use crate::service::{CallState, Instruction, Party, Trigger};
+use crate::service::{
+    CallState, Direction, Instruction, NatureOfAddress, Party, Protocol, Trigger,
+};
 
 /// A party number as the service model holds it.
 pub fn party(d: &AinDigits) -> Party {
     Party {
-        digits: d.digits.text(),
+        digits: d.digits.text().as_str().into(),
         nature: d.nature,
         noa: crate::service::isup_nature(d.nature),
         plan: d.plan,
@@ -27,9 +28,9 @@ pub fn party(d: &AinDigits) -> Party {
 /// The served line's DN from UserID as a national ISDN number.
 fn user_dn(m: &AinMessage<'_>) -> Option<Party> {
     m.arg.user_id.and_then(|u| u.dn().copied()).map(|dn| Party {
-        digits: dn.text(),
+        digits: dn.text().as_str().into(),
         nature: nature::NATIONAL,
-        noa: crate::proto::NatureOfAddress::National,
+        noa: NatureOfAddress::National,
         plan: plan::ISDN,
         presentation: 0,
     })

@@ -100,7 +100,7 @@ fn answers_encode_in_asn1_order() {
          8a052143658709"
             .replace(' ', "")
     );
-    let (req, note) = map::monitor_edps(crate::proto::Direction::Originating);
+    let (req, note) = map::monitor_edps(crate::service::Direction::Originating);
     let m = request_report_bcm_event(req, note);
     // EDPRequest {oCalledPartyBusy, oNoAnswer, oDisconnect, oAbandon}: bits 0,1,11,12 →
     // 03 c0 18 00; EDPNotification {oAnswer} → 03 10 00 00 (all 21 bits, 3 unused).
@@ -166,7 +166,7 @@ fn service_mapping() {
     )
     .with_form(ArgumentForm::Set);
     let t = map::trigger(&m).unwrap();
-    assert_eq!(t.direction, crate::proto::Direction::Terminating);
+    assert_eq!(t.direction, crate::service::Direction::Terminating);
     assert_eq!(t.called.unwrap().digits.as_str(), "2015550123");
     assert_eq!(t.calling.unwrap().digits.as_str(), "7035550000");
     assert_eq!(t.version, "AIN 0.1");

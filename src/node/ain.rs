@@ -287,7 +287,7 @@ fn query(
     let Some(trigger) = map::trigger(&m) else {
         unreachable!("is_trigger operations map to a trigger");
     };
-    let (call, decision) = node.engine.trigger(&trigger, now_ms, &mut fx.events);
+    let (call, decision) = node.engine.trigger(trigger, now_ms, &mut fx.events);
     let held = Held {
         op: m.op,
         form: m.form,
@@ -297,7 +297,7 @@ fn query(
     match decision {
         Decision::Now(instruction) => answer(node, d, call, instruction, held, now),
         Decision::Pending(event) => {
-            node.hold((true, d), call, *event, Held::into(held), now, fx);
+            node.hold((true, d), call, event, Held::into(held), now, fx);
             Ok(())
         }
     }
@@ -437,7 +437,7 @@ fn events(
                     ain::decode_error(e, p).ok()
                 });
                 tracing::warn!(
-                    call_id = c.call.id(),
+                    call_id = %c.call.id(),
                     invoke_id,
                     ?report,
                     "SSP reported an error"

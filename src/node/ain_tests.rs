@@ -4,9 +4,11 @@
 use super::*;
 use crate::ain::{self, AinDigits, AinMessage, Arg, BearerCapability, Operation as Op, UserId};
 use crate::digits::{Digits, Isup};
-use crate::proto::{Direction, EventKind, Policy, Protocol, Subscriber};
+use crate::proto::{Direction, EventKind, Protocol};
 use crate::sccp::Address;
+use crate::service::{Policy, Subscriber};
 use crate::tcap::ansi::{self, AnsiComponent, AnsiMessage, OpCode, PackageType, TransactionIds};
+use std::sync::Arc;
 
 const SSP: u32 = 0x0a_0b_0c;
 const SCP: u32 = 0x01_02_03;
@@ -25,11 +27,11 @@ fn node_with(monitored: &[&str], deciding: &[&str]) -> Node {
     {
         table.write().unwrap().insert(
             n.to_string(),
-            Subscriber {
+            Arc::new(Subscriber {
                 number: n.to_string(),
-                policy: policy as i32,
+                policy,
                 ..Default::default()
-            },
+            }),
         );
     }
     let cfg = NodeConfig {
@@ -161,7 +163,7 @@ fn unmonitored_info_analyzed_gets_continue_in_a_response() {
     assert_eq!(pkg, PackageType::Response);
     assert_eq!(ids.responding, Some([0, 0, 0, 9]));
     assert_eq!(ops, [Some(Op::Continue)]);
-    let ev = &fx.events[0];
+    let ev = &fx.published()[0];
     assert_eq!(
         (ev.kind(), ev.protocol(), ev.direction()),
         (EventKind::Trigger, Protocol::Ain, Direction::Originating)
@@ -183,7 +185,7 @@ fn unmonitored_termination_attempt_is_authorized() {
         (pkg, ops),
         (PackageType::Response, vec![Some(Op::AuthorizeTermination)])
     );
-    let ev = &fx.events[0];
+    let ev = &fx.published()[0];
     assert_eq!(ev.direction(), Direction::Terminating);
     // The called party of a terminating trigger without CalledPartyID is the line itself.
     assert_eq!(ev.called_party.as_ref().unwrap().digits, "2015550100");
@@ -207,13 +209,13 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
         panic!("no invoke")
     };
     let rrb = ain::ain(opcode, parameter).unwrap();
-    let (req, not) = ain::map::monitor_edps(Direction::Originating);
+    let (req, not) = ain::map::monitor_edps(crate::service::Direction::Originating);
     assert_eq!(
         (rrb.arg.edp_request, rrb.arg.edp_notification),
         (Some(req), Some(not))
     );
     assert_eq!(n.open_dialogues(), 1);
-    let call_id = fx.events[0].call_id.clone();
+    let call_id = fx.published()[0].call_id.clone();
 
     // O_Answer as EDP-N in a Conversation: published, nothing sent.
     let conv = |kind, m: &AinMessage<'_>| {
@@ -230,8 +232,8 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
     );
     deliver(&mut n, &answered, &mut fx).unwrap();
     assert!(fx.send.is_empty(), "{:?}", fx.send);
-    assert_eq!(fx.events[0].kind(), EventKind::Answered);
-    assert_eq!(fx.events[0].call_id, call_id);
+    assert_eq!(fx.published()[0].kind(), EventKind::Answered);
+    assert_eq!(fx.published()[0].call_id, call_id);
 
     // O_Disconnect as EDP-R: published, answered with Continue in a Response.
     fx.clear();
@@ -245,8 +247,8 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
         (pkg, ops),
         (PackageType::Response, vec![Some(Op::Continue)])
     );
-    assert_eq!(fx.events[0].kind(), EventKind::Disconnected);
-    assert_eq!(fx.events[0].call_id, call_id);
+    assert_eq!(fx.published()[0].kind(), EventKind::Disconnected);
+    assert_eq!(fx.published()[0].call_id, call_id);
     assert_eq!(n.open_dialogues(), 0);
 }
 
@@ -264,8 +266,8 @@ fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
     // AIN 0.1 has no Continue: the SSP routes on the CalledPartyID it sent.
     assert_eq!(pkg, PackageType::Response);
     assert_eq!(ops, [Some(Op::SendNotification), Some(Op::AnalyzeRoute)]);
-    assert_eq!(fx.events[0].protocol_version, "AIN 0.1");
-    let call_id = fx.events[0].call_id.clone();
+    assert_eq!(fx.published()[0].protocol_version, "AIN 0.1");
+    let call_id = fx.published()[0].call_id.clone();
     let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
     let m = AnsiMessage::decode(u.data).unwrap();
     let mut comps = m.components();
@@ -301,8 +303,8 @@ fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
     let uni = from_ssp(PackageType::Unidirectional, TransactionIds::default(), &tn);
     deliver(&mut n, &uni, &mut fx).unwrap();
     assert!(fx.send.is_empty());
-    assert_eq!(fx.events[0].kind(), EventKind::Disconnected);
-    assert_eq!(fx.events[0].call_id, call_id);
+    assert_eq!(fx.published()[0].kind(), EventKind::Disconnected);
+    assert_eq!(fx.published()[0].call_id, call_id);
     // Only once.
     fx.clear();
     deliver(&mut n, &uni, &mut fx).unwrap();
@@ -372,7 +374,6 @@ fn shutdown_ends_followed_ain_calls() {
 
 #[test]
 fn a_decide_subscriber_s_call_is_routed_as_the_server_decides() {
-    use crate::proto::decision_answer::Action;
     let mut n = node_with(&[], &["2015550100"]);
     n.engine_mut().configure(crate::service::EngineConfig {
         decisions: true,
@@ -383,10 +384,7 @@ fn a_decide_subscriber_s_call_is_routed_as_the_server_decides() {
     assert!(fx.send.is_empty());
     let q = fx.queries.pop().expect("a query for the decision broker");
     fx.clear();
-    let answer = crate::proto::DecisionAnswer {
-        query_id: 1,
-        action: Some(Action::ConnectTo("2015550777".into())),
-    };
+    let answer = crate::service::Answer::ConnectTo("2015550777".into());
     n.on_decision(q.id, Some(&answer), Instant::now(), 0, &mut fx);
     let (pkg, _, ops) = answer_of(&fx);
     assert_eq!(
@@ -406,5 +404,5 @@ fn a_decide_subscriber_s_call_is_routed_as_the_server_decides() {
         route.arg.called_party_id.unwrap().digits,
         digits("2015550777")
     );
-    assert_eq!(fx.events[0].kind(), EventKind::Routed);
+    assert_eq!(fx.published()[0].kind(), EventKind::Routed);
 }

@@ -24,9 +24,10 @@ use crate::camel::{
     opcode, AddressString, BcsmEvent, CellIdOrLai, EventReportBcsmArg, EventTypeBcsm, InitialDpArg,
     IsupNumber, LegId, LegType, MonitorMode, Phase, RequestReportBcsmEventArg,
 };
-use crate::digits::Digits;
-use crate::proto::{Direction, Protocol};
-use crate::service::{Call, CallState, Decision, Instruction, Location, Party, Trigger};
+use crate::service::{
+    Call, CallState, CompactString, Decision, Direction, Instruction, Location, Party, Protocol,
+    Trigger,
+};
 use crate::tcap::sm::{EndKind, Invoke};
 use crate::tcap::tc::{AppContext, Component, DialogueId, Indication, OpClass, Operation, Problem};
 use std::time::Instant;
@@ -130,7 +131,7 @@ fn armed_events(direction: Direction, phase: Option<Phase>) -> ([BcsmEvent<'stat
 
 fn isup_party(n: &IsupNumber) -> Party {
     Party {
-        digits: n.digits.text(),
+        digits: n.digits.text().as_str().into(),
         nature: n.nature,
         noa: crate::service::isup_nature(n.nature),
         plan: n.plan,
@@ -140,16 +141,12 @@ fn isup_party(n: &IsupNumber) -> Party {
 
 fn address_party(a: &AddressString) -> Party {
     Party {
-        digits: a.digits.text(),
+        digits: a.digits.text().as_str().into(),
         nature: a.nature,
         noa: crate::service::address_nature(a.nature),
         plan: a.plan,
         presentation: 0,
     }
-}
-
-fn digits_of(s: &str) -> Digits {
-    s.parse().unwrap_or_default()
 }
 
 /// InitialDP → protocol-neutral trigger (TS 29.078 §6.1.1 / TS 23.078 §4.6.1.8).
@@ -163,19 +160,19 @@ pub(crate) fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigge
         let mut loc = Location::default();
         if let Some(c) = l.cell_id_or_lai {
             let p = c.plmn();
-            loc.mcc = digits_of(&format!("{:03}", p.mcc));
-            loc.mnc = digits_of(&if p.mnc_3_digits {
-                format!("{:03}", p.mnc)
+            loc.mcc = compact_str::format_compact!("{:03}", p.mcc);
+            loc.mnc = if p.mnc_3_digits {
+                compact_str::format_compact!("{:03}", p.mnc)
             } else {
-                format!("{:02}", p.mnc)
-            });
+                compact_str::format_compact!("{:02}", p.mnc)
+            };
             loc.lac = c.lac();
             if let CellIdOrLai::CellId { ci, .. } = c {
                 loc.cell_id = ci;
             }
         }
         if let Some(v) = &l.vlr_number {
-            loc.vlr = v.digits.text();
+            loc.vlr = v.digits.text().as_str().into();
         }
         loc
     });
@@ -194,17 +191,27 @@ pub(crate) fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigge
         original_called: idp.original_called_party_id.as_ref().map(isup_party),
         redirecting: idp.redirecting_party_id.as_ref().map(isup_party),
         location_number: idp.location_number.as_ref().map(isup_party),
-        imsi: idp.imsi.map(|i| i.text()),
+        imsi: idp.imsi.map(|i| i.text().as_str().into()),
         // CAP v3+ carry the IMEI in initialDPArgExtension (TS 29.078 §6.1.1, iMEI [4]).
         imei: phase
             .and_then(|p| idp.extension(p))
             .and_then(Result::ok)
             .and_then(|x| x.imei)
-            .map(|i| i.text()),
+            .map(|i| i.text().as_str().into()),
         switch_address: idp.msc_address.as_ref().map(address_party),
         location,
-        call_reference: idp.call_reference_number.map(<[u8]>::to_vec),
+        call_reference: idp.call_reference_number.map(hex),
     }
+}
+
+/// Octets as lower-case hex (call reference numbers are at most 8 octets: inline).
+fn hex(b: &[u8]) -> CompactString {
+    use std::fmt::Write;
+    let mut s = CompactString::default();
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
 }
 
 /// EventReportBCSM → call-state change (TS 29.078 §8.3).
@@ -455,18 +462,18 @@ fn begin(
     };
 
     let trigger = to_trigger(&idp, phase);
-    let (call, decision) = node.engine.trigger(&trigger, now_ms, &mut fx.events);
     let held = Held {
         direction: trigger.direction,
         phase,
     };
+    let (call, decision) = node.engine.trigger(trigger, now_ms, &mut fx.events);
     match decision {
         Decision::Now(instruction) => answer(node, d, call, instruction, held, now),
         Decision::Pending(event) => {
             node.hold(
                 (false, d),
                 call,
-                *event,
+                event,
                 super::HeldAnswer::Cap(held),
                 now,
                 fx,
@@ -590,7 +597,7 @@ fn subsequent(
             } = comp
             {
                 tracing::warn!(
-                    call_id = c.call.id(),
+                    call_id = %c.call.id(),
                     invoke_id,
                     ?error,
                     "switch returned an error"

@@ -5,10 +5,11 @@ use super::tests::{begin, deliver, invokes, sent, sim_cfg};
 use super::*;
 use crate::camel::{opcode, ConnectArg};
 use crate::lab::sim::initial_dp_begin;
-use crate::proto::decision_answer::Action;
-use crate::proto::{DecisionAnswer, EventKind, Policy, Subscriber};
+use crate::proto::EventKind;
+use crate::service::{Answer, Policy, Subscriber};
 use crate::service::{EngineConfig, Instruction};
 use crate::tcap::itu::{Component, DialogueOut, MessageType, TcMessage};
+use std::sync::Arc;
 
 const DECIDER: &str = "491700000042";
 
@@ -16,11 +17,11 @@ fn node(reset_timer: Option<(Duration, u32)>) -> Node {
     let table: SubscriberTable = Default::default();
     table.write().unwrap().insert(
         DECIDER.into(),
-        Subscriber {
+        Arc::new(Subscriber {
             number: DECIDER.into(),
-            policy: Policy::Decide as i32,
+            policy: Policy::Decide,
             ..Default::default()
-        },
+        }),
     );
     let cfg = NodeConfig {
         point_code: 200,
@@ -48,11 +49,11 @@ fn node(reset_timer: Option<(Duration, u32)>) -> Node {
 fn held(n: &mut Node, t0: Instant, fx: &mut Effects) -> Query {
     deliver(n, &begin(DECIDER, false, &[0x42]), t0, fx).unwrap();
     assert!(fx.send.is_empty(), "nothing answered while deciding");
-    assert_eq!(fx.events[0].kind(), EventKind::Trigger);
+    assert_eq!(fx.published()[0].kind(), EventKind::Trigger);
     assert_eq!(fx.queries.len(), 1);
     assert_eq!(n.pending_decisions(), 1);
     let q = fx.queries.pop().unwrap();
-    assert_eq!(q.event.call_id, fx.events[0].call_id);
+    assert_eq!(q.event.call.id.to_string(), fx.published()[0].call_id);
     fx.clear();
     q
 }
@@ -63,10 +64,7 @@ fn a_decision_to_connect_is_answered_with_connect() {
     let mut fx = Effects::default();
     let t0 = Instant::now();
     let q = held(&mut n, t0, &mut fx);
-    let answer = DecisionAnswer {
-        query_id: 1,
-        action: Some(Action::ConnectTo("4930555000".into())),
-    };
+    let answer = Answer::ConnectTo("4930555000".into());
     n.on_decision(
         q.id,
         Some(&answer),
@@ -89,8 +87,8 @@ fn a_decision_to_connect_is_answered_with_connect() {
         c.destination_routing_address.digits.to_string(),
         "4930555000"
     );
-    assert_eq!(fx.events[0].kind(), EventKind::Routed);
-    assert_eq!(fx.events[0].call_id, q.event.call_id);
+    assert_eq!(fx.published()[0].kind(), EventKind::Routed);
+    assert_eq!(fx.published()[0].call_id, q.event.call.id.to_string());
     assert_eq!(n.pending_decisions(), 0);
     // A second (late) answer changes nothing.
     fx.clear();
@@ -115,7 +113,7 @@ fn no_decision_by_the_deadline_gets_the_fallback() {
         [opcode::RELEASE_CALL],
         "the configured fallback"
     );
-    assert_eq!(fx.events[0].kind(), EventKind::Routed);
+    assert_eq!(fx.published()[0].kind(), EventKind::Routed);
     // The answer arriving after the deadline is ignored.
     fx.clear();
     n.on_decision(q.id, None, t0 + Duration::from_secs(1), 0, &mut fx);
@@ -148,10 +146,7 @@ fn reset_timer_keeps_the_switch_waiting_for_a_slow_decision() {
     fx.clear();
     n.on_tick(t0 + Duration::from_millis(500), 0, &mut fx);
     assert!(fx.send.is_empty());
-    let answer = DecisionAnswer {
-        query_id: 1,
-        action: Some(Action::ContinueCall(Default::default())),
-    };
+    let answer = Answer::Continue { monitor: false };
     n.on_decision(
         q.id,
         Some(&answer),
@@ -216,8 +211,8 @@ fn a_dialogue_aborted_while_deciding_is_reported_and_forgotten() {
     );
     deliver(&mut n, &super::tests::udt(146, &t, 0), t0, &mut fx).unwrap();
     assert!(fx.send.is_empty());
-    assert_eq!(fx.events[0].kind(), EventKind::DialogueAborted);
-    assert_eq!(fx.events[0].call_id, q.event.call_id);
+    assert_eq!(fx.published()[0].kind(), EventKind::DialogueAborted);
+    assert_eq!(fx.published()[0].call_id, q.event.call.id.to_string());
     assert_eq!(n.pending_decisions(), 0);
     fx.clear();
     n.on_decision(q.id, None, t0, 0, &mut fx);

@@ -36,14 +36,13 @@ mod decision_tests;
 mod tests;
 
 use crate::m3ua::ProtocolData;
-use crate::proto::CallEvent;
 use crate::sccp::route::{self as gt, GtRule, GtTable};
 use crate::sccp::scmg::{Scmg, ScmgEvent, SSN_SCMG};
 use crate::sccp::segment::{
     Reassembler, ReassemblyConfig, ReassemblyKey, SegmentOutcome, Segmenter,
 };
 use crate::sccp::{self, Address, Unitdata};
-use crate::service::{Engine, SubscriberTable};
+use crate::service::{Answer, Engine, Event, SubscriberTable};
 use crate::tcap::itu;
 #[cfg(test)]
 use crate::tcap::itu::{MessageType, TcMessage};
@@ -192,13 +191,22 @@ impl Outgoing {
 #[derive(Debug, Default)]
 pub struct Effects {
     pub send: Vec<Outgoing>,
-    pub events: Vec<CallEvent>,
+    pub events: Vec<Event>,
     /// Triggers to put to the data-session server (policy `decide`); the answer (or `None`
     /// when there is none) goes to [`Node::on_decision`].
     pub queries: Vec<Query>,
 }
 
 impl Effects {
+    /// The events as they are published (tests compare the gRPC form).
+    #[cfg(test)]
+    pub fn published(&self) -> Vec<crate::proto::CallEvent> {
+        self.events
+            .iter()
+            .map(|e| crate::proto::CallEvent::of(0, e))
+            .collect()
+    }
+
     pub fn clear(&mut self) {
         self.send.clear();
         self.events.clear();
@@ -220,7 +228,7 @@ pub struct QueryId {
 #[derive(Debug, Clone)]
 pub struct Query {
     pub id: QueryId,
-    pub event: CallEvent,
+    pub event: Event,
 }
 
 /// How to answer a held trigger once decided.
@@ -806,7 +814,7 @@ impl Node {
         &mut self,
         key: (bool, DialogueId),
         call: crate::service::Call,
-        event: CallEvent,
+        event: Event,
         answer: HeldAnswer,
         now: Instant,
         fx: &mut Effects,
@@ -853,7 +861,7 @@ impl Node {
     pub fn on_decision(
         &mut self,
         id: QueryId,
-        answer: Option<&crate::proto::DecisionAnswer>,
+        answer: Option<&Answer>,
         now: Instant,
         now_ms: i64,
         fx: &mut Effects,
@@ -878,7 +886,7 @@ impl Node {
         &mut self,
         (ain, d): (bool, DialogueId),
         p: Pending,
-        answer: Option<&crate::proto::DecisionAnswer>,
+        answer: Option<&Answer>,
         now: Instant,
         now_ms: i64,
         fx: &mut Effects,

@@ -5,9 +5,11 @@ use crate::camel::{
     ac, opcode, EventReportBcsmArg, EventTypeBcsm, LegType, RequestReportBcsmEventArg,
 };
 use crate::lab::sim::{initial_dp_begin, SimConfig};
-use crate::proto::{EventKind, Policy, Subscriber};
+use crate::proto::EventKind;
 use crate::sccp::Address;
+use crate::service::{Policy, Subscriber};
 use crate::tcap::itu::{Component, DialogueOut, DialoguePdu};
+use std::sync::Arc;
 
 const MSC_PC: u32 = 100;
 
@@ -16,12 +18,12 @@ fn node_with(monitored: &[&str], max_dialogues: usize) -> Node {
     for n in monitored {
         table.write().unwrap().insert(
             n.to_string(),
-            Subscriber {
+            Arc::new(Subscriber {
                 number: n.to_string(),
                 user: String::new(),
-                policy: Policy::Monitor as i32,
+                policy: Policy::Monitor,
                 ..Default::default()
-            },
+            }),
         );
     }
     Node::new(
@@ -154,7 +156,7 @@ fn unknown_subscriber_gets_continue_in_end() {
     );
     assert_eq!(invokes(&m), [opcode::CONTINUE]);
     assert_eq!(fx.events.len(), 1);
-    assert_eq!(fx.events[0].kind(), EventKind::Trigger);
+    assert_eq!(fx.published()[0].kind(), EventKind::Trigger);
     assert_eq!(node.open_dialogues(), 0);
 }
 
@@ -202,7 +204,7 @@ fn monitored_call_runs_to_disconnect() {
         armed,
         [(4, 1), (5, 1), (6, 1), (7, 1), (9, 0), (9, 0), (10, 1)]
     );
-    let call_id = fx.events[0].call_id.clone();
+    let call_id = fx.published()[0].call_id.clone();
 
     // oAnswer, notification: published, nothing sent.
     fx.clear();
@@ -215,7 +217,7 @@ fn monitored_call_runs_to_disconnect() {
     .unwrap();
     assert!(fx.send.is_empty());
     assert_eq!(
-        (fx.events[0].kind(), fx.events[0].call_id.as_str()),
+        (fx.published()[0].kind(), fx.published()[0].call_id.as_str()),
         (EventKind::Answered, call_id.as_str())
     );
 
@@ -235,7 +237,7 @@ fn monitored_call_runs_to_disconnect() {
         (MessageType::End, Some(&[0xaa; 4][..]), None)
     );
     assert_eq!(invokes(&m), [opcode::CONTINUE]);
-    assert_eq!(fx.events[0].kind(), EventKind::Disconnected);
+    assert_eq!(fx.published()[0].kind(), EventKind::Disconnected);
     assert_eq!(node.open_dialogues(), 0);
 
     // The dialogue is gone: a late Continue gets P-Abort unrecognizedTransactionID.
@@ -278,7 +280,7 @@ fn terminating_call_arms_t_events() {
     let types: Vec<u8> = rr.events.iter().map(|e| e.event_type.0).collect();
     assert_eq!(types, [13, 14, 15, 17, 17, 18]);
     assert_eq!(
-        fx.events[0].direction(),
+        fx.published()[0].direction(),
         crate::proto::Direction::Terminating
     );
 }
@@ -299,7 +301,7 @@ fn quiet_dialogue_times_out_with_u_abort() {
         (m.kind, m.dialogue),
         (MessageType::Abort, Some(DialoguePdu::Abrt { source: 0 }))
     );
-    assert_eq!(fx.events[0].kind(), EventKind::DialogueTimedOut);
+    assert_eq!(fx.published()[0].kind(), EventKind::DialogueTimedOut);
     assert_eq!(node.open_dialogues(), 0);
 }
 
@@ -363,7 +365,7 @@ fn peer_abort_and_shutdown() {
     );
     deliver(&mut node, &udt(146, &t, 0), t0, &mut fx).unwrap();
     assert!(fx.send.is_empty());
-    assert_eq!(fx.events[0].kind(), EventKind::DialogueAborted);
+    assert_eq!(fx.published()[0].kind(), EventKind::DialogueAborted);
     // Shutdown ends the other with a basic TC-END to the MSC's id.
     fx.clear();
     node.shutdown(&mut fx);
@@ -467,7 +469,7 @@ fn real_capture_begin_is_answered() {
         .dtid
         .map(<[u8]>::to_vec);
     assert_eq!(m, Some(vec![0x06, 0xf7]));
-    let ev = &fx.events[0];
+    let ev = &fx.published()[0];
     assert_eq!((ev.service_key, ev.imsi.as_str()), (42, "41787552689"));
     assert_eq!(ev.calling_party.as_ref().unwrap().digits, "41789005047");
     assert_eq!(ev.location.as_ref().unwrap().lac, 0x3435);
@@ -562,12 +564,12 @@ fn node_with_stack(monitored: &[&str], stack: StackConfig) -> Node {
     for n in monitored {
         table.write().unwrap().insert(
             n.to_string(),
-            Subscriber {
+            Arc::new(Subscriber {
                 number: n.to_string(),
                 user: String::new(),
-                policy: Policy::Monitor as i32,
+                policy: Policy::Monitor,
                 ..Default::default()
-            },
+            }),
         );
     }
     let cfg = NodeConfig {
@@ -616,7 +618,7 @@ fn segmented_initial_dp_is_reassembled_and_answered() {
     assert_eq!(invokes(&m), [opcode::CONTINUE]);
     // A short answer still goes in a UDT.
     assert_eq!(fx.send[0].sccp[0], msg_type::UDT);
-    assert_eq!(fx.events[0].kind(), EventKind::Trigger);
+    assert_eq!(fx.published()[0].kind(), EventKind::Trigger);
     assert_eq!(node.sccp_counters().reassembled, 1);
 }
 
@@ -709,7 +711,7 @@ fn returned_message_of_a_live_dialogue_aborts_the_call() {
     )
     .unwrap();
     let ours = sent(&fx);
-    let call_id = fx.events[0].call_id.clone();
+    let call_id = fx.published()[0].call_id.clone();
     assert_eq!(node.open_dialogues(), 1);
     // The STP cannot deliver our TC-CONTINUE: UDTS back to us.
     fx.clear();
@@ -728,7 +730,7 @@ fn returned_message_of_a_live_dialogue_aborts_the_call() {
     assert!(fx.send.is_empty(), "nothing goes to an unreachable switch");
     assert_eq!(fx.events.len(), 1);
     assert_eq!(
-        (fx.events[0].kind(), fx.events[0].call_id.as_str()),
+        (fx.published()[0].kind(), fx.published()[0].call_id.as_str()),
         (EventKind::DialogueAborted, call_id.as_str())
     );
     assert_eq!(node.open_dialogues(), 0);
@@ -969,14 +971,14 @@ fn ac_negotiation_and_invoke_timers() {
         m.dialogue,
         Some(DialoguePdu::Aare { result: 0, ac: a, .. }) if a == ac::CAP_V3_GSMSSF_SCF_GENERIC
     ));
-    assert_eq!(fx.events[0].protocol_version, "CAP v3");
+    assert_eq!(fx.published()[0].protocol_version, "CAP v3");
     // CAP v1 comes without dialogue portion: accepted, answered without one.
     fx.clear();
     deliver(&mut node, &idp_begin(&[2], None), t0, &mut fx).unwrap();
     let t = sent(&fx);
     let m = TcMessage::decode(&t).unwrap();
     assert_eq!((m.kind, m.dialogue), (MessageType::Continue, None));
-    assert_eq!(fx.events[0].protocol_version, "CAP v1");
+    assert_eq!(fx.published()[0].protocol_version, "CAP v1");
     // The CAP v1 AC in an AARQ is accepted too (TS 29.078 phase 1).
     fx.clear();
     deliver(
@@ -1297,7 +1299,7 @@ fn cap_v1_monitoring_arms_only_the_phase_1_detection_points() {
     let mut node = node_with(&["491700000009"], 10);
     let mut fx = Effects::default();
     deliver(&mut node, &udt(146, &t, 0x81), Instant::now(), &mut fx).unwrap();
-    assert_eq!(fx.events[0].protocol_version, "CAP v1");
+    assert_eq!(fx.published()[0].protocol_version, "CAP v1");
     let answer = sent(&fx);
     let m = TcMessage::decode(&answer).unwrap();
     assert_eq!(m.kind, MessageType::Continue);

@@ -14,7 +14,6 @@
 //! lowest-free, so a released number is reissued as late as possible: a late transfer leg on
 //! a stale number then finds nothing rather than a stranger's call.
 
-use crate::proto::{RoutingNumber, RoutingNumberKind};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -37,12 +36,6 @@ pub enum PoolKind {
 }
 
 impl PoolKind {
-    pub fn proto(self) -> RoutingNumberKind {
-        match self {
-            PoolKind::Trn => RoutingNumberKind::Trn,
-            PoolKind::Anchor => RoutingNumberKind::AnchorNumber,
-        }
-    }
     pub fn name(self) -> &'static str {
         match self {
             PoolKind::Trn => "trn",
@@ -80,20 +73,6 @@ pub struct Allocation {
     pub call_id: String,
     pub allocated_ms: i64,
     pub expires_ms: i64,
-}
-
-impl Allocation {
-    pub fn to_proto(&self) -> RoutingNumber {
-        RoutingNumber {
-            number: self.number.clone(),
-            target: self.target.clone(),
-            expires_at_ms: self.expires_ms,
-            call_id: self.call_id.clone(),
-            pool: self.pool.clone(),
-            kind: self.kind.proto() as i32,
-            allocated_at_ms: self.allocated_ms,
-        }
-    }
 }
 
 /// Why a number stopped being live (for the store's log and the journal).

@@ -1,17 +1,115 @@
-//! The decision broker: queries for the triggers of `decide` subscribers go to the
-//! data-session server's clients connected on `Decisions.Session`, round robin, and each
-//! comes back as the client's answer or as `None` (no client, deadline passed), for which
-//! the engine applies the configured fallback ([`crate::service::Engine::resolve`]).
-//!
-//! Nothing pending is lost when a client goes: its unanswered queries are offered to another
-//! connected client at once (same query id, same deadline), or end with `None` when none is
-//! left, so the switch gets the fallback without waiting for the deadline.
+//! `Decisions.Session`: the data-session server's clients answer the triggers of `decide`
+//! subscribers, through the [`Broker`].
 
-use crate::proto::{CallEvent, DecisionAnswer, DecisionQuery};
+use super::Api;
+use crate::proto::decisions_server::Decisions;
+use crate::proto::{DecisionAnswer, DecisionQuery};
+use std::pin::Pin;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::Stream;
+use tonic::{Request, Response, Status};
+
+type QueryStream = Pin<Box<dyn Stream<Item = Result<DecisionQuery, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl Decisions for Api {
+    type SessionStream = QueryStream;
+
+    /// One decision client: queries out, answers in. When its answer stream ends (or
+    /// breaks) the client is gone and its pending queries move to another client.
+    async fn session(
+        &self,
+        req: Request<tonic::Streaming<DecisionAnswer>>,
+    ) -> Result<Response<Self::SessionStream>, Status> {
+        let mut answers = req.into_inner();
+        let client = self.decisions.connect();
+        let id = client.id;
+        let broker = self.decisions.clone();
+        let mut stop = self.stop.clone();
+        // A malformed answer ends the session with INVALID_ARGUMENT (a stream has no other
+        // way to say which message was wrong); its query stays pending and moves to another
+        // client like every other query of a client that goes.
+        let (refuse, refused) = mpsc::channel::<Result<DecisionQuery, Status>>(1);
+        tokio::spawn(async move {
+            loop {
+                let next = tokio::select! {
+                    a = answers.message() => a,
+                    _ = stop.changed() => break,
+                };
+                match next {
+                    Ok(Some(a)) => {
+                        if let Err(st) = check_answer(&a) {
+                            tracing::warn!(client = id, query = a.query_id, error = %st.message(),
+                                "decision client sent a malformed answer; session ended");
+                            let _ = refuse.try_send(Err(st));
+                            break;
+                        }
+                        if !broker.answer(id, a.clone()) {
+                            tracing::debug!(
+                                client = id,
+                                query = a.query_id,
+                                "late or unknown decision answer"
+                            );
+                        }
+                    }
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            broker.disconnect(id);
+        });
+        let queries = tokio_stream::StreamExt::map(ReceiverStream::new(client.queries), Ok);
+        // Ends after the queries: the sender is dropped (without a status) or has sent one.
+        let refused = ReceiverStream::new(refused);
+        Ok(Response::new(Box::pin(tokio_stream::StreamExt::merge(
+            queries, refused,
+        ))))
+    }
+}
+
+/// A decision answer the engine can carry out as given: exactly one action, each field
+/// within what [`crate::service::Engine`] accepts (anything else would silently become the
+/// fallback instruction).
+pub(crate) fn check_answer(a: &DecisionAnswer) -> Result<(), Status> {
+    use crate::proto::decision_answer::Action;
+    if a.query_id == 0 {
+        return Err(Status::invalid_argument(
+            "query_id: 0 is no query (copy DecisionQuery.query_id)",
+        ));
+    }
+    match &a.action {
+        None => Err(Status::invalid_argument(
+            "action: want one of continue_call, connect_to, release_cause, routing_number",
+        )),
+        Some(Action::ContinueCall(_)) => Ok(()),
+        Some(Action::ConnectTo(d)) => match d.parse::<crate::digits::Digits>() {
+            Ok(_) if !d.is_empty() => Ok(()),
+            Ok(_) => Err(Status::invalid_argument("connect_to: empty")),
+            Err(e) => Err(Status::invalid_argument(format!("connect_to {d:?}: {e}"))),
+        },
+        Some(Action::ReleaseCause(c)) if (1..=127).contains(c) => Ok(()),
+        Some(Action::ReleaseCause(c)) => Err(Status::invalid_argument(format!(
+            "release_cause {c}: want a Q.850 cause value 1 to 127"
+        ))),
+        Some(Action::RoutingNumber(n)) => super::check_digits("routing_number", n),
+    }
+}
+
+/// Free routing numbers past their expiry every `every` until `stop` turns true.
+// The decision broker: queries for the triggers of `decide` subscribers go to the
+// data-session server's clients connected on `Decisions.Session`, round robin, and each
+// comes back as the client's answer or as `None` (no client, deadline passed), for which
+// the engine applies the configured fallback ([`crate::service::Engine::resolve`]).
+//
+// Nothing pending is lost when a client goes: its unanswered queries are offered to another
+// connected client at once (same query id, same deadline), or end with `None` when none is
+// left, so the switch gets the fallback without waiting for the deadline.
+use crate::proto::CallEvent;
+use crate::service::{Answer, Event};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 /// Queries a client may have queued before it counts as full (then the next one is tried).
 const CLIENT_QUEUE: usize = 1024;
@@ -124,8 +222,10 @@ impl Broker {
         p.reply.send(a).is_ok()
     }
 
-    /// Ask about one trigger; `None` when no client answers within the deadline.
-    pub async fn ask(&self, event: CallEvent, now_ms: i64) -> Option<DecisionAnswer> {
+    /// Ask about one trigger (its TRIGGER event); `None` when no client answers within the
+    /// deadline.
+    pub async fn ask(&self, event: &Event, now_ms: i64) -> Option<Answer> {
+        let event = CallEvent::of(0, event);
         let rx = {
             let mut g = self.lock();
             g.next_query += 1;
@@ -149,7 +249,7 @@ impl Broker {
         };
         let (id, rx) = rx;
         match tokio::time::timeout(self.deadline, rx).await {
-            Ok(Ok(a)) => Some(a),
+            Ok(Ok(a)) => a.decision(),
             Ok(Err(_)) => None,
             Err(_) => {
                 self.lock().pending.remove(&id);
@@ -164,11 +264,8 @@ mod tests {
     use super::*;
     use crate::proto::decision_answer::Action;
 
-    fn ev(id: &str) -> CallEvent {
-        CallEvent {
-            call_id: id.into(),
-            ..Default::default()
-        }
+    fn ev(seq: u64) -> Event {
+        Event::bare(seq)
     }
 
     fn connect_to(q: &DecisionQuery, to: &str) -> DecisionAnswer {
@@ -182,7 +279,7 @@ mod tests {
     async fn no_client_means_fallback_at_once() {
         let b = Broker::new(Duration::from_secs(10));
         let t = std::time::Instant::now();
-        assert!(b.ask(ev("c"), 0).await.is_none());
+        assert!(b.ask(&ev(9), 0).await.is_none());
         assert!(t.elapsed() < Duration::from_secs(1));
     }
 
@@ -191,19 +288,16 @@ mod tests {
         let b = Broker::new(Duration::from_millis(200));
         let mut c = b.connect();
         let b2 = b.clone();
-        let ask = tokio::spawn(async move { b2.ask(ev("c1"), 1_000).await });
+        let ask = tokio::spawn(async move { b2.ask(&ev(1), 1_000).await });
         let q = c.queries.recv().await.unwrap();
-        assert_eq!(q.event.as_ref().unwrap().call_id, "c1");
+        assert_eq!(q.event.as_ref().unwrap().call_id, "00-0-1");
         assert_eq!(q.deadline_ms, 1_200);
         assert!(b.answer(c.id, connect_to(&q, "4930")));
-        assert_eq!(
-            ask.await.unwrap().unwrap().action,
-            Some(Action::ConnectTo("4930".into()))
-        );
+        assert_eq!(ask.await.unwrap(), Some(Answer::ConnectTo("4930".into())));
         // Slow: no answer within the deadline, and a late answer is refused.
         let t = std::time::Instant::now();
         let b2 = b.clone();
-        let ask = tokio::spawn(async move { b2.ask(ev("c2"), 0).await });
+        let ask = tokio::spawn(async move { b2.ask(&ev(2), 0).await });
         let q = c.queries.recv().await.unwrap();
         assert!(ask.await.unwrap().is_none());
         let took = t.elapsed();
@@ -222,9 +316,7 @@ mod tests {
         let mut asks = Vec::new();
         for i in 0..4 {
             let b2 = b.clone();
-            asks.push(tokio::spawn(async move {
-                b2.ask(ev(&format!("c{i}")), 0).await
-            }));
+            asks.push(tokio::spawn(async move { b2.ask(&ev(i), 0).await }));
         }
         let mut got1 = Vec::new();
         let mut got2 = Vec::new();
@@ -247,7 +339,7 @@ mod tests {
         }
         // The last client leaving ends what it had at once.
         let b2 = b.clone();
-        let ask = tokio::spawn(async move { b2.ask(ev("z"), 0).await });
+        let ask = tokio::spawn(async move { b2.ask(&ev(26), 0).await });
         c2.queries.recv().await.unwrap();
         let t = std::time::Instant::now();
         b.disconnect(c2.id);

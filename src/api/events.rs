@@ -1,0 +1,153 @@
+//! `CallEvents.Subscribe`: journal replay, then live commits, with no gap and no duplicate.
+
+use super::Api;
+use crate::proto::call_events_server::CallEvents;
+use crate::proto::{CallEvent, SubscribeRequest};
+use crate::store;
+use futures_util::StreamExt;
+use std::pin::Pin;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::Stream;
+use tonic::{Request, Response, Status};
+
+/// Replay reads this many journal rows at a time.
+const REPLAY_PAGE: usize = 512;
+
+type EventStream = Pin<Box<dyn Stream<Item = Result<CallEvent, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl CallEvents for Api {
+    type SubscribeStream = EventStream;
+
+    /// Journal replay, then live events. The live receiver is taken *before* replay starts,
+    /// so nothing committed during replay is missed; events already replayed are skipped
+    /// by sequence, so nothing is sent twice. A subscriber that lags beyond the live buffer
+    /// goes back to the journal from its last sequence.
+    async fn subscribe(
+        &self,
+        req: Request<SubscribeRequest>,
+    ) -> Result<Response<Self::SubscribeStream>, Status> {
+        let mut last = req.into_inner().from_sequence;
+        let writer = self.writer.clone();
+        let first = check_from_sequence(&writer, last).await?;
+        let mut stop = self.stop.clone();
+        // Whole pages and commits go through the channel; the stream below hands tonic
+        // their events one after the other, and tonic writes what is ready in one frame.
+        let (tx, rx) = mpsc::channel::<Result<Vec<CallEvent>, Status>>(8);
+        tokio::spawn(async move {
+            let mut conn: Option<rusqlite::Connection> = Some(first);
+            loop {
+                let mut live = writer.subscribe_live();
+                // Replay everything committed so far.
+                loop {
+                    let path = writer.path().to_path_buf();
+                    let after = last;
+                    let reader = conn.take();
+                    let page = tokio::task::spawn_blocking(move || {
+                        let c = match reader {
+                            Some(c) => c,
+                            None => store::open_reader(&path)?,
+                        };
+                        let page = store::read_events(&c, after, REPLAY_PAGE)?;
+                        Ok::<_, store::StoreError>((c, page))
+                    })
+                    .await;
+                    let page = match page {
+                        Ok(Ok((c, p))) => {
+                            conn = Some(c);
+                            p
+                        }
+                        Ok(Err(e)) => {
+                            let _ = tx.send(Err(Status::internal(e.to_string()))).await;
+                            return;
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(Status::internal(e.to_string()))).await;
+                            return;
+                        }
+                    };
+                    let n = page.len();
+                    if let Some(ev) = page.last() {
+                        last = ev.sequence;
+                        if tx.send(Ok(page)).await.is_err() {
+                            return;
+                        }
+                    }
+                    if n < REPLAY_PAGE {
+                        break;
+                    }
+                }
+                // Follow live, until the subscriber goes away.
+                loop {
+                    let next = tokio::select! {
+                        r = live.recv() => r,
+                        _ = tx.closed() => return,
+                        _ = stop.changed() => return,
+                    };
+                    match next {
+                        Ok(commit) => {
+                            let fresh: Vec<CallEvent> = commit
+                                .iter()
+                                .filter(|ev| ev.sequence > last)
+                                .cloned()
+                                .collect();
+                            let Some(ev) = fresh.last() else { continue };
+                            last = ev.sequence;
+                            if tx.send(Ok(fresh)).await.is_err() {
+                                return;
+                            }
+                        }
+                        // This subscriber fell more than the live buffer behind: back to
+                        // the journal from its last sequence (no gap, no duplicate).
+                        Err(broadcast::error::RecvError::Lagged(_)) => break,
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    }
+                }
+            }
+        });
+        let events = ReceiverStream::new(rx).flat_map(|chunk| {
+            let items: Vec<Result<CallEvent, Status>> = match chunk {
+                Ok(events) => events.into_iter().map(Ok).collect(),
+                Err(status) => vec![Err(status)],
+            };
+            futures_util::stream::iter(items)
+        });
+        Ok(Response::new(Box::pin(events)))
+    }
+}
+
+/// A resume point must be one the journal can continue from without a gap: not past the
+/// newest sequence ever issued (the client has another journal's sequences, e.g. after the
+/// database was replaced) and not before events retention already deleted (they are gone,
+/// and a silent skip would look like "no events"). 0 means the oldest retained event. The
+/// reader opened for the check is handed on to the replay.
+async fn check_from_sequence(
+    writer: &store::Writer,
+    from: u64,
+) -> Result<rusqlite::Connection, Status> {
+    let path = writer.path().to_path_buf();
+    let (conn, bounds) = tokio::task::spawn_blocking(move || {
+        let c = store::open_reader(&path)?;
+        let b = store::journal_bounds(&c)?;
+        Ok::<_, store::StoreError>((c, b))
+    })
+    .await
+    .map_err(|e| Status::internal(e.to_string()))?
+    .map_err(|e| Status::unavailable(format!("journal: {e}")))?;
+    let (oldest, issued) = bounds;
+    if from > issued {
+        return Err(Status::out_of_range(format!(
+            "from_sequence {from}: past the newest event {issued} of this journal"
+        )));
+    }
+    if from != 0 && from + 1 < oldest {
+        return Err(Status::out_of_range(format!(
+            "from_sequence {from}: events up to {} were deleted by retention; \
+             resume from {} (or 0) to accept the gap",
+            oldest - 1,
+            oldest - 1
+        )));
+    }
+    Ok(conn)
+}

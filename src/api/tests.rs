@@ -1,0 +1,257 @@
+//! The gRPC adapter's request checks and streams, against a real store.
+
+use super::decisions::check_answer;
+use super::*;
+use crate::proto::call_events_server::CallEvents;
+use crate::proto::decision_answer::Action;
+use crate::proto::decisions_client::DecisionsClient;
+use crate::proto::routing_numbers_server::RoutingNumbers;
+use crate::proto::subscribers_server::Subscribers;
+use crate::proto::Terminal;
+use crate::proto::*;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::Code;
+use tonic::Request;
+
+fn api(name: &str) -> (Api, tokio::sync::watch::Sender<bool>) {
+    let path = std::env::temp_dir().join(format!("scpd-api-{}-{name}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let (writer, _h) = store::Writer::start(&path).unwrap();
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let api = Api {
+        writer,
+        subscribers: Default::default(),
+        routing: Arc::new(std::sync::Mutex::new(
+            crate::service::routing::Allocator::new(&[]).unwrap(),
+        )),
+        decisions: Broker::new(Duration::from_secs(5)),
+        stop,
+    };
+    (api, stop_tx)
+}
+
+async fn subscribe_code(api: &Api, from: u64) -> Code {
+    match api
+        .subscribe(Request::new(SubscribeRequest {
+            from_sequence: from,
+        }))
+        .await
+    {
+        Ok(_) => Code::Ok,
+        Err(s) => s.code(),
+    }
+}
+
+/// Resume points past the journal's newest sequence, or before what retention kept,
+/// would silently skip events: OUT_OF_RANGE. The newest sequence counts even after
+/// retention deleted every row.
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_refuses_resume_points_the_journal_cannot_continue_from() {
+    let (api, _stop) = api("from");
+    assert_eq!(subscribe_code(&api, 0).await, Code::Ok);
+    assert_eq!(subscribe_code(&api, 1).await, Code::OutOfRange);
+    for i in 0..5 {
+        api.writer.append(crate::service::Event::bare(i)).unwrap();
+    }
+    api.writer.flush().await;
+    assert_eq!(subscribe_code(&api, 5).await, Code::Ok);
+    assert_eq!(subscribe_code(&api, 6).await, Code::OutOfRange);
+    // Retention deletes 1..=3: resuming after 3 (or from 0) is whole, after 2 is not.
+    let c = store::open(api.writer.path()).unwrap();
+    c.execute("DELETE FROM event WHERE sequence <= 3", [])
+        .unwrap();
+    assert_eq!(subscribe_code(&api, 2).await, Code::OutOfRange);
+    assert_eq!(subscribe_code(&api, 3).await, Code::Ok);
+    assert_eq!(subscribe_code(&api, 0).await, Code::Ok);
+    c.execute("DELETE FROM event", []).unwrap();
+    assert_eq!(subscribe_code(&api, 5).await, Code::Ok);
+    assert_eq!(subscribe_code(&api, 4).await, Code::OutOfRange);
+    assert_eq!(subscribe_code(&api, 6).await, Code::OutOfRange);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscriber_and_routing_requests_name_the_bad_field() {
+    let (api, _stop) = api("fields");
+    let bad = |s: Subscriber| async {
+        let e = api.add(Request::new(s)).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+        e.message().to_string()
+    };
+    let ok = Subscriber {
+        number: "491700000001".into(),
+        ..Default::default()
+    };
+    assert!(bad(Subscriber {
+        number: "+4917".into(),
+        ..ok.clone()
+    })
+    .await
+    .starts_with("number"));
+    assert!(bad(Subscriber {
+        user: "a\nb".into(),
+        ..ok.clone()
+    })
+    .await
+    .starts_with("user"));
+    assert!(bad(Subscriber {
+        policy: 99,
+        ..ok.clone()
+    })
+    .await
+    .starts_with("policy"));
+    let t = |id: &str| Terminal {
+        id: id.into(),
+        label: String::new(),
+    };
+    assert!(bad(Subscriber {
+        terminals: vec![t("a"), t("a")],
+        ..ok.clone()
+    })
+    .await
+    .starts_with("terminals[1].id"));
+    // Unspecified policy is PASS; Create of an enrolled number is ALREADY_EXISTS.
+    let s = api
+        .add(Request::new(ok.clone()))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(s.policy(), Policy::Pass);
+    let e = Subscribers::create(&api, Request::new(ok))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::AlreadyExists);
+    let e = Subscribers::get(
+        &api,
+        Request::new(GetSubscriberRequest {
+            number: "4930".into(),
+        }),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), Code::NotFound);
+
+    let alloc = |target: &str, ttl, call_id: &str| AllocateRoutingNumberRequest {
+        target: target.into(),
+        ttl_seconds: ttl,
+        call_id: call_id.into(),
+        pool: String::new(),
+    };
+    for (req, field) in [
+        (alloc("", 60, ""), "target"),
+        (alloc("49x", 60, ""), "target"),
+        (alloc("4930", 0, ""), "ttl_seconds"),
+        (alloc("4930", MAX_TTL_SECONDS + 1, ""), "ttl_seconds"),
+        (alloc("4930", 60, "a\u{7}"), "call_id"),
+    ] {
+        let e = api.allocate(Request::new(req)).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument);
+        assert!(e.message().starts_with(field), "{field}: {e:?}");
+    }
+    // No TRN pool configured: the request is fine, the state refuses it.
+    let e = api
+        .allocate(Request::new(alloc("4930", 60, "")))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
+    let e = RoutingNumbers::list(
+        &api,
+        Request::new(ListRoutingNumbersRequest {
+            pool: "p".repeat(65),
+        }),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    let e = RoutingNumbers::list(
+        &api,
+        Request::new(ListRoutingNumbersRequest { pool: "x".into() }),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), Code::NotFound);
+}
+
+#[test]
+fn decision_answers_are_checked_field_by_field() {
+    let a = |query_id, action| DecisionAnswer { query_id, action };
+    let field = |d: DecisionAnswer| check_answer(&d).unwrap_err().message().to_string();
+    assert!(check_answer(&a(1, Some(Action::ContinueCall(Default::default())))).is_ok());
+    assert!(check_answer(&a(1, Some(Action::ConnectTo("4930123".into())))).is_ok());
+    assert!(check_answer(&a(1, Some(Action::ReleaseCause(31)))).is_ok());
+    assert!(check_answer(&a(1, Some(Action::RoutingNumber("999100001".into())))).is_ok());
+    assert!(field(a(0, Some(Action::ReleaseCause(31)))).starts_with("query_id"));
+    assert!(field(a(1, None)).starts_with("action"));
+    assert!(field(a(1, Some(Action::ConnectTo(String::new())))).starts_with("connect_to"));
+    assert!(field(a(1, Some(Action::ConnectTo("49 30".into())))).starts_with("connect_to"));
+    assert!(field(a(1, Some(Action::ReleaseCause(0)))).starts_with("release_cause"));
+    assert!(field(a(1, Some(Action::ReleaseCause(128)))).starts_with("release_cause"));
+    assert!(field(a(1, Some(Action::RoutingNumber("+1".into())))).starts_with("routing_number"));
+}
+
+/// Over a real gRPC connection: a client that sends a malformed answer gets
+/// INVALID_ARGUMENT on its stream, and its query is answered by the other client.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_decision_answer_ends_that_session_and_the_query_moves_on() {
+    let (api, stop_tx) = api("decide");
+    let broker = api.decisions.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let mut stop = stop_tx.subscribe();
+    let server = tokio::spawn(serve(
+        api,
+        tonic::transport::Server::builder(),
+        listener,
+        async move {
+            let _ = stop.changed().await;
+        },
+    ));
+    let session = |url: String| async move {
+        let (tx, rx) = mpsc::channel::<DecisionAnswer>(4);
+        let mut c = DecisionsClient::connect(url).await.unwrap();
+        let queries = c
+            .session(ReceiverStream::new(rx))
+            .await
+            .unwrap()
+            .into_inner();
+        (tx, queries)
+    };
+    let (bad_tx, mut bad_rx) = session(url.clone()).await;
+    while broker.clients() < 1 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let asked = tokio::spawn({
+        let broker = broker.clone();
+        async move { broker.ask(&crate::service::Event::bare(1), 0).await }
+    });
+    let q = bad_rx.message().await.unwrap().unwrap();
+    let (good_tx, mut good_rx) = session(url).await;
+    while broker.clients() < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    bad_tx
+        .send(DecisionAnswer {
+            query_id: q.query_id,
+            action: Some(Action::ReleaseCause(300)),
+        })
+        .await
+        .unwrap();
+    let e = bad_rx.message().await.unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(e.message().starts_with("release_cause 300"), "{e:?}");
+    let moved = good_rx.message().await.unwrap().unwrap();
+    assert_eq!(moved.query_id, q.query_id);
+    good_tx
+        .send(DecisionAnswer {
+            query_id: moved.query_id,
+            action: Some(Action::ReleaseCause(17)),
+        })
+        .await
+        .unwrap();
+    let answer = asked.await.unwrap().expect("answered by the good client");
+    assert_eq!(answer, crate::service::Answer::Release(17));
+    let _ = stop_tx.send(true);
+    drop((bad_tx, good_tx, good_rx));
+    let _ = server.await;
+}
