@@ -984,7 +984,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                     .node
                     .lock()
                     .expect("node")
-                    .on_tick(Instant::now(), now_ms(), &mut fx);
+                    .on_timeout(Instant::now(), now_ms(), &mut fx);
                 shared.dispatch(&mut fx, None);
             }
         })

@@ -19,6 +19,7 @@ pub mod sccp;
 pub mod service;
 pub mod store;
 pub mod tcap;
+pub mod tcuser;
 pub mod transport;
 
 pub mod proto;

@@ -233,7 +233,7 @@ fn encoded_by_scpd() -> Vec<(String, AinMessage<'static>, Vec<String>)> {
             "tAnswer: True",
         ),
     ] {
-        let (r, n) = ain::map::monitor_edps(dir);
+        let (r, n) = scpd::tcuser::ain_map::monitor_edps(dir);
         let mut e = strs(&["requestReportBCMEvent", note]);
         e.extend(strs(req));
         out.push((
@@ -280,7 +280,7 @@ fn encoded_by_scpd() -> Vec<(String, AinMessage<'static>, Vec<String>)> {
     let connect = scpd::service::Instruction::Connect("8005550100".parse().unwrap());
     out.push((
         "map::answer connect (originating)".into(),
-        ain::map::answer(&trig, &connect).unwrap(),
+        scpd::tcuser::ain_map::answer(&trig, &connect).unwrap(),
         strs(&["analyzeRoute", "BCD digits: 8005550100"]),
     ));
     let term = AinMessage::decode_bytes(
@@ -290,12 +290,12 @@ fn encoded_by_scpd() -> Vec<(String, AinMessage<'static>, Vec<String>)> {
     .unwrap();
     out.push((
         "map::answer connect (terminating)".into(),
-        ain::map::answer(&term, &connect).unwrap(),
+        scpd::tcuser::ain_map::answer(&term, &connect).unwrap(),
         strs(&["forwardCall", "BCD digits: 8005550100"]),
     ));
     out.push((
         "map::answer continue (terminating)".into(),
-        ain::map::answer(&term, &scpd::service::Instruction::Monitor).unwrap(),
+        scpd::tcuser::ain_map::answer(&term, &scpd::service::Instruction::Monitor).unwrap(),
         strs(&["authorizeTermination"]),
     ));
     out.push((

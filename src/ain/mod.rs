@@ -33,7 +33,6 @@
 //!
 //! [`ArgumentForm`] records which element an argument arrived in, so the answers mirror it.
 
-pub mod map;
 pub mod msgs;
 pub mod ops;
 pub mod params;

@@ -1,6 +1,7 @@
 use super::params::{close_cause, error_cause, plan};
 use super::*;
 use crate::ber::{from_hex, hex};
+use crate::tcuser::ain_map as map;
 
 fn dn(s: &str) -> UserId<'static> {
     UserId::Dn(s.parse().unwrap())

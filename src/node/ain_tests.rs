@@ -6,8 +6,11 @@ use crate::ain::{self, AinDigits, AinMessage, Arg, BearerCapability, Operation a
 use crate::digits::{Digits, Isup};
 use crate::proto::{Direction, EventKind, Protocol};
 use crate::sccp::Address;
+#[allow(unused_imports)]
+use crate::sccp::Unitdata;
 use crate::service::{Policy, Subscriber};
 use crate::tcap::ansi::{self, AnsiComponent, AnsiMessage, OpCode, PackageType, TransactionIds};
+use crate::tcuser::Fault as TcFault;
 use std::sync::Arc;
 
 const SSP: u32 = 0x0a_0b_0c;
@@ -209,7 +212,7 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
         panic!("no invoke")
     };
     let rrb = ain::ain(opcode, parameter).unwrap();
-    let (req, not) = ain::map::monitor_edps(crate::service::Direction::Originating);
+    let (req, not) = crate::tcuser::ain_map::monitor_edps(crate::service::Direction::Originating);
     assert_eq!(
         (rrb.arg.edp_request, rrb.arg.edp_notification),
         (Some(req), Some(not))
@@ -342,7 +345,7 @@ fn malformed_queries_are_rejected_in_the_response() {
         .encode(&mut u, sccp::Variant::Ansi)
         .unwrap();
     let e = deliver(&mut n, &u, &mut fx).unwrap_err();
-    assert!(matches!(e, Fault::Ain(_)), "{e}");
+    assert!(matches!(e, Fault::Tc(TcFault::Ain(_))), "{e}");
     let (pkg, ids, ops) = answer_of(&fx);
     assert_eq!(
         (pkg, ids.responding),
@@ -353,7 +356,7 @@ fn malformed_queries_are_rejected_in_the_response() {
     // An operation the SCP does not take in a query (O_Answer) is rejected too.
     fx.clear();
     let e = deliver(&mut n, &query(&event(Op::OAnswer, true)), &mut fx).unwrap_err();
-    assert!(matches!(e, Fault::Ain(_)), "{e}");
+    assert!(matches!(e, Fault::Tc(TcFault::Ain(_))), "{e}");
     assert_eq!(answer_of(&fx).2, [None]);
     assert_eq!(n.open_dialogues(), 0);
 }

@@ -6,6 +6,8 @@ use super::*;
 use crate::camel::{opcode, ConnectArg};
 use crate::lab::sim::initial_dp_begin;
 use crate::proto::EventKind;
+#[allow(unused_imports)]
+use crate::sccp::Unitdata;
 use crate::service::{Answer, Policy, Subscriber};
 use crate::service::{EngineConfig, Instruction};
 use crate::tcap::itu::{Component, DialogueOut, MessageType, TcMessage};
@@ -103,9 +105,9 @@ fn no_decision_by_the_deadline_gets_the_fallback() {
     let t0 = Instant::now();
     let q = held(&mut n, t0, &mut fx);
     assert_eq!(n.next_deadline(), Some(t0 + Duration::from_millis(800)));
-    n.on_tick(t0 + Duration::from_millis(799), 0, &mut fx);
+    n.on_timeout(t0 + Duration::from_millis(799), 0, &mut fx);
     assert!(fx.send.is_empty());
-    n.on_tick(t0 + Duration::from_millis(800), 0, &mut fx);
+    n.on_timeout(t0 + Duration::from_millis(800), 0, &mut fx);
     let answer_bytes = sent(&fx);
     let m = TcMessage::decode(&answer_bytes).unwrap();
     assert_eq!(
@@ -127,7 +129,7 @@ fn reset_timer_keeps_the_switch_waiting_for_a_slow_decision() {
     let t0 = Instant::now();
     let q = held(&mut n, t0, &mut fx);
     assert_eq!(n.next_deadline(), Some(t0 + Duration::from_millis(300)));
-    n.on_tick(t0 + Duration::from_millis(300), 0, &mut fx);
+    n.on_timeout(t0 + Duration::from_millis(300), 0, &mut fx);
     // ResetTimer(tssf, 20 s) in a TC-CONTINUE with the AARE; the dialogue stays held.
     let answer_bytes = sent(&fx);
     let m = TcMessage::decode(&answer_bytes).unwrap();
@@ -144,7 +146,7 @@ fn reset_timer_keeps_the_switch_waiting_for_a_slow_decision() {
     assert_eq!(n.pending_decisions(), 1);
     // Once only; the decision then comes and ends the dialogue.
     fx.clear();
-    n.on_tick(t0 + Duration::from_millis(500), 0, &mut fx);
+    n.on_timeout(t0 + Duration::from_millis(500), 0, &mut fx);
     assert!(fx.send.is_empty());
     let answer = Answer::Continue { monitor: false };
     n.on_decision(
@@ -184,7 +186,7 @@ fn cap_v1_gets_no_reset_timer() {
     deliver(&mut n, &super::tests::udt(146, &t, 0x81), t0, &mut fx).unwrap();
     assert_eq!(n.pending_decisions(), 1);
     fx.clear();
-    n.on_tick(t0 + Duration::from_millis(400), 0, &mut fx);
+    n.on_timeout(t0 + Duration::from_millis(400), 0, &mut fx);
     assert!(fx.send.is_empty());
     assert_eq!(n.next_deadline(), Some(t0 + Duration::from_millis(800)));
 }
@@ -196,7 +198,7 @@ fn a_dialogue_aborted_while_deciding_is_reported_and_forgotten() {
     let mut fx = Effects::default();
     let t0 = Instant::now();
     let q = held(&mut n, t0, &mut fx);
-    n.on_tick(t0 + Duration::from_millis(100), 0, &mut fx);
+    n.on_timeout(t0 + Duration::from_millis(100), 0, &mut fx);
     let reset = sent(&fx);
     let ours = TcMessage::decode(&reset).unwrap().otid.unwrap().to_vec();
     fx.clear();

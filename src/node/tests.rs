@@ -6,9 +6,13 @@ use crate::camel::{
 };
 use crate::lab::sim::{initial_dp_begin, SimConfig};
 use crate::proto::EventKind;
+use crate::sccp::scrc::Fault as SccpFault;
 use crate::sccp::Address;
+#[allow(unused_imports)]
+use crate::sccp::Unitdata;
 use crate::service::{Policy, Subscriber};
 use crate::tcap::itu::{Component, DialogueOut, DialoguePdu};
+use crate::tcuser::Fault as TcFault;
 use std::sync::Arc;
 
 const MSC_PC: u32 = 100;
@@ -248,7 +252,7 @@ fn monitored_call_runs_to_disconnect() {
         t0,
         &mut fx,
     );
-    assert!(matches!(r, Err(Fault::UnknownTransaction(_))));
+    assert!(matches!(r, Err(Fault::Tc(TcFault::UnknownTransaction(_)))));
     let t = sent(&fx);
     assert_eq!(TcMessage::decode(&t).unwrap().p_abort, Some(1));
 }
@@ -292,9 +296,9 @@ fn quiet_dialogue_times_out_with_u_abort() {
     let t0 = Instant::now();
     deliver(&mut node, &begin("491700000009", false, &[1]), t0, &mut fx).unwrap();
     fx.clear();
-    node.on_tick(t0 + Duration::from_secs(29), 0, &mut fx);
+    node.on_timeout(t0 + Duration::from_secs(29), 0, &mut fx);
     assert!(fx.send.is_empty() && fx.events.is_empty());
-    node.on_tick(t0 + Duration::from_secs(31), 0, &mut fx);
+    node.on_timeout(t0 + Duration::from_secs(31), 0, &mut fx);
     let t = sent(&fx);
     let m = TcMessage::decode(&t).unwrap();
     assert_eq!(
@@ -318,7 +322,7 @@ fn full_dialogue_table_answers_p_abort_resource_limitation() {
     fx.clear();
     assert_eq!(
         deliver(&mut node, &begin("491700000009", false, &[2]), t0, &mut fx),
-        Err(Fault::PAbort(PAbortCause::ResourceLimitation))
+        Err(Fault::Tc(TcFault::PAbort(PAbortCause::ResourceLimitation)))
     );
     let t = sent(&fx);
     let m = TcMessage::decode(&t).unwrap();
@@ -421,7 +425,7 @@ fn sccp_faults_return_udts_only_when_asked() {
     );
     assert_eq!(
         deliver(&mut node, &u, Instant::now(), &mut fx),
-        Err(Fault::UnknownSubsystem(Some(8)))
+        Err(Fault::Sccp(SccpFault::UnknownSubsystem(Some(8))))
     );
     let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
     assert_eq!(
@@ -453,7 +457,7 @@ fn sccp_faults_return_udts_only_when_asked() {
     };
     assert_eq!(
         node.on_data(9, &pd, Instant::now(), 0, &mut fx),
-        Err(Fault::NotSccp(5))
+        Err(Fault::Sccp(SccpFault::NotSccp(5)))
     );
 }
 
@@ -514,7 +518,7 @@ fn connect_and_release_instructions_encode_as_cap() {
     let encode = |ins| {
         let mut t = Vec::new();
         itu::encode(&mut t, MessageType::End, None, Some(&[1]), None, |w| {
-            super::camel::write_instruction(w, 1, ins)
+            crate::tcuser::camel_map::write_instruction(w, 1, ins)
         });
         t
     };
@@ -634,9 +638,9 @@ fn reassembly_timeout_returns_xudts_with_segmentation_failure() {
     assert!(fx.send.is_empty());
     let t_reass = Duration::from_millis(ReassemblyConfig::default().timeout_ms);
     assert_eq!(node.next_deadline(), Some(t0 + t_reass));
-    node.on_tick(t0 + t_reass - Duration::from_millis(1), 0, &mut fx);
+    node.on_timeout(t0 + t_reass - Duration::from_millis(1), 0, &mut fx);
     assert!(fx.send.is_empty());
-    node.on_tick(t0 + t_reass, 0, &mut fx);
+    node.on_timeout(t0 + t_reass, 0, &mut fx);
     assert_eq!(fx.send.len(), 1, "{:?}", fx.send);
     let o = &fx.send[0];
     assert_eq!((o.assoc, o.opc, o.dpc, o.sls), (9, 200, MSC_PC, 3));
@@ -652,7 +656,7 @@ fn reassembly_timeout_returns_xudts_with_segmentation_failure() {
     assert_eq!(node.sccp_counters().reassembly_failed, 1);
     // Nothing left to expire.
     fx.clear();
-    node.on_tick(t0 + t_reass * 3, 0, &mut fx);
+    node.on_timeout(t0 + t_reass * 3, 0, &mut fx);
     assert!(fx.send.is_empty());
 }
 
@@ -725,7 +729,10 @@ fn returned_message_of_a_live_dialogue_aborts_the_call() {
     );
     assert_eq!(
         deliver(&mut node, &udts, t0, &mut fx),
-        Err(Fault::Returned("UDTS", cause::SUBSYSTEM_FAILURE))
+        Err(Fault::Sccp(SccpFault::Returned(
+            "UDTS",
+            cause::SUBSYSTEM_FAILURE
+        )))
     );
     assert!(fx.send.is_empty(), "nothing goes to an unreachable switch");
     assert_eq!(fx.events.len(), 1);
@@ -903,7 +910,10 @@ fn gt_routed_messages_follow_the_translation_table() {
     x.hop_counter = Some(1);
     xb.clear();
     x.encode(&mut xb, sccp::Variant::Itu).unwrap();
-    assert_eq!(deliver(&mut node, &xb, t0, &mut fx), Err(Fault::HopCounter));
+    assert_eq!(
+        deliver(&mut node, &xb, t0, &mut fx),
+        Err(Fault::Sccp(SccpFault::HopCounter))
+    );
     let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
     assert_eq!(
         (back.msg_type, back.return_cause),
@@ -917,7 +927,9 @@ fn gt_routed_messages_follow_the_translation_table() {
     sccp::encode_udt(&mut u, 0x80, &gt_called(&b, odd, 146), &msc, &tcap);
     assert_eq!(
         deliver(&mut node, &u, t0, &mut fx),
-        Err(Fault::NoTranslation(cause::NO_TRANSLATION_ADDRESS))
+        Err(Fault::Sccp(SccpFault::NoTranslation(
+            cause::NO_TRANSLATION_ADDRESS
+        )))
     );
     let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
     assert_eq!(
@@ -1013,7 +1025,7 @@ fn ac_negotiation_and_invoke_timers() {
     // RequestReportBCSMEvent (class 2) and Continue (class 4) expect no result: their
     // timers run out silently, the dialogues stay.
     fx.clear();
-    node.on_tick(t0 + Duration::from_secs(11), 0, &mut fx);
+    node.on_timeout(t0 + Duration::from_secs(11), 0, &mut fx);
     assert!(fx.send.is_empty() && fx.events.is_empty());
     assert_eq!(node.tcap_counters().invoke_timeouts, 6);
     assert_eq!(node.open_dialogues(), 3);
@@ -1060,9 +1072,9 @@ mod stack_fuzz {
             for m in &msgs {
                 let _ = deliver(&mut node, m, t0, &mut fx);
             }
-            node.on_tick(t0 + Duration::from_secs(60), 0, &mut fx);
+            node.on_timeout(t0 + Duration::from_secs(60), 0, &mut fx);
             prop_assert_eq!(node.reassemblies(), 0);
-            prop_assert!(node.reassembly_routes.is_empty());
+            prop_assert_eq!(node.scrc.return_routes(), 0);
             fx.clear();
             deliver(&mut node, &begin("4911", false, &[9]), t0, &mut fx).unwrap();
             let t = sent(&fx);
@@ -1195,7 +1207,7 @@ fn configured_hop_counter_goes_on_the_xudts_we_originate() {
     // A reassembly that times out: the XUDTS returning it carries our hop counter.
     let segs = begin_segments("4911", &[8], 40);
     deliver(&mut node, &segs[0], t0, &mut fx).unwrap();
-    node.on_tick(t0 + Duration::from_secs(3600), 0, &mut fx);
+    node.on_timeout(t0 + Duration::from_secs(3600), 0, &mut fx);
     assert_eq!(fx.send.len(), 1);
     let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
     assert_eq!(

@@ -15,6 +15,9 @@ pub mod address;
 pub mod route;
 
 pub mod scmg;
+pub mod scrc;
+#[cfg(test)]
+mod scrc_tests;
 pub mod segment;
 
 pub use address::{Address, AddressBuf, GlobalTitle, Layout, Variant};

@@ -7,8 +7,8 @@
 //! - An [`Instruction`] becomes the AIN answer ([`answer`]) and monitoring arms the EDPs
 //!   [`monitor_edps`] lists.
 
-use super::params::{nature, plan, AinDigits, EdpSet};
-use super::{AinMessage, Operation};
+use crate::ain::params::{nature, plan, AinDigits, EdpSet};
+use crate::ain::{AinMessage, Operation};
 use crate::digits::{Digits, Isup};
 use crate::service::{
     CallState, Direction, Instruction, NatureOfAddress, Party, Protocol, Trigger,
@@ -72,8 +72,8 @@ pub fn trigger(m: &AinMessage<'_>) -> Option<Trigger> {
     Some(Trigger {
         protocol: Protocol::Ain,
         version: match m.form {
-            super::ArgumentForm::Set => "AIN 0.1",
-            super::ArgumentForm::Sequence => "AIN 0.2",
+            crate::ain::ArgumentForm::Set => "AIN 0.1",
+            crate::ain::ArgumentForm::Sequence => "AIN 0.2",
         },
         direction: dir,
         trigger: m.op.name(),
@@ -142,17 +142,17 @@ pub fn answer(
             let d: Digits<Isup> = to.convert()?;
             let called = AinDigits::national(d);
             if terminating {
-                super::forward_call(called)
+                crate::ain::forward_call(called)
             } else {
-                super::analyze_route(called)
+                crate::ain::analyze_route(called)
             }
         }
-        Instruction::Release(_) => super::disconnect(),
+        Instruction::Release(_) => crate::ain::disconnect(),
         Instruction::Continue | Instruction::Monitor => {
             if terminating {
-                super::authorize_termination()
+                crate::ain::authorize_termination()
             } else {
-                super::continue_call()
+                crate::ain::continue_call()
             }
         }
     };

@@ -1,0 +1,497 @@
+//! AIN dialogues between a wireline SSP and scpd as SCP (Telcordia GR-1298 call models,
+//! GR-1299 messages) over ANSI TCAP (T1.114), and the mapping to the service model through
+//! [`super::ain_map`]. Like [`super::camel`], a TC-user: it sees dialogues, indications and
+//! components, never wire formats.
+//!
+//! A QueryWithPermission carrying a trigger (Info_Collected, Info_Analyzed,
+//! Origination_Attempt, Network_Busy, Termination_Attempt) becomes a service trigger:
+//!
+//! - not monitored: the answer (Analyze_Route / Forward_Call for a routing number,
+//!   Disconnect for a release, Continue / Authorize_Termination otherwise) in a Response;
+//! - monitored, AIN 0.2: Request_Report_BCM_Event arming answer as EDP-N and the call's
+//!   outcomes (busy, no answer, abandon, disconnect) as EDP-R, with the answer, in a
+//!   ConversationWithPermission. Each event report is published; an EDP-R ending the call
+//!   is answered with Continue (Authorize_Termination's counterpart on the T_BCM is also
+//!   Continue, GR-1299 §5) in a Response (or a Conversation granting permission when the SSP
+//!   withheld it);
+//! - monitored, AIN 0.1 (parameter-set arguments, no EDPs): Send_Notification with the answer
+//!   in a Response; the SSP's Termination_Notification, in a later package of its own,
+//!   carries our EchoData back and ends the call.
+//!
+//! Dialogues that end otherwise (Abort, P-Abort, SCCP return, idle timeout) publish
+//! DIALOGUE_ABORTED or DIALOGUE_TIMED_OUT, as for CAMEL.
+
+use super::ain_map as map;
+use super::{Answering, Ctx, Dialogues, Fault, QueryId, User};
+use crate::ain::{self, AinMessage, Operation as AinOp};
+use crate::ber::Tlv;
+use crate::service::{Answer, Call, CallState, Instruction};
+use crate::tcap::ansi::{ErrorCode, OpCode};
+use crate::tcap::sm::{EndKind, Invoke};
+use crate::tcap::tc::{Component, DialogueId, Indication, OpClass, Operation, Problem};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// The AIN TC-user of one stack.
+pub struct Ain {
+    /// Followed calls, with the argument form (AIN 0.1 set, 0.2 sequence) their SSP uses.
+    dialogues: Dialogues<ain::ArgumentForm, Held>,
+    /// AIN 0.1 monitored calls awaiting Termination_Notification, by EchoData.
+    notify: BTreeMap<[u8; 6], Call>,
+    /// The last EchoData number given out.
+    echo: u64,
+    /// Most AIN 0.1 calls awaiting their Termination_Notification; the oldest are
+    /// forgotten first (an SSP that never reports must not grow the table without bound).
+    notify_limit: usize,
+    invoke_timeout: Duration,
+}
+
+/// Class of an operation the SSP invokes: none expects a result from us (GR-1299 answers
+/// with operations of its own), so every one is class 4.
+pub fn class_of(_op: &Operation) -> OpClass {
+    OpClass::Class4
+}
+
+/// The AIN message of an Invoke, or the Reject problem that answers it.
+fn decode<'a>(op: &Operation, parameter: Option<&'a [u8]>) -> Result<AinMessage<'a>, Problem> {
+    let code = match op {
+        Operation::Private(c) => OpCode::Private(*c),
+        Operation::National(c) => OpCode::National(*c),
+        _ => return Err(Problem::UnrecognizedOperation),
+    };
+    let p = match parameter.map(Tlv::parse_single) {
+        Some(Ok(t)) => Some(t),
+        Some(Err(_)) => return Err(Problem::InvokeMistypedParameter),
+        None => None,
+    };
+    ain::ain(code, p).map_err(|e| Problem::from_ansi(e.problem()))
+}
+
+/// An Invoke of `m` (GR-1299 operations are sent as class 2: errors only).
+fn invoke(timeout: Duration, m: &AinMessage<'_>) -> Result<Invoke, Fault> {
+    let mut p = Vec::with_capacity(48);
+    m.encode_parameter_to(&mut p)
+        .map_err(|e| Fault::Ain(e.to_string()))?;
+    Ok(Invoke {
+        op: Operation::Private(m.op.code()),
+        class: OpClass::Class2,
+        timeout,
+        parameter: Some(p),
+        linked_id: None,
+    })
+}
+
+/// End the dialogue with what is queued: a Response when the SSP gave permission, else a
+/// ConversationWithPermission so that the SSP closes it.
+fn finish(ctx: &mut Ctx<'_>, d: DialogueId, permission: bool) -> Result<(), Fault> {
+    if permission {
+        ctx.tcap.end(d, EndKind::Basic, ctx.now)?;
+    } else {
+        ctx.tcap.set_permission(d, true)?;
+        ctx.tcap.continue_(d, ctx.now)?;
+    }
+    Ok(())
+}
+
+/// The 6-octet EchoData naming an AIN 0.1 monitored call (a counter, so unique per stack).
+fn echo_of(n: u64) -> [u8; 6] {
+    let b = n.to_be_bytes();
+    [b[2], b[3], b[4], b[5], b[6], b[7]]
+}
+
+/// What answering a trigger later needs of it (while the data-session server decides).
+#[derive(Debug, Clone, Copy)]
+pub struct Held {
+    op: AinOp,
+    form: ain::ArgumentForm,
+    called: Option<ain::AinDigits>,
+    permission: bool,
+}
+
+impl Ain {
+    /// `notify_limit`: most AIN 0.1 calls awaiting Termination_Notification.
+    pub fn new(invoke_timeout: Duration, decision_deadline: Duration, notify_limit: usize) -> Ain {
+        Ain {
+            // AIN has no ResetTimer: the SSP's T1 bounds the decision.
+            dialogues: Dialogues::new(User::Ain, decision_deadline, None),
+            notify: BTreeMap::new(),
+            echo: 0,
+            notify_limit: notify_limit.max(1),
+            invoke_timeout,
+        }
+    }
+
+    /// Calls followed (AIN 0.2 dialogues and AIN 0.1 calls awaiting their notification).
+    pub fn followed(&self) -> usize {
+        self.dialogues.followed() + self.notify.len()
+    }
+
+    /// Triggers waiting for a decision.
+    pub fn pending(&self) -> usize {
+        self.dialogues.pending()
+    }
+
+    /// When [`Ain::on_timeout`] next has something to do.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.dialogues.next_deadline()
+    }
+
+    /// One TCAP indication for the AIN SSN (see [`super::camel::Camel::indication`]).
+    pub fn indication(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        ind: &Indication,
+        rejects_queued: bool,
+    ) -> Result<(), Fault> {
+        match ind {
+            Indication::Begin {
+                dialogue,
+                permission,
+                components,
+                ..
+            } => self.query(ctx, *dialogue, *permission, components, rejects_queued),
+            Indication::Continue {
+                dialogue,
+                permission,
+                components,
+                ..
+            } => self.events(
+                ctx,
+                *dialogue,
+                Some(*permission),
+                components,
+                rejects_queued,
+            ),
+            Indication::End {
+                dialogue,
+                components,
+            } => self.events(ctx, *dialogue, None, components, false),
+            Indication::Uni { components, .. } => {
+                for c in components {
+                    if let Component::Invoke { op, parameter, .. } = c {
+                        if let Ok(m) = decode(op, parameter.as_deref()) {
+                            self.notification(ctx, &m);
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Indication::UAbort { dialogue, reason } => {
+                tracing::info!(dialogue = dialogue.0, ?reason, "SSP aborted the dialogue");
+                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
+                Ok(())
+            }
+            Indication::PAbort { dialogue, cause } => {
+                tracing::warn!(
+                    dialogue = dialogue.0,
+                    ?cause,
+                    "AIN dialogue provider-aborted"
+                );
+                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
+                Ok(())
+            }
+            Indication::Notice { dialogue, cause } => {
+                tracing::warn!(
+                    dialogue = dialogue.0,
+                    cause,
+                    "SCCP returned our AIN message"
+                );
+                let _ = ctx.tcap.abort_local(*dialogue);
+                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
+                Ok(())
+            }
+            Indication::Timeout { dialogue } => {
+                self.dialogues.closed(ctx, *dialogue, CallState::TimedOut);
+                Ok(())
+            }
+            Indication::LCancel { .. } => Ok(()),
+            Indication::LReject {
+                dialogue, problem, ..
+            } => {
+                tracing::warn!(
+                    dialogue = dialogue.0,
+                    ?problem,
+                    "rejecting a component of the SSP"
+                );
+                Ok(())
+            }
+            Indication::RReject {
+                dialogue, problem, ..
+            } => {
+                tracing::warn!(dialogue = dialogue.0, ?problem, "SSP rejected a component");
+                Ok(())
+            }
+        }
+    }
+
+    /// Termination_Notification (AIN 0.1): the monitored call with this EchoData ended.
+    fn notification(&mut self, ctx: &mut Ctx<'_>, m: &AinMessage<'_>) -> bool {
+        if m.op != AinOp::TerminationNotification {
+            return false;
+        }
+        let Some(mut call) = m.arg.echo_data.and_then(|e| self.notify.remove(&e)) else {
+            tracing::warn!("Termination_Notification for no call we follow");
+            return true;
+        };
+        if let Some(s) = map::call_state(m) {
+            ctx.report(&mut call, s);
+        }
+        true
+    }
+
+    /// A TC-QUERY: the SSP's trigger.
+    fn query(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        d: DialogueId,
+        permission: bool,
+        components: &[Component],
+        rejects_queued: bool,
+    ) -> Result<(), Fault> {
+        let mut found = None;
+        let mut fault: Option<(Option<i8>, Problem, String)> = None;
+        for c in components {
+            match c {
+                Component::Invoke {
+                    invoke_id,
+                    op,
+                    parameter,
+                    ..
+                } => match decode(op, parameter.as_deref()) {
+                    Ok(m) if self.notification(ctx, &m) => {}
+                    Ok(m) if m.op.is_trigger() && found.is_none() => found = Some(m),
+                    Ok(m) => {
+                        fault = Some((
+                            *invoke_id,
+                            Problem::UnrecognizedOperation,
+                            format!("{} in a query", m.op.name()),
+                        ))
+                    }
+                    Err(p) => fault = Some((*invoke_id, p, format!("undecodable {op:?}"))),
+                },
+                other => {
+                    fault = Some((
+                        None,
+                        Problem::UnrecognizedComponent,
+                        format!("{other:?} in a query"),
+                    ))
+                }
+            }
+            if fault.is_some() {
+                break;
+            }
+        }
+        let Some(m) = found.filter(|_| fault.is_none()) else {
+            let reason = match fault {
+                Some((id, problem, reason)) => {
+                    ctx.tcap.reject(d, id, problem)?;
+                    reason
+                }
+                // A notification alone: nothing to answer.
+                None if !rejects_queued => {
+                    if permission {
+                        ctx.tcap.end(d, EndKind::Prearranged, ctx.now)?;
+                    }
+                    return Ok(());
+                }
+                None => "query with a malformed component".into(),
+            };
+            finish(ctx, d, permission)?;
+            return Err(Fault::Ain(reason));
+        };
+        let Some(trigger) = map::trigger(&m) else {
+            unreachable!("is_trigger operations map to a trigger");
+        };
+        let held = Held {
+            op: m.op,
+            form: m.form,
+            called: m.arg.called_party_id,
+            permission,
+        };
+        match self.dialogues.trigger(ctx, d, trigger, held, false) {
+            Some((call, instruction)) => self.answer(ctx, (d, call, instruction, held)),
+            None => Ok(()),
+        }
+    }
+
+    /// Answer a trigger with its instruction (see the module doc).
+    fn answer(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        (d, call, instruction, h): Answering<Held>,
+    ) -> Result<(), Fault> {
+        let m = AinMessage::new(
+            h.op,
+            ain::Arg {
+                called_party_id: h.called,
+                ..Default::default()
+            },
+        )
+        .with_form(h.form);
+        let permission = h.permission;
+        let mut answer = map::answer(&m, &instruction).map_err(|e| Fault::Ain(e.to_string()))?;
+        if m.form == ain::ArgumentForm::Set && answer.op == AinOp::Continue {
+            // AIN 0.1 has no Continue: route on the number the SSP analysed.
+            if let Some(called) = m.arg.called_party_id {
+                answer = ain::analyze_route(called).with_form(m.form);
+            }
+        }
+        if instruction != Instruction::Monitor {
+            ctx.tcap.invoke(d, invoke(self.invoke_timeout, &answer)?)?;
+            return finish(ctx, d, permission);
+        }
+        if m.form == ain::ArgumentForm::Set {
+            // AIN 0.1: no EDPs; the SSP reports the end with Termination_Notification.
+            self.echo = self.echo.wrapping_add(1);
+            let echo = echo_of(self.echo);
+            let notify = ain::send_notification(echo).with_form(m.form);
+            ctx.tcap.invoke(d, invoke(self.invoke_timeout, &notify)?)?;
+            ctx.tcap.invoke(d, invoke(self.invoke_timeout, &answer)?)?;
+            while self.notify.len() >= self.notify_limit {
+                self.notify.pop_first();
+            }
+            self.notify.insert(echo, call);
+            return finish(ctx, d, permission);
+        }
+        let (request, notification) = map::monitor_edps(map::direction(m.op));
+        let arm = ain::request_report_bcm_event(request, notification).with_form(m.form);
+        ctx.tcap.invoke(d, invoke(self.invoke_timeout, &arm)?)?;
+        ctx.tcap.invoke(d, invoke(self.invoke_timeout, &answer)?)?;
+        ctx.tcap.set_permission(d, true)?;
+        ctx.tcap.continue_(d, ctx.now)?;
+        self.dialogues.follow(d, call, m.form);
+        Ok(())
+    }
+
+    /// The data-session server's answer to a held trigger (`None`: none came in time).
+    pub fn decision(&mut self, ctx: &mut Ctx<'_>, id: QueryId, answer: Option<&Answer>) {
+        if let Some(a) = self.dialogues.decided(ctx, id, answer) {
+            let d = a.0;
+            if let Err(e) = self.answer(ctx, a) {
+                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
+            }
+        }
+    }
+
+    /// Held triggers past their deadline get the fallback.
+    pub fn on_timeout(&mut self, ctx: &mut Ctx<'_>) {
+        let (fallbacks, _) = self.dialogues.expired(ctx);
+        for a in fallbacks {
+            let d = a.0;
+            if let Err(e) = self.answer(ctx, a) {
+                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
+            }
+        }
+    }
+
+    /// Shutdown: held triggers get the fallback now; a followed call's dialogue ends so the
+    /// SSP is not left waiting (with a Response if it let us, else an Abort).
+    pub fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
+        let (held, followed) = self.dialogues.drain(ctx);
+        for a in held {
+            let d = a.0;
+            if let Err(e) = self.answer(ctx, a) {
+                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
+            }
+        }
+        let (_, more) = self.dialogues.drain(ctx);
+        for (d, _) in followed.into_iter().chain(more) {
+            if ctx.tcap.end(d, EndKind::Basic, ctx.now).is_err() {
+                let _ = ctx.tcap.u_abort(d, None, ctx.now);
+            }
+        }
+    }
+
+    /// A TC-CONVERSATION (`permission` given) or TC-RESPONSE (`None`) of a followed call:
+    /// its event reports.
+    fn events(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        d: DialogueId,
+        permission: Option<bool>,
+        components: &[Component],
+        rejects_queued: bool,
+    ) -> Result<(), Fault> {
+        let invoke_timeout = self.invoke_timeout;
+        let Some(c) = self.dialogues.get_mut(d) else {
+            if permission.is_some() {
+                ctx.tcap.u_abort(d, None, ctx.now)?;
+            }
+            return Err(Fault::UnknownTransaction(format!("{:08x}", d.0)));
+        };
+        // An EDP-R report suspends the call until we answer; one that ends the call ends
+        // the relationship too.
+        let mut waiting = false;
+        let mut ends = false;
+        let mut rejected = false;
+        for comp in components {
+            match comp {
+                Component::Invoke {
+                    invoke_id,
+                    op,
+                    parameter,
+                    ..
+                } => match decode(op, parameter.as_deref()) {
+                    Ok(m) => {
+                        let Some(state) = map::call_state(&m) else {
+                            if permission.is_some() {
+                                ctx.tcap
+                                    .reject(d, *invoke_id, Problem::UnrecognizedOperation)?;
+                                rejected = true;
+                            }
+                            continue;
+                        };
+                        ctx.report(&mut c.call, state);
+                        waiting |= !m.is_notification();
+                        ends |= !matches!(state, CallState::Answered);
+                    }
+                    Err(p) if permission.is_some() => {
+                        ctx.tcap.reject(d, *invoke_id, p)?;
+                        rejected = true;
+                    }
+                    Err(_) => {}
+                },
+                Component::ReturnError {
+                    invoke_id,
+                    error,
+                    parameter,
+                } => {
+                    let code = match error {
+                        crate::tcap::tc::ErrorCode::Private(c) => Some(ErrorCode::Private(*c)),
+                        crate::tcap::tc::ErrorCode::National(c) => Some(ErrorCode::National(*c)),
+                        _ => None,
+                    };
+                    let report = code.and_then(|e| {
+                        let p = parameter.as_deref().and_then(|p| Tlv::parse_single(p).ok());
+                        ain::decode_error(e, p).ok()
+                    });
+                    tracing::warn!(
+                        call_id = %c.call.id(),
+                        invoke_id,
+                        ?report,
+                        "SSP reported an error"
+                    );
+                }
+                _ => {}
+            }
+        }
+        let form = c.state;
+        let Some(permission) = permission else {
+            // Response: the SSP closed the relationship.
+            self.dialogues.unfollow(d);
+            return Ok(());
+        };
+        if waiting {
+            let m = ain::continue_call().with_form(form);
+            ctx.tcap.invoke(d, invoke(invoke_timeout, &m)?)?;
+            if ends {
+                self.dialogues.unfollow(d);
+                return finish(ctx, d, permission);
+            }
+            ctx.tcap.continue_(d, ctx.now)?;
+        } else if rejected || rejects_queued {
+            ctx.tcap.continue_(d, ctx.now)?;
+        }
+        Ok(())
+    }
+}
