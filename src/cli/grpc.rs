@@ -4,7 +4,9 @@
 
 use crate::proto;
 use clap::{Args, Subcommand, ValueEnum};
+use std::pin::Pin;
 use std::process::ExitCode;
+use std::task::Poll;
 use std::time::Duration;
 
 /// How a client command reaches a running scpd's gRPC: plaintext, or TLS with --tls-ca.
@@ -183,6 +185,12 @@ async fn grpc_channel(c: &GrpcConn) -> Result<tonic::transport::Channel, String>
         .map_err(|e| format!("gRPC {addr}: {}", chain(&e)))
 }
 
+/// The stream's next item if it has arrived already; nothing is awaited (`now_or_never`
+/// without the futures crate).
+async fn ready<S: tokio_stream::Stream + Unpin>(s: &mut S) -> Poll<Option<S::Item>> {
+    std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *s).poll_next(cx))).await
+}
+
 pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, String> {
     use proto::call_events_client::CallEventsClient;
     use std::io::Write;
@@ -194,29 +202,45 @@ pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, String> {
         .await
         .map_err(|e| format!("gRPC {}: {:?}: {}", a.conn.grpc, e.code(), e.message()))?
         .into_inner();
-    loop {
-        let next = if a.follow {
-            stream.message().await
-        } else {
-            // Without --follow, stop once the stream has been quiet (journal replayed).
-            match tokio::time::timeout(Duration::from_millis(500), stream.message()).await {
-                Ok(r) => r,
-                Err(_) => break,
+    // Under load this runs beside the daemon, so an event costs its decoding and a copy into
+    // one reused line buffer, and the events that arrived together leave in one write:
+    // stdout is flushed only when the stream has nothing ready, which keeps --follow live.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+    let mut line = crate::lab::json::J::new();
+    let end = loop {
+        let next = match ready(&mut stream).await {
+            Poll::Ready(r) => r.transpose(),
+            Poll::Pending => {
+                if out.flush().is_err() {
+                    break Ok(());
+                }
+                if a.follow {
+                    stream.message().await
+                } else {
+                    // Without --follow, stop once the stream has been quiet (journal replayed).
+                    match tokio::time::timeout(Duration::from_millis(500), stream.message()).await {
+                        Ok(r) => r,
+                        Err(_) => break Ok(()),
+                    }
+                }
             }
         };
         match next {
             Ok(Some(ev)) => {
-                let line = crate::lab::event_json(&ev);
-                let mut out = std::io::stdout().lock();
-                if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
-                    break;
+                line.clear();
+                crate::lab::write_event_json(&mut line, &ev);
+                line.newline();
+                if out.write_all(line.bytes()).is_err() {
+                    break Ok(());
                 }
             }
-            Ok(None) => break,
-            Err(e) => return Err(e.to_string()),
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e.to_string()),
         }
-    }
-    Ok(ExitCode::SUCCESS)
+    };
+    // The lines before an error are printed before it is.
+    let _ = out.flush();
+    end.map(|()| ExitCode::SUCCESS)
 }
 
 pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
