@@ -3,12 +3,14 @@
 //! Layers, each a module with one job (see DESIGN.md): `transport` moves bytes, `m3ua`,
 //! `sccp` and `tcap` are sans-IO protocol cores, `camel` and `ain` are the application
 //! protocols, `service` is the protocol-neutral call model, `store` and `api` are adapters
-//! around it, and `lab` holds the decode, replay and simulation tools.
+//! around it, `lab` holds the decode, replay and simulation tools, and `cli` is the
+//! `scpd` command line over all of them.
 
 pub mod ain;
 pub mod api;
 pub mod ber;
 pub mod camel;
+pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod digits;
