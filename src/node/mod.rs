@@ -52,12 +52,7 @@ use crate::tcap::tc::{AppContext, DialogueId, Indication, PAbortCause, Variant};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-/// Association identifier assigned by the transport glue.
-pub type AssocId = u64;
-
-/// The [`Outgoing::assoc`] of a message that answers nothing (an SCMG broadcast): the
-/// transport routes it on its destination point code alone.
-pub const ANY_ASSOC: AssocId = AssocId::MAX;
+pub use crate::m3ua::endpoint::{AssocId, ANY_ASSOC};
 
 #[derive(Debug, Clone)]
 pub struct NodeConfig {
