@@ -19,7 +19,6 @@ use crate::m3ua::codec::tag;
 use crate::m3ua::endpoint::{
     AssocId, Endpoint, EndpointConfig, Event, Label, Received, Role, Side, Transmits,
 };
-use crate::m3ua::ipsp::Exchange;
 use crate::m3ua::{Builder, ErrorCode, Kind};
 use crate::node::{Effects, Node, NodeConfig, Outgoing, StackConfig};
 use crate::service::SubscriberTable;
@@ -348,19 +347,12 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     // M3UA listeners: the server side, and IPSP peers (who send ASPUP/ASPAC first in a
     // single exchange, being the side that opened the association).
     let mut listeners = Vec::new();
-    let exchange = cfg.m3ua.ipsp_exchange;
-    let listen =
+    let listen = cfg.m3ua.listen.iter().map(|u| (u, Role::Server)).chain(
         cfg.m3ua
-            .listen
+            .ipsp_listen
             .iter()
-            .map(|u| (u, Role::Server))
-            .chain(cfg.m3ua.ipsp_listen.iter().map(|u| {
-                let x = match exchange {
-                    config::IpspExchange::Single => Exchange::SingleResponder,
-                    config::IpspExchange::Double => Exchange::Double,
-                };
-                (u, m3ua_cfg.ipsp_role(x))
-            }));
+            .map(|u| (u, m3ua_cfg.ipsp_role(false))),
+    );
     for (url, role) in listen {
         let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
         match Listener::bind(&ep).await {
@@ -394,13 +386,12 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         .connect
         .iter()
         .map(|u| (u, m3ua_cfg.client_role()))
-        .chain(cfg.m3ua.ipsp_connect.iter().map(|u| {
-            let x = match exchange {
-                config::IpspExchange::Single => Exchange::SingleInitiator,
-                config::IpspExchange::Double => Exchange::Double,
-            };
-            (u, m3ua_cfg.ipsp_role(x))
-        }));
+        .chain(
+            cfg.m3ua
+                .ipsp_connect
+                .iter()
+                .map(|u| (u, m3ua_cfg.ipsp_role(true))),
+        );
     for (url, role) in connect {
         let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
         let what = match role {

@@ -38,7 +38,7 @@ use tracing::warn;
 use super::asp::{AsConfig, AspState};
 use super::client::{Asp, AspConfig, Event as AspEvent};
 use super::codec::{self, ErrorCode, ProtocolData};
-use super::ipsp::{Exchange, Ipsp};
+use super::ipsp::{Exchange, Ipsp, IpspEvent};
 use super::pdu::{self, TrafficMode};
 use super::routing::{AsSpec, AssociationId, Router};
 use super::sg::{Outbox, Sg};
@@ -376,8 +376,14 @@ impl Endpoint {
         };
         let r = match x.machine {
             Machine::Server => self.server_receive(a, msg, now, out),
-            Machine::Client(_) => self.client_receive(a, msg, now, out),
-            Machine::Ipsp(_) => self.ipsp_receive(a, msg, now, out),
+            Machine::Client(_) | Machine::Ipsp(_) => {
+                let ev = self.drive(a, now, out, |m, buf| match m {
+                    Machine::Server => None,
+                    Machine::Client(asp) => Some(IpspEvent::Local(asp.handle(now, msg, buf))),
+                    Machine::Ipsp(ipsp) => Some(ipsp.handle(now, msg, buf)),
+                });
+                self.asp_received(a, ev.flatten())
+            }
         };
         if !matches!(r, Received::Data(_)) {
             self.sync_active();
@@ -393,15 +399,13 @@ impl Endpoint {
             return;
         };
         let was_active = x.active;
-        let prior = x.machine.prior();
-        match &mut x.machine {
+        self.drive(a, now, out, |m, _| match m {
             Machine::Server => {}
             Machine::Client(asp) => {
                 asp.association_lost();
             }
             Machine::Ipsp(ipsp) => ipsp.association_lost(),
-        }
-        self.changed(a, prior, now, out);
+        });
         self.assocs.remove(&a);
         match Side::of(a) {
             Side::Server => {
@@ -464,17 +468,12 @@ impl Endpoint {
             .map(|(a, _)| *a)
             .collect();
         for a in due {
-            let Some(x) = self.assocs.get_mut(&a) else {
-                continue;
-            };
-            let prior = x.machine.prior();
-            let ev = match &mut x.machine {
-                Machine::Server => continue,
-                Machine::Client(asp) => asp.on_timeout(now, out.buf(a)),
-                Machine::Ipsp(ipsp) => ipsp.on_timeout(now, out.buf(a)),
-            };
-            self.changed(a, prior, now, out);
-            if let AspEvent::Failed(why) = ev {
+            let ev = self.drive(a, now, out, |m, buf| match m {
+                Machine::Server => AspEvent::Managed,
+                Machine::Client(asp) => asp.on_timeout(now, buf),
+                Machine::Ipsp(ipsp) => ipsp.on_timeout(now, buf),
+            });
+            if let Some(AspEvent::Failed(why)) = ev {
                 self.events.push_back(Event::Close(a, why));
             }
         }

@@ -25,6 +25,8 @@ pub struct EndpointConfig {
     pub ipsp: AspConfig,
     /// Our answering half on IPSP associations.
     pub ipsp_serve: AsConfig,
+    /// Single or double exchange on IPSP associations (§4.3.1).
+    pub ipsp_exchange: config::IpspExchange,
 }
 
 impl EndpointConfig {
@@ -84,6 +86,7 @@ impl EndpointConfig {
                 routing_contexts: m.ipsp_routing_contexts.clone(),
                 local_pc: cfg.node.point_code,
             },
+            ipsp_exchange: m.ipsp_exchange,
         }
     }
 
@@ -92,9 +95,16 @@ impl EndpointConfig {
         Role::Client(self.client.clone())
     }
 
-    /// What runs on an IPSP association.
-    pub fn ipsp_role(&self, exchange: Exchange) -> Role {
-        Role::Ipsp(exchange, self.ipsp.clone(), self.ipsp_serve.clone())
+    /// What runs on an IPSP association we opened (`opened_by_us`) or accepted. In a
+    /// single exchange the side that opened it sends ASPUP/ASPAC and the other only
+    /// answers; in a double exchange both do (§4.3.1).
+    pub fn ipsp_role(&self, opened_by_us: bool) -> Role {
+        let x = match (self.ipsp_exchange, opened_by_us) {
+            (config::IpspExchange::Double, _) => Exchange::Double,
+            (config::IpspExchange::Single, true) => Exchange::SingleInitiator,
+            (config::IpspExchange::Single, false) => Exchange::SingleResponder,
+        };
+        Role::Ipsp(x, self.ipsp.clone(), self.ipsp_serve.clone())
     }
 }
 

@@ -221,7 +221,7 @@ impl Endpoint {
 }
 
 /// Wrap an SCCP message in M3UA DATA (RFC 4666 §3.3.1).
-fn encode_data(buf: &mut Vec<u8>, label: &Label, sccp: &[u8], rc: Option<u32>) {
+pub(super) fn encode_data(buf: &mut Vec<u8>, label: &Label, sccp: &[u8], rc: Option<u32>) {
     let mut b = Builder::new(buf, Kind::Data);
     if let Some(rc) = rc {
         b = b.param_u32(crate::m3ua::codec::tag::ROUTING_CONTEXT, rc);

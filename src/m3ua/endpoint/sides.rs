@@ -1,6 +1,7 @@
 //! The per-side machines of the endpoint: what one received message (or a timer of a
 //! client or IPSP ASP) does to an association and to the AS model of its side.
 
+use std::net::IpAddr;
 use std::time::Instant;
 
 use tracing::{debug, error, info, warn};
@@ -120,23 +121,55 @@ impl Endpoint {
         }
     }
 
-    /// One message from an SG on a client-side association.
-    pub(super) fn client_receive<'a>(
+    /// Run `f` on the client or IPSP machine of `a` (with `a`'s output buffer), then tell
+    /// the AS model of its side if that changed the machine's state.
+    pub(super) fn drive<R>(
         &mut self,
         a: AssocId,
-        msg: &'a [u8],
         now: Instant,
         out: &mut Transmits,
+        f: impl FnOnce(&mut Machine, &mut Vec<u8>) -> R,
+    ) -> Option<R> {
+        let x = self.assocs.get_mut(&a)?;
+        let prior = x.machine.prior();
+        let r = f(&mut x.machine, out.buf(a));
+        self.changed(a, prior, now, out);
+        Some(r)
+    }
+
+    /// What one message on a client-side (from an SG) or IPSP association meant.
+    pub(super) fn asp_received<'a>(
+        &mut self,
+        a: AssocId,
+        ev: Option<IpspEvent<'a>>,
     ) -> Received<'a> {
         let peer = self.peer(a);
-        let Some(asp) = self.asp(a) else {
-            return Received::Handled;
-        };
-        let prior = Prior::Client(asp.state());
-        let ev = asp.handle(now, msg, out.buf(a));
-        self.changed(a, prior, now, out);
+        let client = Side::of(a) == Side::Client;
         match ev {
-            AspEvent::Deliver { data, .. } => return Received::Data(data),
+            None => Received::Handled,
+            Some(IpspEvent::Local(AspEvent::Deliver { data, .. }))
+            | Some(IpspEvent::Remote(Handled::Deliver { data, .. })) => Received::Data(data),
+            Some(IpspEvent::Local(AspEvent::Failed(why))) => Received::Close(why),
+            Some(IpspEvent::Local(AspEvent::Refused { code, reason }))
+            | Some(IpspEvent::Remote(Handled::Refused { code, reason })) => {
+                warn!(assoc = a, ?peer, ?code, %reason, "M3UA message refused with ERR");
+                Received::Handled
+            }
+            Some(IpspEvent::Local(ev)) if client => {
+                self.client_event(a, peer, ev);
+                Received::Handled
+            }
+            Some(other) => {
+                debug!(assoc = a, event = ?other, "M3UA (IPSP)");
+                Received::Handled
+            }
+        }
+    }
+
+    /// What else our ASP towards an SG made of a message: logged, and SSNM (§4.5) noted
+    /// as what is reachable through that SG.
+    fn client_event(&mut self, a: AssocId, peer: Option<IpAddr>, ev: AspEvent<'_>) {
+        match ev {
             AspEvent::StateChanged { from, to } => {
                 info!(assoc = a, ?peer, ?from, ?to, "ASP state");
             }
@@ -144,7 +177,6 @@ impl Endpoint {
                 info!(assoc = a, ?peer, msg = pdu.kind().name(), detail = ?pdu, "destination state from the SG");
                 self.client.ssnm(rid(a), &pdu);
             }
-            AspEvent::Failed(why) => return Received::Close(why),
             AspEvent::Registered { rc } => {
                 info!(assoc = a, ?peer, rc, "routing key registered");
             }
@@ -155,55 +187,21 @@ impl Endpoint {
                 code,
                 gave_up: Some(k),
             } => {
+                let request = k.name();
                 error!(
                     assoc = a,
                     ?peer,
                     code,
-                    request = k.name(),
+                    request,
                     "the SG refused our request"
                 );
             }
-            AspEvent::Refused { code, reason } => {
-                warn!(assoc = a, ?peer, ?code, %reason, "M3UA message refused with ERR");
-            }
             other => debug!(assoc = a, event = ?other, "M3UA"),
-        }
-        Received::Handled
-    }
-
-    /// One message on an IPSP association.
-    pub(super) fn ipsp_receive<'a>(
-        &mut self,
-        a: AssocId,
-        msg: &'a [u8],
-        now: Instant,
-        out: &mut Transmits,
-    ) -> Received<'a> {
-        let peer = self.peer(a);
-        let Some(ipsp) = self.ipsp_machine(a) else {
-            return Received::Handled;
-        };
-        let prior = Prior::Ipsp(ipsp.traffic_ready());
-        let ev = ipsp.handle(now, msg, out.buf(a));
-        self.changed(a, prior, now, out);
-        match ev {
-            IpspEvent::Local(AspEvent::Deliver { data, .. })
-            | IpspEvent::Remote(Handled::Deliver { data, .. }) => Received::Data(data),
-            IpspEvent::Local(AspEvent::Failed(why)) => Received::Close(why),
-            IpspEvent::Local(AspEvent::Refused { code, reason })
-            | IpspEvent::Remote(Handled::Refused { code, reason }) => {
-                warn!(assoc = a, ?peer, ?code, %reason, "M3UA message refused with ERR");
-                Received::Handled
-            }
-            other => {
-                debug!(assoc = a, event = ?other, "M3UA (IPSP)");
-                Received::Handled
-            }
         }
     }
 
     /// Tell the AS model of `a`'s side when its machine changed state since `prior`.
-    pub(super) fn changed(&mut self, a: AssocId, prior: Prior, now: Instant, out: &mut Transmits) {
+    fn changed(&mut self, a: AssocId, prior: Prior, now: Instant, out: &mut Transmits) {
         match prior {
             Prior::None => {}
             Prior::Client(before) => self.client_state(a, before, now, out),

@@ -46,6 +46,7 @@ fn config(ases: Vec<ServerAs>) -> EndpointConfig {
             routing_contexts: Vec::new(),
             local_pc: 200,
         },
+        ipsp_exchange: crate::config::IpspExchange::Single,
     }
 }
 
@@ -102,6 +103,11 @@ impl Net {
         self.out.drain().collect()
     }
 
+    /// Which associations something is queued for (and forget it).
+    fn sent_to(&mut self) -> Vec<AssocId> {
+        self.sent().into_keys().collect()
+    }
+
     fn events(&mut self) -> Vec<Event> {
         std::iter::from_fn(|| self.ep.poll_event()).collect()
     }
@@ -126,6 +132,14 @@ impl Net {
         self.sent();
         self.events();
         a
+    }
+
+    /// Two peer ASPs active in the one AS, with `mode`.
+    fn pair(mode: TrafficMode) -> (Net, AssocId, AssocId) {
+        let mut n = Net::serving(mode);
+        let a = n.peer_active(None, None);
+        let b = n.peer_active(None, None);
+        (n, a, b)
     }
 
     fn at(&mut self, t: Instant) {
@@ -161,17 +175,16 @@ fn aspac(rc: Option<u32>, tmt: Option<u32>) -> Vec<u8> {
 }
 
 fn data(opc: u32, dpc: u32, sccp: &[u8]) -> Vec<u8> {
-    msg(Kind::Data, |b| {
-        b.protocol_data(&ProtocolData {
-            opc,
-            dpc,
-            si: 3,
-            ni: 2,
-            mp: 0,
-            sls: 0,
-            data: sccp,
-        })
-    })
+    let label = Label {
+        origin: ANY_ASSOC,
+        opc,
+        dpc,
+        ni: 2,
+        sls: 0,
+    };
+    let mut b = Vec::new();
+    route::encode_data(&mut b, &label, sccp, None);
+    b
 }
 
 fn duna(pc: u32) -> Vec<u8> {
@@ -310,7 +323,7 @@ fn answers_go_back_on_their_association_then_to_a_link_of_the_same_msc_never_ano
     n.ep.disconnected(a2, n.now, &mut n.out);
     n.sent();
     n.send(a1, 100, 0, b"answer");
-    assert_eq!(n.sent().keys().copied().collect::<Vec<_>>(), [a3]);
+    assert_eq!(n.sent_to(), [a3]);
     // None left in msc-a: held (AS pending), not given to msc-b.
     n.ep.disconnected(a3, n.now, &mut n.out);
     n.sent();
@@ -371,14 +384,12 @@ fn override_demotes_the_previous_asp_and_its_answers_follow() {
         Some(ErrorCode::UnexpectedMessage as u32)
     );
     n.send(a, 100, 3, b"answer");
-    assert_eq!(n.sent().keys().copied().collect::<Vec<_>>(), [b]);
+    assert_eq!(n.sent_to(), [b]);
 }
 
 #[test]
 fn broadcast_sends_every_answer_to_every_active_asp() {
-    let mut n = Net::serving(TrafficMode::Broadcast);
-    let a = n.peer_active(None, None);
-    let b = n.peer_active(None, None);
+    let (mut n, a, b) = Net::pair(TrafficMode::Broadcast);
     n.send(a, 100, 0, b"all");
     let s = n.sent();
     assert_eq!(s.keys().copied().collect::<Vec<_>>(), [a, b]);
@@ -454,13 +465,13 @@ fn duna_makes_a_destination_unroutable_through_that_sg() {
     let c1 = client_active(&mut n);
     let c2 = client_active(&mut n);
     n.send(c1, 100, 0, b"a");
-    assert_eq!(n.sent().keys().copied().collect::<Vec<_>>(), [c1]);
+    assert_eq!(n.sent_to(), [c1]);
     // SG 1 reports PC 100 unavailable: answers to it go through SG 2, others still via 1.
     assert_eq!(n.rx(c1, &duna(100)), Got::Handled);
     n.send(c1, 100, 0, b"a");
-    assert_eq!(n.sent().keys().copied().collect::<Vec<_>>(), [c2]);
+    assert_eq!(n.sent_to(), [c2]);
     n.send(c1, 101, 0, b"a");
-    assert_eq!(n.sent().keys().copied().collect::<Vec<_>>(), [c1]);
+    assert_eq!(n.sent_to(), [c1]);
     // Unavailable everywhere: not sent (and not held).
     n.rx(c2, &duna(100));
     n.send(c1, 100, 0, b"a");
@@ -473,7 +484,7 @@ fn ipsp_single_exchange_from_both_ends() {
     let mut n = Net::serving(TrafficMode::Loadshare);
     let cfg = config(Vec::new());
     // We opened it: we send ASPUP and ASPAC.
-    let i = n.connect(&cfg.ipsp_role(Exchange::SingleInitiator));
+    let i = n.connect(&cfg.ipsp_role(true));
     assert_eq!(Side::of(i), Side::Ipsp);
     assert_eq!(kinds(&n.sent()[&i]), [Kind::AspUp]);
     n.rx(i, &msg(Kind::AspUpAck, |b| b));
@@ -488,7 +499,7 @@ fn ipsp_single_exchange_from_both_ends() {
     );
     assert!(matches!(n.rx(i, &data(100, 200, b"q")), Got::Data { .. }));
     // The peer opened it: we only answer.
-    let r = n.connect(&cfg.ipsp_role(Exchange::SingleResponder));
+    let r = n.connect(&cfg.ipsp_role(false));
     assert!(n.out.is_empty());
     n.rx(r, &aspup(None));
     assert_eq!(kinds(&n.sent()[&r]), [Kind::AspUpAck]);
@@ -497,7 +508,7 @@ fn ipsp_single_exchange_from_both_ends() {
     assert_eq!(n.events(), [Event::Active(r)]);
     // Answers go back where they came from.
     n.send(r, 100, 0, b"a");
-    assert_eq!(n.sent().keys().copied().collect::<Vec<_>>(), [r]);
+    assert_eq!(n.sent_to(), [r]);
 }
 
 #[test]
@@ -530,9 +541,7 @@ fn a_message_on_the_wrong_sctp_stream_gets_err_and_nothing_else() {
 
 #[test]
 fn what_a_lost_association_did_not_write_is_routed_again() {
-    let mut n = Net::serving(TrafficMode::Loadshare);
-    let a = n.peer_active(None, None);
-    let b = n.peer_active(None, None);
+    let (mut n, a, b) = Net::pair(TrafficMode::Loadshare);
     n.send(a, 100, 0, b"one");
     n.send(a, 100, 0, b"two");
     let mut unwritten = n.sent().remove(&a).unwrap();
@@ -572,8 +581,10 @@ fn next_deadline_covers_every_timer() {
     assert_eq!(n.ep.next_deadline(), Some(t0 + ms(3000)));
     n.ep.disconnected(c, n.now, &mut n.out);
     // An IPSP's T(ack).
-    let mut n = Net::new(config(Vec::new()));
-    let i = n.connect(&config(Vec::new()).ipsp_role(Exchange::Double));
+    let mut cfg = config(Vec::new());
+    cfg.ipsp_exchange = crate::config::IpspExchange::Double;
+    let mut n = Net::new(cfg.clone());
+    let i = n.connect(&cfg.ipsp_role(false));
     assert_eq!(n.ep.next_deadline(), Some(n.now + T_ACK));
     n.ep.disconnected(i, n.now, &mut n.out);
     assert_eq!(n.ep.next_deadline(), None);
