@@ -28,6 +28,14 @@
 //! another side. While the AS is AS-PENDING the message is held (§4.3.4.3/§4.3.4.4: T(r)
 //! lets a failed ASP come back without losing traffic) and routed again on every state
 //! change; otherwise it is dropped and logged with the reason.
+//!
+//! The runtime's part: [`Endpoint::connected`] when an association is up (it gets its id
+//! back), [`Endpoint::receive`] for each whole message read, [`Endpoint::send`] for what
+//! SCCP sends; after any of these, write what [`Transmits`] holds and act on
+//! [`Endpoint::poll_event`] (announce subsystems on [`Event::Active`], close on
+//! [`Event::Close`]); call [`Endpoint::on_timeout`] at [`Endpoint::next_deadline`]. When an
+//! association is lost: [`Endpoint::disconnected`], then [`Endpoint::reroute`] with what
+//! was queued for it and not written.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::IpAddr;
