@@ -334,7 +334,8 @@ fn rcs_bytes<'a>(msg: &Message<'a>) -> &'a [u8] {
     msg.param(tag::ROUTING_CONTEXT).unwrap_or(&[])
 }
 
-fn notify(out: &mut Vec<u8>, info: u16, rc: Option<u32>) {
+/// NTFY (AS state change, §3.8.2) carrying `info`, with the routing context `rc` if any.
+pub(super) fn notify(out: &mut Vec<u8>, info: u16, rc: Option<u32>) {
     let status = (u32::from(STATUS_AS_STATE_CHANGE) << 16) | u32::from(info);
     let mut b = Builder::new(out, Kind::Ntfy).param_u32(tag::STATUS, status);
     if let Some(rc) = rc {

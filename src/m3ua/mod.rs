@@ -3,6 +3,7 @@
 pub mod asp;
 pub mod client;
 pub mod codec;
+pub mod endpoint;
 pub mod ipsp;
 pub mod pdu;
 pub mod routing;

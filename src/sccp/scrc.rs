@@ -32,12 +32,9 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-/// Association identifier assigned by the transport side.
-pub type AssocId = u64;
-
-/// The [`Outgoing::assoc`] of a message that answers nothing (an SCMG broadcast): the
-/// transport routes it on its destination point code alone.
-pub const ANY_ASSOC: AssocId = AssocId::MAX;
+/// Associations are named by the M3UA endpoint; [`ANY_ASSOC`] is the [`Outgoing::assoc`]
+/// of a message that answers nothing (an SCMG broadcast): it is routed on its DPC alone.
+pub use crate::m3ua::endpoint::{AssocId, ANY_ASSOC};
 
 /// Largest MTP3 signalling information field (Q.703/Q.704): a UDT must fit it.
 const MAX_SIF: usize = 272;

@@ -298,10 +298,7 @@ impl<S, H> Dialogues<S, H> {
 
     /// Shutdown: every held trigger with the fallback instruction (an answer rather than
     /// an unexplained end), and every followed call's dialogue.
-    pub fn drain(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-    ) -> (Vec<Answering<H>>, Vec<Open<S>>) {
+    pub fn drain(&mut self, ctx: &mut Ctx<'_>) -> (Vec<Answering<H>>, Vec<Open<S>>) {
         // In dialogue order, so a shutdown's messages come out the same every time.
         let mut held: Vec<DialogueId> = self.held.keys().copied().collect();
         held.sort_unstable();
