@@ -28,6 +28,8 @@ pub struct Config {
     pub routing_numbers: RoutingNumbers,
     #[serde(default)]
     pub decisions: Decisions,
+    #[serde(default)]
+    pub runtime: Runtime,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -403,6 +405,30 @@ pub enum Fallback {
     Release,
 }
 
+/// `[runtime]`: how the daemon uses the machine.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Runtime {
+    /// Signalling stacks, each on its own worker thread, that dialogues are spread over by
+    /// transaction id; 0: one per CPU core.
+    pub shards: usize,
+}
+
+/// Most shards: the shard takes the low bits of the 24-bit dialogue id space.
+pub const MAX_SHARDS: usize = 64;
+
+impl Runtime {
+    /// The number of shards to run (resolving 0 to the number of cores).
+    pub fn shards(&self) -> usize {
+        match self.shards {
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(MAX_SHARDS),
+            n => n,
+        }
+    }
+}
+
 /// `[decisions]`: the Decisions.Session stream.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -573,6 +599,12 @@ impl Config {
             Ok(())
         };
         check_pc("node.point_code".into(), self.node.point_code)?;
+        if self.runtime.shards > MAX_SHARDS {
+            return Err(invalid(
+                "runtime.shards",
+                format!("at most {MAX_SHARDS} (0: one per core)"),
+            ));
+        }
         if self.node.network_indicator > 3 {
             return Err(invalid("node.network_indicator", "must be 0 to 3"));
         }

@@ -12,7 +12,6 @@ pub mod ber;
 pub mod camel;
 pub mod cli;
 pub mod config;
-pub mod daemon;
 pub mod digits;
 pub mod lab;
 pub mod m3ua;
@@ -25,3 +24,4 @@ pub mod tcuser;
 pub mod transport;
 
 pub mod proto;
+pub mod runtime;

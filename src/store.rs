@@ -261,8 +261,8 @@ pub fn read_events(
 }
 
 enum Cmd {
-    /// Events of one batch of work, journalled in order.
-    Append(Vec<Event>),
+    /// Events of one batch of work, journalled in order, and the batch's number.
+    Append(Vec<Event>, Batch),
     /// `bool`: fail with "exists" rather than replace.
     PutSubscriber(Subscriber, bool, oneshot::Sender<Result<(), String>>),
     RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
@@ -276,6 +276,11 @@ enum Cmd {
 #[derive(Clone)]
 pub struct Writer {
     tx: mpsc::Sender<Cmd>,
+    /// The number of the last batch appended, taken under this lock as it is sent, so
+    /// batches reach the writer thread in number order.
+    appended: Arc<std::sync::Mutex<Batch>>,
+    /// The number of the last batch whose commit is done (committed or failed).
+    done: tokio::sync::watch::Receiver<Batch>,
     live: broadcast::Sender<Committed>,
     path: PathBuf,
 }
@@ -283,6 +288,9 @@ pub struct Writer {
 /// Events committed together, in sequence order: the live fan-out hands subscribers whole
 /// commits, so a busy journal costs one wake-up per commit, not per event.
 pub type Committed = Arc<[CallEvent]>;
+
+/// Number of an appended batch of events (see [`Writer::append_all`]); 0 is no batch.
+pub type Batch = u64;
 
 /// Capacity of the live fan-out, in commits; a subscriber that lags further replays from
 /// the journal.
@@ -316,14 +324,17 @@ impl Writer {
         let conn = open(path)?;
         let (tx, rx) = mpsc::channel();
         let (live, _) = broadcast::channel(LIVE_BUFFER);
+        let (done_tx, done) = tokio::sync::watch::channel(0);
         let publisher = live.clone();
         let handle = std::thread::Builder::new()
             .name("scpd-store".into())
-            .spawn(move || writer_loop(conn, rx, publisher, retention))
+            .spawn(move || writer_loop(conn, rx, publisher, done_tx, retention))
             .expect("spawn store thread");
         Ok((
             Writer {
                 tx,
+                appended: Arc::default(),
+                done,
                 live,
                 path: path.to_path_buf(),
             },
@@ -337,17 +348,32 @@ impl Writer {
 
     /// Journal an event; it is published to live subscribers once committed.
     pub fn append(&self, ev: Event) -> Result<(), StoreError> {
-        self.append_all(vec![ev])
+        self.append_all(vec![ev]).map(drop)
     }
 
-    /// Journal events in this order; they are published to live subscribers once committed.
-    pub fn append_all(&self, events: Vec<Event>) -> Result<(), StoreError> {
-        if events.is_empty() {
-            return Ok(());
-        }
+    /// Journal events in this order; they are published to live subscribers once
+    /// committed. The batch's number resolves [`Writer::committed`] once its commit is done:
+    /// the runtime holds a switch's answers on it, so an answer on the wire implies its
+    /// events are on disk.
+    pub fn append_all(&self, events: Vec<Event>) -> Result<Batch, StoreError> {
+        let mut last = self.appended.lock().unwrap_or_else(|p| p.into_inner());
+        let n = *last + 1;
         self.tx
-            .send(Cmd::Append(events))
-            .map_err(|_| StoreError::Stopped)
+            .send(Cmd::Append(events, n))
+            .map_err(|_| StoreError::Stopped)?;
+        *last = n;
+        Ok(n)
+    }
+
+    /// Wait until the commit of batch `n` (and of every batch before it) is done, whether
+    /// it succeeded or not (a failure is logged by the writer); at once when the writer has
+    /// stopped.
+    pub async fn committed(&self, n: Batch) {
+        if *self.done.borrow() >= n {
+            return;
+        }
+        let mut done = self.done.clone();
+        let _ = done.wait_for(|d| *d >= n).await;
     }
 
     pub fn subscribe_live(&self) -> broadcast::Receiver<Committed> {
@@ -436,6 +462,7 @@ fn writer_loop(
     mut conn: Connection,
     rx: mpsc::Receiver<Cmd>,
     live: broadcast::Sender<Committed>,
+    done: tokio::sync::watch::Sender<Batch>,
     retention: Retention,
 ) {
     let mut batch = Vec::new();
@@ -478,11 +505,20 @@ fn writer_loop(
         }
         let mut published: Vec<CallEvent> = Vec::new();
         let mut replies = Vec::new();
+        // Done once this transaction ends, committed or not: answers held on these batches
+        // go out either way (an unjournalled answer beats a switch left waiting).
+        let last_batch = batch
+            .iter()
+            .filter_map(|c| match c {
+                Cmd::Append(_, n) => Some(*n),
+                _ => None,
+            })
+            .max();
         let result = (|| -> Result<(), rusqlite::Error> {
             let tx = conn.transaction()?;
             for cmd in batch.drain(..) {
                 match cmd {
-                    Cmd::Append(events) => {
+                    Cmd::Append(events, _) => {
                         let mut insert = tx.prepare_cached(
                             "INSERT INTO event (call_id, kind, timestamp_ms, body) VALUES (?1, ?2, ?3, ?4)",
                         )?;
@@ -566,10 +602,13 @@ fn writer_loop(
             }
             tx.commit()
         })();
+        if let Some(n) = last_batch {
+            done.send_replace(n);
+        }
         if let Err(e) = result {
             // The transaction rolled back: nothing of this batch was published, and the
             // callers waiting on it learn so.
-            tracing::error!(error = %e, "store: batch commit failed");
+            tracing::error!(error = %e, "store: batch commit failed; answering anyway");
             published.clear();
             for r in replies.drain(..) {
                 match r {

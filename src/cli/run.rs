@@ -3,7 +3,7 @@
 //! daemon changes one line).
 
 use crate::config::Config;
-use crate::daemon::{self, Overrides};
+use crate::runtime::{self, Overrides};
 use clap::Args;
 use std::process::ExitCode;
 
@@ -47,7 +47,7 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
         }
         None => Config::embedded(),
     };
-    let cfg = daemon::apply(
+    let cfg = runtime::apply(
         cfg,
         &Overrides {
             m3ua_listen: a.m3ua_listen,
@@ -68,7 +68,7 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
 
 /// Run the daemon with `cfg` until SIGINT/SIGTERM.
 fn serve(cfg: Config) -> Result<(), String> {
-    super::runtime().block_on(daemon::run(cfg))
+    super::runtime().block_on(runtime::run(cfg))
 }
 
 pub(super) fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {

@@ -43,6 +43,7 @@ fn node_with(monitored: &[&str], deciding: &[&str]) -> Node {
         camel_ssn: 146,
         ain_ssn: Some(AIN_SSN),
         instance: 3,
+        shards: Shards::ONE,
         max_dialogues: 10,
         dialogue_idle: Duration::from_secs(30),
     };

@@ -31,6 +31,7 @@ fn node(reset_timer: Option<(Duration, u32)>) -> Node {
         camel_ssn: 146,
         ain_ssn: Some(247),
         instance: 7,
+        shards: Shards::ONE,
         max_dialogues: 10,
         dialogue_idle: Duration::from_secs(30),
     };

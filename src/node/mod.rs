@@ -30,6 +30,7 @@ use crate::sccp::scrc::{Fault as SccpFault, Received, Scrc, ScrcConfig};
 use crate::sccp::segment::ReassemblyConfig;
 use crate::sccp::{self, route::GtRule};
 use crate::service::{Answer, Engine, Event, SubscriberTable};
+use crate::tcap::dialogues::Shards;
 use crate::tcap::itu;
 #[cfg(test)]
 use crate::tcap::itu::{MessageType, TcMessage};
@@ -50,6 +51,9 @@ pub struct NodeConfig {
     /// Subsystem of the AIN SCP (ANSI TCAP); `None`: no AIN.
     pub ain_ssn: Option<u8>,
     pub instance: u8,
+    /// Which stack of the instance this is, when dialogues are spread over several (the
+    /// low bits of our transaction ids name it).
+    pub shards: Shards,
     pub max_dialogues: usize,
     pub dialogue_idle: Duration,
 }
@@ -128,6 +132,19 @@ pub struct Effects {
     /// Triggers to put to the data-session server (policy `decide`); the answer (or `None`
     /// when there is none) goes to [`Node::on_decision`].
     pub queries: Vec<Query>,
+    /// Reassembled messages whose dialogue another shard owns: hand each to that shard's
+    /// [`Node::on_forwarded`].
+    pub forward: Vec<Forward>,
+}
+
+/// A whole TCAP message for another shard's dialogue (segments are reassembled wherever
+/// they arrive, the dialogue lives where its id says).
+#[derive(Debug, Clone)]
+pub struct Forward {
+    pub shard: u32,
+    pub ssn: u8,
+    pub route: Route,
+    pub tcap: Vec<u8>,
 }
 
 impl Effects {
@@ -144,6 +161,7 @@ impl Effects {
         self.send.clear();
         self.events.clear();
         self.queries.clear();
+        self.forward.clear();
     }
 }
 
@@ -180,6 +198,7 @@ pub struct Node {
     engine: Engine,
     camel_ssn: u8,
     ain_ssn: Option<u8>,
+    shards: Shards,
     /// Indications of one step, reused.
     batch: Vec<Indication>,
     /// The time of the last input (the state machines need one to end dialogues at
@@ -202,6 +221,7 @@ impl Node {
         let tcap_config = |variant, ssns| {
             let mut c = TcapConfig::new(variant);
             c.instance = cfg.instance;
+            c.shards = cfg.shards;
             c.max_dialogues = cfg.max_dialogues;
             c.idle_timeout = cfg.dialogue_idle;
             c.abort_on_idle = stack.abort_on_idle;
@@ -248,10 +268,18 @@ impl Node {
                 reassembly: stack.reassembly,
                 max_segment: stack.max_segment,
                 gt_rules: stack.gt_rules,
-                scmg_concerned: stack.scmg_concerned,
+                // SCCP management speaks for the node once: in the first shard.
+                scmg_concerned: if cfg.shards.index == 0 {
+                    stack.scmg_concerned
+                } else {
+                    Vec::new()
+                },
             },
-            boot_ms as u32,
+            // Segmentation references of the shards apart.
+            (boot_ms as u32).wrapping_add(cfg.shards.index << 24),
         );
+        let mut engine = Engine::new(subscribers, cfg.instance, boot_ms);
+        engine.set_shard(cfg.shards.index as usize, cfg.shards.count as usize);
         Node {
             scrc,
             itu: Tcap::new(itu),
@@ -266,9 +294,10 @@ impl Node {
                 stack.decision_deadline,
                 cfg.max_dialogues,
             ),
-            engine: Engine::new(subscribers, cfg.instance, boot_ms),
+            engine,
             camel_ssn: cfg.camel_ssn,
             ain_ssn: cfg.ain_ssn,
+            shards: cfg.shards,
             batch: Vec::new(),
             last_now: None,
             last_now_ms: boot_ms,
@@ -341,16 +370,20 @@ impl Node {
         self.stamp(now, now_ms);
         match self.scrc.receive(assoc, pd, now, &mut fx.send)? {
             Received::Data { ssn, route, data } => {
-                let user = self.user_of(ssn);
-                let tcap = self.tcap_mut(user);
-                let before = Refusals::of(tcap.counters());
-                tcap.on_message(route, ssn, &data, now);
-                let handled = self.run_user(user, now, now_ms, fx);
-                let c = self.tcap_mut(user).counters();
-                match Refusals::of(c).since(&before, c, &data) {
-                    Some(f) => Err(f.into()),
-                    None => handled,
+                if let std::borrow::Cow::Owned(tcap) = data {
+                    // Reassembled here: its dialogue may live in another shard.
+                    if let Some(shard) = self.elsewhere(&tcap) {
+                        fx.forward.push(Forward {
+                            shard,
+                            ssn,
+                            route,
+                            tcap,
+                        });
+                        return Ok(());
+                    }
+                    return self.deliver(ssn, route, &tcap, now, now_ms, fx);
                 }
+                self.deliver(ssn, route, &data, now, now_ms, fx)
             }
             Received::Returned {
                 ssn,
@@ -371,6 +404,53 @@ impl Node {
                 Err(SccpFault::Returned(kind, cause).into())
             }
             Received::Done => Ok(()),
+        }
+    }
+
+    /// A whole TCAP message another shard reassembled for a dialogue of this one.
+    pub fn on_forwarded(
+        &mut self,
+        f: Forward,
+        now: Instant,
+        now_ms: i64,
+        fx: &mut Effects,
+    ) -> Result<(), Fault> {
+        self.stamp(now, now_ms);
+        self.deliver(f.ssn, f.route, &f.tcap, now, now_ms, fx)
+    }
+
+    /// The shard owning the dialogue `tcap` continues, when it is not this one.
+    fn elsewhere(&self, tcap: &[u8]) -> Option<u32> {
+        if self.shards.count <= 1 {
+            return None;
+        }
+        match crate::tcap::tid::received(tcap) {
+            crate::tcap::tid::Addressed::Ours(tid) => {
+                Shards::owner(self.shards.count, tid).filter(|s| *s != self.shards.index)
+            }
+            _ => None,
+        }
+    }
+
+    /// A whole TCAP message for local subsystem `ssn`, up through its TCAP and TC-user.
+    fn deliver(
+        &mut self,
+        ssn: u8,
+        route: Route,
+        tcap: &[u8],
+        now: Instant,
+        now_ms: i64,
+        fx: &mut Effects,
+    ) -> Result<(), Fault> {
+        let user = self.user_of(ssn);
+        let t = self.tcap_mut(user);
+        let before = Refusals::of(t.counters());
+        t.on_message(route, ssn, tcap, now);
+        let handled = self.run_user(user, now, now_ms, fx);
+        let c = self.tcap_mut(user).counters();
+        match Refusals::of(c).since(&before, c, tcap) {
+            Some(f) => Err(f.into()),
+            None => handled,
         }
     }
 

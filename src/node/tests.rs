@@ -37,6 +37,7 @@ fn node_with(monitored: &[&str], max_dialogues: usize) -> Node {
             camel_ssn: 146,
             ain_ssn: Some(247),
             instance: 7,
+            shards: Shards::ONE,
             max_dialogues,
             dialogue_idle: Duration::from_secs(30),
         },
@@ -582,6 +583,7 @@ fn node_with_stack(monitored: &[&str], stack: StackConfig) -> Node {
         camel_ssn: 146,
         ain_ssn: Some(247),
         instance: 7,
+        shards: Shards::ONE,
         max_dialogues: 10,
         dialogue_idle: Duration::from_secs(30),
     };
@@ -1110,6 +1112,7 @@ fn node_at(point_code: u32, stack: StackConfig) -> Node {
         camel_ssn: 146,
         ain_ssn: Some(247),
         instance: 7,
+        shards: Shards::ONE,
         max_dialogues: 10,
         dialogue_idle: Duration::from_secs(30),
     };

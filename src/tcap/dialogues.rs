@@ -4,7 +4,9 @@
 //! Sans-IO: time comes in as an argument. Local ids are allocated so they never collide with
 //! a live one (Q.774 §3.2.1.1 leaves the choice to the implementation) and carry an
 //! instance prefix in their top octet, so several scpd instances behind one point code can
-//! route a Continue back to the one that owns the dialogue.
+//! route a Continue back to the one that owns the dialogue. Within an instance the low bits
+//! name the shard (the stack on one worker thread) that owns it ([`Shards`]), so a
+//! continuation reaches its shard without a lookup.
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
@@ -54,6 +56,31 @@ pub struct Dialogue<T> {
     indexed: Instant,
 }
 
+/// How the stacks of one instance share the local id space: the low bits of the 24 below
+/// the instance prefix name the shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shards {
+    /// This table's shard.
+    pub index: u32,
+    /// How many there are (1: the whole id space is this table's).
+    pub count: u32,
+}
+
+impl Shards {
+    pub const ONE: Shards = Shards { index: 0, count: 1 };
+
+    /// Bits that name a shard.
+    fn bits(self) -> u32 {
+        u32::BITS - (self.count.max(1) - 1).leading_zeros()
+    }
+
+    /// The shard owning local id `tid` (its index, when it names one of `count`).
+    pub fn owner(count: u32, tid: u32) -> Option<u32> {
+        let s = tid & ((1 << Shards { index: 0, count }.bits()) - 1);
+        (s < count.max(1)).then_some(s)
+    }
+}
+
 #[derive(Debug)]
 pub struct Dialogues<T> {
     map: HashMap<u32, Dialogue<T>>,
@@ -61,6 +88,7 @@ pub struct Dialogues<T> {
     by_deadline: BTreeSet<(Instant, u32)>,
     next: u32,
     prefix: u8,
+    shards: Shards,
     limit: usize,
     idle: Duration,
 }
@@ -74,11 +102,17 @@ pub enum OpenError {
 
 impl<T> Dialogues<T> {
     pub fn new(prefix: u8, limit: usize, idle: Duration) -> Dialogues<T> {
+        Dialogues::sharded(prefix, Shards::ONE, limit, idle)
+    }
+
+    /// A table for one shard of an instance: its ids carry `shards.index` in their low bits.
+    pub fn sharded(prefix: u8, shards: Shards, limit: usize, idle: Duration) -> Dialogues<T> {
         Dialogues {
             map: HashMap::new(),
             by_deadline: BTreeSet::new(),
             next: 1,
             prefix,
+            shards,
             limit,
             idle,
         }
@@ -117,10 +151,13 @@ impl<T> Dialogues<T> {
         if self.map.len() >= self.limit {
             return Err(OpenError::Full(self.limit));
         }
+        let bits = self.shards.bits();
+        let counter = 0x00ff_ffff >> bits;
         let local = loop {
-            let id = (u32::from(self.prefix) << 24) | (self.next & 0x00ff_ffff);
+            let low = ((self.next & counter) << bits) | self.shards.index;
+            let id = (u32::from(self.prefix) << 24) | low;
             self.next = self.next.wrapping_add(1);
-            if self.next & 0x00ff_ffff == 0 {
+            if self.next & counter == 0 {
                 self.next = 1;
             }
             if !self.map.contains_key(&id) {
@@ -233,6 +270,26 @@ mod tests {
         assert_eq!(d.open(peer, t0, "d"), Err(OpenError::Full(3)));
         assert_eq!(d.close(a).unwrap().user, "a");
         assert!(d.open(peer, t0, "e").is_ok());
+    }
+
+    #[test]
+    fn sharded_ids_name_their_shard() {
+        let t0 = Instant::now();
+        let peer = PeerTid::new(&[1]).unwrap();
+        for count in [1, 2, 3, 4, 7] {
+            for index in 0..count {
+                let shards = Shards { index, count };
+                let mut d = Dialogues::sharded(0x21, shards, 1000, Duration::from_secs(1));
+                for n in 0..300 {
+                    let id = d.open(peer, t0, n).unwrap();
+                    assert_eq!(id >> 24, 0x21);
+                    assert_eq!(Shards::owner(count, id), Some(index), "{id:#x}");
+                }
+            }
+        }
+        // An id naming no shard of 3 (low bits 3) belongs to none.
+        assert_eq!(Shards::owner(3, 0x2100_0007), None);
+        assert_eq!(Shards::owner(1, 0x2100_0007), Some(0));
     }
 
     #[test]

@@ -8,3 +8,4 @@ pub mod dialogues;
 pub mod itu;
 pub mod sm;
 pub mod tc;
+pub mod tid;

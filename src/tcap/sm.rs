@@ -76,7 +76,7 @@
 
 use crate::ber::{Tag, Tlv, Writer};
 use crate::tcap::ansi::{self, AnsiMessage, PackageType};
-use crate::tcap::dialogues::{Dialogues, PeerTid};
+use crate::tcap::dialogues::{Dialogues, PeerTid, Shards};
 use crate::tcap::itu::{self, DialogueOut, DialoguePdu, MessageType, TcMessage};
 use crate::tcap::tc::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -112,6 +112,8 @@ pub struct TcapConfig {
     pub variant: Variant,
     /// Top octet of every local transaction id.
     pub instance: u8,
+    /// Which shard of the instance this is (its low id bits).
+    pub shards: Shards,
     pub max_dialogues: usize,
     pub idle_timeout: Duration,
     /// On idle timeout, send an Abort to the peer (when its id is known).
@@ -125,6 +127,7 @@ impl TcapConfig {
         TcapConfig {
             variant,
             instance: 0,
+            shards: Shards::ONE,
             max_dialogues: 10_000,
             idle_timeout: Duration::from_secs(60),
             abort_on_idle: true,
@@ -299,7 +302,12 @@ impl<A: Clone> Tcap<A> {
         Tcap {
             policies: cfg.ssns.iter().cloned().collect(),
             default_policy: SsnPolicy::default(),
-            table: Dialogues::new(cfg.instance, cfg.max_dialogues, cfg.idle_timeout),
+            table: Dialogues::sharded(
+                cfg.instance,
+                cfg.shards,
+                cfg.max_dialogues,
+                cfg.idle_timeout,
+            ),
             timers: BTreeSet::new(),
             transmits: VecDeque::new(),
             indications: VecDeque::new(),

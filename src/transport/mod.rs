@@ -65,7 +65,8 @@ impl Received<'_> {
     }
 }
 
-/// One association carrying whole M3UA messages.
+/// One association carrying whole M3UA messages; [`Link::split`] gives its receiving and
+/// sending sides, which tasks use at the same time.
 pub enum Link {
     Tcp {
         rd: FrameReader<OwnedReadHalf>,
@@ -75,23 +76,6 @@ pub enum Link {
 }
 
 impl Link {
-    /// The next whole M3UA message; `Ok(None)` when the peer closed the association.
-    pub async fn recv(&mut self) -> Result<Option<Received<'_>>, FrameError> {
-        match self {
-            Link::Tcp { rd, .. } => Ok(rd.next().await?.map(|bytes| Received {
-                bytes,
-                stream: None,
-            })),
-            Link::Sctp(s) => {
-                let ins = s.in_streams();
-                Ok(s.recv().await?.map(|(info, bytes)| Received {
-                    bytes,
-                    stream: Some((info.stream, ins)),
-                }))
-            }
-        }
-    }
-
     /// The peer's address (TCP; `None` on SCTP, where a multi-homed peer has several).
     pub fn peer_addr(&self) -> Option<std::net::SocketAddr> {
         match self {
@@ -100,12 +84,65 @@ impl Link {
         }
     }
 
-    /// Send a buffer of M3UA messages (each self-delimited by its header length): as bytes
-    /// on TCP, one record each on SCTP, on the stream RFC 4666 §1.4.7 calls for.
+    pub fn split(self) -> (LinkReader, LinkWriter) {
+        match self {
+            Link::Tcp { rd, wr } => (LinkReader::Tcp(rd), LinkWriter::Tcp(wr)),
+            Link::Sctp(s) => {
+                let w = s.sender();
+                (LinkReader::Sctp(s), LinkWriter::Sctp(w))
+            }
+        }
+    }
+}
+
+/// The receiving side of a [`Link`]: wait for a message with [`LinkReader::ready`], then
+/// [`LinkReader::take`] every message already received without waiting again, so one
+/// wake-up handles a whole batch.
+pub enum LinkReader {
+    Tcp(FrameReader<OwnedReadHalf>),
+    Sctp(sctp::SctpStream),
+}
+
+impl LinkReader {
+    /// Wait until a message is here (`true`) or the peer closed the association (`false`).
+    pub async fn ready(&mut self) -> Result<bool, FrameError> {
+        match self {
+            LinkReader::Tcp(rd) => rd.ready().await,
+            LinkReader::Sctp(s) => Ok(s.ready().await?),
+        }
+    }
+
+    /// The next message already received, without waiting.
+    pub fn take(&mut self) -> Result<Option<Received<'_>>, FrameError> {
+        match self {
+            LinkReader::Tcp(rd) => Ok(rd.take()?.map(|bytes| Received {
+                bytes,
+                stream: None,
+            })),
+            LinkReader::Sctp(s) => {
+                let ins = s.in_streams();
+                Ok(s.take().map(|(info, bytes)| Received {
+                    bytes,
+                    stream: Some((info.stream, ins)),
+                }))
+            }
+        }
+    }
+}
+
+/// The sending side of a [`Link`].
+pub enum LinkWriter {
+    Tcp(OwnedWriteHalf),
+    Sctp(sctp::SctpSender),
+}
+
+impl LinkWriter {
+    /// Send a buffer of M3UA messages (each self-delimited by its header length): in one
+    /// write on TCP, one record each on SCTP, on the stream RFC 4666 §1.4.7 calls for.
     pub async fn send(&mut self, out: &[u8]) -> io::Result<()> {
         match self {
-            Link::Tcp { wr, .. } => wr.write_all(out).await,
-            Link::Sctp(s) => {
+            LinkWriter::Tcp(wr) => wr.write_all(out).await,
+            LinkWriter::Sctp(s) => {
                 for m in crate::m3ua::asp::messages(out) {
                     let stream = sctp::stream_for(m, s.out_streams());
                     s.send(m, stream).await?;

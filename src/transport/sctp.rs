@@ -10,6 +10,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
 use tokio::io::unix::AsyncFd;
 
 /// M3UA's payload protocol identifier (RFC 4666 §1.3.1).
@@ -319,24 +320,34 @@ impl SctpListener {
     }
 }
 
-/// One SCTP association carrying whole M3UA messages.
+/// One SCTP association carrying whole M3UA messages: the receiving side, from which
+/// [`SctpStream::sender`] gives a sending side to use at the same time.
 pub struct SctpStream {
-    fd: AsyncFd<OwnedFd>,
+    fd: Arc<AsyncFd<OwnedFd>>,
     asm: RecordAssembler,
     piece: Vec<u8>,
     ostreams: u16,
     istreams: u16,
+    /// The record [`SctpStream::ready`] received, until [`SctpStream::take`]n.
+    held: Option<SndRcvInfo>,
+}
+
+/// The sending side of an [`SctpStream`].
+pub struct SctpSender {
+    fd: Arc<AsyncFd<OwnedFd>>,
+    ostreams: u16,
 }
 
 impl SctpStream {
     fn new(fd: OwnedFd) -> io::Result<SctpStream> {
         let (istreams, ostreams) = stream_counts(fd.as_raw_fd()).unwrap_or((1, 1));
         Ok(SctpStream {
-            fd: register(fd)?,
+            fd: Arc::new(register(fd)?),
             asm: RecordAssembler::new(crate::m3ua::codec::MAX_MESSAGE),
             piece: vec![0; 64 * 1024],
             ostreams,
             istreams,
+            held: None,
         })
     }
 
@@ -383,8 +394,34 @@ impl SctpStream {
         self.istreams
     }
 
+    /// A sending side for this association.
+    pub fn sender(&self) -> SctpSender {
+        SctpSender {
+            fd: self.fd.clone(),
+            ostreams: self.ostreams,
+        }
+    }
+
     /// The next whole record with its stream and PPID; `Ok(None)` at association end.
     pub async fn recv(&mut self) -> io::Result<Option<(SndRcvInfo, &[u8])>> {
+        if !self.ready().await? {
+            return Ok(None);
+        }
+        Ok(self.take())
+    }
+
+    /// The record [`SctpStream::ready`] received, once.
+    pub fn take(&mut self) -> Option<(SndRcvInfo, &[u8])> {
+        let info = self.held.take()?;
+        Some((info, self.asm_record()))
+    }
+
+    /// Wait for the next whole record (`true`; [`SctpStream::take`] hands it over), or the
+    /// association's end (`false`).
+    pub async fn ready(&mut self) -> io::Result<bool> {
+        if self.held.is_some() {
+            return Ok(true);
+        }
         self.asm.reset();
         loop {
             let mut guard = self.fd.readable().await?;
@@ -396,7 +433,7 @@ impl SctpStream {
                 Err(_would_block) => continue,
             };
             if n == 0 && flags & libc::MSG_EOR == 0 {
-                return Ok(None);
+                return Ok(false);
             }
             if flags & MSG_NOTIFICATION != 0 {
                 continue;
@@ -408,8 +445,8 @@ impl SctpStream {
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?
                 .is_some();
             if done {
-                let info = info.unwrap_or_default();
-                return Ok(Some((info, self.asm_record())));
+                self.held = Some(info.unwrap_or_default());
+                return Ok(true);
             }
         }
     }
@@ -420,17 +457,34 @@ impl SctpStream {
 
     /// Send one M3UA message on `stream` with PPID 3.
     pub async fn send(&self, msg: &[u8], stream: u16) -> io::Result<()> {
-        let info = SndRcvInfo {
-            stream,
-            ppid: PPID_M3UA,
-            ..SndRcvInfo::default()
-        };
-        loop {
-            let mut guard = self.fd.writable().await?;
-            match guard.try_io(|fd| send_msg(fd.as_raw_fd(), msg, &info)) {
-                Ok(r) => return r,
-                Err(_would_block) => continue,
-            }
+        send_on(&self.fd, msg, stream).await
+    }
+}
+
+impl SctpSender {
+    /// Outbound streams negotiated for this association.
+    pub fn out_streams(&self) -> u16 {
+        self.ostreams
+    }
+
+    /// Send one M3UA message on `stream` with PPID 3.
+    pub async fn send(&self, msg: &[u8], stream: u16) -> io::Result<()> {
+        send_on(&self.fd, msg, stream).await
+    }
+}
+
+/// Send one M3UA message on `stream` with PPID 3.
+async fn send_on(fd: &AsyncFd<OwnedFd>, msg: &[u8], stream: u16) -> io::Result<()> {
+    let info = SndRcvInfo {
+        stream,
+        ppid: PPID_M3UA,
+        ..SndRcvInfo::default()
+    };
+    loop {
+        let mut guard = fd.writable().await?;
+        match guard.try_io(|fd| send_msg(fd.as_raw_fd(), msg, &info)) {
+            Ok(r) => return r,
+            Err(_would_block) => continue,
         }
     }
 }

@@ -24,7 +24,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     pub fn new(inner: R) -> FrameReader<R> {
         FrameReader {
             inner,
-            buf: vec![0; 16 * 1024],
+            buf: vec![0; 64 * 1024],
             start: 0,
             end: 0,
         }
@@ -32,13 +32,21 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
 
     /// The next complete message, or `Ok(None)` at a clean end of stream.
     pub async fn next(&mut self) -> Result<Option<&[u8]>, FrameError> {
+        if !self.ready().await? {
+            return Ok(None);
+        }
+        self.take()
+    }
+
+    /// Wait until a complete message is buffered (`true`), or the stream ended cleanly
+    /// (`false`). One read takes whatever the socket holds, up to the buffer's size, so
+    /// what follows is often already here for [`FrameReader::take`].
+    pub async fn ready(&mut self) -> Result<bool, FrameError> {
         loop {
             let avail = &self.buf[self.start..self.end];
             if let Some(len) = frame_len(avail).map_err(FrameError::Framing)? {
                 if avail.len() >= len {
-                    let at = self.start;
-                    self.start += len;
-                    return Ok(Some(&self.buf[at..at + len]));
+                    return Ok(true);
                 }
                 if len > self.buf.len() - self.start {
                     // Make room: move the partial message to the front, grow if needed.
@@ -61,12 +69,25 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             let n = self.inner.read(&mut self.buf[self.end..]).await?;
             if n == 0 {
                 return if self.start == self.end {
-                    Ok(None)
+                    Ok(false)
                 } else {
                     Err(FrameError::Io(std::io::ErrorKind::UnexpectedEof.into()))
                 };
             }
             self.end += n;
+        }
+    }
+
+    /// The next message already buffered, without reading; `Ok(None)` when none is whole.
+    pub fn take(&mut self) -> Result<Option<&[u8]>, FrameError> {
+        let avail = &self.buf[self.start..self.end];
+        match frame_len(avail).map_err(FrameError::Framing)? {
+            Some(len) if avail.len() >= len => {
+                let at = self.start;
+                self.start += len;
+                Ok(Some(&self.buf[at..at + len]))
+            }
+            _ => Ok(None),
         }
     }
 }

@@ -1,0 +1,457 @@
+//! The daemon's runtime: the thin async part that moves bytes, time and journal batches
+//! between the sockets and the sans-IO cores, and uses every core.
+//!
+//! ```text
+//!  association reader ──batch per shard──> shard 0..N (one Node each, own thread)
+//!   (one read, endpoint                       │ events ──> store writer (one batch)
+//!    under one lock)                          │ messages ─> endpoint (one lock) ─> queues
+//!                                             │ queries ──> decision broker ──> shard
+//!  association writer <──queue (bytes, journal batch)─┘
+//!   (waits for the commit, one write)
+//! ```
+//!
+//! - **Shards** ([`shard`]): dialogues are spread over one stack per core by transaction
+//!   id; the shard is encoded in our ids, so a continuation reaches its shard without a
+//!   lookup ([`dispatch`]). Each shard sleeps until input or its earliest deadline.
+//! - **Associations** ([`link`]): a reader and a writer task each; the M3UA endpoint and
+//!   the write queues are shared under one lock ([`net`]); one task sleeps until the
+//!   endpoint's next deadline.
+//! - **Journal first, then answer**: a message is written only once the events of the
+//!   batch that produced it are committed.
+
+mod dispatch;
+mod link;
+mod net;
+mod shard;
+
+use crate::api::{self, Api};
+use crate::config::{self, Config};
+use crate::m3ua::endpoint::{Endpoint, EndpointConfig, Role};
+use crate::node::{Node, NodeConfig, Query, StackConfig};
+use crate::service::SubscriberTable;
+use crate::store::{self, Batch};
+use crate::tcap::dialogues::Shards;
+use crate::transport::{Backoff, Listener};
+use net::M3ua;
+use shard::{Control, Handle};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch, Notify};
+use tracing::{info, warn};
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Sleep until `deadline`, or forever without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What the shards, the association tasks and the timers share.
+pub(crate) struct Shared {
+    net: Mutex<M3ua>,
+    /// Wakes the M3UA timer task when the endpoint's next deadline came earlier.
+    wake: Notify,
+    store: store::Writer,
+    shards: Vec<Handle>,
+    /// Held triggers, with their shard, to the task that asks the decision broker.
+    queries: mpsc::UnboundedSender<(usize, Query)>,
+    /// The SCCP variant on the wire (to read transaction ids for dispatch).
+    variant: crate::sccp::Variant,
+}
+
+impl Shared {
+    /// Run `f` on the endpoint, then hand what it queued to the associations' writers
+    /// (after journal batch `batch`), close what it gave up on, and have the first shard
+    /// announce our subsystems where an association can carry DATA again.
+    fn m3ua<R>(&self, batch: Batch, f: impl FnOnce(&mut M3ua) -> R) -> R {
+        let (r, active) = {
+            let mut g = self.net.lock().expect("m3ua");
+            let before = g.endpoint.next_deadline();
+            let r = f(&mut g);
+            let active = g.deliver(batch);
+            let after = g.endpoint.next_deadline();
+            if after.is_some_and(|t| before.is_none_or(|b| t < b)) {
+                self.wake.notify_one();
+            }
+            (r, active)
+        };
+        for _ in active {
+            // A route to the STPs is (again) there: SSA for our subsystems (Q.714 §5.3.2).
+            let _ = self.shards[0].ctl.send(Control::Announce);
+        }
+        r
+    }
+}
+
+/// Command-line overrides of the configuration (INTERFACES.md `scpd run`).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub m3ua_listen: Vec<String>,
+    pub m3ua_connect: Vec<String>,
+    pub m3ua_ipsp_listen: Vec<String>,
+    pub m3ua_ipsp_connect: Vec<String>,
+    pub grpc_listen: Option<String>,
+    pub db: Option<String>,
+}
+
+pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigError> {
+    if !o.m3ua_listen.is_empty() {
+        cfg.m3ua.listen = o.m3ua_listen.clone();
+    }
+    if !o.m3ua_connect.is_empty() {
+        cfg.m3ua.connect = o.m3ua_connect.clone();
+    }
+    if !o.m3ua_ipsp_listen.is_empty() {
+        cfg.m3ua.ipsp_listen = o.m3ua_ipsp_listen.clone();
+    }
+    if !o.m3ua_ipsp_connect.is_empty() {
+        cfg.m3ua.ipsp_connect = o.m3ua_ipsp_connect.clone();
+    }
+    if let Some(g) = &o.grpc_listen {
+        cfg.grpc.listen = g.clone();
+    }
+    if let Some(d) = &o.db {
+        cfg.store.path = d.clone();
+    }
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+/// The signalling stack of shard `index` of `count`.
+fn node(
+    cfg: &Config,
+    index: usize,
+    count: usize,
+    subscribers: &SubscriberTable,
+    routing: &crate::service::routing::RoutingTable,
+    boot_ms: i64,
+) -> Node {
+    let mut node = Node::with_stack(
+        NodeConfig {
+            point_code: cfg.node.point_code,
+            network_indicator: cfg.node.network_indicator,
+            camel_ssn: cfg.sccp.camel_ssn,
+            ain_ssn: Some(cfg.sccp.ain_ssn),
+            instance: cfg.node.instance,
+            shards: Shards {
+                index: index as u32,
+                count: count as u32,
+            },
+            // The dialogue limit is the node's: each shard holds its share.
+            max_dialogues: cfg.tcap.max_dialogues.div_ceil(count),
+            dialogue_idle: Duration::from_secs(cfg.tcap.dialogue_idle_seconds),
+        },
+        StackConfig {
+            reassembly: cfg.sccp.reassembly,
+            gt_rules: cfg.sccp.gt_rules.clone(),
+            sccp_variant: cfg.variant(),
+            hop_counter: cfg.sccp.hop_counter,
+            scmg_concerned: cfg.sccp.scmg.concerned.clone(),
+            decision_deadline: Duration::from_millis(cfg.decisions.deadline_ms),
+            reset_timer: cfg.decisions.reset_timer(),
+            ..StackConfig::default()
+        },
+        subscribers.clone(),
+        boot_ms,
+    );
+    node.engine_mut().configure(crate::service::EngineConfig {
+        routing: Some(routing.clone()),
+        anchor_ttl_ms: i64::from(cfg.routing_numbers.anchor_ttl_seconds) * 1000,
+        decisions: true,
+        fallback: cfg.decisions.fallback_instruction(),
+    });
+    node
+}
+
+fn backoff(m: &config::M3ua) -> Backoff {
+    Backoff::new(
+        Duration::from_millis(m.reconnect_min_ms),
+        Duration::from_millis(m.reconnect_max_ms),
+    )
+}
+
+/// Run until SIGINT/SIGTERM.
+pub async fn run(cfg: Config) -> Result<(), String> {
+    // TLS material first: a bad certificate stops the start before anything listens.
+    let grpc_server = api::grpc_server(&cfg)?;
+    let db = std::path::PathBuf::from(&cfg.store.path);
+    let conn = store::open(&db).map_err(|e| format!("store {}: {e}", db.display()))?;
+    let subscribers: SubscriberTable = Default::default();
+    {
+        let mut t = subscribers.write().expect("fresh lock");
+        for s in store::load_subscribers(&conn).map_err(|e| e.to_string())? {
+            t.insert(s.number.clone(), Arc::new(s));
+        }
+    }
+    let (live_numbers, cursors) = store::load_routing(&conn).map_err(|e| e.to_string())?;
+    drop(conn);
+    let (writer, store_thread) =
+        store::Writer::start_with(&db, cfg.store.retention()).map_err(|e| e.to_string())?;
+    let routing = {
+        let mut a = crate::service::routing::Allocator::new(&cfg.routing_numbers.pool)
+            .map_err(|e| e.to_string())?;
+        a.restore(live_numbers, &cursors);
+        a.set_persist(Arc::new(writer.clone()));
+        Arc::new(Mutex::new(a))
+    };
+    let decisions = api::Broker::new(Duration::from_millis(cfg.decisions.deadline_ms));
+    let (queries_tx, queries_rx) = mpsc::unbounded_channel();
+
+    // The shards: their channels first (everyone reaches every shard), then their threads.
+    let count = cfg.runtime.shards();
+    let boot_ms = now_ms();
+    let (handles, inboxes): (Vec<_>, Vec<_>) = (0..count).map(|_| shard::channels()).unzip();
+    let m3ua_cfg = EndpointConfig::from_config(&cfg);
+    let shared = Arc::new(Shared {
+        net: Mutex::new(M3ua::new(Endpoint::new(m3ua_cfg.clone(), Instant::now()))),
+        wake: Notify::new(),
+        store: writer.clone(),
+        shards: handles,
+        queries: queries_tx,
+        variant: cfg.variant(),
+    });
+    let mut threads = Vec::new();
+    for (i, inbox) in inboxes.into_iter().enumerate() {
+        let n = node(&cfg, i, count, &subscribers, &routing, boot_ms);
+        threads.push(shard::spawn(i, n, inbox, shared.clone()).map_err(|e| e.to_string())?);
+    }
+    info!(shards = count, "signalling stacks running");
+    let asker = tokio::spawn(shard::ask(queries_rx, decisions.clone(), shared.clone()));
+    info!(
+        server_mode = ?cfg.m3ua.traffic_mode,
+        client_mode = ?cfg.m3ua.connect_traffic_mode,
+        t_r_ms = cfg.m3ua.t_r_ms,
+        "M3UA application servers"
+    );
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut tasks = listen(&cfg, &m3ua_cfg, &shared, &stop_rx).await?;
+    tasks.push(tokio::spawn(m3ua_timer(shared.clone(), stop_rx.clone())));
+
+    // gRPC.
+    let grpc_addr = cfg.grpc_addr().map_err(|e| e.to_string())?;
+    let grpc_listener = TcpListener::bind(grpc_addr)
+        .await
+        .map_err(|e| format!("gRPC listen {grpc_addr}: {e}"))?;
+    info!(addr = %grpc_addr, "gRPC listening");
+    let sweeper = tokio::spawn(api::sweep_routing_numbers(
+        routing.clone(),
+        Duration::from_millis(cfg.routing_numbers.sweep_interval_ms),
+        stop_rx.clone(),
+    ));
+    let api = Api {
+        writer: writer.clone(),
+        subscribers,
+        routing,
+        decisions,
+        stop: stop_rx.clone(),
+    };
+    let mut grpc_stop = stop_rx.clone();
+    let grpc = tokio::spawn(api::serve(api, grpc_server, grpc_listener, async move {
+        let _ = grpc_stop.changed().await;
+    }));
+    info!(db = %db.display(), "scpd ready");
+
+    shutdown_signal().await;
+    info!("shutting down: ending open dialogues");
+    // Every shard ends its dialogues; what that sends is queued before the associations
+    // are told to stop, and their writers write it before they go.
+    let mut sent = 0;
+    for s in &shared.shards {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        if s.ctl.send(Control::Shutdown(tx)).is_ok() {
+            sent += rx.await.unwrap_or(0);
+        }
+    }
+    if sent > 0 {
+        info!(messages = sent, "ended open dialogues");
+    }
+    let _ = stop_tx.send(true);
+    // Undecided triggers were answered by the shards' shutdown; no more questions.
+    asker.abort();
+    for t in tasks {
+        let _ = t.await;
+    }
+    let _ = sweeper.await;
+    match grpc.await {
+        Ok(Err(e)) => warn!(error = %e, "gRPC server"),
+        Err(e) => warn!(error = %e, "gRPC task"),
+        Ok(Ok(())) => {}
+    }
+    for t in threads {
+        let _ = tokio::task::spawn_blocking(move || t.join()).await;
+    }
+    writer.flush().await;
+    writer.stop();
+    let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
+    info!("stopped");
+    Ok(())
+}
+
+/// Open the M3UA listeners (server side; IPSP peers, who send ASPUP/ASPAC first in a
+/// single exchange, being the side that opened the association) and start the client side
+/// (scpd as ASP towards SGs/STPs, RFC 4666 §4.3.4, and as IPSP towards IPSP peers).
+async fn listen(
+    cfg: &Config,
+    m3ua_cfg: &EndpointConfig,
+    shared: &Arc<Shared>,
+    stop: &watch::Receiver<bool>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, String> {
+    let mut tasks = Vec::new();
+    let listen = cfg.m3ua.listen.iter().map(|u| (u, Role::Server)).chain(
+        cfg.m3ua
+            .ipsp_listen
+            .iter()
+            .map(|u| (u, m3ua_cfg.ipsp_role(false))),
+    );
+    for (url, role) in listen {
+        let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
+        match Listener::bind(&ep).await {
+            Ok(l) => {
+                info!(%url, "M3UA listening");
+                tasks.push(tokio::spawn(accept_loop(
+                    l,
+                    role,
+                    shared.clone(),
+                    stop.clone(),
+                )));
+            }
+            Err(e)
+                if matches!(ep, config::Endpoint::Sctp(_))
+                    && e.raw_os_error() == Some(libc::EPROTONOSUPPORT) =>
+            {
+                // The embedded default offers SCTP beside TCP; a kernel without SCTP only
+                // loses that listener (unless it was the only one: checked below).
+                let why = crate::transport::sctp::probe()
+                    .err()
+                    .map_or(e.to_string(), |p| p.to_string());
+                warn!(%url, "not listening: {why}");
+            }
+            Err(e) => return Err(format!("M3UA listen {url}: {e}")),
+        }
+    }
+    let connect = cfg
+        .m3ua
+        .connect
+        .iter()
+        .map(|u| (u, m3ua_cfg.client_role()))
+        .chain(
+            cfg.m3ua
+                .ipsp_connect
+                .iter()
+                .map(|u| (u, m3ua_cfg.ipsp_role(true))),
+        );
+    for (url, role) in connect {
+        let ep = config::parse_endpoint(url).map_err(|e| e.to_string())?;
+        let what = match role {
+            Role::Ipsp(..) => "IPSP",
+            _ => "ASP",
+        };
+        info!(%url, "M3UA connecting as {what}");
+        tasks.push(tokio::spawn(client_loop(
+            url.clone(),
+            ep,
+            role,
+            backoff(&cfg.m3ua),
+            shared.clone(),
+            stop.clone(),
+        )));
+    }
+    if tasks.is_empty() {
+        return Err("no M3UA listener could be opened (see the warnings above)".into());
+    }
+    Ok(tasks)
+}
+
+/// M3UA timers: T(r) of the application servers, the destination audit, T(ack) and BEAT
+/// of the client and IPSP ASPs.
+async fn m3ua_timer(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    loop {
+        let deadline = shared.net.lock().expect("m3ua").endpoint.next_deadline();
+        tokio::select! {
+            _ = sleep_until(deadline) => {
+                shared.m3ua(0, |m| m.endpoint.on_timeout(Instant::now(), &mut m.tx));
+            }
+            _ = shared.wake.notified() => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+async fn accept_loop(
+    l: Listener,
+    role: Role,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut tasks = Vec::new();
+    loop {
+        tokio::select! {
+            r = l.accept() => match r {
+                Ok((link, peer)) => {
+                    tasks.push(tokio::spawn(link::association(link, peer, role.clone(), shared.clone(), stop.clone())));
+                }
+                Err(e) => warn!(error = %e, "accept"),
+            },
+            _ = stop.changed() => break,
+        }
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+}
+
+/// Keep an association to an SG/STP up: connect, run it, and after a loss reconnect with
+/// exponential backoff (reset once an association reached ASP-ACTIVE).
+async fn client_loop(
+    url: String,
+    ep: config::Endpoint,
+    role: Role,
+    mut backoff: Backoff,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let attempt = tokio::select! {
+            r = tokio::time::timeout(Duration::from_secs(10), crate::transport::connect(&ep)) => r,
+            _ = stop.changed() => return,
+        };
+        match attempt {
+            Ok(Ok(l)) => {
+                let active =
+                    link::association(l, url.clone(), role.clone(), shared.clone(), stop.clone())
+                        .await;
+                if active {
+                    backoff.reset();
+                }
+                if *stop.borrow() {
+                    return;
+                }
+            }
+            Ok(Err(e)) => warn!(%url, error = %e, "M3UA connect failed"),
+            Err(_) => warn!(%url, "M3UA connect timed out"),
+        }
+        let delay = backoff.next_delay();
+        info!(%url, ?delay, "reconnecting");
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}

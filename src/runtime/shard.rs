@@ -1,0 +1,286 @@
+//! A shard: one signalling stack ([`Node`]) on a worker thread of its own. It sleeps until
+//! input arrives or its earliest deadline comes, takes everything waiting, runs it through
+//! the stack, then hands the outcome on in one go: the events to the journal as one batch,
+//! the messages to the M3UA endpoint under one lock (each association's share queued with
+//! the journal batch it waits for), the triggers to decide to the decision broker.
+
+use super::Shared;
+use crate::m3ua::endpoint::{AssocId, Label};
+use crate::m3ua::ProtocolData;
+use crate::node::{Effects, Forward, Node, Query, QueryId};
+use crate::service::Answer;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::{mpsc, oneshot};
+use tracing::{error, warn};
+
+/// Most inputs taken in one wake-up, so a flood cannot hold the answers of the first.
+const MAX_INPUTS: usize = 64;
+
+/// M3UA DATA for one shard from one read of one association: the payloads back to back.
+#[derive(Debug, Default)]
+pub struct Batch {
+    bytes: Vec<u8>,
+    items: Vec<Item>,
+}
+
+#[derive(Debug)]
+struct Item {
+    assoc: AssocId,
+    opc: u32,
+    dpc: u32,
+    si: u8,
+    ni: u8,
+    mp: u8,
+    sls: u8,
+    end: usize,
+}
+
+impl Batch {
+    pub fn push(&mut self, assoc: AssocId, pd: &ProtocolData<'_>) {
+        self.bytes.extend_from_slice(pd.data);
+        self.items.push(Item {
+            assoc,
+            opc: pd.opc,
+            dpc: pd.dpc,
+            si: pd.si,
+            ni: pd.ni,
+            mp: pd.mp,
+            sls: pd.sls,
+            end: self.bytes.len(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Each message with the association it came on.
+    fn messages(&self) -> impl Iterator<Item = (AssocId, ProtocolData<'_>)> {
+        let mut start = 0;
+        self.items.iter().map(move |i| {
+            let data = &self.bytes[start..i.end];
+            start = i.end;
+            (
+                i.assoc,
+                ProtocolData {
+                    opc: i.opc,
+                    dpc: i.dpc,
+                    si: i.si,
+                    ni: i.ni,
+                    mp: i.mp,
+                    sls: i.sls,
+                    data,
+                },
+            )
+        })
+    }
+}
+
+/// What else a shard is told, besides data.
+pub enum Control {
+    /// The data-session server's answer to a held trigger (`None`: none in time).
+    Decision(QueryId, Option<Answer>),
+    /// A message reassembled in another shard for a dialogue of this one.
+    Forward(Forward),
+    /// An association can carry DATA again: tell the concerned point codes our
+    /// subsystems' state (SCMG, first shard).
+    Announce,
+    /// End every open dialogue, hand on what that sends, then stop; answered with how
+    /// many messages went out.
+    Shutdown(oneshot::Sender<usize>),
+}
+
+/// How the rest of the daemon reaches a shard.
+pub struct Handle {
+    pub data: mpsc::Sender<Batch>,
+    pub ctl: mpsc::UnboundedSender<Control>,
+}
+
+/// The receiving ends of a shard's inputs.
+pub struct Inbox {
+    pub data: mpsc::Receiver<Batch>,
+    pub ctl: mpsc::UnboundedReceiver<Control>,
+}
+
+/// A shard's channels: what the daemon keeps, what the shard's thread takes.
+pub fn channels() -> (Handle, Inbox) {
+    // A few reads' worth: a reader that gets ahead of its shard waits (TCP backpressure).
+    let (data_tx, data) = mpsc::channel(16);
+    let (ctl_tx, ctl) = mpsc::unbounded_channel();
+    (
+        Handle {
+            data: data_tx,
+            ctl: ctl_tx,
+        },
+        Inbox { data, ctl },
+    )
+}
+
+/// Run shard `index` on a thread of its own until it is shut down.
+pub fn spawn(
+    index: usize,
+    node: Node,
+    inbox: Inbox,
+    shared: Arc<Shared>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(format!("scpd-shard-{index}"))
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .expect("shard runtime");
+            let mut shard = Shard {
+                index,
+                node,
+                fx: Effects::default(),
+                shared,
+            };
+            rt.block_on(shard.run(inbox));
+        })
+}
+
+struct Shard {
+    index: usize,
+    node: Node,
+    fx: Effects,
+    shared: Arc<Shared>,
+}
+
+impl Shard {
+    async fn run(&mut self, mut inbox: Inbox) {
+        let mut stopped: Option<oneshot::Sender<usize>> = None;
+        while stopped.is_none() {
+            let deadline = self.node.next_deadline();
+            let now = tokio::select! {
+                biased;
+                c = inbox.ctl.recv() => match c {
+                    Some(c) => {
+                        let now = Instant::now();
+                        self.control(c, now, &mut stopped);
+                        now
+                    }
+                    None => return,
+                },
+                b = inbox.data.recv() => match b {
+                    Some(b) => {
+                        let now = Instant::now();
+                        self.data(&b, now);
+                        now
+                    }
+                    None => return,
+                },
+                _ = super::sleep_until(deadline) => Instant::now(),
+            };
+            // Everything else already waiting, in the same wake-up.
+            for _ in 0..MAX_INPUTS {
+                if stopped.is_some() {
+                    break;
+                }
+                if let Ok(c) = inbox.ctl.try_recv() {
+                    self.control(c, now, &mut stopped);
+                } else if let Ok(b) = inbox.data.try_recv() {
+                    self.data(&b, now);
+                } else {
+                    break;
+                }
+            }
+            if self.node.next_deadline().is_some_and(|d| d <= now) {
+                self.node.on_timeout(now, super::now_ms(), &mut self.fx);
+            }
+            let sent = self.fx.send.len();
+            self.flush(now);
+            if let Some(done) = stopped.take() {
+                let _ = done.send(sent);
+                return;
+            }
+        }
+    }
+
+    fn data(&mut self, b: &Batch, now: Instant) {
+        let now_ms = super::now_ms();
+        for (assoc, pd) in b.messages() {
+            if let Err(fault) = self.node.on_data(assoc, &pd, now, now_ms, &mut self.fx) {
+                warn!(assoc, shard = self.index, %fault, "message not processed normally");
+            }
+        }
+    }
+
+    fn control(&mut self, c: Control, now: Instant, stopped: &mut Option<oneshot::Sender<usize>>) {
+        let now_ms = super::now_ms();
+        match c {
+            Control::Decision(id, answer) => {
+                self.node
+                    .on_decision(id, answer.as_ref(), now, now_ms, &mut self.fx)
+            }
+            Control::Forward(f) => {
+                if let Err(fault) = self.node.on_forwarded(f, now, now_ms, &mut self.fx) {
+                    warn!(shard = self.index, %fault, "reassembled message not processed normally");
+                }
+            }
+            Control::Announce => self.node.announce_subsystems(&mut self.fx),
+            Control::Shutdown(done) => {
+                self.node.shutdown(&mut self.fx);
+                *stopped = Some(done);
+            }
+        }
+    }
+
+    /// Hand on what the inputs of this wake-up produced.
+    fn flush(&mut self, now: Instant) {
+        let fx = &mut self.fx;
+        for q in fx.queries.drain(..) {
+            let _ = self.shared.queries.send((self.index, q));
+        }
+        for f in fx.forward.drain(..) {
+            if let Some(s) = self.shared.shards.get(f.shard as usize) {
+                let _ = s.ctl.send(Control::Forward(f));
+            }
+        }
+        let batch = if fx.events.is_empty() {
+            0
+        } else {
+            match self.shared.store.append_all(std::mem::take(&mut fx.events)) {
+                Ok(n) => n,
+                Err(e) => {
+                    error!(error = %e, "events not journalled");
+                    0
+                }
+            }
+        };
+        if fx.send.is_empty() {
+            return;
+        }
+        self.shared.m3ua(batch, |m| {
+            for o in fx.send.drain(..) {
+                let label = Label {
+                    origin: o.assoc,
+                    opc: o.opc,
+                    dpc: o.dpc,
+                    ni: o.ni,
+                    sls: o.sls,
+                };
+                m.endpoint.send(&label, &o.sccp, now, &mut m.tx);
+            }
+        });
+    }
+}
+
+/// Put each held trigger to the data-session server; its answer (or the lack of one by
+/// the deadline) goes back to the shard that holds it.
+pub async fn ask(
+    mut queries: mpsc::UnboundedReceiver<(usize, Query)>,
+    broker: Arc<crate::api::Broker>,
+    shared: Arc<Shared>,
+) {
+    while let Some((shard, q)) = queries.recv().await {
+        let (broker, shared) = (broker.clone(), shared.clone());
+        tokio::spawn(async move {
+            let answer = broker.ask(&q.event, super::now_ms()).await;
+            if let Some(s) = shared.shards.get(shard) {
+                let _ = s.ctl.send(Control::Decision(q.id, answer));
+            }
+        });
+    }
+}
