@@ -148,6 +148,7 @@ impl CallEvent {
         let t = &info.trigger;
         let sub = info.subscriber.as_deref();
         let party = |p: &Option<service::Party>| p.as_ref().map(PartyNumber::from);
+        let boxed = |p: &Option<Box<service::Party>>| p.as_deref().map(PartyNumber::from);
         let text = |s: &Option<service::CompactString>| s.as_deref().unwrap_or("").to_string();
         CallEvent {
             sequence,
@@ -171,13 +172,13 @@ impl CallEvent {
                 vlr_number: l.vlr.to_string(),
             }),
             call_reference: text(&t.call_reference),
-            original_called_party: party(&t.original_called),
-            redirecting_party: party(&t.redirecting),
+            original_called_party: boxed(&t.original_called),
+            redirecting_party: boxed(&t.redirecting),
             subscriber: sub.map(|s| s.number.clone()).unwrap_or_default(),
             cause: ev.cause.map_or(0, u32::from),
             instruction: ev.instruction.map(|i| i.name()).unwrap_or("").to_string(),
             duration_seconds: ev.duration_seconds,
-            location_number: party(&t.location_number),
+            location_number: boxed(&t.location_number),
             imei: text(&t.imei),
             user: sub.map(|s| s.user.clone()).unwrap_or_default(),
             terminals: sub.map_or_else(Vec::new, |s| {

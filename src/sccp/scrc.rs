@@ -29,7 +29,8 @@ use crate::sccp::segment::{
 };
 use crate::sccp::{self, cause, Address, SccpError, Unitdata, Variant};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Associations are named by the M3UA endpoint; [`ANY_ASSOC`] is the [`Outgoing::assoc`]
@@ -99,23 +100,48 @@ pub struct Route {
     pub sls: u8,
     pub protocol_class: u8,
     /// Encoded SCCP address to send to (the received calling address).
-    pub to: Vec<u8>,
+    pub to: Arc<[u8]>,
     /// Encoded SCCP address we answer from (the received called address).
-    pub from: Vec<u8>,
+    pub from: Arc<[u8]>,
 }
 
-impl Route {
-    /// The route answering `u`, its addresses encoded in `variant` (the one `u` was decoded
-    /// in, so encoding cannot meet a GTI the layout lacks).
-    pub fn new(
+/// Encoded addresses shared by the routes that use them: the dialogues of a node answer a
+/// few peers from a few addresses, so a route (kept per dialogue) costs two reference
+/// counts rather than two allocations.
+#[derive(Debug, Default)]
+struct Addresses {
+    set: HashSet<Arc<[u8]>>,
+    scratch: Vec<u8>,
+}
+
+/// Distinct addresses kept before those no route uses any more are let go.
+const MAX_ADDRESSES: usize = 4096;
+
+impl Addresses {
+    fn intern(&mut self, a: &Address<'_>, variant: Variant) -> Result<Arc<[u8]>, SccpError> {
+        self.scratch.clear();
+        a.encode_variant(&mut self.scratch, variant)?;
+        if let Some(x) = self.set.get(self.scratch.as_slice()) {
+            return Ok(x.clone());
+        }
+        if self.set.len() >= MAX_ADDRESSES {
+            self.set.retain(|x| Arc::strong_count(x) > 1);
+        }
+        let x: Arc<[u8]> = Arc::from(self.scratch.as_slice());
+        self.set.insert(x.clone());
+        Ok(x)
+    }
+
+    /// The route answering `u` (received on `assoc` with label `pd`), its addresses encoded
+    /// in `variant` (the one `u` was decoded in, so encoding cannot meet a GTI the layout
+    /// lacks).
+    fn route(
+        &mut self,
         assoc: AssocId,
         pd: &ProtocolData<'_>,
         u: &Unitdata<'_>,
         variant: Variant,
     ) -> Result<Route, SccpError> {
-        let (mut to, mut from) = (Vec::new(), Vec::new());
-        u.calling.encode_variant(&mut to, variant)?;
-        u.called.encode_variant(&mut from, variant)?;
         Ok(Route {
             assoc,
             opc: pd.dpc,
@@ -124,11 +150,13 @@ impl Route {
             sls: pd.sls,
             // Same class back; the return option stays as the sender chose it.
             protocol_class: u.protocol_class,
-            to,
-            from,
+            to: self.intern(&u.calling, variant)?,
+            from: self.intern(&u.called, variant)?,
         })
     }
+}
 
+impl Route {
     /// An SCCP message on this route's association and MTP3 label.
     pub fn out(&self, sccp: Vec<u8>) -> Outgoing {
         Outgoing {
@@ -239,6 +267,7 @@ pub struct Scrc {
     gt: GtTable,
     scmg: Scmg,
     counters: Counters,
+    addresses: Addresses,
 }
 
 impl Scrc {
@@ -262,6 +291,7 @@ impl Scrc {
                 cfg.scmg_concerned.clone(),
             ),
             counters: Counters::default(),
+            addresses: Addresses::default(),
             cfg,
         }
     }
@@ -298,7 +328,7 @@ impl Scrc {
         }
         let variant = self.cfg.variant;
         let u = Unitdata::decode_variant(pd.data, variant)?;
-        let route = Route::new(assoc, pd, &u, variant)?;
+        let route = self.addresses.route(assoc, pd, &u, variant)?;
         let ssn = match self.resolve(&route, &u, out)? {
             Dest::Local(ssn) => ssn,
             Dest::Relayed => return Ok(Received::Done),
@@ -339,7 +369,7 @@ impl Scrc {
                 self.reassembly_routes.remove(&r.key);
                 self.counters.reassembled += 1;
                 let whole = r.message(variant)?;
-                let route = Route::new(assoc, pd, &whole, variant)?;
+                let route = self.addresses.route(assoc, pd, &whole, variant)?;
                 let data = Cow::Owned(whole.data.to_vec());
                 self.local(ssn, route, &whole, data, out)
             }

@@ -140,9 +140,10 @@ pub struct Trigger {
     pub service_key: u32,
     pub calling: Option<Party>,
     pub called: Option<Party>,
-    pub original_called: Option<Party>,
-    pub redirecting: Option<Party>,
-    pub location_number: Option<Party>,
+    /// Boxed: seldom present, and a followed call keeps its trigger.
+    pub original_called: Option<Box<Party>>,
+    pub redirecting: Option<Box<Party>>,
+    pub location_number: Option<Box<Party>>,
     pub imsi: Option<CompactString>,
     pub imei: Option<CompactString>,
     pub switch_address: Option<Party>,

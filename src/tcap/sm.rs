@@ -79,7 +79,9 @@ use crate::tcap::ansi::{self, AnsiMessage, PackageType};
 use crate::tcap::dialogues::{Dialogues, PeerTid, Shards};
 use crate::tcap::itu::{self, DialogueOut, DialoguePdu, MessageType, TcMessage};
 use crate::tcap::tc::*;
+use smallvec::SmallVec;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Application-context policy of one subsystem (Q.774 §3.2.2.1 / Q.775 negotiation).
@@ -227,11 +229,15 @@ enum State {
     Active,
 }
 
+/// One of our invocations awaiting its outcome; small, two fit inline in their dialogue
+/// (what CAP and AIN answers carry), since every open dialogue keeps them for the length of
+/// their timers.
 #[derive(Debug)]
 struct SentInvoke {
     id: i8,
     class: OpClass,
-    timeout: Duration,
+    /// The invocation timer (ms; longer ones are cut to 49 days).
+    timeout_ms: u32,
     /// Set when the Invoke has been sent.
     deadline: Option<Instant>,
 }
@@ -241,7 +247,8 @@ struct Dlg<A> {
     to: A,
     ssn: u8,
     state: State,
-    ac: Option<AppContext>,
+    /// Shared with every dialogue of the same AC (see [`Tcap::shared_ac`]).
+    ac: Option<Arc<AppContext>>,
     /// The dialogue has a dialogue portion (ITU AARQ/AARE): aborts carry ABRT.
     structured: bool,
     /// ITU: the next message must carry the AARE accepting the Begin's AARQ. ANSI: the
@@ -256,7 +263,7 @@ struct Dlg<A> {
     /// Our Begin has gone out.
     begun: bool,
     next_invoke: i8,
-    sent: Vec<SentInvoke>,
+    sent: SmallVec<[SentInvoke; 2]>,
     /// Received invocations awaiting our final answer, with their operation (ITU results
     /// carry it).
     received: Vec<(i8, Operation)>,
@@ -268,7 +275,10 @@ pub struct Tcap<A> {
     cfg: TcapConfig,
     policies: HashMap<u8, SsnPolicy>,
     default_policy: SsnPolicy,
-    table: Dialogues<Dlg<A>>,
+    /// The ACs of the policies, shared by the dialogues that use them.
+    acs: Vec<Arc<AppContext>>,
+    /// Dialogues are boxed: the table's spare slots then cost a pointer, not a dialogue.
+    table: Dialogues<Box<Dlg<A>>>,
     /// Invocation timers: (deadline, dialogue, invoke id).
     timers: BTreeSet<(Instant, u32, i8)>,
     transmits: VecDeque<Transmit<A>>,
@@ -302,6 +312,12 @@ impl<A: Clone> Tcap<A> {
         Tcap {
             policies: cfg.ssns.iter().cloned().collect(),
             default_policy: SsnPolicy::default(),
+            acs: cfg
+                .ssns
+                .iter()
+                .flat_map(|(_, p)| p.accepted.iter().chain(&p.fallback))
+                .map(|a| Arc::new(a.clone()))
+                .collect(),
             table: Dialogues::sharded(
                 cfg.instance,
                 cfg.shards,
@@ -364,6 +380,14 @@ impl<A: Clone> Tcap<A> {
 
     fn policy(&self, ssn: u8) -> &SsnPolicy {
         self.policies.get(&ssn).unwrap_or(&self.default_policy)
+    }
+
+    /// `ac`, shared with the other dialogues that use it when a policy names it.
+    fn shared_ac(&self, ac: AppContext) -> Arc<AppContext> {
+        match self.acs.iter().find(|a| ***a == ac) {
+            Some(a) => a.clone(),
+            None => Arc::new(ac),
+        }
     }
 
     // ---------------------------------------------------------------- received messages
@@ -562,7 +586,6 @@ impl<A: Clone> Tcap<A> {
 
     fn on_begin(&mut self, from: A, ssn: u8, msg: In, now: Instant) {
         let otid = msg.otid.expect("decoder checked");
-        let policy = self.policy(ssn).clone();
         // Q.774 §3.2.2.1: dialogue portion checks, then AC negotiation.
         if msg.aarq && !msg.version1 {
             self.counters.ac_refused += 1;
@@ -570,28 +593,28 @@ impl<A: Clone> Tcap<A> {
             self.send_refusal(from, otid, ac.as_ref(), (2, 2));
             return;
         }
-        match &msg.ac {
+        let policy = self.policy(ssn);
+        let refusal = match &msg.ac {
             Some(ac) if !policy.accepted.is_empty() && !policy.accepted.contains(ac) => {
-                self.counters.ac_refused += 1;
                 let supported = policy
                     .fallback
                     .clone()
                     .or_else(|| policy.accepted.first().cloned());
-                self.send_refusal(from, otid, supported.as_ref(), (1, 2));
-                return;
+                Some((supported, (1, 2)))
             }
-            None if !policy.accept_without_ac => {
-                self.counters.ac_refused += 1;
-                self.send_refusal(from, otid, None, (1, 1));
-                return;
-            }
-            _ => {}
+            None if !policy.accept_without_ac => Some((None, (1, 1))),
+            _ => None,
+        };
+        if let Some((supported, diagnostic)) = refusal {
+            self.counters.ac_refused += 1;
+            self.send_refusal(from, otid, supported.as_ref(), diagnostic);
+            return;
         }
-        let dlg = Dlg {
+        let dlg = Box::new(Dlg {
             to: from.clone(),
             ssn,
             state: State::InitReceived,
-            ac: msg.ac.clone(),
+            ac: msg.ac.clone().map(|a| self.shared_ac(a)),
             structured: msg.aarq && self.cfg.variant == Variant::Itu,
             answer_dialogue: msg.aarq,
             peer_permission: msg.permission,
@@ -599,10 +622,10 @@ impl<A: Clone> Tcap<A> {
             granted: true,
             begun: false,
             next_invoke: 1,
-            sent: Vec::new(),
+            sent: SmallVec::new(),
             received: Vec::new(),
             pending: Vec::new(),
-        };
+        });
         let local = match self.table.open(otid, now, dlg) {
             Ok(l) => l,
             Err(_) => {
@@ -714,7 +737,7 @@ impl<A: Clone> Tcap<A> {
             MessageType::Continue => {
                 let (state, first_ac) = {
                     let d = &mut self.table.get_mut(local).expect("live").user;
-                    (d.state, d.ac.clone())
+                    (d.state, d.ac.as_deref().cloned())
                 };
                 if state == State::InitSent {
                     let otid = msg.otid.expect("decoder checked");
@@ -728,7 +751,13 @@ impl<A: Clone> Tcap<A> {
                     d.state = State::Active;
                     if first_ac.is_some() || msg.ac.is_some() {
                         ac = msg.ac.clone().or(first_ac);
-                        d.ac.clone_from(&ac);
+                        let shared =
+                            ac.clone()
+                                .map(|a| match self.acs.iter().find(|x| ***x == a) {
+                                    Some(x) => x.clone(),
+                                    None => Arc::new(a),
+                                });
+                        self.table.get_mut(local).expect("live").user.ac = shared;
                     }
                 } else if state == State::InitReceived {
                     // The peer cannot know our id before we answer; treat as active.
@@ -952,7 +981,7 @@ impl<A: Clone> Tcap<A> {
         }
     }
 
-    fn close(&mut self, local: u32) -> Option<crate::tcap::dialogues::Dialogue<Dlg<A>>> {
+    fn close(&mut self, local: u32) -> Option<crate::tcap::dialogues::Dialogue<Box<Dlg<A>>>> {
         let d = self.table.close(local)?;
         self.forget_timers(local, &d.user);
         Some(d)
@@ -970,11 +999,11 @@ impl<A: Clone> Tcap<A> {
         now: Instant,
     ) -> Result<DialogueId, TcError> {
         let structured = ac.is_some() && self.cfg.variant == Variant::Itu;
-        let dlg = Dlg {
+        let dlg = Box::new(Dlg {
             to,
             ssn,
             state: State::InitSent,
-            ac,
+            ac: ac.map(|a| self.shared_ac(a)),
             structured,
             answer_dialogue: false,
             peer_permission: true,
@@ -982,10 +1011,10 @@ impl<A: Clone> Tcap<A> {
             granted: true,
             begun: false,
             next_invoke: 1,
-            sent: Vec::new(),
+            sent: SmallVec::new(),
             received: Vec::new(),
             pending: Vec::new(),
-        };
+        });
         let local = self
             .table
             .open_outgoing(now, dlg)
@@ -997,7 +1026,7 @@ impl<A: Clone> Tcap<A> {
     fn dlg(&mut self, id: DialogueId) -> Result<&mut Dlg<A>, TcError> {
         self.table
             .get_mut(id.0)
-            .map(|d| &mut d.user)
+            .map(|d| &mut *d.user)
             .ok_or(TcError::NoSuchDialogue)
     }
 
@@ -1028,7 +1057,7 @@ impl<A: Clone> Tcap<A> {
         d.sent.push(SentInvoke {
             id: iid,
             class: inv.class,
-            timeout: inv.timeout,
+            timeout_ms: u32::try_from(inv.timeout.as_millis()).unwrap_or(u32::MAX),
             deadline: None,
         });
         d.pending.push(Component::Invoke {
@@ -1231,7 +1260,7 @@ impl<A: Clone> Tcap<A> {
         let answer = std::mem::replace(&mut d.answer_dialogue, false);
         match variant {
             Variant::Itu => {
-                let oid = match &d.ac {
+                let oid = match d.ac.as_deref() {
                     Some(AppContext::Oid(o)) => Some(o.as_slice()),
                     _ => None,
                 };
@@ -1268,7 +1297,7 @@ impl<A: Clone> Tcap<A> {
                     responding: package.has_responding_id().then(|| ansi_tid(peer)),
                 };
                 let dialogue =
-                    d.ac.as_ref()
+                    d.ac.as_deref()
                         .filter(|_| kind == MessageType::Begin || answer)
                         .map(|a| ansi::DialoguePortion {
                             version: Some(ansi::version::SUPPORTED),
@@ -1288,7 +1317,7 @@ impl<A: Clone> Tcap<A> {
                 } = c
                 {
                     if let Some(s) = d.sent.iter_mut().find(|s| s.id == *i) {
-                        let t = now + s.timeout;
+                        let t = now + Duration::from_millis(u64::from(s.timeout_ms));
                         s.deadline = Some(t);
                         self.timers.insert((t, local, *i));
                     }

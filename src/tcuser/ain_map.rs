@@ -80,8 +80,11 @@ pub fn trigger(m: &AinMessage<'_>) -> Option<Trigger> {
         service_key: a.trigger_criteria_type.map_or(0, |t| t.0.into()),
         calling,
         called,
-        original_called: a.original_called_party_id.as_ref().map(party),
-        redirecting: a.redirecting_party_id.as_ref().map(party),
+        original_called: a
+            .original_called_party_id
+            .as_ref()
+            .map(|p| Box::new(party(p))),
+        redirecting: a.redirecting_party_id.as_ref().map(|p| Box::new(party(p))),
         ..Default::default()
     })
 }

@@ -147,9 +147,18 @@ pub fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigger {
             .as_ref()
             .map(isup_party)
             .or_else(|| idp.called_party_bcd_number.as_ref().map(address_party)),
-        original_called: idp.original_called_party_id.as_ref().map(isup_party),
-        redirecting: idp.redirecting_party_id.as_ref().map(isup_party),
-        location_number: idp.location_number.as_ref().map(isup_party),
+        original_called: idp
+            .original_called_party_id
+            .as_ref()
+            .map(|n| Box::new(isup_party(n))),
+        redirecting: idp
+            .redirecting_party_id
+            .as_ref()
+            .map(|n| Box::new(isup_party(n))),
+        location_number: idp
+            .location_number
+            .as_ref()
+            .map(|n| Box::new(isup_party(n))),
         imsi: idp.imsi.map(|i| i.text().as_str().into()),
         // CAP v3+ carry the IMEI in initialDPArgExtension (TS 29.078 §6.1.1, iMEI [4]).
         imei: phase
