@@ -4,9 +4,10 @@ use super::Api;
 use crate::proto::call_events_server::CallEvents;
 use crate::proto::{CallEvent, SubscribeRequest};
 use crate::store;
+use crate::store::Since;
 use futures_util::StreamExt;
 use std::pin::Pin;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
@@ -20,10 +21,9 @@ type EventStream = Pin<Box<dyn Stream<Item = Result<CallEvent, Status>> + Send>>
 impl CallEvents for Api {
     type SubscribeStream = EventStream;
 
-    /// Journal replay, then live events. The live receiver is taken *before* replay starts,
-    /// so nothing committed during replay is missed; events already replayed are skipped
-    /// by sequence, so nothing is sent twice. A subscriber that lags beyond the live buffer
-    /// goes back to the journal from its last sequence.
+    /// Journal replay, then the live tail from the last sequence replayed: nothing
+    /// committed during replay is missed, nothing is sent twice. A subscriber that lags
+    /// beyond the tail goes back to the journal from its last sequence.
     async fn subscribe(
         &self,
         req: Request<SubscribeRequest>,
@@ -38,7 +38,6 @@ impl CallEvents for Api {
         tokio::spawn(async move {
             let mut conn: Option<rusqlite::Connection> = Some(first);
             loop {
-                let mut live = writer.subscribe_live();
                 // Replay everything committed so far.
                 loop {
                     let path = writer.path().to_path_buf();
@@ -78,30 +77,26 @@ impl CallEvents for Api {
                         break;
                     }
                 }
-                // Follow live, until the subscriber goes away.
+                // Follow the live tail, until the subscriber goes away. What the tail no
+                // longer holds (this subscriber fell behind it) is read from the journal
+                // again, from the last sequence sent: no gap, no duplicate.
+                let mut live = writer.follow();
                 loop {
-                    let next = tokio::select! {
-                        r = live.recv() => r,
-                        _ = tx.closed() => return,
-                        _ = stop.changed() => return,
-                    };
-                    match next {
-                        Ok(commit) => {
-                            let fresh: Vec<CallEvent> = commit
-                                .iter()
-                                .filter(|ev| ev.sequence > last)
-                                .cloned()
-                                .collect();
-                            let Some(ev) = fresh.last() else { continue };
-                            last = ev.sequence;
-                            if tx.send(Ok(fresh)).await.is_err() {
-                                return;
+                    match live.since(last) {
+                        Since::Gap => break,
+                        Since::Events(fresh) => {
+                            if let Some(ev) = fresh.last() {
+                                last = ev.sequence;
+                                if tx.send(Ok(fresh)).await.is_err() {
+                                    return;
+                                }
                             }
                         }
-                        // This subscriber fell more than the live buffer behind: back to
-                        // the journal from its last sequence (no gap, no duplicate).
-                        Err(broadcast::error::RecvError::Lagged(_)) => break,
-                        Err(broadcast::error::RecvError::Closed) => return,
+                    }
+                    tokio::select! {
+                        more = live.wait(last) => if !more { return },
+                        _ = tx.closed() => return,
+                        _ = stop.changed() => return,
                     }
                 }
             }

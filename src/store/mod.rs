@@ -18,7 +18,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::Arc;
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::oneshot;
+
+mod live;
+pub use live::{Committed, Follower, Since, Tail, LIVE_BUFFER};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -281,20 +284,12 @@ pub struct Writer {
     appended: Arc<std::sync::Mutex<Batch>>,
     /// The number of the last batch whose commit is done (committed or failed).
     done: tokio::sync::watch::Receiver<Batch>,
-    live: broadcast::Sender<Committed>,
+    live: Tail,
     path: PathBuf,
 }
 
-/// Events committed together, in sequence order: the live fan-out hands subscribers whole
-/// commits, so a busy journal costs one wake-up per commit, not per event.
-pub type Committed = Arc<[CallEvent]>;
-
 /// Number of an appended batch of events (see [`Writer::append_all`]); 0 is no batch.
 pub type Batch = u64;
-
-/// Capacity of the live fan-out, in commits; a subscriber that lags further replays from
-/// the journal.
-pub const LIVE_BUFFER: usize = 1024;
 
 /// Resolves when the commit of what was sent before it is done (`Err`: it failed).
 pub type Ticket = oneshot::Receiver<Result<(), String>>;
@@ -323,7 +318,7 @@ impl Writer {
     ) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
         let conn = open(path)?;
         let (tx, rx) = mpsc::channel();
-        let (live, _) = broadcast::channel(LIVE_BUFFER);
+        let live = Tail::new(journal_bounds(&conn)?.1);
         let (done_tx, done) = tokio::sync::watch::channel(0);
         let publisher = live.clone();
         let handle = std::thread::Builder::new()
@@ -376,8 +371,9 @@ impl Writer {
         let _ = done.wait_for(|d| *d >= n).await;
     }
 
-    pub fn subscribe_live(&self) -> broadcast::Receiver<Committed> {
-        self.live.subscribe()
+    /// Follow the events committed from now on (and the newest few before).
+    pub fn follow(&self) -> Follower {
+        self.live.follow()
     }
 
     /// Add or replace (`create_only`: fail with [`EXISTS`] if enrolled).
@@ -461,7 +457,7 @@ fn now_ms() -> i64 {
 fn writer_loop(
     mut conn: Connection,
     rx: mpsc::Receiver<Cmd>,
-    live: broadcast::Sender<Committed>,
+    live: Tail,
     done: tokio::sync::watch::Sender<Batch>,
     retention: Retention,
 ) {
@@ -623,7 +619,7 @@ fn writer_loop(
             continue;
         }
         if !published.is_empty() {
-            let _ = live.send(published.into());
+            live.publish(published.into());
         }
         for r in replies {
             match r {
@@ -669,14 +665,18 @@ mod tests {
     async fn events_are_journalled_then_published_in_order() {
         let path = tmp("journal.db");
         let (w, _h) = Writer::start(&path).unwrap();
-        let mut live = w.subscribe_live();
+        let mut live = w.follow();
         for i in 0..5 {
             w.append(Event::bare(i)).unwrap();
         }
         let mut seqs = Vec::new();
         while seqs.len() < 5 {
-            let commit = live.recv().await.unwrap();
-            seqs.extend(commit.iter().map(|ev| ev.sequence));
+            let after = seqs.last().copied().unwrap_or(0);
+            assert!(live.wait(after).await);
+            let Since::Events(evs) = live.since(after) else {
+                panic!("gap")
+            };
+            seqs.extend(evs.iter().map(|ev| ev.sequence));
         }
         assert!(seqs.windows(2).all(|p| p[0] < p[1]), "{seqs:?}");
         w.flush().await;
