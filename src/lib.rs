@@ -1,10 +1,11 @@
 //! scpd: an IN/CAMEL Service Control Point adapter.
 //!
-//! Layers, each a module with one job (see DESIGN.md): `transport` moves bytes, `m3ua`,
-//! `sccp` and `tcap` are sans-IO protocol cores, `camel` and `ain` are the application
-//! protocols, `service` is the protocol-neutral call model, `store` and `api` are adapters
-//! around it, `lab` holds the decode, replay and simulation tools, and `cli` is the
-//! `scpd` command line over all of them.
+//! Layers, each a module with one job (docs/ARCHITECTURE.md): `transport` moves bytes,
+//! `m3ua`, `sccp` and `tcap` are sans-IO protocol cores, `camel` and `ain` the application
+//! protocols' codecs, `tcuser` their TC-users on one query-dialogue core, `node` one stack
+//! of them, `service` the protocol-neutral call model, `store` and `api` adapters around it
+//! (through `proto`), `runtime` the only async part (shards, associations, batches), `lab`
+//! the decode, replay and simulation tools, and `cli` the `scpd` command line.
 
 pub mod ain;
 pub mod api;
