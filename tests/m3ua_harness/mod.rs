@@ -190,6 +190,15 @@ impl Assoc {
     /// The same with traffic mode type `tmt` (1 override, 2 loadshare, 3 broadcast).
     pub fn asp_tmt(addr: &str, asp_id: u32, rc: Option<u32>, tmt: u32) -> Assoc {
         let mut a = Assoc::new(TcpStream::connect(addr).unwrap(), rc);
+        a.activate(asp_id, tmt);
+        a
+    }
+
+    /// ASPUP with ASP Identifier `asp_id`, ASPAC with traffic mode type `tmt` and the
+    /// association's RC, and the NTFY AS-ACTIVE that follows.
+    pub fn activate(&mut self, asp_id: u32, tmt: u32) {
+        let a = self;
+        let rc = a.rc;
         let mut b = Vec::new();
         Builder::new(&mut b, Kind::AspUp)
             .param_u32(tag::ASP_IDENTIFIER, asp_id)
@@ -209,7 +218,6 @@ impl Assoc {
         let m = Message::parse(&n).unwrap();
         assert_eq!(m.kind(), Some(Kind::Ntfy));
         assert_eq!(m.status().unwrap(), Some(AS_ACTIVE));
-        a
     }
 
     pub fn send(&mut self, b: &[u8]) {
