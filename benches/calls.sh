@@ -67,6 +67,7 @@ BASE_WT=$TARGET/bench-base/src
 BASE_TARGET=$TARGET/bench-base/target
 BASE_SHA=$(git -C "$ROOT" rev-parse --verify "$BASE^{commit}")
 if [ ! -e "$BASE_WT/.git" ]; then
+    git -C "$ROOT" worktree prune  # one whose directory went with the target dir
     git -C "$ROOT" worktree add --detach "$BASE_WT" "$BASE_SHA" >&2
 elif [ "$(git -C "$BASE_WT" rev-parse HEAD)" != "$BASE_SHA" ]; then
     git -C "$BASE_WT" checkout -q --detach "$BASE_SHA"
