@@ -12,6 +12,13 @@
 //! directions; it checks every answer's transaction ids, counts the outcomes, prints progress
 //! once a second, and measures the SCP's answer latency in HDR histograms (microseconds,
 //! 3 significant digits) so the percentiles stay exact at any call count.
+//!
+//! The load generator must outrun the SCP it measures, on the same machine: one thread with
+//! a single-threaded runtime reads and writes the association at the same time (neither
+//! side's full socket buffers can stall the other), reads 64 KiB at a time and handles every
+//! message of a read before the next, encodes whatever is due into one buffer and writes it
+//! in one call, and when the SCP is the bottleneck reads at most once a millisecond so that
+//! answers come in batches.
 
 use super::sim_ain::{self, AinAnswer, AinParties, Outcome};
 use crate::camel::{
@@ -27,7 +34,7 @@ use crate::transport::tcp::FrameReader;
 use hdrhistogram::Histogram;
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// What to play.
@@ -232,7 +239,7 @@ impl Conn {
     async fn recv(&mut self, timeout: Duration, what: &'static str) -> Result<Vec<u8>, SimError> {
         match tokio::time::timeout(timeout, self.rd.next()).await {
             Ok(Ok(Some(m))) => Ok(m.to_vec()),
-            Ok(Ok(None)) => Err(SimError::M3ua("SCP closed the association".into())),
+            Ok(Ok(None)) => Err(closed()),
             Ok(Err(e)) => Err(SimError::M3ua(e.to_string())),
             Err(_) => Err(SimError::Timeout(what)),
         }
@@ -241,25 +248,51 @@ impl Conn {
     async fn expect(&mut self, kind: Kind, timeout: Duration) -> Result<(), SimError> {
         loop {
             let m = self.recv(timeout, kind.name()).await?;
-            let msg = Message::parse(&m).map_err(|e| SimError::M3ua(e.to_string()))?;
-            match msg.kind() {
-                Some(k) if k == kind => return Ok(()),
-                Some(Kind::Ntfy) => continue,
-                other => {
-                    return Err(SimError::M3ua(format!(
-                        "expected {}, got {other:?} (error code {:?})",
-                        kind.name(),
-                        msg.error_code().ok().flatten()
-                    )))
-                }
+            if is_ack(&m, kind)? {
+                return Ok(());
             }
         }
     }
 }
 
-/// Bring the ASP up and active (RFC 4666 §4.3.4.1–3).
-async fn connect(cfg: &SimConfig) -> Result<Conn, SimError> {
-    asp_up(cfg.to, cfg.routing_context, cfg.timeout).await
+fn closed() -> SimError {
+    SimError::M3ua("SCP closed the association".into())
+}
+
+/// Whether `m` is the `kind` we wait for during ASP activation: `false` for a NTFY (to be
+/// skipped), an error for anything else.
+fn is_ack(m: &[u8], kind: Kind) -> Result<bool, SimError> {
+    let msg = Message::parse(m).map_err(|e| SimError::M3ua(e.to_string()))?;
+    match msg.kind() {
+        Some(k) if k == kind => Ok(true),
+        Some(Kind::Ntfy) => Ok(false),
+        other => Err(SimError::M3ua(format!(
+            "expected {}, got {other:?} (error code {:?})",
+            kind.name(),
+            msg.error_code().ok().flatten()
+        ))),
+    }
+}
+
+/// ASPUP, and ASPAC in override mode with `rc` if given (RFC 4666 §4.3.4.1–3).
+fn asp_up_msg(b: &mut Vec<u8>) {
+    Builder::new(b, Kind::AspUp).finish();
+}
+
+fn asp_ac_msg(b: &mut Vec<u8>, rc: Option<u32>) {
+    let mut ac = Builder::new(b, Kind::AspAc).param_u32(m3ua::codec::tag::TRAFFIC_MODE_TYPE, 1);
+    if let Some(rc) = rc {
+        ac = ac.param_u32(m3ua::codec::tag::ROUTING_CONTEXT, rc);
+    }
+    ac.finish();
+}
+
+async fn tcp_connect(to: std::net::SocketAddr) -> Result<TcpStream, SimError> {
+    let s = TcpStream::connect(to)
+        .await
+        .map_err(|e| SimError::Connect(to, e))?;
+    s.set_nodelay(true)?;
+    Ok(s)
 }
 
 /// Connect to `to` and bring our ASP up and active (override mode, with `rc` if given):
@@ -269,29 +302,123 @@ pub(crate) async fn asp_up(
     rc: Option<u32>,
     timeout: Duration,
 ) -> Result<Conn, SimError> {
-    let s = TcpStream::connect(to)
-        .await
-        .map_err(|e| SimError::Connect(to, e))?;
-    s.set_nodelay(true)?;
-    let (rd, wr) = s.into_split();
+    let (rd, wr) = tcp_connect(to).await?.into_split();
     let mut c = Conn {
         wr,
         rd: FrameReader::new(rd),
     };
     let mut b = Vec::new();
-    Builder::new(&mut b, Kind::AspUp).finish();
+    asp_up_msg(&mut b);
     c.send(&b).await?;
     c.expect(Kind::AspUpAck, timeout).await?;
     b.clear();
-    let mut ac =
-        Builder::new(&mut b, Kind::AspAc).param_u32(m3ua::codec::tag::TRAFFIC_MODE_TYPE, 1);
-    if let Some(rc) = rc {
-        ac = ac.param_u32(m3ua::codec::tag::ROUTING_CONTEXT, rc);
-    }
-    ac.finish();
+    asp_ac_msg(&mut b, rc);
     c.send(&b).await?;
     c.expect(Kind::AspAcAck, timeout).await?;
     Ok(c)
+}
+
+/// While saturated (see [`Engine::saturated`]), read at most this often.
+const PACE: Duration = Duration::from_millis(1);
+/// ... and only with at least this many calls in flight.
+const PACE_MIN_CALLS: u32 = 64;
+
+/// How much the load generator asks of each read.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// The receive side of the load generator: the byte stream read in large chunks, every
+/// complete M3UA message of a chunk handled before the next read.
+struct Inbox {
+    buf: Vec<u8>,
+    /// Unhandled bytes: `buf[start..end]`.
+    start: usize,
+    end: usize,
+}
+
+impl Inbox {
+    fn new() -> Inbox {
+        Inbox {
+            buf: vec![0; 2 * READ_CHUNK],
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// The next complete message in the buffer, if any; an impossible length is an error
+    /// (framing cannot be recovered).
+    fn next(&mut self) -> Result<Option<&[u8]>, SimError> {
+        let avail = &self.buf[self.start..self.end];
+        match m3ua::codec::frame_len(avail) {
+            Ok(Some(len)) if avail.len() >= len => {
+                let at = self.start;
+                self.start += len;
+                Ok(Some(&self.buf[at..at + len]))
+            }
+            Ok(_) => Ok(None),
+            Err(e) => Err(SimError::M3ua(format!("framing lost: {e}"))),
+        }
+    }
+
+    /// Where the next read goes: the partial message left (at most one, short) moved to the
+    /// front, and at least a chunk of room after it.
+    fn room(&mut self) -> &mut [u8] {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.buf.len() - self.end < READ_CHUNK {
+            self.buf.resize(self.end + READ_CHUNK, 0);
+        }
+        &mut self.buf[self.end..]
+    }
+
+    fn filled(&mut self, n: usize) {
+        self.end += n;
+    }
+
+    /// Read once into the buffer; `false` at the end of the stream.
+    async fn read(&mut self, rd: &mut (impl AsyncRead + Unpin)) -> Result<bool, SimError> {
+        let n = rd.read(self.room()).await?;
+        self.filled(n);
+        Ok(n > 0)
+    }
+}
+
+/// ASP activation for the load generator, on its own reader: ASPUP → ASPUP_ACK,
+/// ASPAC → ASPAC_ACK, NTFYs skipped; whatever follows stays in `inbox`.
+async fn activate(
+    rd: &mut tokio::net::tcp::OwnedReadHalf,
+    wr: &mut tokio::net::tcp::OwnedWriteHalf,
+    inbox: &mut Inbox,
+    rc: Option<u32>,
+    timeout: Duration,
+) -> Result<(), SimError> {
+    let mut b = Vec::new();
+    for kind in [Kind::AspUpAck, Kind::AspAcAck] {
+        b.clear();
+        if kind == Kind::AspUpAck {
+            asp_up_msg(&mut b);
+        } else {
+            asp_ac_msg(&mut b, rc);
+        }
+        wr.write_all(&b).await?;
+        let deadline = tokio::time::Instant::now() + timeout;
+        'ack: loop {
+            while let Some(m) = inbox.next()? {
+                if is_ack(m, kind)? {
+                    break 'ack;
+                }
+            }
+            match tokio::time::timeout_at(deadline, inbox.read(rd)).await {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => return Err(closed()),
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Err(SimError::Timeout(kind.name())),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The M3UA DATA carrying `tcap` in a UDT from our subsystem `ssn` to the SCP's, in the
@@ -472,13 +599,55 @@ pub async fn run_load(cfg: SimConfig, load: LoadConfig) -> Result<SimReport, Sim
             )));
         }
     }
-    let mut eng = Engine::new(cfg, load, variant)?;
-    let mut conn = connect(&eng.cfg).await?;
-    let mut inbuf = Vec::with_capacity(512);
+    let eng = Engine::new(cfg, load, variant)?;
+    // On a thread of its own with a single-threaded runtime: the thread that waits for the
+    // socket is the one that handles it (no hand-over between threads on each event), and
+    // the loop may pause the thread to let answers gather (see `play`). Dropping this future
+    // drops `_cancel`, which stops the loop.
+    let (_cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::task::spawn_blocking(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(play(eng, cancelled))
+    });
+    match task.await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(SimError::M3ua(format!("load generator task: {e}"))),
+    }
+}
+
+/// The load generator's one task: it writes and reads at the same time, so that neither
+/// side's socket buffers filling up can stall the other. Each turn starts the calls and
+/// disconnects that are due, encoding them all into one buffer, then waits for whichever
+/// comes first: the socket taking (part of) what is pending, a chunk to read (every message
+/// in it handled before the next read), or the next timer.
+async fn play(
+    mut eng: Engine,
+    mut cancelled: tokio::sync::oneshot::Receiver<()>,
+) -> Result<SimReport, SimError> {
+    let (mut rd, mut wr) = tcp_connect(eng.cfg.to).await?.into_split();
+    let mut inbox = Inbox::new();
+    activate(
+        &mut rd,
+        &mut wr,
+        &mut inbox,
+        eng.cfg.routing_context,
+        eng.cfg.timeout,
+    )
+    .await?;
+    // Messages that came right behind ASPAC_ACK.
+    eng.drain(&mut inbox, Instant::now())?;
+    // eng.out[..written] has been written.
+    let mut written = 0;
     let sweep_every =
         (eng.cfg.timeout / 4).clamp(Duration::from_millis(10), Duration::from_millis(100));
     let mut next_sweep = Instant::now() + sweep_every;
     let mut next_progress = eng.start + Duration::from_secs(1);
+    let timer = tokio::time::sleep_until(tokio::time::Instant::from_std(next_sweep));
+    tokio::pin!(timer);
+    let mut last_read = Instant::now();
     loop {
         let now = Instant::now();
         eng.start_due(now);
@@ -491,11 +660,8 @@ pub async fn run_load(cfg: SimConfig, load: LoadConfig) -> Result<SimReport, Sim
             eng.progress(now);
             next_progress += Duration::from_secs(1);
         }
-        if !eng.out.is_empty() {
-            conn.send(&eng.out).await?;
-            eng.out.clear();
-        }
-        if eng.calls.is_empty() && !eng.may_start(now) {
+        let pending = written < eng.out.len();
+        if !pending && eng.calls.is_empty() && !eng.may_start(now) {
             break;
         }
         let mut wake = next_sweep;
@@ -508,22 +674,43 @@ pub async fn run_load(cfg: SimConfig, load: LoadConfig) -> Result<SimReport, Sim
         if let Some((d, _)) = eng.held.front() {
             wake = wake.min(*d);
         }
-        let got = tokio::select! {
-            r = conn.rd.next() => Some(r.map(|o| o.map(|m| {
-                inbuf.clear();
-                inbuf.extend_from_slice(m);
-            }))),
-            _ = tokio::time::sleep_until(tokio::time::Instant::from_std(wake)) => None,
-        };
-        match got {
-            None => {}
-            Some(Ok(Some(()))) => {
-                if let Err(e) = eng.on_message(&inbuf) {
-                    eng.error(e);
+        // Saturated (the window is full of calls waiting on the SCP): nothing is gained by
+        // reading each answer the moment it comes, and a wake-up per answer would cost the
+        // sim more CPU than all its encoding and decoding. Reading at most every PACE lets
+        // answers gather into one read and their replies into one write. The thread
+        // sleeps rather than waits in the runtime, which would wake it at every segment
+        // that arrives; nothing else runs on it. (First-answer latencies measured while
+        // saturated, queueing at the SCP, include up to PACE of this.)
+        if !pending && eng.saturated(now) && now < last_read + PACE {
+            std::thread::sleep(wake.min(last_read + PACE).saturating_duration_since(now));
+            continue;
+        }
+        let wake = tokio::time::Instant::from_std(wake);
+        if timer.deadline() != wake {
+            timer.as_mut().reset(wake);
+        }
+        tokio::select! {
+            biased;
+            // A partial write is cancel-safe: what it took is counted, the rest stays.
+            r = wr.write(&eng.out[written..]), if pending => {
+                written += r?;
+                if written == eng.out.len() {
+                    eng.out.clear();
+                    written = 0;
+                } else if written >= READ_CHUNK && written * 2 >= eng.out.len() {
+                    eng.out.drain(..written);
+                    written = 0;
                 }
             }
-            Some(Ok(None)) => return Err(SimError::M3ua("SCP closed the association".into())),
-            Some(Err(e)) => return Err(SimError::M3ua(e.to_string())),
+            r = inbox.read(&mut rd) => {
+                if !r? {
+                    return Err(closed());
+                }
+                last_read = Instant::now();
+                eng.drain(&mut inbox, last_read)?;
+            }
+            () = &mut timer => {}
+            _ = &mut cancelled => return Err(SimError::M3ua("cancelled".into())),
         }
     }
     Ok(eng.finish())
@@ -600,6 +787,13 @@ impl Engine {
                 .load
                 .duration
                 .is_none_or(|d| now.duration_since(self.start) < d)
+    }
+
+    /// Whether the window is full of calls waiting on the SCP (as it is when the SCP is the
+    /// bottleneck), with enough of them that pacing reads costs no throughput.
+    fn saturated(&self, now: Instant) -> bool {
+        let n = self.calls.len() as u32;
+        n >= PACE_MIN_CALLS && n >= self.cfg.concurrency && self.may_start(now)
     }
 
     /// When the next call is due, if the window has room for it.
@@ -833,9 +1027,19 @@ impl Engine {
         self.rep
     }
 
-    /// Record the latency of the answer `st` waited for.
-    fn latency(&mut self, first: bool, sent: Instant) {
-        let us = sent.elapsed().as_micros().max(1) as u64;
+    /// Handle every complete message `inbox` holds, received at `now`.
+    fn drain(&mut self, inbox: &mut Inbox, now: Instant) -> Result<(), SimError> {
+        while let Some(m) = inbox.next()? {
+            if let Err(e) = self.on_message(m, now) {
+                self.error(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Record the latency of an answer received at `now` to a request sent at `sent`.
+    fn latency(&mut self, first: bool, sent: Instant, now: Instant) {
+        let us = now.duration_since(sent).as_micros().max(1) as u64;
         if first {
             self.first.saturating_record(us);
         } else {
@@ -843,7 +1047,7 @@ impl Engine {
         }
     }
 
-    fn on_message(&mut self, m: &[u8]) -> Result<(), String> {
+    fn on_message(&mut self, m: &[u8], now: Instant) -> Result<(), String> {
         let msg = Message::parse(m).map_err(|e| format!("M3UA: {e}"))?;
         match msg.kind() {
             Some(Kind::Data) => {}
@@ -862,16 +1066,15 @@ impl Engine {
         }
         // ANSI TCAP packages are private-class (E1–F6), ITU messages application-class.
         if u.data.first().is_some_and(|b| b & 0xc0 == 0xc0) {
-            self.on_ain(u.data)
+            self.on_ain(u.data, now)
         } else {
-            self.on_camel(u.data)
+            self.on_camel(u.data, now)
         }
     }
 
-    fn on_ain(&mut self, tcap: &[u8]) -> Result<(), String> {
+    fn on_ain(&mut self, tcap: &[u8], now: Instant) -> Result<(), String> {
         let calls = &self.calls;
         let (tid, ans) = sim_ain::answer(tcap, |t| calls.get(&t).map(|c| c.terminating))?;
-        let now = Instant::now();
         let Some(st) = self.calls.get_mut(&tid) else {
             return Err(format!("AIN answer for unknown transaction {tid:#x}"));
         };
@@ -879,7 +1082,7 @@ impl Engine {
         match (&st.phase, ans) {
             (Phase::WaitFirst, AinAnswer::Done(o)) => {
                 self.calls.remove(&tid);
-                self.latency(true, sent);
+                self.latency(true, sent, now);
                 match o {
                     Outcome::Continued => self.rep.continued += 1,
                     Outcome::Connected => self.rep.connected += 1,
@@ -890,7 +1093,7 @@ impl Engine {
             (Phase::WaitFirst, AinAnswer::Monitored { scp }) => {
                 st.phase = Phase::Held;
                 st.scp_tid = (scp, 4);
-                self.latency(true, sent);
+                self.latency(true, sent, now);
                 self.rep.monitored += 1;
                 // Answered: an EDP-N, in a conversation that keeps the SCP from ending the
                 // transaction (it has nothing to say to a notification).
@@ -915,7 +1118,7 @@ impl Engine {
             }
             (Phase::WaitEnd, AinAnswer::Done(Outcome::Continued | Outcome::Released)) => {
                 self.calls.remove(&tid);
-                self.latency(false, sent);
+                self.latency(false, sent, now);
                 self.rep.completed += 1;
             }
             (phase, ans) => {
@@ -927,7 +1130,7 @@ impl Engine {
         Ok(())
     }
 
-    fn on_camel(&mut self, tcap: &[u8]) -> Result<(), String> {
+    fn on_camel(&mut self, tcap: &[u8], now: Instant) -> Result<(), String> {
         let tc = TcMessage::decode(tcap).map_err(|e| format!("TCAP: {e}"))?;
         let dtid = tc
             .dtid
@@ -959,7 +1162,7 @@ impl Engine {
         match (&st.phase, tc.kind) {
             (Phase::WaitFirst, MessageType::End) => {
                 self.calls.remove(&dtid);
-                self.latency(true, sent);
+                self.latency(true, sent, now);
                 if cont {
                     self.rep.continued += 1;
                 } else if connect {
@@ -1001,7 +1204,7 @@ impl Engine {
                 };
                 st.phase = Phase::Held;
                 st.scp_tid = scp_tid;
-                self.latency(true, sent);
+                self.latency(true, sent, now);
                 self.rep.monitored += 1;
                 // The call is answered: report it now (notification), disconnect after hold.
                 self.tcap.clear();
@@ -1021,11 +1224,11 @@ impl Engine {
                     (dtid % 16) as u8,
                     &mut self.out,
                 );
-                self.held.push_back((Instant::now() + self.cfg.hold, dtid));
+                self.held.push_back((now + self.cfg.hold, dtid));
             }
             (Phase::WaitEnd, MessageType::End) if cont || release => {
                 self.calls.remove(&dtid);
-                self.latency(false, sent);
+                self.latency(false, sent, now);
                 self.rep.completed += 1;
             }
             (phase, kind) => {
@@ -1040,7 +1243,83 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-    use super::vary;
+    use super::*;
+
+    /// An SCP that handles one message at a time and writes its answer (Continue in a
+    /// TC-END) before it reads on, through small socket buffers: a switch that does not read
+    /// while it writes fills them both ways and the two stall.
+    async fn sequential_scp(listener: tokio::net::TcpListener, cfg: SimConfig) {
+        let (s, _) = listener.accept().await.unwrap();
+        let (rd, mut wr) = s.into_split();
+        let mut rd = FrameReader::new(rd);
+        let scp = SimConfig {
+            opc: cfg.dpc,
+            dpc: cfg.opc,
+            ..cfg
+        };
+        let (mut out, mut tcap) = (Vec::new(), Vec::new());
+        while let Ok(Some(m)) = rd.next().await {
+            out.clear();
+            let msg = Message::parse(m).unwrap();
+            match msg.kind() {
+                Some(Kind::AspUp) => {
+                    Builder::new(&mut out, Kind::AspUpAck).finish();
+                }
+                Some(Kind::AspAc) => {
+                    Builder::new(&mut out, Kind::AspAcAck).finish();
+                }
+                Some(Kind::Data) => {
+                    let pd = msg.protocol_data().unwrap();
+                    let u = Unitdata::decode_variant(pd.data, Variant::Itu).unwrap();
+                    let tc = TcMessage::decode(u.data).unwrap();
+                    tcap.clear();
+                    itu::encode(&mut tcap, MessageType::End, None, tc.otid, None, |w| {
+                        itu::invoke(w, 1, opcode::CONTINUE, |_| {})
+                    });
+                    wrap(&scp, Variant::Itu, scp.ssn, &tcap, 0, &mut out);
+                }
+                _ => continue,
+            }
+            wr.write_all(&out).await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_large_window_does_not_stall_against_a_sequential_scp() {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.set_recv_buffer_size(4096).unwrap();
+        sock.set_send_buffer_size(4096).unwrap();
+        sock.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = sock.listen(1).unwrap();
+        // Some 10 MB of InitialDPs at once: more than the switch's socket buffer can take.
+        let calls = 50_000;
+        let cfg = SimConfig {
+            to: listener.local_addr().unwrap(),
+            calls,
+            concurrency: calls,
+            calling: "491700000001".into(),
+            called: "4930123456".into(),
+            imsi: "262011234567890".into(),
+            terminating: false,
+            opc: 100,
+            dpc: 200,
+            ssn: 146,
+            routing_context: None,
+            service_key: 100,
+            hold: Duration::ZERO,
+            timeout: Duration::from_secs(120),
+        };
+        tokio::spawn(sequential_scp(listener, cfg.clone()));
+        let rep = tokio::time::timeout(Duration::from_secs(120), run(cfg))
+            .await
+            .expect("the sim and the SCP stalled")
+            .unwrap();
+        assert_eq!(
+            (rep.calls, rep.completed, rep.continued, rep.errors),
+            (calls, calls, calls, 0),
+            "{rep:?}"
+        );
+    }
 
     #[test]
     fn vary_keeps_the_length() {
