@@ -18,7 +18,8 @@
 #   c. latency at half load: --rate = half of (a)'s throughput, first answer
 #      (latency_us) and end (end_latency_us) p50/p99;
 #   d. memory per open dialogue: VmRSS before, and once all of $OPEN monitored calls held
-#      open got their first answer; (after - before) / $OPEN. The calls are then dropped.
+#      open (started at $OPEN_RATE calls/s) got their first answer; (after - before) /
+#      $OPEN. The calls are then dropped.
 # Then it stops the daemon. It prints a markdown table (best of RUNS: highest throughput,
 # lowest CPU, latency and memory; errors and timeouts of the worst run) and one JSON line
 # with every number. The run order of the two builds alternates from run to run.
@@ -32,6 +33,7 @@ C=${C:-1000}                  # concurrency window of (a), (b) and (c)
 DURATION=${DURATION:-10}      # seconds of each of (a), (b), (c)
 NUMBERS=${NUMBERS:-50}        # monitored subscribers, and numbers the sim cycles through
 OPEN=${OPEN:-20000}           # dialogues held open in (d)
+OPEN_RATE=${OPEN_RATE:-4000}  # calls/s at which (d) opens them (a burst would measure its own garbage)
 MAX_DIALOGUES=${MAX_DIALOGUES:-50000}
 UP_TIMEOUT=${UP_TIMEOUT:-60}  # seconds for a daemon to listen
 OPEN_TIMEOUT=${OPEN_TIMEOUT:-180}  # seconds for the calls of (d) to be answered
@@ -190,7 +192,7 @@ print(r["throughput_cps"], "calls/s,", r["completed"], "completed,", r["errors"]
     settle "$pid"
     r0=$(rss_kb "$pid")
     "$SIM" sim --to "tcp://127.0.0.1:$m" --calls "$OPEN" --concurrency "$OPEN" --numbers "$NUMBERS" \
-        --hold-ms 3600000 --timeout-ms 3600000 > /dev/null 2> "$dir/open.err" &
+        --rate "$OPEN_RATE" --hold-ms 3600000 --timeout-ms 3600000 > /dev/null 2> "$dir/open.err" &
     simpid=$!
     PIDS+=("$simpid")
     t=0

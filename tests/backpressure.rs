@@ -79,7 +79,10 @@ fn a_peer_that_stops_reading_does_not_slow_another_association() {
         let mut f = frame.clone();
         // A distinct transaction id per call: the otid sits in the Begin's first octets.
         let otid = (0xa000_0000u32 + sent).to_be_bytes();
-        let at = f.windows(6).position(|w| w == [0x48, 0x04, 0, 0, 0, 0]).unwrap();
+        let at = f
+            .windows(6)
+            .position(|w| w == [0x48, 0x04, 0, 0, 0, 0])
+            .unwrap();
         f[at + 2..at + 6].copy_from_slice(&otid);
         match writer.write_all(&f) {
             Ok(()) => sent += 1,

@@ -62,7 +62,7 @@ pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// An error with its causes (tonic's and rustls' errors say what went wrong only there).
-fn chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(c) = src {

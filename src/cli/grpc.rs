@@ -142,18 +142,6 @@ pub(super) enum SubscriberCmd {
     },
 }
 
-/// An error with its causes (tonic's transport errors say what failed only in them).
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(c) = src {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        src = c.source();
-    }
-    s
-}
-
 async fn grpc_channel(c: &GrpcConn) -> Result<tonic::transport::Channel, String> {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
     let read = |flag: &str, p: &std::path::Path| {
@@ -178,11 +166,11 @@ async fn grpc_channel(c: &GrpcConn) -> Result<tonic::transport::Channel, String>
         }
         ep = ep
             .tls_config(tls)
-            .map_err(|e| format!("TLS: {}", chain(&e)))?;
+            .map_err(|e| format!("TLS: {}", crate::api::chain(&e)))?;
     }
     ep.connect()
         .await
-        .map_err(|e| format!("gRPC {addr}: {}", chain(&e)))
+        .map_err(|e| format!("gRPC {addr}: {}", crate::api::chain(&e)))
 }
 
 /// The stream's next item if it has arrived already; nothing is awaited (`now_or_never`

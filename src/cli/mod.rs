@@ -76,7 +76,7 @@ pub fn main() -> ExitCode {
         Command::Decode(a) => decode::cmd_decode(a),
         Command::Sim(a) => runtime().block_on(sim::cmd_sim(a)),
         Command::Replay(a) => runtime().block_on(decode::cmd_replay(a)),
-        Command::Events(a) => runtime().block_on(grpc::cmd_events(a)),
+        Command::Events(a) => client_runtime().block_on(grpc::cmd_events(a)),
         Command::Subscriber(c) => runtime().block_on(grpc::cmd_subscriber(c)),
         Command::RoutingNumber(c) => runtime().block_on(grpc::cmd_routing_number(c)),
     };
@@ -87,6 +87,15 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// One thread for a gRPC client that only follows a stream (`scpd events`): it often runs
+/// beside the daemon, and more threads would only hand its work between them.
+fn client_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
 }
 
 /// A multi-threaded tokio runtime for the commands that do network I/O.

@@ -20,6 +20,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 
+mod checkpoint;
 mod live;
 pub use live::{Committed, Follower, Since, Tail, LIVE_BUFFER};
 
@@ -265,7 +266,7 @@ pub fn read_events(
 
 enum Cmd {
     /// Events of one batch of work, journalled in order, and the batch's number.
-    Append(Vec<Event>, Batch),
+    Append(Encoded, Batch),
     /// `bool`: fail with "exists" rather than replace.
     PutSubscriber(Subscriber, bool, oneshot::Sender<Result<(), String>>),
     RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
@@ -286,6 +287,31 @@ pub struct Writer {
     done: tokio::sync::watch::Receiver<Batch>,
     live: Tail,
     path: PathBuf,
+}
+
+/// Events as the journal stores and publishes them: the gRPC form (sequence 0 until
+/// stored) and its encoding, the bodies back to back.
+struct Encoded {
+    events: Vec<CallEvent>,
+    bodies: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Encoded {
+    fn of(events: &[Event]) -> Encoded {
+        let mut e = Encoded {
+            events: Vec::with_capacity(events.len()),
+            bodies: Vec::with_capacity(events.len() * 320),
+            ends: Vec::with_capacity(events.len()),
+        };
+        for ev in events {
+            let ev = CallEvent::of(0, ev);
+            ev.encode(&mut e.bodies).expect("a Vec grows");
+            e.ends.push(e.bodies.len());
+            e.events.push(ev);
+        }
+        e
+    }
 }
 
 /// Number of an appended batch of events (see [`Writer::append_all`]); 0 is no batch.
@@ -317,13 +343,19 @@ impl Writer {
         retention: Retention,
     ) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
         let conn = open(path)?;
+        // Checkpoints run beside the writer, not inside its commits.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = checkpoint::Checkpointer::start(path)?;
         let (tx, rx) = mpsc::channel();
         let live = Tail::new(journal_bounds(&conn)?.1);
         let (done_tx, done) = tokio::sync::watch::channel(0);
         let publisher = live.clone();
         let handle = std::thread::Builder::new()
             .name("scpd-store".into())
-            .spawn(move || writer_loop(conn, rx, publisher, done_tx, retention))
+            .spawn(move || {
+                writer_loop(conn, rx, publisher, done_tx, retention);
+                drop(checkpointer);
+            })
             .expect("spawn store thread");
         Ok((
             Writer {
@@ -351,10 +383,13 @@ impl Writer {
     /// the runtime holds a switch's answers on it, so an answer on the wire implies its
     /// events are on disk.
     pub fn append_all(&self, events: Vec<Event>) -> Result<Batch, StoreError> {
+        // Translated and encoded here, on the caller's thread: the writer thread, which
+        // every batch passes through one at a time, is left with the inserts.
+        let encoded = Encoded::of(&events);
         let mut last = self.appended.lock().unwrap_or_else(|p| p.into_inner());
         let n = *last + 1;
         self.tx
-            .send(Cmd::Append(events, n))
+            .send(Cmd::Append(encoded, n))
             .map_err(|_| StoreError::Stopped)?;
         *last = n;
         Ok(n)
@@ -454,6 +489,16 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Events a transaction takes before it commits (more waiting go in the next one).
+const COMMIT_EVENTS: usize = 256;
+
+fn cmd_events(c: &Cmd) -> usize {
+    match c {
+        Cmd::Append(e, _) => e.events.len(),
+        _ => 1,
+    }
+}
+
 fn writer_loop(
     mut conn: Connection,
     rx: mpsc::Receiver<Cmd>,
@@ -462,7 +507,6 @@ fn writer_loop(
     retention: Retention,
 ) {
     let mut batch = Vec::new();
-    let mut body = Vec::with_capacity(512);
     let mut stopping = false;
     let pruning =
         retention.max_age_seconds > 0 || retention.max_events > 0 || retention.max_bytes > 0;
@@ -492,12 +536,14 @@ fn writer_loop(
                 Err(_) => break,
             }
         };
+        // Group commit, in bounded transactions: answers wait for the commit of their
+        // batch, so a backlog is committed in several steps rather than one long one.
+        let mut events = cmd_events(&first);
         batch.push(first);
-        while let Ok(more) = rx.try_recv() {
+        while events < COMMIT_EVENTS && batch.len() < 256 {
+            let Ok(more) = rx.try_recv() else { break };
+            events += cmd_events(&more);
             batch.push(more);
-            if batch.len() >= 256 {
-                break;
-            }
         }
         let mut published: Vec<CallEvent> = Vec::new();
         let mut replies = Vec::new();
@@ -514,16 +560,16 @@ fn writer_loop(
             let tx = conn.transaction()?;
             for cmd in batch.drain(..) {
                 match cmd {
-                    Cmd::Append(events, _) => {
+                    Cmd::Append(batch, _) => {
                         let mut insert = tx.prepare_cached(
                             "INSERT INTO event (call_id, kind, timestamp_ms, body) VALUES (?1, ?2, ?3, ?4)",
                         )?;
-                        for ev in &events {
-                            // Stored without its sequence: the row id is the sequence.
-                            let mut ev = CallEvent::of(0, ev);
-                            body.clear();
-                            ev.encode(&mut body).expect("a Vec grows");
+                        let mut start = 0;
+                        for (mut ev, end) in batch.events.into_iter().zip(batch.ends) {
+                            let body = &batch.bodies[start..end];
+                            start = end;
                             insert.execute(params![ev.call_id, ev.kind, ev.timestamp_ms, body])?;
+                            // The row id is the sequence (stored bodies carry none).
                             ev.sequence = tx.last_insert_rowid() as u64;
                             published.push(ev);
                         }
