@@ -1,15 +1,56 @@
 //! The live tail of the journal: the newest committed events, for subscribers following
 //! live. Bounded by events, not commits, so a burst of large commits cannot hold more than
 //! [`LIVE_BUFFER`] events in memory; a subscriber that falls further behind reads the
-//! journal from its last sequence instead.
+//! journal from its last sequence instead. Events are kept as the journal stores them
+//! (encoded, back to back, one allocation per commit) and decoded by each follower on its
+//! own task, so the writer thread neither builds nor frees them one by one.
 
+use super::Encoded;
 use crate::proto::CallEvent;
+use prost::Message;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
-/// Events committed together, in sequence order.
-pub type Committed = Arc<[CallEvent]>;
+/// Events committed together, with consecutive sequences from `first`.
+#[derive(Clone)]
+pub struct Committed(Arc<Encoded>, u64);
+
+impl Committed {
+    pub(super) fn new(first: u64, events: Encoded) -> Committed {
+        Committed(Arc::new(events), first)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn first(&self) -> u64 {
+        self.1
+    }
+
+    fn last(&self) -> u64 {
+        self.1 + self.len() as u64 - 1
+    }
+
+    /// The events after sequence `after`, decoded.
+    fn after(&self, after: u64, out: &mut Vec<CallEvent>) {
+        for (i, body) in self.0.bodies().enumerate() {
+            let sequence = self.1 + i as u64;
+            if sequence <= after {
+                continue;
+            }
+            match CallEvent::decode(body) {
+                Ok(mut ev) => {
+                    ev.sequence = sequence;
+                    out.push(ev);
+                }
+                // Encoded by us a moment ago: cannot fail; if it did, the journal has it.
+                Err(e) => tracing::error!(sequence, error = %e, "live event undecodable"),
+            }
+        }
+    }
+}
 
 /// Most events the tail keeps (at least the newest commit, whatever its size).
 pub const LIVE_BUFFER: usize = 4096;
@@ -60,9 +101,10 @@ impl Tail {
 
     /// Publish a commit (non-empty, sequences after the last one published).
     pub fn publish(&self, commit: Committed) {
-        let Some(last) = commit.last().map(|e| e.sequence) else {
+        if commit.len() == 0 {
             return;
-        };
+        }
+        let last = commit.last();
         {
             let mut r = self.shared.ring.lock().unwrap_or_else(|p| p.into_inner());
             r.events += commit.len();
@@ -99,31 +141,30 @@ impl Follower {
     /// The events after sequence `after` the tail holds, or [`Since::Gap`] when it no
     /// longer holds the one right after.
     pub fn since(&self, after: u64) -> Since {
-        let r = self.shared.ring.lock().unwrap_or_else(|p| p.into_inner());
-        let oldest = r
-            .commits
-            .front()
-            .and_then(|c| c.first())
-            .map(|e| e.sequence);
-        match oldest {
-            Some(o) if o > after + 1 => return Since::Gap,
-            None if self.newest() > after => return Since::Gap,
-            _ => {}
-        }
-        let mut out = Vec::new();
-        for c in r.commits.iter().rev() {
-            if c.last().is_some_and(|e| e.sequence <= after) {
-                break;
+        let held: Vec<Committed> = {
+            let r = self.shared.ring.lock().unwrap_or_else(|p| p.into_inner());
+            match r.commits.front().map(Committed::first) {
+                Some(o) if o > after + 1 => return Since::Gap,
+                None if self.newest() > after => return Since::Gap,
+                _ => {}
             }
-            out.push(c.clone());
+            let newer = r
+                .commits
+                .iter()
+                .rev()
+                .take_while(|c| c.last() > after)
+                .count();
+            r.commits
+                .iter()
+                .skip(r.commits.len() - newer)
+                .cloned()
+                .collect()
+        };
+        // Decoded outside the lock, on the follower's own task.
+        let mut events = Vec::new();
+        for c in &held {
+            c.after(after, &mut events);
         }
-        let events = out
-            .iter()
-            .rev()
-            .flat_map(|c| c.iter())
-            .filter(|e| e.sequence > after)
-            .cloned()
-            .collect();
         Since::Events(events)
     }
 }
@@ -131,19 +172,24 @@ impl Follower {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::Event;
 
     fn commit(seqs: std::ops::RangeInclusive<u64>) -> Committed {
-        seqs.map(|s| CallEvent {
-            sequence: s,
-            ..Default::default()
-        })
-        .collect::<Vec<_>>()
-        .into()
+        let first = *seqs.start();
+        let events: Vec<Event> = seqs.map(Event::bare).collect();
+        Committed::new(first, Encoded::of(&events))
     }
 
     fn seqs(s: Since) -> Vec<u64> {
         match s {
-            Since::Events(e) => e.iter().map(|e| e.sequence).collect(),
+            Since::Events(e) => e
+                .iter()
+                .map(|e| {
+                    // What was encoded is what is decoded, with its sequence.
+                    assert_eq!(e.call_id, format!("00-0-{}", e.sequence));
+                    e.sequence
+                })
+                .collect(),
             Since::Gap => panic!("gap"),
         }
     }

@@ -289,28 +289,52 @@ pub struct Writer {
     path: PathBuf,
 }
 
-/// Events as the journal stores and publishes them: the gRPC form (sequence 0 until
-/// stored) and its encoding, the bodies back to back.
-struct Encoded {
-    events: Vec<CallEvent>,
+/// Events as the journal stores and publishes them: their encoding (gRPC form, sequence 0:
+/// the row id is the sequence), back to back, with the columns the journal indexes.
+pub struct Encoded {
     bodies: Vec<u8>,
-    ends: Vec<usize>,
+    ends: Vec<u32>,
+    rows: Vec<Row>,
+}
+
+struct Row {
+    call_id: String,
+    kind: i32,
+    timestamp_ms: i64,
 }
 
 impl Encoded {
     fn of(events: &[Event]) -> Encoded {
         let mut e = Encoded {
-            events: Vec::with_capacity(events.len()),
             bodies: Vec::with_capacity(events.len() * 320),
             ends: Vec::with_capacity(events.len()),
+            rows: Vec::with_capacity(events.len()),
         };
         for ev in events {
             let ev = CallEvent::of(0, ev);
             ev.encode(&mut e.bodies).expect("a Vec grows");
-            e.ends.push(e.bodies.len());
-            e.events.push(ev);
+            e.ends.push(e.bodies.len() as u32);
+            e.rows.push(Row {
+                call_id: ev.call_id,
+                kind: ev.kind,
+                timestamp_ms: ev.timestamp_ms,
+            });
         }
         e
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The encoded events one after the other.
+    fn bodies(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let b = &self.bodies[start as usize..end as usize];
+            start = end;
+            b
+        })
     }
 }
 
@@ -343,6 +367,7 @@ impl Writer {
         retention: Retention,
     ) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
         let conn = open(path)?;
+        conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 16);
         // Checkpoints run beside the writer, not inside its commits.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let checkpointer = checkpoint::Checkpointer::start(path)?;
@@ -489,12 +514,56 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Rows one INSERT statement takes: one statement per row costs SQLite a statement
+/// execution each; several rows in one share it.
+const ROWS_PER_INSERT: usize = 16;
+
+/// The SQL inserting `n` events.
+fn insert_sql(n: usize) -> String {
+    let mut sql = String::from("INSERT INTO event (call_id, kind, timestamp_ms, body) VALUES ");
+    for i in 0..n {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,?,?,?)");
+    }
+    sql
+}
+
+/// Insert a batch; its events get consecutive row ids (one writer, AUTOINCREMENT), which
+/// are their sequences: the first is returned.
+fn insert_events(tx: &rusqlite::Transaction<'_>, batch: &Encoded) -> rusqlite::Result<u64> {
+    let bodies: Vec<&[u8]> = batch.bodies().collect();
+    let mut first = None;
+    for (rows, bodies) in batch
+        .rows
+        .chunks(ROWS_PER_INSERT)
+        .zip(bodies.chunks(ROWS_PER_INSERT))
+    {
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(rows.len() * 4);
+        for (r, body) in rows.iter().zip(bodies) {
+            values.extend([
+                &r.call_id as &dyn rusqlite::ToSql,
+                &r.kind,
+                &r.timestamp_ms,
+                body,
+            ]);
+        }
+        tx.prepare_cached(&insert_sql(rows.len()))?
+            .execute(values.as_slice())?;
+        if first.is_none() {
+            first = Some(tx.last_insert_rowid() as u64 + 1 - rows.len() as u64);
+        }
+    }
+    Ok(first.unwrap_or(0))
+}
+
 /// Events a transaction takes before it commits (more waiting go in the next one).
 const COMMIT_EVENTS: usize = 256;
 
 fn cmd_events(c: &Cmd) -> usize {
     match c {
-        Cmd::Append(e, _) => e.events.len(),
+        Cmd::Append(e, _) => e.len(),
         _ => 1,
     }
 }
@@ -545,7 +614,7 @@ fn writer_loop(
             events += cmd_events(&more);
             batch.push(more);
         }
-        let mut published: Vec<CallEvent> = Vec::new();
+        let mut published: Vec<Committed> = Vec::new();
         let mut replies = Vec::new();
         // Done once this transaction ends, committed or not: answers held on these batches
         // go out either way (an unjournalled answer beats a switch left waiting).
@@ -561,17 +630,9 @@ fn writer_loop(
             for cmd in batch.drain(..) {
                 match cmd {
                     Cmd::Append(batch, _) => {
-                        let mut insert = tx.prepare_cached(
-                            "INSERT INTO event (call_id, kind, timestamp_ms, body) VALUES (?1, ?2, ?3, ?4)",
-                        )?;
-                        let mut start = 0;
-                        for (mut ev, end) in batch.events.into_iter().zip(batch.ends) {
-                            let body = &batch.bodies[start..end];
-                            start = end;
-                            insert.execute(params![ev.call_id, ev.kind, ev.timestamp_ms, body])?;
-                            // The row id is the sequence (stored bodies carry none).
-                            ev.sequence = tx.last_insert_rowid() as u64;
-                            published.push(ev);
+                        if batch.len() > 0 {
+                            let first = insert_events(&tx, &batch)?;
+                            published.push(Committed::new(first, batch));
                         }
                     }
                     Cmd::PutSubscriber(s, create_only, reply) => {
@@ -664,8 +725,8 @@ fn writer_loop(
             }
             continue;
         }
-        if !published.is_empty() {
-            live.publish(published.into());
+        for c in published {
+            live.publish(c);
         }
         for r in replies {
             match r {
