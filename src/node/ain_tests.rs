@@ -10,8 +10,11 @@ use crate::sccp::Address;
 use crate::sccp::Unitdata;
 use crate::service::{Policy, Subscriber};
 use crate::tcap::ansi::{self, AnsiComponent, AnsiMessage, OpCode, PackageType, TransactionIds};
+#[allow(unused_imports)]
+use crate::tcap::{itu, tc::PAbortCause};
 use crate::tcuser::Fault as TcFault;
 use std::sync::Arc;
+use std::time::Duration;
 
 const SSP: u32 = 0x0a_0b_0c;
 const SCP: u32 = 0x01_02_03;

@@ -11,7 +11,10 @@ use crate::sccp::Unitdata;
 use crate::service::{Answer, Policy, Subscriber};
 use crate::service::{EngineConfig, Instruction};
 use crate::tcap::itu::{Component, DialogueOut, MessageType, TcMessage};
+#[allow(unused_imports)]
+use crate::tcap::{itu, tc::PAbortCause};
 use std::sync::Arc;
+use std::time::Duration;
 
 const DECIDER: &str = "491700000042";
 

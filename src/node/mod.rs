@@ -19,110 +19,30 @@
 
 #[cfg(test)]
 mod ain_tests;
+mod config;
 #[cfg(test)]
 mod decision_tests;
+mod refusals;
 #[cfg(test)]
 mod tests;
 
 use crate::m3ua::ProtocolData;
+use crate::sccp;
 pub use crate::sccp::scrc::{AssocId, Counters as SccpCounters, Outgoing, Route, ANY_ASSOC};
 use crate::sccp::scrc::{Fault as SccpFault, Received, Scrc, ScrcConfig};
-use crate::sccp::segment::ReassemblyConfig;
-use crate::sccp::{self, route::GtRule};
 use crate::service::{Answer, Engine, Event, SubscriberTable};
 use crate::tcap::dialogues::Shards;
-use crate::tcap::itu;
 #[cfg(test)]
 use crate::tcap::itu::{MessageType, TcMessage};
 use crate::tcap::sm::{Counters, SsnPolicy, Tcap, TcapConfig};
-use crate::tcap::tc::{AppContext, Indication, PAbortCause, Variant};
+use crate::tcap::tc::{AppContext, Indication, Variant};
 use crate::tcuser::ain::Ain;
 use crate::tcuser::camel::Camel;
 use crate::tcuser::{Ctx, Fault as TcFault, User};
 pub use crate::tcuser::{Query, QueryId};
-use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone)]
-pub struct NodeConfig {
-    pub point_code: u32,
-    /// MTP3 network indicator of the messages we originate (answers reuse the query's).
-    pub network_indicator: u8,
-    pub camel_ssn: u8,
-    /// Subsystem of the AIN SCP (ANSI TCAP); `None`: no AIN.
-    pub ain_ssn: Option<u8>,
-    pub instance: u8,
-    /// Which stack of the instance this is, when dialogues are spread over several (the
-    /// low bits of our transaction ids name it).
-    pub shards: Shards,
-    pub max_dialogues: usize,
-    pub dialogue_idle: Duration,
-}
-
-/// Stack settings beyond [`NodeConfig`], each with a default ([`StackConfig::default`] is
-/// what [`Node::new`] uses).
-#[derive(Debug, Clone)]
-pub struct StackConfig {
-    /// Application contexts accepted on the CAMEL SSN (encoded OID contents). Default: the
-    /// gsmSSF→gsmSCF ACs of CAP v2, v3 and v4.
-    pub camel_acs: Vec<Vec<u8>>,
-    /// The AC named in the AARE refusing any other (so the switch can fall back). Default:
-    /// CAP v2.
-    pub camel_fallback_ac: Vec<u8>,
-    /// Accept a TC-BEGIN without dialogue portion (CAP v1). Default: true.
-    pub camel_accept_without_ac: bool,
-    /// Invocation timer of the operations we send (RequestReportBCSMEvent, Continue,
-    /// Connect, ReleaseCall; TS 29.078 "short" timers). Default: 10 s.
-    pub invoke_timeout: Duration,
-    /// Send a U-Abort (ABRT) when a dialogue idles out. Default: true.
-    pub abort_on_idle: bool,
-    /// XUDT/LUDT reassembly: T(reass) and limits. Default: [`ReassemblyConfig::default`].
-    pub reassembly: ReassemblyConfig,
-    /// Most user data per XUDT segment we send; `None` (default): as much as fits.
-    pub max_segment: Option<usize>,
-    /// Local GT translation table. Empty (default): every GT-routed message is ours.
-    pub gt_rules: Vec<GtRule>,
-    /// SCCP standard on the wire: ITU Q.713 (default), ANSI T1.112 or the Chinese 24-bit
-    /// variant. The TCAP and CAP above it do not change.
-    pub sccp_variant: sccp::Variant,
-    /// Hop counter of the XUDT/XUDTS/LUDTS we originate (Q.713 §3.18, 1–15). Default 15.
-    pub hop_counter: u8,
-    /// Point codes told by SCMG when a local subsystem goes in or out of service (SSA/SSP,
-    /// Q.714 §5.3.2): the STPs and mated nodes. Default: none.
-    pub scmg_concerned: Vec<u32>,
-    /// How long a trigger of a `decide` subscriber waits for the data-session server before
-    /// the engine's fallback answers it. Default: 1 s.
-    pub decision_deadline: Duration,
-    /// While a decision is pending, send ResetTimer (CAP v2+) after this long, setting the
-    /// gsmSSF's Tssf to `.1` seconds (TS 23.078 §4.6.1.2: Tssf guards the gsmSSF waiting
-    /// for instructions). Default: `None`, never.
-    pub reset_timer: Option<(Duration, u32)>,
-}
-
-impl Default for StackConfig {
-    fn default() -> Self {
-        use crate::camel::ac;
-        StackConfig {
-            camel_acs: vec![
-                ac::CAP_V1_GSMSSF_TO_GSMSCF.to_vec(),
-                ac::CAP_V2_GSMSSF_TO_GSMSCF.to_vec(),
-                ac::CAP_V3_GSMSSF_SCF_GENERIC.to_vec(),
-                ac::CAP_V4_GSMSSF_SCF_GENERIC.to_vec(),
-            ],
-            camel_fallback_ac: ac::CAP_V2_GSMSSF_TO_GSMSCF.to_vec(),
-            camel_accept_without_ac: true,
-            invoke_timeout: Duration::from_secs(10),
-            abort_on_idle: true,
-            reassembly: ReassemblyConfig::default(),
-            max_segment: None,
-            gt_rules: Vec::new(),
-            sccp_variant: sccp::Variant::Itu,
-            hop_counter: sccp::MAX_HOP_COUNTER,
-            scmg_concerned: Vec::new(),
-            decision_deadline: Duration::from_secs(1),
-            reset_timer: None,
-        }
-    }
-}
+pub use config::{NodeConfig, StackConfig};
+use refusals::Refusals;
+use std::time::Instant;
 
 /// What handling produced. Reused across calls to avoid reallocating.
 #[derive(Debug, Default)]
@@ -613,64 +533,4 @@ impl Node {
         self.with_user(User::Ain, now, now_ms, fx, |_, ain, ctx| ain.shutdown(ctx));
         self.flush(fx);
     }
-}
-
-/// The TCAP counters that tell a message was refused rather than handed to the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Refusals {
-    ac_refused: u64,
-    discarded: u64,
-    /// P-Abort answers, all causes.
-    p_aborts: u64,
-}
-
-impl Refusals {
-    fn of(c: &Counters) -> Refusals {
-        Refusals {
-            ac_refused: c.ac_refused,
-            discarded: c.discarded,
-            p_aborts: c.p_abort_answers.values().sum(),
-        }
-    }
-
-    /// The fault of a message (`data`) TCAP refused since `before`, if it did.
-    fn since(&self, before: &Refusals, c: &Counters, data: &[u8]) -> Option<TcFault> {
-        if self == before {
-            return None;
-        }
-        if self.ac_refused != before.ac_refused {
-            return Some(TcFault::Cap(
-                "dialogue refused in application-context negotiation".into(),
-            ));
-        }
-        let unknown_tid =
-            || TcFault::UnknownTransaction(crate::ber::hex(salvage_dtid(data).unwrap_or_default()));
-        if self.p_aborts != before.p_aborts {
-            return Some(match c.last_p_abort_answer {
-                Some(PAbortCause::UnrecognizedTransactionId) | None => unknown_tid(),
-                Some(cause) => TcFault::PAbort(cause),
-            });
-        }
-        Some(match salvage_dtid(data) {
-            Some(_) => unknown_tid(),
-            None => TcFault::Ignored("undecodable TCAP without transaction id"),
-        })
-    }
-}
-
-/// The destination transaction id of a TCAP message, if its first elements can be read.
-fn salvage_dtid(data: &[u8]) -> Option<&[u8]> {
-    let (top, _) = crate::ber::Tlv::parse(data, 0).ok()?;
-    if !top.tag.constructed {
-        return None;
-    }
-    let mut r = crate::ber::Reader::new(top.value);
-    for _ in 0..2 {
-        match r.next_tlv() {
-            Ok(Some(t)) if t.tag.is(itu::tags::DTID) => return Some(t.value),
-            Ok(Some(t)) if t.tag.is(itu::tags::OTID) => continue,
-            _ => return None,
-        }
-    }
-    None
 }

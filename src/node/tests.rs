@@ -12,8 +12,11 @@ use crate::sccp::Address;
 use crate::sccp::Unitdata;
 use crate::service::{Policy, Subscriber};
 use crate::tcap::itu::{Component, DialogueOut, DialoguePdu};
+#[allow(unused_imports)]
+use crate::tcap::{itu, tc::PAbortCause};
 use crate::tcuser::Fault as TcFault;
 use std::sync::Arc;
+use std::time::Duration;
 
 const MSC_PC: u32 = 100;
 

@@ -1,0 +1,499 @@
+//! The writer thread and its handle: every write to the store goes through one thread,
+//! which commits whatever is queued in one bounded transaction (group commit), then
+//! publishes the journalled events and resolves what waits for the commit.
+
+use super::checkpoint::Checkpointer;
+use super::read::{journal_bounds, policy_name, terminals_json};
+use super::{open, Committed, Follower, Retention, StoreError, Tail};
+use crate::proto::CallEvent;
+use crate::service::routing::Change;
+use crate::service::{Event, Subscriber};
+use prost::Message;
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+enum Cmd {
+    /// Events of one batch of work, journalled in order, and the batch's number.
+    Append(Encoded, Batch),
+    /// `bool`: fail with "exists" rather than replace.
+    PutSubscriber(Subscriber, bool, oneshot::Sender<Result<(), String>>),
+    RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
+    Routing(Change),
+    Flush(oneshot::Sender<Result<(), String>>),
+    /// Commit what is queued and end the thread (other handles may still exist).
+    Stop,
+}
+
+/// Handle to the writer thread; cheap to clone.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Cmd>,
+    /// The number of the last batch appended, taken under this lock as it is sent, so
+    /// batches reach the writer thread in number order.
+    appended: Arc<std::sync::Mutex<Batch>>,
+    /// The number of the last batch whose commit is done (committed or failed).
+    done: tokio::sync::watch::Receiver<Batch>,
+    live: Tail,
+    path: PathBuf,
+}
+
+/// Events as the journal stores and publishes them: their encoding (gRPC form, sequence 0:
+/// the row id is the sequence), back to back, with the columns the journal indexes.
+pub struct Encoded {
+    bodies: Vec<u8>,
+    ends: Vec<u32>,
+    rows: Vec<Row>,
+}
+
+struct Row {
+    call_id: String,
+    kind: i32,
+    timestamp_ms: i64,
+}
+
+impl Encoded {
+    pub(super) fn of(events: &[Event]) -> Encoded {
+        let mut e = Encoded {
+            bodies: Vec::with_capacity(events.len() * 320),
+            ends: Vec::with_capacity(events.len()),
+            rows: Vec::with_capacity(events.len()),
+        };
+        for ev in events {
+            let ev = CallEvent::of(0, ev);
+            ev.encode(&mut e.bodies).expect("a Vec grows");
+            e.ends.push(e.bodies.len() as u32);
+            e.rows.push(Row {
+                call_id: ev.call_id,
+                kind: ev.kind,
+                timestamp_ms: ev.timestamp_ms,
+            });
+        }
+        e
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The encoded events one after the other.
+    pub(super) fn bodies(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let b = &self.bodies[start as usize..end as usize];
+            start = end;
+            b
+        })
+    }
+}
+
+/// Number of an appended batch of events (see [`Writer::append_all`]); 0 is no batch.
+pub type Batch = u64;
+
+/// Resolves when the commit of what was sent before it is done (`Err`: it failed).
+pub type Ticket = oneshot::Receiver<Result<(), String>>;
+
+/// What `PutSubscriber` with `create_only` answers when the number is enrolled.
+pub const EXISTS: &str = "exists";
+
+impl crate::service::routing::Persist for Writer {
+    fn persist(&self, change: Change) {
+        if self.tx.send(Cmd::Routing(change)).is_err() {
+            tracing::error!("store stopped: routing-number change not persisted");
+        }
+    }
+}
+
+impl Writer {
+    /// Start the writer thread on a migrated database, keeping the whole journal.
+    pub fn start(path: &Path) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
+        Writer::start_with(path, Retention::default())
+    }
+
+    /// Start the writer thread, pruning the journal by `retention`.
+    pub fn start_with(
+        path: &Path,
+        retention: Retention,
+    ) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
+        let conn = open(path)?;
+        conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 16);
+        // Checkpoints run beside the writer, not inside its commits.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = Checkpointer::start(path)?;
+        let (tx, rx) = mpsc::channel();
+        let live = Tail::new(journal_bounds(&conn)?.1);
+        let (done_tx, done) = tokio::sync::watch::channel(0);
+        let publisher = live.clone();
+        let handle = std::thread::Builder::new()
+            .name("scpd-store".into())
+            .spawn(move || {
+                writer_loop(conn, rx, publisher, done_tx, retention);
+                drop(checkpointer);
+            })
+            .expect("spawn store thread");
+        Ok((
+            Writer {
+                tx,
+                appended: Arc::default(),
+                done,
+                live,
+                path: path.to_path_buf(),
+            },
+            handle,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Journal an event; it is published to live subscribers once committed.
+    pub fn append(&self, ev: Event) -> Result<(), StoreError> {
+        self.append_all(vec![ev]).map(drop)
+    }
+
+    /// Journal events in this order; they are published to live subscribers once
+    /// committed. The batch's number resolves [`Writer::committed`] once its commit is done:
+    /// the runtime holds a switch's answers on it, so an answer on the wire implies its
+    /// events are on disk.
+    pub fn append_all(&self, events: Vec<Event>) -> Result<Batch, StoreError> {
+        // Translated and encoded here, on the caller's thread: the writer thread, which
+        // every batch passes through one at a time, is left with the inserts.
+        let encoded = Encoded::of(&events);
+        let mut last = self.appended.lock().unwrap_or_else(|p| p.into_inner());
+        let n = *last + 1;
+        self.tx
+            .send(Cmd::Append(encoded, n))
+            .map_err(|_| StoreError::Stopped)?;
+        *last = n;
+        Ok(n)
+    }
+
+    /// Wait until the commit of batch `n` (and of every batch before it) is done, whether
+    /// it succeeded or not (a failure is logged by the writer); at once when the writer has
+    /// stopped.
+    pub async fn committed(&self, n: Batch) {
+        if *self.done.borrow() >= n {
+            return;
+        }
+        let mut done = self.done.clone();
+        let _ = done.wait_for(|d| *d >= n).await;
+    }
+
+    /// Follow the events committed from now on (and the newest few before).
+    pub fn follow(&self) -> Follower {
+        self.live.follow()
+    }
+
+    /// Add or replace (`create_only`: fail with [`EXISTS`] if enrolled).
+    pub async fn put_subscriber(&self, s: Subscriber, create_only: bool) -> Result<(), String> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Cmd::PutSubscriber(s, create_only, tx))
+            .map_err(|_| "store stopped".to_string())?;
+        rx.await.map_err(|_| "store stopped".to_string())?
+    }
+
+    pub async fn remove_subscriber(&self, number: String) -> Result<bool, String> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Cmd::RemoveSubscriber(number, tx))
+            .map_err(|_| "store stopped".to_string())?;
+        rx.await.map_err(|_| "store stopped".to_string())?
+    }
+
+    /// Commit everything queued and stop the writer thread; later appends fail with
+    /// `Stopped`. Join the thread's handle to wait for it.
+    pub fn stop(&self) {
+        let _ = self.tx.send(Cmd::Stop);
+    }
+
+    /// Wait until everything sent before is committed.
+    pub async fn flush(&self) {
+        let _ = self.commit().await;
+    }
+
+    /// Wait until everything sent before is committed; an error if that commit failed.
+    pub async fn commit(&self) -> Result<(), String> {
+        self.ticket()
+            .await
+            .map_err(|_| "store stopped".to_string())?
+    }
+
+    /// Resolves when everything sent before is committed (or failed to): the daemon holds
+    /// a switch's answer on it, so an answer on the wire implies its events are journalled.
+    pub fn ticket(&self) -> Ticket {
+        let (tx, rx) = oneshot::channel();
+        // If the writer is gone, `rx` reports the closed channel.
+        let _ = self.tx.send(Cmd::Flush(tx));
+        rx
+    }
+}
+
+/// Delete journal rows outside `r`; how many.
+pub fn prune(conn: &Connection, r: &Retention, now_ms: i64) -> Result<usize, rusqlite::Error> {
+    let mut n = 0;
+    if r.max_age_seconds > 0 {
+        let before = now_ms.saturating_sub((r.max_age_seconds as i64).saturating_mul(1000));
+        // timestamp_ms is the receive time: old rows are a prefix of the journal.
+        n += conn.execute("DELETE FROM event WHERE timestamp_ms < ?1", params![before])?;
+    }
+    if r.max_events > 0 {
+        n += conn.execute(
+            "DELETE FROM event WHERE sequence <= (SELECT sequence FROM event
+             ORDER BY sequence DESC LIMIT 1 OFFSET ?1)",
+            params![r.max_events as i64],
+        )?;
+    }
+    if r.max_bytes > 0 {
+        // The newest rows whose bodies fit the budget stay.
+        n += conn.execute(
+            "DELETE FROM event WHERE sequence <= (SELECT COALESCE(MAX(sequence), 0) FROM
+               (SELECT sequence, SUM(length(body)) OVER (ORDER BY sequence DESC) AS total
+                FROM event) WHERE total > ?1)",
+            params![r.max_bytes as i64],
+        )?;
+    }
+    Ok(n)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Rows one INSERT statement takes: one statement per row costs SQLite a statement
+/// execution each; several rows in one share it.
+const ROWS_PER_INSERT: usize = 16;
+
+/// The SQL inserting `n` events.
+fn insert_sql(n: usize) -> String {
+    let mut sql = String::from("INSERT INTO event (call_id, kind, timestamp_ms, body) VALUES ");
+    for i in 0..n {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,?,?,?)");
+    }
+    sql
+}
+
+/// Insert a batch; its events get consecutive row ids (one writer, AUTOINCREMENT), which
+/// are their sequences: the first is returned.
+fn insert_events(tx: &rusqlite::Transaction<'_>, batch: &Encoded) -> rusqlite::Result<u64> {
+    let bodies: Vec<&[u8]> = batch.bodies().collect();
+    let mut first = None;
+    for (rows, bodies) in batch
+        .rows
+        .chunks(ROWS_PER_INSERT)
+        .zip(bodies.chunks(ROWS_PER_INSERT))
+    {
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(rows.len() * 4);
+        for (r, body) in rows.iter().zip(bodies) {
+            values.extend([
+                &r.call_id as &dyn rusqlite::ToSql,
+                &r.kind,
+                &r.timestamp_ms,
+                body,
+            ]);
+        }
+        tx.prepare_cached(&insert_sql(rows.len()))?
+            .execute(values.as_slice())?;
+        if first.is_none() {
+            first = Some(tx.last_insert_rowid() as u64 + 1 - rows.len() as u64);
+        }
+    }
+    Ok(first.unwrap_or(0))
+}
+
+/// Events a transaction takes before it commits (more waiting go in the next one).
+const COMMIT_EVENTS: usize = 256;
+
+fn cmd_events(c: &Cmd) -> usize {
+    match c {
+        Cmd::Append(e, _) => e.len(),
+        _ => 1,
+    }
+}
+
+fn writer_loop(
+    mut conn: Connection,
+    rx: mpsc::Receiver<Cmd>,
+    live: Tail,
+    done: tokio::sync::watch::Sender<Batch>,
+    retention: Retention,
+) {
+    let mut batch = Vec::new();
+    let mut stopping = false;
+    let pruning =
+        retention.max_age_seconds > 0 || retention.max_events > 0 || retention.max_bytes > 0;
+    let interval = std::time::Duration::from_secs(match retention.interval_seconds {
+        0 => 60,
+        s => s,
+    });
+    let mut next_prune = std::time::Instant::now();
+    loop {
+        if pruning && std::time::Instant::now() >= next_prune {
+            match prune(&conn, &retention, now_ms()) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(events = n, "journal pruned"),
+                Err(e) => tracing::error!(error = %e, "journal prune failed"),
+            }
+            next_prune = std::time::Instant::now() + interval;
+        }
+        let first = if pruning {
+            match rx.recv_timeout(next_prune.saturating_duration_since(std::time::Instant::now())) {
+                Ok(c) => c,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(c) => c,
+                Err(_) => break,
+            }
+        };
+        // Group commit, in bounded transactions: answers wait for the commit of their
+        // batch, so a backlog is committed in several steps rather than one long one.
+        let mut events = cmd_events(&first);
+        batch.push(first);
+        while events < COMMIT_EVENTS && batch.len() < 256 {
+            let Ok(more) = rx.try_recv() else { break };
+            events += cmd_events(&more);
+            batch.push(more);
+        }
+        let mut published: Vec<Committed> = Vec::new();
+        let mut replies = Vec::new();
+        // Done once this transaction ends, committed or not: answers held on these batches
+        // go out either way (an unjournalled answer beats a switch left waiting).
+        let last_batch = batch
+            .iter()
+            .filter_map(|c| match c {
+                Cmd::Append(_, n) => Some(*n),
+                _ => None,
+            })
+            .max();
+        let result = (|| -> Result<(), rusqlite::Error> {
+            let tx = conn.transaction()?;
+            for cmd in batch.drain(..) {
+                match cmd {
+                    Cmd::Append(batch, _) => {
+                        if batch.len() > 0 {
+                            let first = insert_events(&tx, &batch)?;
+                            published.push(Committed::new(first, batch));
+                        }
+                    }
+                    Cmd::PutSubscriber(s, create_only, reply) => {
+                        let sql = if create_only {
+                            "INSERT INTO subscriber (number, user, policy, terminals)
+                             VALUES (?1, ?2, ?3, ?4) ON CONFLICT(number) DO NOTHING"
+                        } else {
+                            "INSERT INTO subscriber (number, user, policy, terminals)
+                             VALUES (?1, ?2, ?3, ?4) ON CONFLICT(number) DO UPDATE SET
+                             user = excluded.user, policy = excluded.policy,
+                             terminals = excluded.terminals"
+                        };
+                        let r = tx
+                            .execute(
+                                sql,
+                                params![
+                                    s.number,
+                                    s.user,
+                                    policy_name(s.policy),
+                                    terminals_json(&s.terminals)
+                                ],
+                            )
+                            .map_err(|e| e.to_string())
+                            .and_then(|n| match n {
+                                0 => Err(EXISTS.to_string()),
+                                _ => Ok(()),
+                            });
+                        replies.push(Reply::Put(reply, r));
+                    }
+                    Cmd::Routing(Change::Allocated {
+                        allocation: a,
+                        cursor,
+                    }) => {
+                        tx.execute(
+                            "INSERT OR REPLACE INTO routing_number
+                             (number, target, pool, kind, call_id, allocated_ms, expires_ms)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            params![
+                                a.number,
+                                a.target,
+                                a.pool,
+                                a.kind.name(),
+                                a.call_id,
+                                a.allocated_ms,
+                                a.expires_ms
+                            ],
+                        )?;
+                        tx.execute(
+                            "INSERT OR REPLACE INTO routing_cursor (pool, next) VALUES (?1, ?2)",
+                            params![a.pool, cursor as i64],
+                        )?;
+                    }
+                    Cmd::Routing(Change::Freed { number, why }) => {
+                        tracing::debug!(number, ?why, "routing number freed");
+                        tx.execute(
+                            "DELETE FROM routing_number WHERE number = ?1",
+                            params![number],
+                        )?;
+                    }
+                    Cmd::RemoveSubscriber(n, reply) => {
+                        let r = tx
+                            .execute("DELETE FROM subscriber WHERE number = ?1", params![n])
+                            .map(|c| c > 0)
+                            .map_err(|e| e.to_string());
+                        replies.push(Reply::Remove(reply, r));
+                    }
+                    Cmd::Flush(reply) => replies.push(Reply::Flush(reply)),
+                    Cmd::Stop => stopping = true,
+                }
+            }
+            tx.commit()
+        })();
+        if let Some(n) = last_batch {
+            done.send_replace(n);
+        }
+        if let Err(e) = result {
+            // The transaction rolled back: nothing of this batch was published, and the
+            // callers waiting on it learn so.
+            tracing::error!(error = %e, "store: batch commit failed; answering anyway");
+            published.clear();
+            for r in replies.drain(..) {
+                match r {
+                    Reply::Put(tx, _) => drop(tx.send(Err(e.to_string()))),
+                    Reply::Remove(tx, _) => drop(tx.send(Err(e.to_string()))),
+                    Reply::Flush(tx) => drop(tx.send(Err(e.to_string()))),
+                }
+            }
+            if stopping {
+                break;
+            }
+            continue;
+        }
+        for c in published {
+            live.publish(c);
+        }
+        for r in replies {
+            match r {
+                Reply::Put(tx, v) => drop(tx.send(v)),
+                Reply::Remove(tx, v) => drop(tx.send(v)),
+                Reply::Flush(tx) => drop(tx.send(Ok(()))),
+            }
+        }
+        if stopping {
+            break;
+        }
+    }
+}
+
+enum Reply {
+    Put(oneshot::Sender<Result<(), String>>, Result<(), String>),
+    Remove(oneshot::Sender<Result<bool, String>>, Result<bool, String>),
+    Flush(oneshot::Sender<Result<(), String>>),
+}
