@@ -25,6 +25,10 @@ fn node(monitored: &[&str]) -> Node {
 }
 
 fn node_with(monitored: &[&str], deciding: &[&str]) -> Node {
+    node_of(monitored, deciding, Shards::ONE)
+}
+
+fn node_of(monitored: &[&str], deciding: &[&str], shards: Shards) -> Node {
     let table: SubscriberTable = Default::default();
     for (n, policy) in monitored
         .iter()
@@ -46,7 +50,7 @@ fn node_with(monitored: &[&str], deciding: &[&str]) -> Node {
         camel_ssn: 146,
         ain_ssn: Some(AIN_SSN),
         instance: 3,
-        shards: Shards::ONE,
+        shards,
         max_dialogues: 10,
         dialogue_idle: Duration::from_secs(30),
     };
@@ -316,6 +320,57 @@ fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
     fx.clear();
     deliver(&mut n, &uni, &mut fx).unwrap();
     assert!(fx.events.is_empty());
+}
+
+/// With two shards, the Termination_Notification of a call shard 0 follows may come to
+/// shard 1 (a dialogue of its own): shard 1 hands it over, shard 0 publishes the end.
+#[test]
+fn a_termination_notification_reaches_the_shard_that_follows_the_call() {
+    let shard = |index| Shards { index, count: 2 };
+    let (mut a, mut b) = (
+        node_of(&["2015550100"], &[], shard(0)),
+        node_of(&["2015550100"], &[], shard(1)),
+    );
+    let mut fx = Effects::default();
+    deliver(
+        &mut a,
+        &query(&info_analyzed(ain::ArgumentForm::Set)),
+        &mut fx,
+    )
+    .unwrap();
+    let call_id = fx.published()[0].call_id.clone();
+    let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
+    let m = AnsiMessage::decode(u.data).unwrap();
+    let Some(Ok(AnsiComponent::Invoke {
+        opcode, parameter, ..
+    })) = m.components().next()
+    else {
+        panic!("no invoke")
+    };
+    let echo = ain::ain(opcode, parameter).unwrap().arg.echo_data.unwrap();
+    assert_eq!(echo[0], 0, "the EchoData names the shard");
+    let tn = AinMessage::new(
+        Op::TerminationNotification,
+        Arg {
+            echo_data: Some(echo),
+            termination_indicator: Some(1),
+            ..Default::default()
+        },
+    )
+    .with_form(ain::ArgumentForm::Set);
+    let uni = from_ssp(PackageType::Unidirectional, TransactionIds::default(), &tn);
+    fx.clear();
+    deliver(&mut b, &uni, &mut fx).unwrap();
+    assert!(fx.events.is_empty() && fx.send.is_empty());
+    let note = fx
+        .notes
+        .pop()
+        .expect("handed to the shard that follows the call");
+    assert_eq!(note.shard, 0);
+    fx.clear();
+    a.on_note(note, Instant::now(), 0, &mut fx);
+    assert_eq!(fx.published()[0].kind(), EventKind::Disconnected);
+    assert_eq!(fx.published()[0].call_id, call_id);
 }
 
 #[test]

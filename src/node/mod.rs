@@ -39,7 +39,7 @@ use crate::tcap::tc::{AppContext, Indication, Variant};
 use crate::tcuser::ain::Ain;
 use crate::tcuser::camel::Camel;
 use crate::tcuser::{Ctx, Fault as TcFault, User};
-pub use crate::tcuser::{Query, QueryId};
+pub use crate::tcuser::{Note, Query, QueryId};
 pub use config::{NodeConfig, StackConfig};
 use refusals::Refusals;
 use std::time::Instant;
@@ -55,6 +55,9 @@ pub struct Effects {
     /// Reassembled messages whose dialogue another shard owns: hand each to that shard's
     /// [`Node::on_forwarded`].
     pub forward: Vec<Forward>,
+    /// Reports for calls another shard follows: hand each to that shard's
+    /// [`Node::on_note`].
+    pub notes: Vec<Note>,
 }
 
 /// A whole TCAP message for another shard's dialogue (segments are reassembled wherever
@@ -82,6 +85,7 @@ impl Effects {
         self.events.clear();
         self.queries.clear();
         self.forward.clear();
+        self.notes.clear();
     }
 }
 
@@ -213,6 +217,7 @@ impl Node {
                 stack.invoke_timeout,
                 stack.decision_deadline,
                 cfg.max_dialogues,
+                cfg.shards,
             ),
             engine,
             camel_ssn: cfg.camel_ssn,
@@ -339,6 +344,14 @@ impl Node {
         self.deliver(f.ssn, f.route, &f.tcap, now, now_ms, fx)
     }
 
+    /// A report another shard took for a call this one follows.
+    pub fn on_note(&mut self, n: Note, now: Instant, now_ms: i64, fx: &mut Effects) {
+        self.stamp(now, now_ms);
+        self.with_user(User::Ain, now, now_ms, fx, |_, ain, ctx| {
+            ain.notified(ctx, n.echo, n.state)
+        });
+    }
+
     /// The shard owning the dialogue `tcap` continues, when it is not this one.
     fn elsewhere(&self, tcap: &[u8]) -> Option<u32> {
         if self.shards.count <= 1 {
@@ -447,6 +460,7 @@ impl Node {
             engine: &mut self.engine,
             events: &mut fx.events,
             queries: &mut fx.queries,
+            notes: &mut fx.notes,
             now,
             now_ms,
         };

@@ -7,7 +7,7 @@
 use super::Shared;
 use crate::m3ua::endpoint::{AssocId, Label};
 use crate::m3ua::ProtocolData;
-use crate::node::{Effects, Forward, Node, Query, QueryId};
+use crate::node::{Effects, Forward, Node, Note, Query, QueryId};
 use crate::service::Answer;
 use std::sync::Arc;
 use std::time::Instant;
@@ -83,6 +83,8 @@ pub enum Control {
     Decision(QueryId, Option<Answer>),
     /// A message reassembled in another shard for a dialogue of this one.
     Forward(Forward),
+    /// A report another shard took for a call this one follows.
+    Note(Note),
     /// An association can carry DATA again: tell the concerned point codes our
     /// subsystems' state (SCMG, first shard).
     Announce,
@@ -219,6 +221,7 @@ impl Shard {
                     warn!(shard = self.index, %fault, "reassembled message not processed normally");
                 }
             }
+            Control::Note(n) => self.node.on_note(n, now, now_ms, &mut self.fx),
             Control::Announce => self.node.announce_subsystems(&mut self.fx),
             Control::Shutdown(done) => {
                 self.node.shutdown(&mut self.fx);
@@ -236,6 +239,11 @@ impl Shard {
         for f in fx.forward.drain(..) {
             if let Some(s) = self.shared.shards.get(f.shard as usize) {
                 let _ = s.ctl.send(Control::Forward(f));
+            }
+        }
+        for n in fx.notes.drain(..) {
+            if let Some(s) = self.shared.shards.get(n.shard as usize) {
+                let _ = s.ctl.send(Control::Note(n));
             }
         }
         let batch = if fx.events.is_empty() {

@@ -22,11 +22,12 @@
 //! DIALOGUE_ABORTED or DIALOGUE_TIMED_OUT, as for CAMEL.
 
 use super::ain_map as map;
-use super::{Answering, Ctx, Dialogues, Fault, QueryId, User};
+use super::{Answering, Ctx, Dialogues, Fault, Note, QueryId, User};
 use crate::ain::{self, AinMessage, Operation as AinOp};
 use crate::ber::Tlv;
 use crate::service::{Answer, Call, CallState, Instruction};
 use crate::tcap::ansi::{ErrorCode, OpCode};
+use crate::tcap::dialogues::Shards;
 use crate::tcap::sm::{EndKind, Invoke};
 use crate::tcap::tc::{Component, DialogueId, Indication, OpClass, Operation, Problem};
 use std::collections::BTreeMap;
@@ -44,6 +45,10 @@ pub struct Ain {
     /// forgotten first (an SSP that never reports must not grow the table without bound).
     notify_limit: usize,
     invoke_timeout: Duration,
+    /// This stack's shard: its index is the first octet of the EchoData it gives out, so a
+    /// Termination_Notification (which comes in a dialogue of its own, to any shard)
+    /// finds the shard that follows its call.
+    shards: Shards,
 }
 
 /// Class of an operation the SSP invokes: none expects a result from us (GR-1299 answers
@@ -93,10 +98,11 @@ fn finish(ctx: &mut Ctx<'_>, d: DialogueId, permission: bool) -> Result<(), Faul
     Ok(())
 }
 
-/// The 6-octet EchoData naming an AIN 0.1 monitored call (a counter, so unique per stack).
-fn echo_of(n: u64) -> [u8; 6] {
+/// The 6-octet EchoData naming an AIN 0.1 monitored call: the shard, then a counter (so
+/// unique per node).
+fn echo_of(shard: u32, n: u64) -> [u8; 6] {
     let b = n.to_be_bytes();
-    [b[2], b[3], b[4], b[5], b[6], b[7]]
+    [shard as u8, b[3], b[4], b[5], b[6], b[7]]
 }
 
 /// What answering a trigger later needs of it (while the data-session server decides).
@@ -110,7 +116,12 @@ pub struct Held {
 
 impl Ain {
     /// `notify_limit`: most AIN 0.1 calls awaiting Termination_Notification.
-    pub fn new(invoke_timeout: Duration, decision_deadline: Duration, notify_limit: usize) -> Ain {
+    pub fn new(
+        invoke_timeout: Duration,
+        decision_deadline: Duration,
+        notify_limit: usize,
+        shards: Shards,
+    ) -> Ain {
         Ain {
             // AIN has no ResetTimer: the SSP's T1 bounds the decision.
             dialogues: Dialogues::new(User::Ain, decision_deadline, None),
@@ -118,6 +129,7 @@ impl Ain {
             echo: 0,
             notify_limit: notify_limit.max(1),
             invoke_timeout,
+            shards,
         }
     }
 
@@ -225,18 +237,38 @@ impl Ain {
     }
 
     /// Termination_Notification (AIN 0.1): the monitored call with this EchoData ended.
+    /// A call another shard follows is handed to it ([`Note`]).
     fn notification(&mut self, ctx: &mut Ctx<'_>, m: &AinMessage<'_>) -> bool {
         if m.op != AinOp::TerminationNotification {
             return false;
         }
-        let Some(mut call) = m.arg.echo_data.and_then(|e| self.notify.remove(&e)) else {
-            tracing::warn!("Termination_Notification for no call we follow");
+        let Some(echo) = m.arg.echo_data else {
+            tracing::warn!("Termination_Notification without EchoData");
             return true;
         };
-        if let Some(s) = map::call_state(m) {
+        let state = map::call_state(m);
+        let owner = u32::from(echo[0]);
+        if self.shards.count > 1 && owner != self.shards.index && owner < self.shards.count {
+            ctx.notes.push(Note {
+                shard: owner,
+                echo,
+                state,
+            });
+            return true;
+        }
+        self.notified(ctx, echo, state);
+        true
+    }
+
+    /// The AIN 0.1 call with EchoData `echo` ended (`state`, when the report said how).
+    pub fn notified(&mut self, ctx: &mut Ctx<'_>, echo: [u8; 6], state: Option<CallState>) {
+        let Some(mut call) = self.notify.remove(&echo) else {
+            tracing::warn!("Termination_Notification for no call we follow");
+            return;
+        };
+        if let Some(s) = state {
             ctx.report(&mut call, s);
         }
-        true
     }
 
     /// A TC-QUERY: the SSP's trigger.
@@ -343,7 +375,7 @@ impl Ain {
         if m.form == ain::ArgumentForm::Set {
             // AIN 0.1: no EDPs; the SSP reports the end with Termination_Notification.
             self.echo = self.echo.wrapping_add(1);
-            let echo = echo_of(self.echo);
+            let echo = echo_of(self.shards.index, self.echo);
             let notify = ain::send_notification(echo).with_form(m.form);
             ctx.tcap.invoke(d, invoke(self.invoke_timeout, &notify)?)?;
             ctx.tcap.invoke(d, invoke(self.invoke_timeout, &answer)?)?;

@@ -46,6 +46,16 @@ pub struct Query {
     pub event: Event,
 }
 
+/// A report for a call another shard follows: an AIN 0.1 Termination_Notification comes
+/// in a dialogue of its own, to whichever shard took it; its EchoData names the one that
+/// follows the call.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub shard: u32,
+    pub echo: [u8; 6],
+    pub state: Option<CallState>,
+}
+
 /// What a TC-user works with while it handles one input.
 pub struct Ctx<'a> {
     /// The TCAP of the user's subsystem.
@@ -55,6 +65,8 @@ pub struct Ctx<'a> {
     pub events: &'a mut Vec<Event>,
     /// Triggers to put to the data-session server.
     pub queries: &'a mut Vec<Query>,
+    /// Reports for calls other shards follow.
+    pub notes: &'a mut Vec<Note>,
     pub now: Instant,
     pub now_ms: i64,
 }

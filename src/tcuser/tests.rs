@@ -14,6 +14,7 @@ struct World {
     engine: Engine,
     events: Vec<Event>,
     queries: Vec<Query>,
+    notes: Vec<Note>,
 }
 
 impl World {
@@ -38,6 +39,7 @@ impl World {
             engine,
             events: Vec::new(),
             queries: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -47,6 +49,7 @@ impl World {
             engine: &mut self.engine,
             events: &mut self.events,
             queries: &mut self.queries,
+            notes: &mut self.notes,
             now,
             now_ms: 0,
         }
