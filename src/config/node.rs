@@ -1,0 +1,75 @@
+//! The node's own sections: who it is (`[node]`), how many dialogues it holds (`[tcap]`),
+//! where it journals (`[store]`) and how it uses the machine (`[runtime]`).
+
+use super::Variant;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub point_code: u32,
+    pub network_indicator: u8,
+    /// Point-code format; `sccp.variant` must agree when both are given.
+    #[serde(default)]
+    pub variant: Option<Variant>,
+    #[serde(default)]
+    pub instance: u8,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tcap {
+    pub max_dialogues: usize,
+    pub dialogue_idle_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Store {
+    pub path: String,
+    /// Journal retention (0 keeps everything): age in seconds, newest events kept, bytes of
+    /// encoded events kept; pruned by the writer every `prune_interval_seconds`.
+    #[serde(default)]
+    pub retention_max_age_seconds: u64,
+    #[serde(default)]
+    pub retention_max_events: u64,
+    #[serde(default)]
+    pub retention_max_bytes: u64,
+    #[serde(default)]
+    pub prune_interval_seconds: u64,
+}
+
+impl Store {
+    pub fn retention(&self) -> crate::store::Retention {
+        crate::store::Retention {
+            max_age_seconds: self.retention_max_age_seconds,
+            max_events: self.retention_max_events,
+            max_bytes: self.retention_max_bytes,
+            interval_seconds: self.prune_interval_seconds,
+        }
+    }
+}
+
+/// `[runtime]`: how the daemon uses the machine.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Runtime {
+    /// Signalling stacks, each on its own worker thread, that dialogues are spread over by
+    /// transaction id; 0: one per CPU core.
+    pub shards: usize,
+}
+
+/// Most shards: the shard takes the low bits of the 24-bit dialogue id space.
+pub const MAX_SHARDS: usize = 64;
+
+impl Runtime {
+    /// The number of shards to run (resolving 0 to the number of cores).
+    pub fn shards(&self) -> usize {
+        match self.shards {
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(MAX_SHARDS),
+            n => n,
+        }
+    }
+}
