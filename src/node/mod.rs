@@ -38,7 +38,7 @@ use crate::tcap::sm::{Counters, SsnPolicy, Tcap, TcapConfig};
 use crate::tcap::tc::{AppContext, Indication, Variant};
 use crate::tcuser::ain::Ain;
 use crate::tcuser::camel::Camel;
-use crate::tcuser::{Ctx, Fault as TcFault, User};
+use crate::tcuser::{Ctx, Fault as TcFault, QueryUser, User};
 pub use crate::tcuser::{Note, Query, QueryId};
 pub use config::{NodeConfig, StackConfig};
 use refusals::Refusals;

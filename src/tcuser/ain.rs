@@ -22,10 +22,10 @@
 //! DIALOGUE_ABORTED or DIALOGUE_TIMED_OUT, as for CAMEL.
 
 use super::ain_map as map;
-use super::{Answering, Ctx, Dialogues, Fault, Note, QueryId, User};
+use super::{Answering, Ctx, Dialogues, Fault, Note, QueryUser, User};
 use crate::ain::{self, AinMessage, Operation as AinOp};
 use crate::ber::Tlv;
-use crate::service::{Answer, Call, CallState, Instruction};
+use crate::service::{Call, CallState, Instruction};
 use crate::tcap::ansi::{ErrorCode, OpCode};
 use crate::tcap::dialogues::Shards;
 use crate::tcap::sm::{EndKind, Invoke};
@@ -188,49 +188,8 @@ impl Ain {
                 }
                 Ok(())
             }
-            Indication::UAbort { dialogue, reason } => {
-                tracing::info!(dialogue = dialogue.0, ?reason, "SSP aborted the dialogue");
-                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
-                Ok(())
-            }
-            Indication::PAbort { dialogue, cause } => {
-                tracing::warn!(
-                    dialogue = dialogue.0,
-                    ?cause,
-                    "AIN dialogue provider-aborted"
-                );
-                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
-                Ok(())
-            }
-            Indication::Notice { dialogue, cause } => {
-                tracing::warn!(
-                    dialogue = dialogue.0,
-                    cause,
-                    "SCCP returned our AIN message"
-                );
-                let _ = ctx.tcap.abort_local(*dialogue);
-                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
-                Ok(())
-            }
-            Indication::Timeout { dialogue } => {
-                self.dialogues.closed(ctx, *dialogue, CallState::TimedOut);
-                Ok(())
-            }
-            Indication::LCancel { .. } => Ok(()),
-            Indication::LReject {
-                dialogue, problem, ..
-            } => {
-                tracing::warn!(
-                    dialogue = dialogue.0,
-                    ?problem,
-                    "rejecting a component of the SSP"
-                );
-                Ok(())
-            }
-            Indication::RReject {
-                dialogue, problem, ..
-            } => {
-                tracing::warn!(dialogue = dialogue.0, ?problem, "SSP rejected a component");
+            other => {
+                self.ended(ctx, other);
                 Ok(())
             }
         }
@@ -341,13 +300,13 @@ impl Ain {
             permission,
         };
         match self.dialogues.trigger(ctx, d, trigger, held, false) {
-            Some((call, instruction)) => self.answer(ctx, (d, call, instruction, held)),
+            Some((call, instruction)) => self.answer_ain(ctx, (d, call, instruction, held)),
             None => Ok(()),
         }
     }
 
     /// Answer a trigger with its instruction (see the module doc).
-    fn answer(
+    fn answer_ain(
         &mut self,
         ctx: &mut Ctx<'_>,
         (d, call, instruction, h): Answering<Held>,
@@ -393,45 +352,6 @@ impl Ain {
         ctx.tcap.continue_(d, ctx.now)?;
         self.dialogues.follow(d, call, m.form);
         Ok(())
-    }
-
-    /// The data-session server's answer to a held trigger (`None`: none came in time).
-    pub fn decision(&mut self, ctx: &mut Ctx<'_>, id: QueryId, answer: Option<&Answer>) {
-        if let Some(a) = self.dialogues.decided(ctx, id, answer) {
-            let d = a.0;
-            if let Err(e) = self.answer(ctx, a) {
-                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
-            }
-        }
-    }
-
-    /// Held triggers past their deadline get the fallback.
-    pub fn on_timeout(&mut self, ctx: &mut Ctx<'_>) {
-        let (fallbacks, _) = self.dialogues.expired(ctx);
-        for a in fallbacks {
-            let d = a.0;
-            if let Err(e) = self.answer(ctx, a) {
-                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
-            }
-        }
-    }
-
-    /// Shutdown: held triggers get the fallback now; a followed call's dialogue ends so the
-    /// SSP is not left waiting (with a Response if it let us, else an Abort).
-    pub fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
-        let (held, followed) = self.dialogues.drain(ctx);
-        for a in held {
-            let d = a.0;
-            if let Err(e) = self.answer(ctx, a) {
-                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
-            }
-        }
-        let (_, more) = self.dialogues.drain(ctx);
-        for (d, _) in followed.into_iter().chain(more) {
-            if ctx.tcap.end(d, EndKind::Basic, ctx.now).is_err() {
-                let _ = ctx.tcap.u_abort(d, None, ctx.now);
-            }
-        }
     }
 
     /// A TC-CONVERSATION (`permission` given) or TC-RESPONSE (`None`) of a followed call:
@@ -525,5 +445,26 @@ impl Ain {
             ctx.tcap.continue_(d, ctx.now)?;
         }
         Ok(())
+    }
+}
+
+impl QueryUser for Ain {
+    type State = ain::ArgumentForm;
+    type Held = Held;
+    const PEER: &'static str = "SSP";
+
+    fn core(&mut self) -> &mut Dialogues<ain::ArgumentForm, Held> {
+        &mut self.dialogues
+    }
+
+    fn answer(&mut self, ctx: &mut Ctx<'_>, a: Answering<Held>) -> Result<(), Fault> {
+        self.answer_ain(ctx, a)
+    }
+
+    /// A Response if the SSP lets us end, else an Abort.
+    fn end_at_shutdown(&mut self, ctx: &mut Ctx<'_>, d: DialogueId) {
+        if ctx.tcap.end(d, EndKind::Basic, ctx.now).is_err() {
+            let _ = ctx.tcap.u_abort(d, None, ctx.now);
+        }
     }
 }

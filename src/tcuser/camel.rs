@@ -19,10 +19,10 @@
 //! way, so an invoke timer running out (TC-L-CANCEL) means the operation succeeded.
 
 use super::camel_map::{armed_events, to_state, to_trigger, write_argument};
-use super::{Answering, Ctx, Dialogues, Fault, QueryId, User};
+use super::{Answering, Ctx, Dialogues, Fault, QueryUser, User};
 use crate::ber::{Tlv, Writer};
 use crate::camel::{opcode, EventReportBcsmArg, InitialDpArg, Phase, RequestReportBcsmEventArg};
-use crate::service::{Answer, CallState, Direction, Instruction};
+use crate::service::{CallState, Direction, Instruction};
 use crate::tcap::sm::{EndKind, Invoke};
 use crate::tcap::tc::{AppContext, Component, DialogueId, Indication, OpClass, Operation, Problem};
 use std::time::Duration;
@@ -165,72 +165,11 @@ impl Camel {
                 dialogue,
                 components,
             } => self.subsequent(ctx, *dialogue, components, true, false),
-            Indication::UAbort { dialogue, reason } => {
-                tracing::info!(
-                    dialogue = dialogue.0,
-                    ?reason,
-                    "switch aborted the dialogue"
-                );
-                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
-                Ok(())
-            }
-            Indication::PAbort { dialogue, cause } => {
-                tracing::warn!(dialogue = dialogue.0, ?cause, "dialogue provider-aborted");
-                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
-                Ok(())
-            }
-            Indication::Notice { dialogue, cause } => {
-                // SCCP could not deliver our message: the switch is out of reach, so the
-                // relationship is over. Close without sending (an Abort would come back too).
-                tracing::warn!(dialogue = dialogue.0, cause, "SCCP returned our message");
-                let _ = ctx.tcap.abort_local(*dialogue);
-                self.dialogues.closed(ctx, *dialogue, CallState::Aborted);
-                Ok(())
-            }
-            Indication::Timeout { dialogue } => {
-                self.dialogues.closed(ctx, *dialogue, CallState::TimedOut);
-                Ok(())
-            }
-            Indication::LCancel {
-                dialogue,
-                invoke_id,
-            } => {
-                // Class 2 and 4: no error within the timer, the operation succeeded.
-                tracing::debug!(dialogue = dialogue.0, invoke_id, "invoke timer expired");
-                Ok(())
-            }
-            Indication::LReject {
-                dialogue,
-                invoke_id,
-                problem,
-            } => {
-                tracing::warn!(
-                    dialogue = dialogue.0,
-                    ?invoke_id,
-                    ?problem,
-                    "rejecting a component of the switch"
-                );
-                Ok(())
-            }
-            Indication::RReject {
-                dialogue,
-                invoke_id,
-                problem,
-            } => {
-                let call_id = self
-                    .dialogues
-                    .get(*dialogue)
-                    .map(|f| f.call.id().to_string());
-                tracing::warn!(
-                    dialogue = dialogue.0,
-                    ?call_id,
-                    ?invoke_id,
-                    ?problem,
-                    "switch rejected a component"
-                );
-                Ok(())
-            }
             Indication::Uni { .. } => Err(Fault::Ignored("Unidirectional")),
+            other => {
+                self.ended(ctx, other);
+                Ok(())
+            }
         }
     }
 
@@ -325,14 +264,14 @@ impl Camel {
             .dialogues
             .trigger(ctx, d, trigger, held, held.can_reset_timer())
         {
-            Some((call, instruction)) => self.answer(ctx, (d, call, instruction, held)),
+            Some((call, instruction)) => self.answer_cap(ctx, (d, call, instruction, held)),
             None => Ok(()),
         }
     }
 
     /// Answer an InitialDP with its instruction: Monitor arms the call-state reports and
     /// continues in a TC-CONTINUE; anything else goes in a TC-END.
-    fn answer(
+    fn answer_cap(
         &mut self,
         ctx: &mut Ctx<'_>,
         (d, call, instruction, held): Answering<Held>,
@@ -360,35 +299,9 @@ impl Camel {
         Ok(())
     }
 
-    /// The data-session server's answer to a held trigger (`None`: none came in time).
-    pub fn decision(&mut self, ctx: &mut Ctx<'_>, id: QueryId, answer: Option<&Answer>) {
-        if let Some(a) = self.dialogues.decided(ctx, id, answer) {
-            let d = a.0;
-            if let Err(e) = self.answer(ctx, a) {
-                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
-            }
-        }
-    }
-
-    /// Held triggers: ResetTimer when due, the fallback at the deadline.
-    pub fn on_timeout(&mut self, ctx: &mut Ctx<'_>) {
-        let (fallbacks, resets) = self.dialogues.expired(ctx);
-        for a in fallbacks {
-            let d = a.0;
-            if let Err(e) = self.answer(ctx, a) {
-                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
-            }
-        }
-        for d in resets {
-            if let Err(e) = self.reset_timer(ctx, d) {
-                tracing::warn!(error = %e, dialogue = d.0, "ResetTimer not sent");
-            }
-        }
-    }
-
     /// ResetTimer (TS 29.078 §8.?, resetTimer, CAP v2+) setting the gsmSSF's Tssf, in a
     /// TC-CONTINUE: the decision takes longer than the switch would wait.
-    fn reset_timer(&mut self, ctx: &mut Ctx<'_>, d: DialogueId) -> Result<(), Fault> {
+    fn reset_timer_cap(&mut self, ctx: &mut Ctx<'_>, d: DialogueId) -> Result<(), Fault> {
         let mut p = Vec::with_capacity(8);
         crate::camel::ResetTimerArg::tssf(self.reset_seconds).encode(&mut Writer::new(&mut p));
         ctx.tcap.invoke(
@@ -403,26 +316,6 @@ impl Camel {
         )?;
         ctx.tcap.continue_(d, ctx.now)?;
         Ok(())
-    }
-
-    /// Shutdown: held triggers get the fallback now, and every followed call's dialogue
-    /// ends with a basic TC-END (the switch continues the call without us, TS 23.078
-    /// §4.5.2), so no switch is left waiting.
-    pub fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
-        let (held, followed) = self.dialogues.drain(ctx);
-        for a in held {
-            let d = a.0;
-            if let Err(e) = self.answer(ctx, a) {
-                tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
-            }
-        }
-        // Answering a held trigger may follow its call: end those too.
-        let (_, more) = self.dialogues.drain(ctx);
-        for (d, _) in followed.into_iter().chain(more) {
-            if let Err(e) = ctx.tcap.end(d, EndKind::Basic, ctx.now) {
-                tracing::warn!(error = %e, dialogue = d.0, "not ended at shutdown");
-            }
-        }
     }
 
     /// TC-CONTINUE or TC-END (`end`) of a followed call.
@@ -525,5 +418,30 @@ impl Camel {
             None => {}
         }
         Ok(())
+    }
+}
+
+impl QueryUser for Camel {
+    type State = ();
+    type Held = Held;
+    const PEER: &'static str = "gsmSSF";
+
+    fn core(&mut self) -> &mut Dialogues<(), Held> {
+        &mut self.dialogues
+    }
+
+    fn answer(&mut self, ctx: &mut Ctx<'_>, a: Answering<Held>) -> Result<(), Fault> {
+        self.answer_cap(ctx, a)
+    }
+
+    fn reset_timer(&mut self, ctx: &mut Ctx<'_>, d: DialogueId) -> Result<(), Fault> {
+        self.reset_timer_cap(ctx, d)
+    }
+
+    /// A basic TC-END: the switch continues the call without us (TS 23.078 §4.5.2).
+    fn end_at_shutdown(&mut self, ctx: &mut Ctx<'_>, d: DialogueId) {
+        if let Err(e) = ctx.tcap.end(d, EndKind::Basic, ctx.now) {
+            tracing::warn!(error = %e, dialogue = d.0, "not ended at shutdown");
+        }
     }
 }

@@ -19,7 +19,7 @@ mod tests;
 use crate::sccp::scrc::Route;
 use crate::service::{Answer, Call, CallState, Decision, Engine, Event, Instruction, Trigger};
 use crate::tcap::sm::{TcError, Tcap};
-use crate::tcap::tc::{DialogueId, PAbortCause};
+use crate::tcap::tc::{DialogueId, Indication, PAbortCause};
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
@@ -323,5 +323,155 @@ impl<S, H> Dialogues<S, H> {
         let mut followed: Vec<_> = self.followed.drain().collect();
         followed.sort_unstable_by_key(|(d, _)| *d);
         (answering, followed)
+    }
+}
+
+/// What a TC-user serving switch queries provides, so the core can drive the rest: the
+/// decisions, the deadlines, shutdown, and the indications that end or report on a
+/// dialogue the same way whatever the protocol.
+pub trait QueryUser {
+    /// The protocol's state of a followed call.
+    type State;
+    /// What answering a held trigger needs of it.
+    type Held;
+
+    /// The core of this user.
+    fn core(&mut self) -> &mut Dialogues<Self::State, Self::Held>;
+
+    /// Answer a trigger (now, or once decided) with its instruction.
+    fn answer(&mut self, ctx: &mut Ctx<'_>, a: Answering<Self::Held>) -> Result<(), Fault>;
+
+    /// Keep the switch waiting for a decision (CAP ResetTimer); protocols without one
+    /// never ask.
+    fn reset_timer(&mut self, _ctx: &mut Ctx<'_>, _d: DialogueId) -> Result<(), Fault> {
+        Ok(())
+    }
+
+    /// End a followed call's dialogue at shutdown, so the switch is not left waiting.
+    fn end_at_shutdown(&mut self, ctx: &mut Ctx<'_>, d: DialogueId);
+
+    /// Who is at the other end, for logs ("gsmSSF", "SSP").
+    const PEER: &'static str;
+
+    /// Answer, logging rather than failing (the switch's timer or the idle timer ends a
+    /// dialogue that could not be answered).
+    fn answer_logged(&mut self, ctx: &mut Ctx<'_>, a: Answering<Self::Held>) {
+        let d = a.0;
+        if let Err(e) = self.answer(ctx, a) {
+            tracing::warn!(error = %e, dialogue = d.0, "decided call not answered");
+        }
+    }
+
+    /// The data-session server's answer to a held trigger (`None`: none came in time).
+    fn decision(&mut self, ctx: &mut Ctx<'_>, id: QueryId, answer: Option<&Answer>) {
+        if let Some(a) = self.core().decided(ctx, id, answer) {
+            self.answer_logged(ctx, a);
+        }
+    }
+
+    /// Held triggers: ResetTimer when due, the fallback at the deadline.
+    fn on_timeout(&mut self, ctx: &mut Ctx<'_>) {
+        let (fallbacks, resets) = self.core().expired(ctx);
+        for a in fallbacks {
+            self.answer_logged(ctx, a);
+        }
+        for d in resets {
+            if let Err(e) = self.reset_timer(ctx, d) {
+                tracing::warn!(error = %e, dialogue = d.0, "ResetTimer not sent");
+            }
+        }
+    }
+
+    /// Shutdown: held triggers get the fallback now, and every followed call's dialogue
+    /// ends, so no switch is left waiting.
+    fn shutdown(&mut self, ctx: &mut Ctx<'_>) {
+        let (held, followed) = self.core().drain(ctx);
+        for a in held {
+            self.answer_logged(ctx, a);
+        }
+        // Answering a held trigger may follow its call: end those too.
+        let (_, more) = self.core().drain(ctx);
+        for (d, _) in followed.into_iter().chain(more) {
+            self.end_at_shutdown(ctx, d);
+        }
+    }
+
+    /// The indications that are the same for every query-serving user: the dialogue ended
+    /// otherwise than by the call (abort, SCCP return, idle timeout: its call's end is
+    /// published), and the component sub-layer's reports. `false`: not one of those.
+    fn ended(&mut self, ctx: &mut Ctx<'_>, ind: &Indication) -> bool {
+        let peer = Self::PEER;
+        match ind {
+            Indication::UAbort { dialogue, reason } => {
+                tracing::info!(
+                    dialogue = dialogue.0,
+                    ?reason,
+                    peer,
+                    "peer aborted the dialogue"
+                );
+                self.core().closed(ctx, *dialogue, CallState::Aborted);
+            }
+            Indication::PAbort { dialogue, cause } => {
+                tracing::warn!(
+                    dialogue = dialogue.0,
+                    ?cause,
+                    peer,
+                    "dialogue provider-aborted"
+                );
+                self.core().closed(ctx, *dialogue, CallState::Aborted);
+            }
+            Indication::Notice { dialogue, cause } => {
+                // SCCP could not deliver our message: the switch is out of reach, so the
+                // relationship is over. Close without sending (an Abort would come back too).
+                tracing::warn!(
+                    dialogue = dialogue.0,
+                    cause,
+                    peer,
+                    "SCCP returned our message"
+                );
+                let _ = ctx.tcap.abort_local(*dialogue);
+                self.core().closed(ctx, *dialogue, CallState::Aborted);
+            }
+            Indication::Timeout { dialogue } => {
+                self.core().closed(ctx, *dialogue, CallState::TimedOut);
+            }
+            Indication::LCancel {
+                dialogue,
+                invoke_id,
+            } => {
+                // Class 2 and 4 (all we send): no error within the timer, it succeeded.
+                tracing::debug!(dialogue = dialogue.0, invoke_id, "invoke timer expired");
+            }
+            Indication::LReject {
+                dialogue,
+                invoke_id,
+                problem,
+            } => {
+                tracing::warn!(
+                    dialogue = dialogue.0,
+                    ?invoke_id,
+                    ?problem,
+                    peer,
+                    "rejecting a component of the peer"
+                );
+            }
+            Indication::RReject {
+                dialogue,
+                invoke_id,
+                problem,
+            } => {
+                let call_id = self.core().get(*dialogue).map(|f| f.call.id().to_string());
+                tracing::warn!(
+                    dialogue = dialogue.0,
+                    ?call_id,
+                    ?invoke_id,
+                    ?problem,
+                    peer,
+                    "peer rejected a component"
+                );
+            }
+            _ => return false,
+        }
+        true
     }
 }
