@@ -54,6 +54,9 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
+/// How long the gRPC server may take to close its connections at the stop.
+const GRPC_CLOSE: Duration = Duration::from_secs(2);
+
 /// What the shards, the association tasks and the timers share.
 pub(crate) struct Shared {
     net: Mutex<M3ua>,
@@ -280,10 +283,13 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         let _ = t.await;
     }
     let _ = sweeper.await;
-    match grpc.await {
-        Ok(Err(e)) => warn!(error = %e, "gRPC server"),
-        Err(e) => warn!(error = %e, "gRPC task"),
-        Ok(Ok(())) => {}
+    // Streams end with UNAVAILABLE at the stop; a client that reads nothing any more could
+    // still hold the graceful close, so it gets a bounded time.
+    match tokio::time::timeout(GRPC_CLOSE, grpc).await {
+        Ok(Ok(Err(e))) => warn!(error = %e, "gRPC server"),
+        Ok(Err(e)) => warn!(error = %e, "gRPC task"),
+        Ok(Ok(Ok(()))) => {}
+        Err(_) => warn!("gRPC clients still connected at the stop: closed without waiting"),
     }
     for t in threads {
         let _ = tokio::task::spawn_blocking(move || t.join()).await;
