@@ -22,6 +22,7 @@
 mod dispatch;
 mod link;
 mod net;
+pub mod overload;
 mod shard;
 
 use crate::api::{self, Api};
@@ -224,7 +225,12 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let mut threads = Vec::new();
     for (i, inbox) in inboxes.into_iter().enumerate() {
         let n = node(&cfg, i, count, &subscribers, &routing, boot_ms);
-        threads.push(shard::spawn(i, n, inbox, shared.clone()).map_err(|e| e.to_string())?);
+        let o = overload::Overload::new(overload::OverloadConfig {
+            shed_after: Duration::from_millis(cfg.overload.shed_after_ms),
+            refuse_after: Duration::from_millis(cfg.overload.refuse_after_ms),
+            recover_after: Duration::from_millis(cfg.overload.recover_after_ms),
+        });
+        threads.push(shard::spawn(i, n, o, inbox, shared.clone()).map_err(|e| e.to_string())?);
     }
     info!(shards = count, "signalling stacks running");
     let asker = tokio::spawn(shard::ask(queries_rx, decisions.clone(), shared.clone()));
