@@ -178,3 +178,47 @@ fn truncation_and_bad_pointers_are_typed() {
         SccpError::UnsupportedType(0x01)
     );
 }
+
+/// Issue 14, found again by `fuzz/run.sh` (target sccp): a part whose length runs into the
+/// next one, here a calling address reaching into the user data, had those octets read
+/// twice (as GT digits, which our answer would send back as its called address, and as
+/// data). The parts must lie after the pointers and apart.
+#[test]
+fn variable_parts_that_overlap_are_refused() {
+    // UDT, class 0 with return on error; called SSN 146 PC 200; calling GT (GTI 4, TT 0,
+    // E.164 even, international) 1234 with SSN 146; data 02 aa bb.
+    let good = from_hex("098003070e0443c80092071292001204214302aabb").unwrap();
+    let u = Unitdata::decode(&good).unwrap();
+    assert_eq!(
+        (u.calling.gt.unwrap().bcd, u.data),
+        (&[0x21, 0x43][..], &[0xaa, 0xbb][..])
+    );
+    // Calling address length 9 instead of 7: it would end two octets into the data (the
+    // error names the pointer of the later part, the data's).
+    let mut bad = good.clone();
+    bad[10] = 9;
+    assert_eq!(Unitdata::decode(&bad), Err(SccpError::BadPointer(4)));
+    // The data pointer aimed back into the calling address (at an octet 00: empty data).
+    let mut bad = good.clone();
+    bad[4] = 9;
+    assert_eq!(Unitdata::decode(&bad), Err(SccpError::BadPointer(4)));
+    // The fuzzer's reproducers (UDTS): a part starting inside another, in every variant.
+    for repro in [
+        "0a080505050505050505050505010a0001030a000282ca",
+        "0a01030e193212060012041909145905400b129300110453964901250567646549040000080e6b2628\
+         24060700118605010101a0196117a109060704000001001d03a203020100a305a1030201006c35a233\
+         020101302e02014730293027a02102010280081000000000000000810791190982500500a3098007\
+         0475301b5d7a57a1028000",
+    ] {
+        let m = from_hex(&repro.replace(' ', "")).unwrap();
+        for v in [Variant::Itu, Variant::Ansi, Variant::Chinese] {
+            assert!(
+                matches!(
+                    Unitdata::decode_variant(&m, v),
+                    Err(SccpError::BadPointer(_))
+                ),
+                "{v:?}"
+            );
+        }
+    }
+}

@@ -3,6 +3,8 @@
 //! (§3.17), hop-counter relaying and return on error (Q.714 §4.2), and the UDT/UDTS encoders
 //! that answer without decoding first.
 
+use std::ops::Range;
+
 use super::{
     cause, msg_type, param, type_name, Address, SccpError, Variant, MAX_HOP_COUNTER, MAX_LUDT_DATA,
     RETURN_ON_ERROR,
@@ -160,16 +162,17 @@ impl<'a> Unitdata<'a> {
                 _ => Err(SccpError::BadPointer(at)),
             }
         };
-        let address = |k: usize| -> Result<Address<'a>, SccpError> {
+        // Each address with the octets it occupies (length octet included).
+        let address = |k: usize| -> Result<(Address<'a>, Range<usize>), SccpError> {
             let o = mandatory(k)?;
             let len = usize::from(buf[o]);
             let v = buf
                 .get(o + 1..o + 1 + len)
                 .ok_or(SccpError::Truncated(o + 1 + len))?;
-            Address::decode_variant(v, o + 1, variant)
+            Ok((Address::decode_variant(v, o + 1, variant)?, o..o + 1 + len))
         };
-        let called = address(0)?;
-        let calling = address(1)?;
+        let (called, called_at) = address(0)?;
+        let (calling, calling_at) = address(1)?;
         let o = mandatory(2)?;
         let (len, start) = if shape.long {
             let hi = byte(o + 1)?;
@@ -180,11 +183,22 @@ impl<'a> Unitdata<'a> {
         let data = buf
             .get(start..start + len)
             .ok_or(SccpError::Truncated(start + len))?;
+        // The variable parts lie after the pointers and apart from each other (Q.713 §1.3):
+        // a length that runs into the next part, e.g. a calling address reaching into the
+        // user data, would have octets read twice, as two different things (issue 14).
+        let pointers_end = ptr_at + psz * (3 + usize::from(shape.optional));
+        let parts = [called_at, calling_at, o..start + len];
+        for (k, part) in parts.iter().enumerate() {
+            let overlaps = |q: &Range<usize>| part.start < q.end && q.start < part.end;
+            if part.start < pointers_end || parts[..k].iter().any(overlaps) {
+                return Err(SccpError::BadPointer(ptr_at + k * psz));
+            }
+        }
         let mut segmentation = None;
         let mut importance = None;
         if shape.optional {
             if let Some(mut i) = target(3)? {
-                if i >= buf.len() {
+                if i >= buf.len() || parts.iter().any(|p| p.contains(&i)) {
                     return Err(SccpError::BadPointer(ptr_at + 3 * psz));
                 }
                 // Unknown parameters are skipped (Q.714 §1.1.2); a missing end of optional
@@ -198,6 +212,13 @@ impl<'a> Unitdata<'a> {
                         .get(i + 2..i + 2 + len)
                         .ok_or(SccpError::Truncated(i + 2 + len))?;
                     let bad = |reason| SccpError::BadParameter { offset: i, reason };
+                    let this = i..i + 2 + len;
+                    if parts
+                        .iter()
+                        .any(|p| p.start < this.end && this.start < p.end)
+                    {
+                        return Err(bad("optional parameter overlaps a mandatory part"));
+                    }
                     match name {
                         param::SEGMENTATION if len != 4 => {
                             return Err(bad("segmentation is not 4 octets"))
