@@ -53,6 +53,17 @@ pub fn probe() -> Result<(), SctpUnavailable> {
         .map_err(|e| SctpUnavailable::NoKernelSupport(e.to_string()))
 }
 
+/// Wait until a read would not block: data, the peer's SHUTDOWN, or an error. After an
+/// ABORT a one-to-one socket polls EPOLLERR alone (Linux `sctp_poll` returns early once the
+/// association is closed), which tokio files under ERROR, not READABLE: waiting for
+/// READABLE only would never see the association go.
+async fn readable(
+    fd: &AsyncFd<OwnedFd>,
+) -> io::Result<tokio::io::unix::AsyncFdReadyGuard<'_, OwnedFd>> {
+    fd.ready(tokio::io::Interest::READABLE | tokio::io::Interest::ERROR)
+        .await
+}
+
 /// Register with the reactor.
 fn register(fd: OwnedFd) -> io::Result<AsyncFd<OwnedFd>> {
     // SAFETY: an OwnedFd owns an open descriptor for its whole life and always returns that
@@ -287,7 +298,7 @@ impl SctpStream {
         }
         self.asm.reset();
         loop {
-            let mut guard = self.fd.readable().await?;
+            let mut guard = readable(&self.fd).await?;
             let piece = &mut self.piece;
             let r = guard.try_io(|fd| recv_piece(fd.as_raw_fd(), piece));
             let (n, flags, info) = match r {
