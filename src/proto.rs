@@ -188,6 +188,7 @@ impl CallEvent {
             destination: ev.destination().as_ref().map(PartyNumber::from),
             routing_number: ev.routing_number.to_string(),
             linked_call_id: ev.linked_call_id.clone(),
+            shed: ev.shed,
         }
     }
 }

@@ -48,7 +48,16 @@ fn initial_dp(n: u32) -> Vec<u8> {
 
 #[test]
 fn a_peer_that_stops_reading_does_not_slow_another_association() {
-    let d = Daemon::start("backpressure", "traffic_mode = \"loadshare\"");
+    // A's flood is also an overload of the daemon; overload control (tests/overload.rs)
+    // would shed and refuse, which is not what this test is about.
+    let d = Daemon::start_with(
+        "backpressure",
+        "traffic_mode = \"loadshare\"",
+        &[
+            ("shed_after_ms = 200", "shed_after_ms = 60000"),
+            ("refuse_after_ms = 600", "refuse_after_ms = 120000"),
+        ],
+    );
     // The one that will stall: a small receive buffer so that its answers back up soon.
     let stalled = {
         let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();

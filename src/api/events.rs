@@ -108,6 +108,17 @@ impl CallEvents for Api {
             };
             futures_util::stream::iter(items)
         });
+        // At shutdown the stream ends at once with UNAVAILABLE, whatever is still queued
+        // for a subscriber that stopped reading: the daemon does not wait for it.
+        let mut stopping = self.stop.clone();
+        let stopped = async move {
+            let _ = stopping.wait_for(|s| *s).await;
+        };
+        let events = events
+            .take_until(stopped)
+            .chain(futures_util::stream::once(async {
+                Err(Status::unavailable("scpd is shutting down"))
+            }));
         Ok(Response::new(Box::pin(events)))
     }
 }

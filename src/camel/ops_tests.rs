@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::ber::from_hex;
-use crate::camel::numbers::{nature, PLAN_ISDN};
-use crate::camel::{opcode, LegType};
+use crate::camel::numbers::{nature, CellIdOrLai, GenericNumber, PLAN_ISDN};
+use crate::camel::{opcode, EventTypeBcsm, LegId, LegType, MonitorMode};
 use proptest::prelude::*;
 
 // TCAP messages cut from real captures: shared/traces/wireshark-wiki/itu_tcap_from_captures.hex

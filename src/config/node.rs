@@ -59,6 +59,30 @@ pub struct Runtime {
     pub shards: usize,
 }
 
+/// `[overload]`: when a shard takes on less so that every answer stays within the
+/// switch's timer (see `runtime::overload`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Overload {
+    /// Shed (cheapest safe answers, marked in the events) once inputs wait this long, an
+    /// association's backlog lasts this long, or the journal lags this much (ms).
+    pub shed_after_ms: u64,
+    /// Refuse new dialogues (TCAP abort for a full table) past this (ms).
+    pub refuse_after_ms: u64,
+    /// Step back down one level once the pressure stayed under it this long (ms).
+    pub recover_after_ms: u64,
+}
+
+impl Default for Overload {
+    fn default() -> Overload {
+        Overload {
+            shed_after_ms: 200,
+            refuse_after_ms: 600,
+            recover_after_ms: 2000,
+        }
+    }
+}
+
 /// Most shards: the shard takes the low bits of the 24-bit dialogue id space.
 pub const MAX_SHARDS: usize = 64;
 

@@ -35,6 +35,16 @@ impl Config {
                 format!("at most {MAX_SHARDS} (0: one per core)"),
             ));
         }
+        let o = &self.overload;
+        if o.shed_after_ms == 0 || o.refuse_after_ms <= o.shed_after_ms {
+            return Err(invalid(
+                "overload.refuse_after_ms",
+                format!(
+                    "{} must be above overload.shed_after_ms ({}, itself above 0)",
+                    o.refuse_after_ms, o.shed_after_ms
+                ),
+            ));
+        }
         if self.node.network_indicator > 3 {
             return Err(invalid("node.network_indicator", "must be 0 to 3"));
         }

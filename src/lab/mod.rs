@@ -83,6 +83,9 @@ pub fn write_event_json(j: &mut json::J, ev: &CallEvent) {
     opt_str(j, "routing_number", &ev.routing_number);
     j.key("sequence").num(ev.sequence);
     j.key("service_key").num(ev.service_key);
+    if ev.shed {
+        j.key("shed").bool(true);
+    }
     j.key("subscriber").str(&ev.subscriber);
     opt_party(j, "switch_address", &ev.switch_address);
     if !ev.terminals.is_empty() {

@@ -44,6 +44,28 @@ pub use config::{NodeConfig, StackConfig};
 use refusals::Refusals;
 use std::time::Instant;
 
+/// How much a node takes on (the runtime decides, [`Node::set_load`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Load {
+    /// Everything as configured.
+    #[default]
+    Normal,
+    /// Triggers get the cheapest safe answer, marked `shed` ([`Engine::set_shedding`]).
+    Shed,
+    /// New dialogues are refused with the TCAP abort for a full table; open ones go on.
+    Refuse,
+}
+
+impl Load {
+    pub fn name(self) -> &'static str {
+        match self {
+            Load::Normal => "normal",
+            Load::Shed => "shedding",
+            Load::Refuse => "refusing",
+        }
+    }
+}
+
 /// What handling produced. Reused across calls to avoid reallocating.
 #[derive(Debug, Default)]
 pub struct Effects {
@@ -256,6 +278,13 @@ impl Node {
     /// Triggers waiting for a decision.
     pub fn pending_decisions(&self) -> usize {
         self.camel.pending() + self.ain.pending()
+    }
+
+    /// Take on less (or everything again) while overloaded.
+    pub fn set_load(&mut self, load: Load) {
+        self.engine.set_shedding(load >= Load::Shed);
+        self.itu.set_refusing(load == Load::Refuse);
+        self.ansi.set_refusing(load == Load::Refuse);
     }
 
     /// The service engine (the runtime configures routing numbers and decisions on it).

@@ -347,6 +347,62 @@ fn full_dialogue_table_answers_p_abort_resource_limitation() {
     assert_eq!(TcMessage::decode(&sent(&fx)).unwrap().p_abort, Some(4));
 }
 
+/// Issue 14: overloaded, a node sheds (a monitored subscriber's trigger gets Continue at
+/// once, its event marked `shed`) and then refuses new dialogues with P-Abort
+/// resourceLimitation before decoding them, not as a fault; a dialogue already open goes on.
+#[test]
+fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
+    let mut node = node_with(&["491700000009"], 10);
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    deliver(&mut node, &begin("491700000009", false, &[1]), t0, &mut fx).unwrap();
+    let t = sent(&fx);
+    let open = TcMessage::decode(&t).unwrap();
+    assert_eq!(open.kind, MessageType::Continue);
+    let scp = open.otid.unwrap().to_vec();
+
+    node.set_load(Load::Shed);
+    fx.clear();
+    deliver(&mut node, &begin("491700000009", false, &[2]), t0, &mut fx).unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!((m.kind, m.dtid), (MessageType::End, Some(&[2][..])));
+    let ev = &fx.published()[0];
+    assert!(ev.shed && ev.instruction == "continue", "{ev:?}");
+
+    node.set_load(Load::Refuse);
+    fx.clear();
+    assert_eq!(
+        deliver(&mut node, &begin("491700000009", false, &[3]), t0, &mut fx),
+        Ok(())
+    );
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!(
+        (m.kind, m.dtid, m.p_abort),
+        (MessageType::Abort, Some(&[3][..]), Some(4))
+    );
+    assert!(fx.events.is_empty());
+    assert_eq!(node.tcap_counters().refused_overloaded, 1);
+    // The dialogue opened before goes on to its disconnect report.
+    fx.clear();
+    deliver(&mut node, &report(&scp, &[1], 9, false), t0, &mut fx).unwrap();
+    assert_eq!(
+        TcMessage::decode(&sent(&fx)).unwrap().kind,
+        MessageType::End
+    );
+    assert_eq!(node.open_dialogues(), 0);
+
+    node.set_load(Load::Normal);
+    fx.clear();
+    deliver(&mut node, &begin("491700000009", false, &[4]), t0, &mut fx).unwrap();
+    assert_eq!(
+        TcMessage::decode(&sent(&fx)).unwrap().kind,
+        MessageType::Continue
+    );
+    assert!(!fx.published()[0].shed);
+}
+
 #[test]
 fn peer_abort_and_shutdown() {
     let mut node = node_with(&["491700000009"], 10);

@@ -67,8 +67,12 @@ pub async fn association(
     let mut dispatch = Dispatch::new(shared.variant, shared.shards.len());
     let mut batches: Vec<Batch> = (0..shared.shards.len()).map(|_| Batch::default()).collect();
     let mut was_active = false;
+    let mut drained = Instant::now();
     loop {
-        // A peer that does not read what we send is not read from either.
+        // A peer that does not read what we send is not read from either. What it sent
+        // meanwhile waited on its own account, not ours: overload control counts from the
+        // moment reading resumes.
+        let paused = queue.bytes() > HIGH_WATER;
         while queue.bytes() > HIGH_WATER && written.is_none() {
             let drained = queue.drained.notified();
             tokio::pin!(drained);
@@ -84,6 +88,9 @@ pub async fn association(
         }
         if written.is_some() || *stop.borrow() {
             break;
+        }
+        if paused {
+            drained = Instant::now();
         }
         let ready = tokio::select! {
             r = rd.ready() => r,
@@ -103,6 +110,11 @@ pub async fn association(
         }
         // Every message already here, through the endpoint under one lock.
         let now = Instant::now();
+        // What this read took arrived after the last read that drained the socket: under
+        // load, an upper bound on how long it waited there (overload control).
+        if !rd.backlogged() {
+            drained = now;
+        }
         let mut closing = None;
         let taken = shared.m3ua(0, |m| loop {
             let msg = match rd.take() {
@@ -125,6 +137,7 @@ pub async fn association(
         });
         for (s, b) in batches.iter_mut().enumerate() {
             if !b.is_empty() {
+                b.stamp(drained);
                 let _ = shared.shards[s].data.send(std::mem::take(b)).await;
             }
         }

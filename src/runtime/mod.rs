@@ -22,6 +22,7 @@
 mod dispatch;
 mod link;
 mod net;
+pub mod overload;
 mod shard;
 
 use crate::api::{self, Api};
@@ -53,6 +54,9 @@ async fn sleep_until(deadline: Option<Instant>) {
         None => std::future::pending().await,
     }
 }
+
+/// How long the gRPC server may take to close its connections at the stop.
+const GRPC_CLOSE: Duration = Duration::from_secs(2);
 
 /// What the shards, the association tasks and the timers share.
 pub(crate) struct Shared {
@@ -221,7 +225,12 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let mut threads = Vec::new();
     for (i, inbox) in inboxes.into_iter().enumerate() {
         let n = node(&cfg, i, count, &subscribers, &routing, boot_ms);
-        threads.push(shard::spawn(i, n, inbox, shared.clone()).map_err(|e| e.to_string())?);
+        let o = overload::Overload::new(overload::OverloadConfig {
+            shed_after: Duration::from_millis(cfg.overload.shed_after_ms),
+            refuse_after: Duration::from_millis(cfg.overload.refuse_after_ms),
+            recover_after: Duration::from_millis(cfg.overload.recover_after_ms),
+        });
+        threads.push(shard::spawn(i, n, o, inbox, shared.clone()).map_err(|e| e.to_string())?);
     }
     info!(shards = count, "signalling stacks running");
     let asker = tokio::spawn(shard::ask(queries_rx, decisions.clone(), shared.clone()));
@@ -280,10 +289,13 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         let _ = t.await;
     }
     let _ = sweeper.await;
-    match grpc.await {
-        Ok(Err(e)) => warn!(error = %e, "gRPC server"),
-        Err(e) => warn!(error = %e, "gRPC task"),
-        Ok(Ok(())) => {}
+    // Streams end with UNAVAILABLE at the stop; a client that reads nothing any more could
+    // still hold the graceful close, so it gets a bounded time.
+    match tokio::time::timeout(GRPC_CLOSE, grpc).await {
+        Ok(Ok(Err(e))) => warn!(error = %e, "gRPC server"),
+        Ok(Err(e)) => warn!(error = %e, "gRPC task"),
+        Ok(Ok(Ok(()))) => {}
+        Err(_) => warn!("gRPC clients still connected at the stop: closed without waiting"),
     }
     for t in threads {
         let _ = tokio::task::spawn_blocking(move || t.join()).await;

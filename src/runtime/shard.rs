@@ -4,6 +4,7 @@
 //! the messages to the M3UA endpoint under one lock (each association's share queued with
 //! the journal batch it waits for), the triggers to decide to the decision broker.
 
+use super::overload::{Overload, Pressure};
 use super::Shared;
 use crate::m3ua::endpoint::{AssocId, Label};
 use crate::m3ua::ProtocolData;
@@ -14,14 +15,18 @@ use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{error, warn};
 
-/// Most inputs taken in one wake-up, so a flood cannot hold the answers of the first.
-const MAX_INPUTS: usize = 64;
+/// Most messages taken in one wake-up (whole batches; a control input counts one): what a
+/// wake-up produces goes out at its end, so a flood must not hold the answers of the first,
+/// and overload is measured between wake-ups.
+const MAX_MESSAGES: usize = 1024;
 
 /// M3UA DATA for one shard from one read of one association: the payloads back to back.
 #[derive(Debug, Default)]
 pub struct Batch {
     bytes: Vec<u8>,
     items: Vec<Item>,
+    /// The earliest its messages may have reached the socket (overload control).
+    since: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -53,6 +58,17 @@ impl Batch {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Messages in it.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Say since when its messages may have been waiting: the read, or, when the
+    /// association's reads have not drained its socket since, the last read that did.
+    pub fn stamp(&mut self, since: Instant) {
+        self.since = Some(since);
     }
 
     /// Each message with the association it came on.
@@ -123,6 +139,7 @@ pub fn channels() -> (Handle, Inbox) {
 pub fn spawn(
     index: usize,
     node: Node,
+    overload: Overload,
     inbox: Inbox,
     shared: Arc<Shared>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
@@ -138,6 +155,8 @@ pub fn spawn(
                 node,
                 fx: Effects::default(),
                 shared,
+                overload,
+                pressure: Pressure::default(),
             };
             rt.block_on(shard.run(inbox));
         })
@@ -148,6 +167,9 @@ struct Shard {
     node: Node,
     fx: Effects,
     shared: Arc<Shared>,
+    overload: Overload,
+    /// What this wake-up's inputs measured.
+    pressure: Pressure,
 }
 
 impl Shard {
@@ -155,12 +177,14 @@ impl Shard {
         let mut stopped: Option<oneshot::Sender<usize>> = None;
         while stopped.is_none() {
             let deadline = self.node.next_deadline();
+            let mut taken = 0;
             let now = tokio::select! {
                 biased;
                 c = inbox.ctl.recv() => match c {
                     Some(c) => {
                         let now = Instant::now();
                         self.control(c, now, &mut stopped);
+                        taken += 1;
                         now
                     }
                     None => return,
@@ -169,21 +193,21 @@ impl Shard {
                     Some(b) => {
                         let now = Instant::now();
                         self.data(&b, now);
+                        taken += b.len();
                         now
                     }
                     None => return,
                 },
                 _ = super::sleep_until(deadline) => Instant::now(),
             };
-            // Everything else already waiting, in the same wake-up.
-            for _ in 0..MAX_INPUTS {
-                if stopped.is_some() {
-                    break;
-                }
+            // Everything else already waiting, in the same wake-up, within its budget.
+            while taken < MAX_MESSAGES && stopped.is_none() {
                 if let Ok(c) = inbox.ctl.try_recv() {
                     self.control(c, now, &mut stopped);
+                    taken += 1;
                 } else if let Ok(b) = inbox.data.try_recv() {
                     self.data(&b, now);
+                    taken += b.len();
                 } else {
                     break;
                 }
@@ -191,6 +215,7 @@ impl Shard {
             if self.node.next_deadline().is_some_and(|d| d <= now) {
                 self.node.on_timeout(now, super::now_ms(), &mut self.fx);
             }
+            self.watch_load(now);
             let sent = self.fx.send.len();
             self.flush(now);
             if let Some(done) = stopped.take() {
@@ -200,7 +225,33 @@ impl Shard {
         }
     }
 
+    /// Take on less, or everything again, as this wake-up's pressure says; the change is
+    /// logged once. Applies from the next input on.
+    fn watch_load(&mut self, now: Instant) {
+        let mut p = std::mem::take(&mut self.pressure);
+        p.journal_lag = self.shared.store.lag();
+        if let Some(level) = self.overload.observe(p, now) {
+            let (shard, state) = (self.index, level.name());
+            match level {
+                crate::node::Load::Normal => {
+                    tracing::info!(shard, state, "overload over: answering as configured")
+                }
+                _ => tracing::warn!(
+                    shard,
+                    state,
+                    oldest_ms = p.oldest.as_millis() as u64,
+                    journal_lag_ms = p.journal_lag.as_millis() as u64,
+                    "overloaded"
+                ),
+            }
+            self.node.set_load(level);
+        }
+    }
+
     fn data(&mut self, b: &Batch, now: Instant) {
+        if let Some(t) = b.since {
+            self.pressure.oldest = self.pressure.oldest.max(now.saturating_duration_since(t));
+        }
         let now_ms = super::now_ms();
         for (assoc, pd) in b.messages() {
             if let Err(fault) = self.node.on_data(assoc, &pd, now, now_ms, &mut self.fx) {

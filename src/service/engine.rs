@@ -52,6 +52,8 @@ pub struct Engine {
     shard: u64,
     shards: u64,
     calls: u64,
+    /// Overloaded: answer the cheapest safe way (see [`Engine::set_shedding`]).
+    shedding: bool,
 }
 
 impl Engine {
@@ -64,6 +66,7 @@ impl Engine {
             shard: 0,
             shards: 1,
             calls: 0,
+            shedding: false,
         }
     }
 
@@ -71,6 +74,18 @@ impl Engine {
     pub fn set_shard(&mut self, index: usize, count: usize) {
         self.shard = index as u64;
         self.shards = count.max(1) as u64;
+    }
+
+    /// While overloaded, triggers get the cheapest safe answer: what would arm call-state
+    /// reports (monitor) or allocate a number (anchor) continues, what would wait for the
+    /// data-session server gets the fallback now; a transfer leg on a live routing number
+    /// is still routed (one message, and the server asked for it). Their events say `shed`.
+    pub fn set_shedding(&mut self, on: bool) {
+        self.shedding = on;
+    }
+
+    pub fn shedding(&self) -> bool {
+        self.shedding
     }
 
     /// Routing numbers, anchor TTL, decisions and their fallback.
@@ -169,7 +184,13 @@ impl Engine {
             );
         }
 
+        ev.shed = self.shedding;
         let decision = match policy {
+            _ if self.shedding => Decision::Now(match (policy, self.cfg.fallback) {
+                (Policy::Decide, Instruction::Connect(d)) => Instruction::Connect(d),
+                (Policy::Decide, Instruction::Release(c)) => Instruction::Release(c),
+                _ => Instruction::Continue,
+            }),
             Policy::Monitor => Decision::Now(Instruction::Monitor),
             Policy::Anchor => Decision::Now(self.anchor(anchor_to, id, now_ms, &mut ev)),
             Policy::Decide if self.cfg.decisions => Decision::Pending(ev.clone()),
@@ -585,5 +606,64 @@ mod tests {
             e.resolve(&mut call, Some(&via), 6, &mut evs),
             Instruction::Release(31)
         );
+    }
+    #[test]
+    fn shedding_answers_cheaply_marks_events_and_still_routes_transfer_legs() {
+        let mut e = engine(&[
+            ("1", Policy::Monitor),
+            ("2", Policy::Anchor),
+            ("3", Policy::Decide),
+            ("4", Policy::Pass),
+        ]);
+        let r = with_routing(
+            &mut e,
+            &[
+                ("anc", "4917088000", "4917088009", PoolKind::Anchor),
+                ("trn", "700", "709", PoolKind::Trn),
+            ],
+        );
+        e.configure(EngineConfig {
+            routing: Some(r.clone()),
+            decisions: true,
+            fallback: Instruction::Release(31),
+            ..Default::default()
+        });
+        e.set_shedding(true);
+        let o = Direction::Originating;
+        for (calling, want) in [
+            ("1", Instruction::Continue),
+            ("2", Instruction::Continue),
+            ("3", Instruction::Release(31)),
+            ("4", Instruction::Continue),
+        ] {
+            let (_, ev, ins) = trig(&mut e, &trigger(o, calling, "4930"), 0);
+            assert_eq!(ins, want, "subscriber {calling}");
+            assert!(ev.shed, "subscriber {calling}");
+            assert_eq!(ev.instruction, Some(want));
+        }
+        // No anchor number was taken while shedding.
+        let anchors = r
+            .lock()
+            .unwrap()
+            .allocate("", PoolKind::Anchor, "x", 1_000, "y", 0);
+        assert_eq!(anchors.unwrap().number, "4917088000");
+        // A transfer leg the server set up is still routed.
+        let n = r
+            .lock()
+            .unwrap()
+            .allocate("", PoolKind::Trn, "4940", 60_000, "first", 0)
+            .unwrap()
+            .number;
+        let mut evs = Vec::new();
+        let (_, d) = e.trigger(trigger(o, "4", &n), 1, &mut evs);
+        assert_eq!(
+            d,
+            Decision::Now(Instruction::Connect("4940".parse().unwrap()))
+        );
+        assert_eq!(evs[1].kind, EventKind::TransferLeg);
+        // Back to normal: policies apply again, events unmarked.
+        e.set_shedding(false);
+        let (_, ev, ins) = trig(&mut e, &trigger(o, "1", "4930"), 2);
+        assert_eq!((ins, ev.shed), (Instruction::Monitor, false));
     }
 }

@@ -234,6 +234,8 @@ pub struct Event {
     pub routing_number: CompactString,
     /// TRANSFER_LEG: the call the routing number was allocated for.
     pub linked_call_id: String,
+    /// Answered while overloaded, the cheapest safe way (see [`super::Engine::set_shedding`]).
+    pub shed: bool,
 }
 
 impl Event {
@@ -248,6 +250,7 @@ impl Event {
             instruction: None,
             routing_number: CompactString::default(),
             linked_call_id: String::new(),
+            shed: false,
         }
     }
 

@@ -33,7 +33,7 @@ pub struct Writer {
     tx: mpsc::Sender<Cmd>,
     /// The number of the last batch appended, taken under this lock as it is sent, so
     /// batches reach the writer thread in number order.
-    appended: Arc<std::sync::Mutex<Batch>>,
+    appended: Arc<std::sync::Mutex<Appended>>,
     /// The number of the last batch whose commit is done (committed or failed).
     done: tokio::sync::watch::Receiver<Batch>,
     live: Tail,
@@ -87,6 +87,14 @@ impl Encoded {
             b
         })
     }
+}
+
+/// The batches appended, for their numbers and the journal's lag.
+#[derive(Debug, Default)]
+struct Appended {
+    last: Batch,
+    /// When each batch not yet known committed was appended.
+    times: std::collections::VecDeque<(Batch, std::time::Instant)>,
 }
 
 /// Number of an appended batch of events (see [`Writer::append_all`]); 0 is no batch.
@@ -162,13 +170,31 @@ impl Writer {
         // Translated and encoded here, on the caller's thread: the writer thread, which
         // every batch passes through one at a time, is left with the inserts.
         let encoded = Encoded::of(&events);
-        let mut last = self.appended.lock().unwrap_or_else(|p| p.into_inner());
-        let n = *last + 1;
+        let mut a = self.appended.lock().unwrap_or_else(|p| p.into_inner());
+        let n = a.last + 1;
         self.tx
             .send(Cmd::Append(encoded, n))
             .map_err(|_| StoreError::Stopped)?;
-        *last = n;
+        a.last = n;
+        // Kept to tell the journal's lag; a few hundred at most, the writer keeps up.
+        a.times.push_back((n, std::time::Instant::now()));
+        if a.times.len() > 4096 {
+            a.times.pop_front();
+        }
         Ok(n)
+    }
+
+    /// How long the oldest batch appended and not yet committed has waited (zero when the
+    /// journal has caught up): the answers of that batch wait as long.
+    pub fn lag(&self) -> std::time::Duration {
+        let done = *self.done.borrow();
+        let mut a = self.appended.lock().unwrap_or_else(|p| p.into_inner());
+        while a.times.front().is_some_and(|(n, _)| *n <= done) {
+            a.times.pop_front();
+        }
+        a.times
+            .front()
+            .map_or(std::time::Duration::ZERO, |(_, t)| t.elapsed())
     }
 
     /// Wait until the commit of batch `n` (and of every batch before it) is done, whether

@@ -33,6 +33,27 @@ pub fn returned(tcap: &[u8]) -> Addressed {
     peek(tcap, true)
 }
 
+/// The peer's originating id of a message that begins a dialogue (ITU Begin: otid first,
+/// Q.773 §3.1; ANSI Query: the transaction id holds only it, T1.114.3 §3.2), read without
+/// decoding the rest: an overloaded node refuses it at this cost.
+pub fn beginning(tcap: &[u8]) -> Option<&[u8]> {
+    let (top, _) = Tlv::parse(tcap, 0).ok()?;
+    if let Some(package) = PackageType::from_tag(top.tag) {
+        let (_, ids) = ansi::peek_transaction_id(tcap)?;
+        return matches!(
+            package,
+            PackageType::QueryWithPermission | PackageType::QueryWithoutPermission
+        )
+        .then_some(ids)
+        .filter(|ids| ids.len() == 4);
+    }
+    if !top.tag.is(tags::BEGIN) {
+        return None;
+    }
+    let otid = Reader::new(top.value).next_tlv().ok()??;
+    otid.tag.is(tags::OTID).then_some(otid.value)
+}
+
 fn local(b: &[u8]) -> Addressed {
     match <[u8; 4]>::try_from(b) {
         Ok(b) => Addressed::Ours(u32::from_be_bytes(b)),
@@ -127,6 +148,13 @@ mod tests {
         );
         assert_eq!(received(&[0x65, 0x03, 0x01]), Addressed::Unreadable);
         assert_eq!(received(&[]), Addressed::Unreadable);
+        assert_eq!(
+            beginning(&itu(MessageType::Begin, Some(&peer), None)),
+            Some(&peer[..])
+        );
+        let cont = itu(MessageType::Continue, Some(&peer), Some(&ours));
+        assert_eq!(beginning(&cont), None);
+        assert_eq!(beginning(&[0x62, 0x03, 0x49, 0x01, 0x01]), None);
     }
 
     #[test]
@@ -144,11 +172,13 @@ mod tests {
         };
         let query = pkg(PackageType::QueryWithPermission, ids(Some(peer), None));
         assert_eq!(received(&query), Addressed::New);
+        assert_eq!(beginning(&query), Some(&peer[..]));
         let conv = pkg(
             PackageType::ConversationWithPermission,
             ids(Some(peer), Some(ours)),
         );
         assert_eq!(received(&conv), Addressed::Ours(0x0700_002b));
+        assert_eq!(beginning(&conv), None);
         let resp = pkg(PackageType::Response, ids(None, Some(ours)));
         assert_eq!(received(&resp), Addressed::Ours(0x0700_002b));
         // Ours returned: the originating id is ours.

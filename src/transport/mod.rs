@@ -112,6 +112,15 @@ impl LinkReader {
         }
     }
 
+    /// Whether the last read left more in the socket than it took (TCP; an SCTP read takes
+    /// one record, so it says nothing there).
+    pub fn backlogged(&self) -> bool {
+        match self {
+            LinkReader::Tcp(rd) => rd.backlogged(),
+            LinkReader::Sctp(_) => false,
+        }
+    }
+
     /// The next message already received, without waiting.
     pub fn take(&mut self) -> Result<Option<Received<'_>>, FrameError> {
         match self {

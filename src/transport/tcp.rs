@@ -9,6 +9,8 @@ pub struct FrameReader<R> {
     buf: Vec<u8>,
     start: usize,
     end: usize,
+    /// The last read filled all the room it had: the socket likely holds more.
+    full: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             buf: vec![0; 64 * 1024],
             start: 0,
             end: 0,
+            full: false,
         }
     }
 
@@ -66,7 +69,9 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 self.start = 0;
                 self.end = 0;
             }
+            let room = self.buf.len() - self.end;
             let n = self.inner.read(&mut self.buf[self.end..]).await?;
+            self.full = n == room;
             if n == 0 {
                 return if self.start == self.end {
                     Ok(false)
@@ -76,6 +81,12 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             }
             self.end += n;
         }
+    }
+
+    /// Whether the last read took all the room the buffer had, so that the socket likely
+    /// holds more than one read takes (a backlog, under load).
+    pub fn backlogged(&self) -> bool {
+        self.full
     }
 
     /// The next message already buffered, without reading; `Ok(None)` when none is whole.

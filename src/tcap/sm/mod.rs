@@ -121,6 +121,8 @@ pub struct Counters {
     pub notices: u64,
     /// Messages dropped without answer (no id to answer to).
     pub discarded: u64,
+    /// Begins refused (P-Abort resourceLimitation) while overloaded: shed load, not faults.
+    pub refused_overloaded: u64,
 }
 
 impl Counters {
@@ -232,6 +234,8 @@ pub struct Tcap<A> {
     transmits: VecDeque<Transmit<A>>,
     indications: VecDeque<Indication>,
     counters: Counters,
+    /// New dialogues are refused (see [`Tcap::set_refusing`]).
+    refusing: bool,
 }
 
 /// The neutral form of a received message.
@@ -272,6 +276,7 @@ impl<A: Clone> Tcap<A> {
             transmits: VecDeque::new(),
             indications: VecDeque::new(),
             counters: Counters::default(),
+            refusing: false,
             cfg,
         }
     }
@@ -281,6 +286,12 @@ impl<A: Clone> Tcap<A> {
     }
     pub fn counters(&self) -> &Counters {
         &self.counters
+    }
+    /// Refuse every new dialogue with P-Abort resourceLimitation (ANSI: resource
+    /// unavailable), as when the table is full (Q.774 §3.2.1.2): the node is overloaded.
+    /// Dialogues already open go on.
+    pub fn set_refusing(&mut self, on: bool) {
+        self.refusing = on;
     }
     /// Live dialogues.
     pub fn dialogues(&self) -> usize {

@@ -47,6 +47,14 @@ impl<A: Clone> Tcap<A> {
     /// A TCAP message received from `from` (whatever the caller needs to answer it) for
     /// subsystem `ssn`.
     pub fn on_message(&mut self, from: A, ssn: u8, data: &[u8], now: Instant) {
+        if self.refusing {
+            if let Some(otid) = crate::tcap::tid::beginning(data).and_then(PeerTid::new) {
+                // Overloaded: refused as when the table is full, before any work is spent.
+                self.counters.refused_overloaded += 1;
+                self.send_p_abort(from, otid, PAbortCause::ResourceLimitation);
+                return;
+            }
+        }
         let msg = match self.cfg.variant {
             Variant::Itu => self.parse_itu(&from, data),
             Variant::Ansi => self.parse_ansi(&from, data),
