@@ -403,6 +403,84 @@ fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
     assert!(!fx.published()[0].shed);
 }
 
+/// `begin(...)` with its bytes `from` replaced by `to` (same length: no BER lengths change).
+fn patched(msg: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = msg
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("pattern in the message");
+    let mut m = msg;
+    m[at..at + to.len()].copy_from_slice(to);
+    m
+}
+
+/// Issue 14, lenient in: an InitialDP whose cell id holds a PLMN identity with a
+/// non-decimal digit is answered as any other (a monitored call gets RRBCSM + Continue),
+/// and its TRIGGER event carries the member raw with the fault; the rest of the location is
+/// kept. A malformed serviceKey, the mandatory member, still gets the Reject.
+#[test]
+fn a_malformed_optional_member_is_noted_and_the_call_goes_on() {
+    let mut node = node_with(&["491700000009"], 10);
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    // The sim's cell id: PLMN 262-01 (62 f2 10), LAC 0x1234, CI 0x5678; MCC digit 1 := 0xA.
+    let cgi = [0x80, 0x07, 0x62, 0xf2, 0x10, 0x12, 0x34, 0x56, 0x78];
+    let mut bad = cgi;
+    bad[2] = 0x6a;
+    let msg = patched(begin("491700000009", false, &[1]), &cgi, &bad);
+    eprintln!(
+        "HEX {}",
+        msg.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    deliver(&mut node, &msg, t0, &mut fx).unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!(m.kind, MessageType::Continue);
+    let ops: Vec<_> = m
+        .components()
+        .filter_map(|c| match c {
+            Ok(Component::Invoke { opcode, .. }) => Some(opcode),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ops, [opcode::REQUEST_REPORT_BCSM_EVENT, opcode::CONTINUE]);
+    let ev = &fx.published()[0];
+    assert_eq!(ev.instruction, "monitor");
+    let [mm] = &ev.malformed[..] else {
+        panic!("{:?}", ev.malformed)
+    };
+    assert_eq!(
+        mm.member,
+        "locationInformation.cellGlobalIdOrServiceAreaIdOrLAI"
+    );
+    assert!(mm.raw.ends_with(&bad), "{:02x?}", mm.raw);
+    assert!(mm.fault.contains("PLMN identity digit"), "{}", mm.fault);
+    let loc = ev.location.as_ref().expect("location without its cell id");
+    assert_eq!(
+        (loc.vlr_number.as_str(), loc.mcc.as_str()),
+        ("491720000001", "")
+    );
+    assert_eq!(ev.imsi, "262011234567890");
+
+    // serviceKey 7 := -1: Reject (mistypedParameter) in a TC-END, no event.
+    fx.clear();
+    let msg = patched(
+        begin("491700000009", false, &[2]),
+        &[0x80, 0x01, 0x07],
+        &[0x80, 0x01, 0xff],
+    );
+    deliver(&mut node, &msg, t0, &mut fx).ok();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!(m.kind, MessageType::End);
+    assert!(
+        m.components()
+            .any(|c| matches!(c, Ok(Component::Reject { .. }))),
+        "{m:?}"
+    );
+    assert!(fx.events.is_empty());
+}
+
 #[test]
 fn peer_abort_and_shutdown() {
     let mut node = node_with(&["491700000009"], 10);
