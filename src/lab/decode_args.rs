@@ -150,6 +150,19 @@ mod tests {
     }
 
     #[test]
+    fn call_gap_is_shown_by_member_names() {
+        let mut ber = Vec::new();
+        camel::control::CallGapArg::overloaded(7, 5, 1000)
+            .encode(&mut crate::ber::Writer::new(&mut ber));
+        assert_eq!(
+            arg(camel::opcode::CALL_GAP, &ber).unwrap(),
+            serde_json::json!({"controlType": "sCPOverloaded",
+                "gapCriteria": {"gapOnService": {"serviceKey": 7}},
+                "gapIndicators": {"duration": 5, "gapInterval": 1000}})
+        );
+    }
+
+    #[test]
     fn the_error_reported_is_the_first_in_encoding_order() {
         // callingPartyNumber [3] empty (bad), then serviceKey [0] empty (bad): the key
         // order would meet serviceKey first, the encoding order meets [3] first.

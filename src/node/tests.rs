@@ -546,6 +546,52 @@ fn unsupported_context_is_refused_naming_cap_v2() {
     assert!(fx.events.is_empty());
 }
 
+/// Issue 14, strict where it must be: a calling-party pointer that lands on the called
+/// address's SSN octet (read as a 146-octet address running through the user data) is
+/// refused, with a UDTS when the return option is set, and none of its bytes are taken
+/// for an address.
+#[test]
+fn an_address_running_into_the_user_data_is_refused_with_udts() {
+    let mut node = node_with(&[], 10);
+    let mut fx = Effects::default();
+    let t = begin("4911", false, &[1]);
+    // User data long enough to hold the 146 octets read as an address.
+    let mut inner = Unitdata::decode(&t).unwrap().data.to_vec();
+    inner.resize(200, 0);
+    // UDT: type, class, pointers at 2, 3, 4; called at 5 (length 4: AI, PC, SSN at 9).
+    let mut bad = udt(146, &inner, 0x80);
+    assert_eq!((bad[5], bad[9]), (4, 146));
+    bad[3] = 9 - 3;
+    assert_eq!(
+        Unitdata::decode(&bad).unwrap_err(),
+        sccp::SccpError::Overlap(9)
+    );
+    assert!(matches!(
+        deliver(&mut node, &bad, Instant::now(), &mut fx),
+        Err(Fault::Sccp(SccpFault::Sccp(sccp::SccpError::Overlap(9))))
+    ));
+    let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
+    assert_eq!(
+        (back.type_name(), back.return_cause),
+        ("UDTS", Some(sccp::cause::UNQUALIFIED))
+    );
+    assert_eq!(back.called, Address::ssn_pc(MSC_PC, 146));
+    assert_eq!(back.calling, Address::ssn_pc(200, 146));
+    assert_eq!(back.data, &inner[..]);
+    assert!(fx.events.is_empty());
+    // Without the return option: refused, nothing sent.
+    fx.clear();
+    bad[1] = 0x00;
+    assert!(deliver(&mut node, &bad, Instant::now(), &mut fx).is_err());
+    assert!(fx.send.is_empty());
+    // A pointer into the pointers themselves is refused too.
+    bad[2] = 1;
+    assert!(matches!(
+        Unitdata::decode(&bad),
+        Err(sccp::SccpError::Overlap(_))
+    ));
+}
+
 #[test]
 fn sccp_faults_return_udts_only_when_asked() {
     let mut node = node_with(&[], 10);

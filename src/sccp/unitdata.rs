@@ -160,16 +160,34 @@ impl<'a> Unitdata<'a> {
                 _ => Err(SccpError::BadPointer(at)),
             }
         };
-        let address = |k: usize| -> Result<Address<'a>, SccpError> {
+        // Every part starts after the pointers and no two overlap (Q.713 §1.8, §2.3): a
+        // pointer or length that lands inside another part is refused, not read through.
+        let pointers_end = ptr_at + psz * if shape.optional { 4 } else { 3 };
+        let mut parts: [(usize, usize); 4] = [(0, 0); 4];
+        let mut claim = |k: usize, start: usize, end: usize| -> Result<(), SccpError> {
+            let clash = parts[..k]
+                .iter()
+                .any(|&(s, e)| e > s && start < e && s < end);
+            if start < pointers_end || clash {
+                return Err(SccpError::Overlap(start));
+            }
+            parts[k] = (start, end);
+            Ok(())
+        };
+        let address = |k: usize| -> Result<(&'a [u8], usize), SccpError> {
             let o = mandatory(k)?;
             let len = usize::from(buf[o]);
             let v = buf
                 .get(o + 1..o + 1 + len)
                 .ok_or(SccpError::Truncated(o + 1 + len))?;
-            Address::decode_variant(v, o + 1, variant)
+            Ok((v, o))
         };
-        let called = address(0)?;
-        let calling = address(1)?;
+        let (called, at) = address(0)?;
+        claim(0, at, at + 1 + called.len())?;
+        let called = Address::decode_variant(called, at + 1, variant)?;
+        let (calling, at) = address(1)?;
+        claim(1, at, at + 1 + calling.len())?;
+        let calling = Address::decode_variant(calling, at + 1, variant)?;
         let o = mandatory(2)?;
         let (len, start) = if shape.long {
             let hi = byte(o + 1)?;
@@ -180,6 +198,7 @@ impl<'a> Unitdata<'a> {
         let data = buf
             .get(start..start + len)
             .ok_or(SccpError::Truncated(start + len))?;
+        claim(2, o, start + len)?;
         let mut segmentation = None;
         let mut importance = None;
         if shape.optional {
@@ -187,6 +206,7 @@ impl<'a> Unitdata<'a> {
                 if i >= buf.len() {
                     return Err(SccpError::BadPointer(ptr_at + 3 * psz));
                 }
+                claim(3, i, buf.len())?;
                 // Unknown parameters are skipped (Q.714 §1.1.2); a missing end of optional
                 // parameters is tolerated at the end of the message.
                 while let Some(&name) = buf.get(i) {
@@ -223,6 +243,54 @@ impl<'a> Unitdata<'a> {
             data,
             segmentation,
             importance,
+        })
+    }
+
+    /// What can be returned of a message from `opc` that did not decode (Q.714 §4.2): a
+    /// UDT, XUDT or LUDT with the return option whose called address and data parts read on
+    /// their own. Its calling address, which could not be trusted, becomes `opc` and the
+    /// called subsystem: the IN protocols use one SSN at both ends (CAP 146, AIN, INAP).
+    pub fn salvage(buf: &'a [u8], variant: Variant, opc: u32) -> Option<Unitdata<'a>> {
+        let t = *buf.first()?;
+        let shape = Shape::of(t).ok()?;
+        let protocol_class = *buf.get(1)?;
+        if shape.service || protocol_class & RETURN_ON_ERROR == 0 {
+            return None;
+        }
+        let ptr_at = if shape.hop { 3 } else { 2 };
+        let psz = shape.ptr_len();
+        let target = |k: usize| -> Option<usize> {
+            let at = ptr_at + k * psz;
+            let p = if shape.long {
+                usize::from(u16::from_le_bytes([*buf.get(at)?, *buf.get(at + 1)?]))
+            } else {
+                usize::from(*buf.get(at)?)
+            };
+            (p != 0).then_some(at + psz - 1 + p)
+        };
+        let o = target(0)?;
+        let called = buf.get(o + 1..o + 1 + usize::from(*buf.get(o)?))?;
+        let called = Address::decode_variant(called, o + 1, variant).ok()?;
+        let o = target(2)?;
+        let (len, start) = if shape.long {
+            (
+                usize::from(u16::from_le_bytes([*buf.get(o)?, *buf.get(o + 1)?])),
+                o + 2,
+            )
+        } else {
+            (usize::from(*buf.get(o)?), o + 1)
+        };
+        let data = buf.get(start..start + len)?;
+        Some(Unitdata {
+            msg_type: t,
+            protocol_class,
+            return_cause: None,
+            hop_counter: shape.hop.then(|| buf[2]),
+            called,
+            calling: Address::ssn_pc(opc, called.ssn?),
+            data,
+            segmentation: None,
+            importance: None,
         })
     }
 
