@@ -349,7 +349,8 @@ fn full_dialogue_table_answers_p_abort_resource_limitation() {
 
 /// Issue 14: overloaded, a node sheds (a monitored subscriber's trigger gets Continue at
 /// once, its event marked `shed`) and then refuses new dialogues with P-Abort
-/// resourceLimitation before decoding them, not as a fault; a dialogue already open goes on.
+/// resourceLimitation before decoding them, not as a fault, but for one per 100 ms, whose
+/// answer asks a CAP v3 switch to gap the service; a dialogue already open goes on.
 #[test]
 fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
     let mut node = node_with(&["491700000009"], 10);
@@ -371,6 +372,37 @@ fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
     assert!(ev.shed && ev.instruction == "continue", "{ev:?}");
 
     node.set_load(Load::Refuse);
+    // The first new dialogue while refusing goes on, answered the cheap way; a CAP v3
+    // switch is asked in it to gap the service (CallGap, then Continue, in the TC-END).
+    fx.clear();
+    let v3 = patched(
+        begin("491700000009", false, &[5]),
+        ac::CAP_V2_GSMSSF_TO_GSMSCF,
+        ac::CAP_V3_GSMSSF_SCF_GENERIC,
+    );
+    deliver(&mut node, &v3, t0, &mut fx).unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!((m.kind, m.dtid), (MessageType::End, Some(&[5][..])));
+    let invokes: Vec<_> = m
+        .components()
+        .filter_map(|c| match c {
+            Ok(Component::Invoke {
+                opcode, parameter, ..
+            }) => Some((opcode, parameter)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(invokes.len(), 2, "{invokes:?}");
+    assert_eq!(invokes[1].0, opcode::CONTINUE);
+    assert_eq!(invokes[0].0, opcode::CALL_GAP);
+    let gap = crate::camel::control::CallGapArg::decode(invokes[0].1.unwrap()).unwrap();
+    assert_eq!(
+        gap,
+        crate::camel::control::CallGapArg::overloaded(7, 10, 1000)
+    );
+    assert!(fx.published()[0].shed);
+    // The next one within 100 ms is refused before decoding.
     fx.clear();
     assert_eq!(
         deliver(&mut node, &begin("491700000009", false, &[3]), t0, &mut fx),
