@@ -189,6 +189,15 @@ impl CallEvent {
             routing_number: ev.routing_number.to_string(),
             linked_call_id: ev.linked_call_id.clone(),
             shed: ev.shed,
+            malformed: t
+                .malformed
+                .iter()
+                .map(|m| MalformedMember {
+                    member: m.member.to_string(),
+                    raw: m.raw.to_vec(),
+                    fault: m.fault.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -46,7 +46,7 @@ pub use params::{
     RedirectionInformation, TimeoutTimer, TriggerCriteriaType, UserId,
 };
 
-use crate::ber::{BerError, Tag, Tlv, Writer};
+use crate::ber::{BerError, MalformedMembers, Tag, Tlv, Writer};
 use crate::tcap::ansi::{self, ErrorCode, OpCode, Problem};
 
 /// Why an AIN invoke or error could not be decoded, or an answer not encoded.
@@ -113,11 +113,28 @@ pub struct AinMessage<'a> {
 /// Decode an ANSI TCAP Invoke as AIN: its operation code and parameter element (from
 /// [`ansi::AnsiComponent::Invoke`]). Zero-copy: the message borrows the parameter.
 pub fn ain<'a>(opcode: OpCode, parameter: Option<Tlv<'a>>) -> Result<AinMessage<'a>, AinError> {
+    let mut malformed = MalformedMembers::new();
+    let m = ain_lenient(opcode, parameter, &mut malformed)?;
+    match malformed.into_iter().next() {
+        Some(bad) => Err(AinError::Decode(bad.fault)),
+        None => Ok(m),
+    }
+}
+
+/// [`ain`], lenient in: an optional parameter that does not decode is left out and noted in
+/// `malformed` (GR-1299 lets an SSP send parameters an SCP does not use; a Reject would
+/// send the call to default handling); a mandatory one still fails.
+pub fn ain_lenient<'a>(
+    opcode: OpCode,
+    parameter: Option<Tlv<'a>>,
+    malformed: &mut MalformedMembers<'a>,
+) -> Result<AinMessage<'a>, AinError> {
     let op = match opcode {
         OpCode::Private(v) => Operation::from_code(v),
         OpCode::National(_) => None,
     }
     .ok_or(AinError::UnknownOperation(opcode))?;
+    let s = schema(op);
     let (arg, form) = match parameter {
         Some(p) => {
             let form = if p.tag.is(ansi::tags::PARAMETER_SET) {
@@ -125,11 +142,13 @@ pub fn ain<'a>(opcode: OpCode, parameter: Option<Tlv<'a>>) -> Result<AinMessage<
             } else {
                 ArgumentForm::Sequence
             };
-            (Arg::decode_members(&p)?, form)
+            (
+                Arg::decode_members_lenient(&p, s.mandatory, malformed)?,
+                form,
+            )
         }
         None => (Arg::default(), ArgumentForm::Sequence),
     };
-    let s = schema(op);
     if let Some(p) = s.mandatory.iter().find(|p| !arg.has(**p)) {
         return Err(AinError::Missing {
             op: op.name(),

@@ -449,3 +449,38 @@ mod fuzz {
         }
     }
 }
+
+/// Every modelled parameter has a tag, so that a malformed one is noted by its name.
+#[test]
+fn every_parameter_is_found_by_its_tag() {
+    for p in P::ALL {
+        assert!((0..256).any(|n| P::of_tag(n) == Some(p)), "{p:?}");
+    }
+    assert_eq!(P::of_tag(params::tag::CHARGE_NUMBER), Some(P::ChargeNumber));
+    assert_eq!(P::of_tag(255), None);
+}
+
+/// Issue 14: lenient decoding keeps the call (the rest of the argument) and notes the
+/// malformed optional parameter; the strict decoder still refuses it.
+#[test]
+fn a_malformed_optional_parameter_is_noted_not_fatal() {
+    // Info_Analyzed: userID DN 2015551023, bearerCapability 0, chargeNumber [19] one octet.
+    let bytes = from_hex(
+        "3010bf350781050251551032 8d0100 930101"
+            .replace(' ', "")
+            .as_str(),
+    )
+    .unwrap();
+    let p = crate::ber::Tlv::parse_single(&bytes).unwrap();
+    let mut bad = Vec::new();
+    let m = ain_lenient(
+        crate::tcap::ansi::OpCode::Private(opcode::INFO_ANALYZED),
+        Some(p),
+        &mut bad,
+    )
+    .unwrap();
+    assert!(m.arg.user_id.is_some() && m.arg.charge_number.is_none());
+    let [n] = &bad[..] else { panic!("{bad:?}") };
+    assert_eq!((n.member, n.raw), ("chargeNumber", &bytes[15..]));
+    assert!(AinMessage::decode_bytes(opcode::INFO_ANALYZED, &bytes).is_err());
+}

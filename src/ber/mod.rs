@@ -164,6 +164,24 @@ impl BerError {
 
 pub type Result<T> = std::result::Result<T, BerError>;
 
+/// A member of a received argument that did not decode, kept as it came: lenient in, an
+/// optional member's fault costs that member, not the call (a Reject would send the call
+/// to default handling and the data-session server would never hear of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed<'a> {
+    /// The member's ASN.1 name, with its parents' where nested
+    /// (`locationInformation.cellGlobalIdOrServiceAreaIdOrLAI`).
+    pub member: &'static str,
+    /// Its whole encoding, identifier to end.
+    pub raw: &'a [u8],
+    /// Why it did not decode.
+    pub fault: BerError,
+}
+
+/// The malformed members of one argument: seldom any, and an empty `Vec` does not
+/// allocate (a `SmallVec` would make the decoded argument invariant in its lifetime).
+pub type MalformedMembers<'a> = Vec<Malformed<'a>>;
+
 /// Nesting limit: far above anything TCAP/CAP/AIN use (about 12), low enough that hostile
 /// input cannot exhaust the stack while scanning indefinite lengths.
 pub const MAX_DEPTH: usize = 32;

@@ -1,5 +1,5 @@
 //! Call control and reporting operations besides the foundation call's (TS 29.078 §6.1.1,
-//! transcribed in `asn1/CAP-subset.asn`): ContinueWithArgument, ResetTimer, Cancel,
+//! transcribed in `asn1/CAP-subset.asn`): ContinueWithArgument, ResetTimer, Cancel, CallGap,
 //! InitiateCallAttempt (and its result), CallInformationRequest/Report,
 //! AssistRequestInstructions, SpecializedResourceReport and EntityReleased.
 //! Continue (31) and ActivityTest (55) carry no argument.
@@ -8,11 +8,12 @@
 //! order and allocate nothing (bounded SEQUENCE OF go into a [`List`]); encoders write ASN.1
 //! order, definite lengths.
 //!
-//! One submodule per operation, each re-exported here: `continue_with_argument`,
+//! One submodule per operation, each re-exported here: `call_gap`, `continue_with_argument`,
 //! `reset_timer`, `cancel`, `initiate_call_attempt`, `call_information` (request and
 //! report), `user_interaction` (AssistRequestInstructions, SpecializedResourceReport) and
 //! `entity_released`; the helpers below are shared by them.
 
+mod call_gap;
 mod call_information;
 mod cancel;
 mod continue_with_argument;
@@ -21,6 +22,7 @@ mod initiate_call_attempt;
 mod reset_timer;
 mod user_interaction;
 
+pub use call_gap::{CallGapArg, GapCriteria, SCP_OVERLOADED};
 pub use call_information::{
     requested_info, CallInformationReportArg, CallInformationRequestArg, RequestedInformation,
     RequestedInformationValue,

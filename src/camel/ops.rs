@@ -4,7 +4,11 @@
 //! Conventions:
 //! - `decode(param)` takes the invoke's parameter element and borrows from it. Members may
 //!   come in any order; unknown members (other tags, other classes) are skipped; a member
-//!   whose contents are malformed fails the decode with the member's offset.
+//!   whose contents are malformed fails the decode with the member's offset, except in the
+//!   arguments that open a call (InitialDP, its LocationInformation), where an optional
+//!   member's fault is noted ([`crate::ber::Malformed`]) and the member left absent.
+//! - The `*_into` helpers decode straight into a member's slot and leave it `None` when the
+//!   member is malformed.
 //! - Members kept opaque are `&[u8]` *contents* (no tag, no length); the encoder writes them
 //!   with the tag and form (primitive / constructed) the ASN.1 gives them.
 //! - `encode(w)` writes the members in ASN.1 order, definite length.
@@ -86,8 +90,13 @@ pub(super) fn isup_into(
     what: &'static str,
 ) -> Result<()> {
     let v = octets(t, what)?;
-    slot.insert(IsupNumber::default())
-        .decode_in_place(v, t.value_offset)
+    let r = slot
+        .insert(IsupNumber::default())
+        .decode_in_place(v, t.value_offset);
+    if r.is_err() {
+        *slot = None;
+    }
+    r
 }
 
 /// [`address`] straight into the member's slot.
@@ -98,8 +107,13 @@ pub(super) fn address_into(
     what: &'static str,
 ) -> Result<()> {
     let v = octets(t, what)?;
-    slot.insert(AddressString::default())
-        .decode_in_place(v, t.value_offset)
+    let r = slot
+        .insert(AddressString::default())
+        .decode_in_place(v, t.value_offset);
+    if r.is_err() {
+        *slot = None;
+    }
+    r
 }
 
 /// A TBCD string (IMSI, IMEI) straight into the member's slot.
@@ -110,8 +124,13 @@ pub(super) fn tbcd_into(
     what: &'static str,
 ) -> Result<()> {
     let v = octets(t, what)?;
-    slot.insert(TbcdDigits::EMPTY)
-        .decode_in_place(v, t.value_offset)
+    let r = slot
+        .insert(TbcdDigits::EMPTY)
+        .decode_in_place(v, t.value_offset);
+    if r.is_err() {
+        *slot = None;
+    }
+    r
 }
 
 pub(super) fn cause<'a>(t: &Tlv<'a>, what: &'static str) -> Result<Cause<'a>> {

@@ -516,9 +516,51 @@ fn unknown_members_skipped_and_order_free() {
     // Indefinite length is accepted.
     let buf = from_hex("3080 800107 9c0102 0000").unwrap();
     assert_eq!(InitialDpArg::decode_bytes(&buf).unwrap().service_key, 7);
-    // A malformed number names its offset.
-    let e = InitialDpArg::decode_bytes(&from_hex("3006800101830180").unwrap()).unwrap_err();
-    assert_eq!(e.offset, 7);
+    // A malformed optional number is noted with its offset and raw encoding, and left out.
+    let buf = from_hex("3006800101830180").unwrap();
+    let idp = InitialDpArg::decode_bytes(&buf).unwrap();
+    assert_eq!(idp.calling_party_number, None);
+    let [m] = &idp.malformed[..] else {
+        panic!("{:?}", idp.malformed)
+    };
+    assert_eq!(
+        (m.member, m.raw, m.fault.offset),
+        ("callingPartyNumber", &buf[5..], 7)
+    );
+    // A malformed serviceKey, the mandatory member, fails the whole argument.
+    let e = InitialDpArg::decode_bytes(&from_hex("300780050100000000").unwrap()).unwrap_err();
+    assert_eq!(e.offset, 4);
+}
+
+/// Issue 14: a cellGlobalIdOrServiceAreaIdFixedLength whose PLMN identity holds a
+/// non-decimal digit costs the cell id only: the rest of the location and of the InitialDP
+/// decode, and the fault is noted with the member's raw encoding.
+#[test]
+fn a_malformed_cell_id_is_noted_and_the_rest_decodes() {
+    // locationInformation [52] { ageOfLocationInformation 5, vlr-number [1] 91 19 89 00 00 01,
+    // cellGlobalIdOrServiceAreaIdOrLAI [3] { [0] 7 octets, MCC digit 0xA } }, iMSI [50].
+    let cell = "a309 8007 a2f210 0001 0002";
+    let loc = format!("bf3416 020105 8106911989000001 {cell}");
+    let hex = format!("3027 800101 {loc} 9f3208 2621300000000010");
+    let buf = from_hex(&hex.replace(' ', "")).unwrap();
+    let idp = InitialDpArg::decode_bytes(&buf).unwrap();
+    let l = idp.location_information.expect("location kept");
+    assert_eq!(l.age_of_location_information, Some(5));
+    assert_eq!(l.vlr_number.unwrap().digits.text().as_str(), "9198000010");
+    assert_eq!(l.cell_id_or_lai, None);
+    assert!(idp.imsi.is_some());
+    let [m] = &idp.malformed[..] else {
+        panic!("{:?}", idp.malformed)
+    };
+    assert_eq!(
+        m.member,
+        "locationInformation.cellGlobalIdOrServiceAreaIdOrLAI"
+    );
+    assert_eq!(m.raw, &from_hex(&cell.replace(' ', "")).unwrap()[..]);
+    assert_eq!(
+        m.fault.kind,
+        crate::ber::BerErrorKind::Invalid("PLMN identity digit")
+    );
 }
 
 #[test]

@@ -144,7 +144,7 @@ enum TimingArg {
 pub(super) struct ReplayArgs {
     /// The capture (pcap/pcapng) whose dialogues are played.
     file: std::path::PathBuf,
-    /// The SCP's M3UA address.
+    /// The SCP's M3UA address: tcp://HOST:PORT, or sctp://HOST[,HOST...]:PORT for kernel SCTP.
     #[arg(long, default_value = "tcp://127.0.0.1:2905", value_name = "URL")]
     to: String,
     /// Send at the captured timing or as fast as the SCP answers.
@@ -184,12 +184,10 @@ pub(super) struct ReplayArgs {
 
 pub(super) async fn cmd_replay(a: ReplayArgs) -> Result<ExitCode, String> {
     use crate::lab::replay::{self, ReplayConfig, Timing};
-    let to = match crate::config::parse_endpoint(&a.to)? {
-        crate::config::Endpoint::Tcp(addr) => addr,
-        crate::config::Endpoint::Sctp(_) => {
-            return Err("replay plays over tcp:// only for now".into())
-        }
-    };
+    let to = crate::config::parse_endpoint(&a.to)?;
+    if matches!(to, crate::config::Endpoint::Sctp(_)) {
+        crate::transport::sctp::probe().map_err(|e| e.to_string())?;
+    }
     let data = std::fs::read(&a.file).map_err(|e| format!("{}: {e}", a.file.display()))?;
     let capture = crate::lab::capture::CaptureOptions {
         mtp3: mtp3_variant(a.mtp3),

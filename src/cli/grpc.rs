@@ -88,16 +88,19 @@ pub(super) enum RoutingNumberCmd {
         #[arg(long, default_value = "")]
         pool: String,
     },
+    /// Release a routing number before its time runs out.
     Release {
         #[command(flatten)]
         conn: GrpcConn,
         number: String,
     },
+    /// Show one routing number as JSON.
     Get {
         #[command(flatten)]
         conn: GrpcConn,
         number: String,
     },
+    /// List the routing numbers allocated (of one pool with --pool), as JSON lines.
     List {
         #[command(flatten)]
         conn: GrpcConn,
@@ -126,15 +129,18 @@ pub(super) enum SubscriberCmd {
         #[arg(long)]
         new: bool,
     },
+    /// Show one subscriber as JSON.
     Get {
         #[command(flatten)]
         conn: GrpcConn,
         number: String,
     },
+    /// List every subscriber, as JSON lines.
     List {
         #[command(flatten)]
         conn: GrpcConn,
     },
+    /// Remove a subscriber: its calls are no longer reported.
     Remove {
         #[command(flatten)]
         conn: GrpcConn,

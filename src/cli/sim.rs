@@ -23,7 +23,8 @@ enum SccpArg {
 
 #[derive(Args)]
 pub(super) struct SimArgs {
-    /// The SCP's M3UA address.
+    /// The SCP's M3UA address: tcp://HOST:PORT, or sctp://HOST[,HOST...]:PORT for kernel
+    /// SCTP (several hosts: the SCP's addresses of a multi-homed association).
     #[arg(long, default_value = "tcp://127.0.0.1:2905", value_name = "URL")]
     to: String,
     /// What the switch speaks.
@@ -143,11 +144,14 @@ fn parse_mix(s: &str) -> Result<(u32, u32), String> {
 }
 
 pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, String> {
-    let to = match crate::config::parse_endpoint(&a.to)? {
-        crate::config::Endpoint::Tcp(addr) => addr,
-        crate::config::Endpoint::Sctp(_) => return Err("sim plays over tcp:// only for now".into()),
+    use crate::lab::sim::{LoadConfig, SimConfig, SimProtocol, SimTransport};
+    let (to, transport) = match crate::config::parse_endpoint(&a.to)? {
+        crate::config::Endpoint::Tcp(addr) => (addr, SimTransport::Tcp),
+        crate::config::Endpoint::Sctp(addrs) => {
+            crate::transport::sctp::probe().map_err(|e| e.to_string())?;
+            (addrs[0], SimTransport::Sctp(addrs))
+        }
     };
-    use crate::lab::sim::{LoadConfig, SimConfig, SimProtocol};
     let protocol = match a.protocol {
         SimProtocolArg::Camel => SimProtocol::Camel,
         SimProtocolArg::Ain => SimProtocol::Ain,
@@ -186,6 +190,7 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, String> {
         ain_calling: a.calling.unwrap_or_else(|| "2015550100".into()),
         ain_called: a.called.unwrap_or_else(|| "2015550199".into()),
         progress: !a.quiet,
+        transport,
     };
     let rep = crate::lab::sim::run_load(cfg, load)
         .await

@@ -71,6 +71,11 @@ pub struct Overload {
     pub refuse_after_ms: u64,
     /// Step back down one level once the pressure stayed under it this long (ms).
     pub recover_after_ms: u64,
+    /// While refusing, CAMEL switches (CAP v3+) are asked to gap the service for this long
+    /// (CallGap duration, seconds)...
+    pub gap_seconds: i32,
+    /// ...letting at most one of its calls per this interval through (ms).
+    pub gap_interval_ms: i32,
 }
 
 impl Default for Overload {
@@ -79,6 +84,8 @@ impl Default for Overload {
             shed_after_ms: 200,
             refuse_after_ms: 600,
             recover_after_ms: 2000,
+            gap_seconds: 10,
+            gap_interval_ms: 1000,
         }
     }
 }

@@ -45,6 +45,18 @@ impl Config {
                 ),
             ));
         }
+        if !(1..=86_400).contains(&o.gap_seconds) {
+            return Err(invalid(
+                "overload.gap_seconds",
+                "must be 1 to 86400 (CAP Duration)",
+            ));
+        }
+        if !(0..=60_000).contains(&o.gap_interval_ms) {
+            return Err(invalid(
+                "overload.gap_interval_ms",
+                "must be 0 to 60000 (CAP Interval; 0 lets no call through)",
+            ));
+        }
         if self.node.network_indicator > 3 {
             return Err(invalid("node.network_indicator", "must be 0 to 3"));
         }

@@ -48,9 +48,15 @@ pub fn addr(j: &mut J, a: &camel::AddressString) {
 
 /// A CAP invoke's argument with member names, written to `j`. Errors carry the offset of
 /// the element that does not decode (`j` then holds a partial value: the caller rolls back).
+/// An InitialDP's malformed optional members, which the daemon takes the call without, are
+/// shown raw with their fault where their value would be (see [`crate::ber::Malformed`]).
 pub fn cap_argument(j: &mut J, opcode: u32, p: Tlv<'_>) -> Result<(), BerError> {
+    let idp = (opcode == camel::opcode::INITIAL_DP)
+        .then(|| camel::InitialDpArg::decode(p).ok())
+        .flatten();
+    let bad = idp.as_ref().map_or(&[][..], |a| &a.malformed[..]);
     match cap_schema(opcode) {
-        Some(k) => value(j, &p, k),
+        Some(k) => value(j, &p, k, bad),
         None => {
             j.open().key("raw").hex(p.raw).close();
             Ok(())
@@ -120,6 +126,39 @@ mod tests {
         assert_eq!(
             std::str::from_utf8(j.bytes()).unwrap(),
             r#"{"[20]":"abcd","[21]":{"[0]":"07"},"[UNIVERSAL 4]":"ff","serviceKey":6}"#
+        );
+    }
+
+    /// Issue 14: what the daemon takes the call without, `scpd decode` shows raw with its
+    /// fault in place, not as an error for the whole argument.
+    #[test]
+    fn a_malformed_optional_member_is_shown_raw_with_its_fault() {
+        // serviceKey 1; locationInformation { age 5, cell id [0] with MCC digit 0xA }.
+        let ber = [
+            0x30, 0x14, 0x80, 0x01, 0x01, 0xbf, 0x34, 0x0e, 0x02, 0x01, 0x05, 0xa3, 0x09, 0x80,
+            0x07, 0xa2, 0xf2, 0x10, 0x00, 0x01, 0x00, 0x02,
+        ];
+        let v = arg(camel::opcode::INITIAL_DP, &ber).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"locationInformation": {"ageOfLocationInformation": 5,
+                "cellGlobalIdOrServiceAreaIdOrLAI": {
+                    "fault": "invalid PLMN identity digit at offset 15",
+                    "raw": "a3098007a2f21000010002"}},
+                "serviceKey": 1})
+        );
+    }
+
+    #[test]
+    fn call_gap_is_shown_by_member_names() {
+        let mut ber = Vec::new();
+        camel::control::CallGapArg::overloaded(7, 5, 1000)
+            .encode(&mut crate::ber::Writer::new(&mut ber));
+        assert_eq!(
+            arg(camel::opcode::CALL_GAP, &ber).unwrap(),
+            serde_json::json!({"controlType": "sCPOverloaded",
+                "gapCriteria": {"gapOnService": {"serviceKey": 7}},
+                "gapIndicators": {"duration": 5, "gapInterval": 1000}})
         );
     }
 

@@ -71,6 +71,15 @@ pub fn write_event_json(j: &mut json::J, ev: &CallEvent) {
         j.key("vlr_number").str(&l.vlr_number).close();
     }
     opt_party(j, "location_number", &ev.location_number);
+    if !ev.malformed.is_empty() {
+        j.key("malformed").open_array();
+        for m in &ev.malformed {
+            j.open().key("fault").str(&m.fault);
+            j.key("member").str(&m.member);
+            j.key("raw").hex(&m.raw).close();
+        }
+        j.close_array();
+    }
     opt_party(j, "original_called_party", &ev.original_called_party);
     if ev.policy != 0 {
         j.key("policy")

@@ -28,7 +28,6 @@ use play::{play, read_loop, Routes};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 pub use captured::{dialogues, rewrite_tids, Captured, CapturedDialogue, Shape, Step};
@@ -46,7 +45,8 @@ pub enum Timing {
 /// What to replay against.
 #[derive(Debug, Clone)]
 pub struct ReplayConfig {
-    pub to: std::net::SocketAddr,
+    /// The SCP: TCP, or kernel SCTP (several addresses: multi-homed).
+    pub to: crate::config::Endpoint,
     /// Our (the switch's) point code and the SCP's.
     pub opc: u32,
     pub dpc: u32,
@@ -121,7 +121,7 @@ pub struct ReplayReport {
 
 /// Replay the dialogues of `captured` against the SCP.
 pub async fn run(cfg: ReplayConfig, captured: Captured) -> Result<ReplayReport, SimError> {
-    let Conn { mut wr, rd } = asp_up(cfg.to, cfg.routing_context, cfg.timeout).await?;
+    let Conn { mut wr, rd } = asp_up(&cfg.to, cfg.routing_context, cfg.timeout).await?;
     let start = Instant::now();
     let routes: Routes = Arc::default();
     let unrouted = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -129,7 +129,7 @@ pub async fn run(cfg: ReplayConfig, captured: Captured) -> Result<ReplayReport, 
     let (tx, mut wrx) = mpsc::unbounded_channel::<Vec<u8>>();
     let writer = tokio::spawn(async move {
         while let Some(b) = wrx.recv().await {
-            if wr.write_all(&b).await.is_err() {
+            if wr.send(&b).await.is_err() {
                 break;
             }
         }

@@ -1,6 +1,6 @@
 //! `scpd sim`: a switch simulator and load generator that plays calls against a running SCP
-//! over M3UA/TCP: an MSC (gsmSSF, CAMEL on ITU TCAP) and a wireline SSP (AIN on ANSI TCAP,
-//! [`super::sim_ain`]).
+//! over M3UA on TCP or kernel SCTP: an MSC (gsmSSF, CAMEL on ITU TCAP) and a wireline SSP
+//! (AIN on ANSI TCAP, [`super::sim_ain`]).
 //!
 //! A CAMEL call opens with InitialDP; if the SCP arms events, the simulator reports answer
 //! (notification) at once and disconnect (request) after the hold time, like a real MSC, and
@@ -28,6 +28,7 @@ mod io;
 mod report;
 #[cfg(test)]
 mod tests;
+mod wire;
 
 use crate::sccp::Variant;
 use engine::Engine;
@@ -35,8 +36,9 @@ use io::play;
 use std::time::Duration;
 
 pub use camel::initial_dp_begin;
-pub(crate) use conn::{asp_up, Conn};
-pub use report::{Percentiles, SimReport};
+pub(crate) use conn::{asp_up, next_message, Conn};
+pub use report::{Percentiles, SctpReport, SimReport};
+pub use wire::SctpStats;
 
 /// What to play.
 #[derive(Debug, Clone)]
@@ -73,6 +75,16 @@ pub enum SimProtocol {
     Mix,
 }
 
+/// What carries the association.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SimTransport {
+    /// TCP to [`SimConfig::to`].
+    #[default]
+    Tcp,
+    /// Kernel SCTP to these addresses of the SCP (several: multi-homed), one-to-one socket.
+    Sctp(Vec<std::net::SocketAddr>),
+}
+
 /// Load-generator options on top of [`SimConfig`] (kept separate so that [`SimConfig`]
 /// literals stay valid).
 #[derive(Debug, Clone)]
@@ -99,6 +111,8 @@ pub struct LoadConfig {
     pub ain_called: String,
     /// Print progress on stderr once a second.
     pub progress: bool,
+    /// TCP, or kernel SCTP to a multi-homed SCP.
+    pub transport: SimTransport,
 }
 
 impl Default for LoadConfig {
@@ -114,6 +128,7 @@ impl Default for LoadConfig {
             ain_calling: "2015550100".into(),
             ain_called: "2015550199".into(),
             progress: false,
+            transport: SimTransport::Tcp,
         }
     }
 }

@@ -380,9 +380,29 @@ fn malformed_queries_are_rejected_in_the_response() {
     // Info_Analyzed without its mandatory UserID.
     let mut bad = info_analyzed(Default::default());
     bad.arg.user_id = None;
+    let u = query_plus(&bad.arg, &[]);
+    let e = deliver(&mut n, &u, &mut fx).unwrap_err();
+    assert!(matches!(e, Fault::Tc(TcFault::Ain(_))), "{e}");
+    let (pkg, ids, ops) = answer_of(&fx);
+    assert_eq!(
+        (pkg, ids.responding),
+        (PackageType::Response, Some([0, 0, 0, 8]))
+    );
+    assert_eq!(ops, [None], "a Reject");
+    assert!(fx.events.is_empty());
+    // An operation the SCP does not take in a query (O_Answer) is rejected too.
+    fx.clear();
+    let e = deliver(&mut n, &query(&event(Op::OAnswer, true)), &mut fx).unwrap_err();
+    assert!(matches!(e, Fault::Tc(TcFault::Ain(_))), "{e}");
+    assert_eq!(answer_of(&fx).2, [None]);
+    assert_eq!(n.open_dialogues(), 0);
+}
+
+/// A QueryWithPermission whose Info_Analyzed carries `arg` and then the raw members `extra`.
+fn query_plus(arg: &Arg<'_>, extra: &[u8]) -> Vec<u8> {
     let mut t = Vec::new();
     let ids = TransactionIds {
-        originating: Some([0, 0, 0, 7]),
+        originating: Some([0, 0, 0, 8]),
         responding: None,
     };
     ansi::encode(&mut t, PackageType::QueryWithPermission, ids, None, |w| {
@@ -392,7 +412,12 @@ fn malformed_queries_are_rejected_in_the_response() {
             Some(1),
             None,
             OpCode::Private(Op::InfoAnalyzed.code()),
-            |w| bad.arg.encode_members(Op::InfoAnalyzed, w),
+            |w| {
+                w.constructed(crate::ber::Tag::SEQUENCE, |w| {
+                    arg.encode_members(Op::InfoAnalyzed, w);
+                    w.raw(extra);
+                })
+            },
         )
     });
     let national = |pc, ssn| Address {
@@ -403,21 +428,40 @@ fn malformed_queries_are_rejected_in_the_response() {
     Unitdata::udt(0x81, national(SCP, AIN_SSN), national(SSP, AIN_SSN), &t)
         .encode(&mut u, sccp::Variant::Ansi)
         .unwrap();
-    let e = deliver(&mut n, &u, &mut fx).unwrap_err();
-    assert!(matches!(e, Fault::Tc(TcFault::Ain(_))), "{e}");
-    let (pkg, ids, ops) = answer_of(&fx);
-    assert_eq!(
-        (pkg, ids.responding),
-        (PackageType::Response, Some([0, 0, 0, 7]))
-    );
-    assert_eq!(ops, [None], "a Reject");
-    assert!(fx.events.is_empty());
-    // An operation the SCP does not take in a query (O_Answer) is rejected too.
+    u
+}
+
+/// Issue 14, lenient in: an Info_Analyzed whose optional ChargeNumber [19] is one octet
+/// (no room for its digits) is answered as any other, the parameter noted raw in the event;
+/// a malformed UserID, mandatory, still gets the Reject.
+#[test]
+fn a_malformed_optional_parameter_is_noted_and_the_call_goes_on() {
+    let mut n = node(&["2015550100"]);
+    let mut fx = Effects::default();
+    let arg = info_analyzed(Default::default()).arg;
+    let bad = [0x93, 0x01, 0x01];
+    deliver(&mut n, &query_plus(&arg, &bad), &mut fx).unwrap();
+    let (pkg, _, ops) = answer_of(&fx);
+    assert_eq!(pkg, PackageType::ConversationWithPermission);
+    assert_eq!(ops, [Some(Op::RequestReportBcmEvent), Some(Op::Continue)]);
+    let ev = &fx.published()[0];
+    assert_eq!(ev.calling_party.as_ref().unwrap().digits, "2015550100");
+    let [m] = &ev.malformed[..] else {
+        panic!("{:?}", ev.malformed)
+    };
+    assert_eq!((m.member.as_str(), &m.raw[..]), ("chargeNumber", &bad[..]));
+    assert!(!m.fault.is_empty());
+
     fx.clear();
-    let e = deliver(&mut n, &query(&event(Op::OAnswer, true)), &mut fx).unwrap_err();
+    let without_user = Arg {
+        user_id: None,
+        ..arg
+    };
+    let q = query_plus(&without_user, &[0x9f, 0x35, 0x01, 0x00]);
+    let e = deliver(&mut n, &q, &mut fx).unwrap_err();
     assert!(matches!(e, Fault::Tc(TcFault::Ain(_))), "{e}");
-    assert_eq!(answer_of(&fx).2, [None]);
-    assert_eq!(n.open_dialogues(), 0);
+    assert_eq!(answer_of(&fx).2, [None], "a Reject");
+    assert!(fx.events.is_empty());
 }
 
 #[test]

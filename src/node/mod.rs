@@ -37,7 +37,7 @@ use crate::tcap::itu::{MessageType, TcMessage};
 use crate::tcap::sm::{Counters, SsnPolicy, Tcap, TcapConfig};
 use crate::tcap::tc::{AppContext, Indication, Variant};
 use crate::tcuser::ain::Ain;
-use crate::tcuser::camel::Camel;
+use crate::tcuser::camel::{Camel, Gap};
 use crate::tcuser::{Ctx, Fault as TcFault, QueryUser, User};
 pub use crate::tcuser::{Note, Query, QueryId};
 pub use config::{NodeConfig, StackConfig};
@@ -142,6 +142,8 @@ pub struct Node {
     camel: Camel,
     ain: Ain,
     engine: Engine,
+    /// The call gapping asked while refusing.
+    gap: Gap,
     camel_ssn: u8,
     ain_ssn: Option<u8>,
     shards: Shards,
@@ -242,6 +244,7 @@ impl Node {
                 cfg.shards,
             ),
             engine,
+            gap: Gap::DEFAULT,
             camel_ssn: cfg.camel_ssn,
             ain_ssn: cfg.ain_ssn,
             shards: cfg.shards,
@@ -285,6 +288,13 @@ impl Node {
         self.engine.set_shedding(load >= Load::Shed);
         self.itu.set_refusing(load == Load::Refuse);
         self.ansi.set_refusing(load == Load::Refuse);
+        self.camel
+            .set_gap((load == Load::Refuse).then_some(self.gap));
+    }
+
+    /// The call gapping asked of CAMEL switches while refusing (`[overload]`).
+    pub fn set_gap(&mut self, gap: Gap) {
+        self.gap = gap;
     }
 
     /// The service engine (the runtime configures routing numbers and decisions on it).

@@ -349,7 +349,8 @@ fn full_dialogue_table_answers_p_abort_resource_limitation() {
 
 /// Issue 14: overloaded, a node sheds (a monitored subscriber's trigger gets Continue at
 /// once, its event marked `shed`) and then refuses new dialogues with P-Abort
-/// resourceLimitation before decoding them, not as a fault; a dialogue already open goes on.
+/// resourceLimitation before decoding them, not as a fault, but for one per 100 ms, whose
+/// answer asks a CAP v3 switch to gap the service; a dialogue already open goes on.
 #[test]
 fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
     let mut node = node_with(&["491700000009"], 10);
@@ -371,6 +372,37 @@ fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
     assert!(ev.shed && ev.instruction == "continue", "{ev:?}");
 
     node.set_load(Load::Refuse);
+    // The first new dialogue while refusing goes on, answered the cheap way; a CAP v3
+    // switch is asked in it to gap the service (CallGap, then Continue, in the TC-END).
+    fx.clear();
+    let v3 = patched(
+        begin("491700000009", false, &[5]),
+        ac::CAP_V2_GSMSSF_TO_GSMSCF,
+        ac::CAP_V3_GSMSSF_SCF_GENERIC,
+    );
+    deliver(&mut node, &v3, t0, &mut fx).unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!((m.kind, m.dtid), (MessageType::End, Some(&[5][..])));
+    let invokes: Vec<_> = m
+        .components()
+        .filter_map(|c| match c {
+            Ok(Component::Invoke {
+                opcode, parameter, ..
+            }) => Some((opcode, parameter)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(invokes.len(), 2, "{invokes:?}");
+    assert_eq!(invokes[1].0, opcode::CONTINUE);
+    assert_eq!(invokes[0].0, opcode::CALL_GAP);
+    let gap = crate::camel::control::CallGapArg::decode(invokes[0].1.unwrap()).unwrap();
+    assert_eq!(
+        gap,
+        crate::camel::control::CallGapArg::overloaded(7, 10, 1000)
+    );
+    assert!(fx.published()[0].shed);
+    // The next one within 100 ms is refused before decoding.
     fx.clear();
     assert_eq!(
         deliver(&mut node, &begin("491700000009", false, &[3]), t0, &mut fx),
@@ -401,6 +433,84 @@ fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
         MessageType::Continue
     );
     assert!(!fx.published()[0].shed);
+}
+
+/// `begin(...)` with its bytes `from` replaced by `to` (same length: no BER lengths change).
+fn patched(msg: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = msg
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("pattern in the message");
+    let mut m = msg;
+    m[at..at + to.len()].copy_from_slice(to);
+    m
+}
+
+/// Issue 14, lenient in: an InitialDP whose cell id holds a PLMN identity with a
+/// non-decimal digit is answered as any other (a monitored call gets RRBCSM + Continue),
+/// and its TRIGGER event carries the member raw with the fault; the rest of the location is
+/// kept. A malformed serviceKey, the mandatory member, still gets the Reject.
+#[test]
+fn a_malformed_optional_member_is_noted_and_the_call_goes_on() {
+    let mut node = node_with(&["491700000009"], 10);
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    // The sim's cell id: PLMN 262-01 (62 f2 10), LAC 0x1234, CI 0x5678; MCC digit 1 := 0xA.
+    let cgi = [0x80, 0x07, 0x62, 0xf2, 0x10, 0x12, 0x34, 0x56, 0x78];
+    let mut bad = cgi;
+    bad[2] = 0x6a;
+    let msg = patched(begin("491700000009", false, &[1]), &cgi, &bad);
+    eprintln!(
+        "HEX {}",
+        msg.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    deliver(&mut node, &msg, t0, &mut fx).unwrap();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!(m.kind, MessageType::Continue);
+    let ops: Vec<_> = m
+        .components()
+        .filter_map(|c| match c {
+            Ok(Component::Invoke { opcode, .. }) => Some(opcode),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ops, [opcode::REQUEST_REPORT_BCSM_EVENT, opcode::CONTINUE]);
+    let ev = &fx.published()[0];
+    assert_eq!(ev.instruction, "monitor");
+    let [mm] = &ev.malformed[..] else {
+        panic!("{:?}", ev.malformed)
+    };
+    assert_eq!(
+        mm.member,
+        "locationInformation.cellGlobalIdOrServiceAreaIdOrLAI"
+    );
+    assert!(mm.raw.ends_with(&bad), "{:02x?}", mm.raw);
+    assert!(mm.fault.contains("PLMN identity digit"), "{}", mm.fault);
+    let loc = ev.location.as_ref().expect("location without its cell id");
+    assert_eq!(
+        (loc.vlr_number.as_str(), loc.mcc.as_str()),
+        ("491720000001", "")
+    );
+    assert_eq!(ev.imsi, "262011234567890");
+
+    // serviceKey 7 := -1: Reject (mistypedParameter) in a TC-END, no event.
+    fx.clear();
+    let msg = patched(
+        begin("491700000009", false, &[2]),
+        &[0x80, 0x01, 0x07],
+        &[0x80, 0x01, 0xff],
+    );
+    deliver(&mut node, &msg, t0, &mut fx).ok();
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    assert_eq!(m.kind, MessageType::End);
+    assert!(
+        m.components()
+            .any(|c| matches!(c, Ok(Component::Reject { .. }))),
+        "{m:?}"
+    );
+    assert!(fx.events.is_empty());
 }
 
 #[test]
@@ -466,6 +576,52 @@ fn unsupported_context_is_refused_naming_cap_v2() {
         Some(DialoguePdu::Aare { result: 1, diagnostic: (1, 2), ac: a }) if a == ac::CAP_V2_GSMSSF_TO_GSMSCF
     ));
     assert!(fx.events.is_empty());
+}
+
+/// Issue 14, strict where it must be: a calling-party pointer that lands on the called
+/// address's SSN octet (read as a 146-octet address running through the user data) is
+/// refused, with a UDTS when the return option is set, and none of its bytes are taken
+/// for an address.
+#[test]
+fn an_address_running_into_the_user_data_is_refused_with_udts() {
+    let mut node = node_with(&[], 10);
+    let mut fx = Effects::default();
+    let t = begin("4911", false, &[1]);
+    // User data long enough to hold the 146 octets read as an address.
+    let mut inner = Unitdata::decode(&t).unwrap().data.to_vec();
+    inner.resize(200, 0);
+    // UDT: type, class, pointers at 2, 3, 4; called at 5 (length 4: AI, PC, SSN at 9).
+    let mut bad = udt(146, &inner, 0x80);
+    assert_eq!((bad[5], bad[9]), (4, 146));
+    bad[3] = 9 - 3;
+    assert_eq!(
+        Unitdata::decode(&bad).unwrap_err(),
+        sccp::SccpError::Overlap(9)
+    );
+    assert!(matches!(
+        deliver(&mut node, &bad, Instant::now(), &mut fx),
+        Err(Fault::Sccp(SccpFault::Sccp(sccp::SccpError::Overlap(9))))
+    ));
+    let back = Unitdata::decode(&fx.send[0].sccp).unwrap();
+    assert_eq!(
+        (back.type_name(), back.return_cause),
+        ("UDTS", Some(sccp::cause::UNQUALIFIED))
+    );
+    assert_eq!(back.called, Address::ssn_pc(MSC_PC, 146));
+    assert_eq!(back.calling, Address::ssn_pc(200, 146));
+    assert_eq!(back.data, &inner[..]);
+    assert!(fx.events.is_empty());
+    // Without the return option: refused, nothing sent.
+    fx.clear();
+    bad[1] = 0x00;
+    assert!(deliver(&mut node, &bad, Instant::now(), &mut fx).is_err());
+    assert!(fx.send.is_empty());
+    // A pointer into the pointers themselves is refused too.
+    bad[2] = 1;
+    assert!(matches!(
+        Unitdata::decode(&bad),
+        Err(sccp::SccpError::Overlap(_))
+    ));
 }
 
 #[test]

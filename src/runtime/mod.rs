@@ -224,7 +224,11 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     });
     let mut threads = Vec::new();
     for (i, inbox) in inboxes.into_iter().enumerate() {
-        let n = node(&cfg, i, count, &subscribers, &routing, boot_ms);
+        let mut n = node(&cfg, i, count, &subscribers, &routing, boot_ms);
+        n.set_gap(crate::tcuser::camel::Gap {
+            seconds: cfg.overload.gap_seconds,
+            interval_ms: cfg.overload.gap_interval_ms,
+        });
         let o = overload::Overload::new(overload::OverloadConfig {
             shed_after: Duration::from_millis(cfg.overload.shed_after_ms),
             refuse_after: Duration::from_millis(cfg.overload.refuse_after_ms),

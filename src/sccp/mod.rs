@@ -99,6 +99,10 @@ pub enum SccpError {
     Truncated(usize),
     #[error("pointer at offset {0} points outside the message")]
     BadPointer(usize),
+    /// A pointer or length that makes a variable part start among the pointers or run
+    /// into another part (an address read through the user data, say).
+    #[error("variable part at offset {0} overlaps the pointers or another part")]
+    Overlap(usize),
     /// A message scpd does not handle: the connection-oriented ones.
     #[error("message type {0:#04x} ({name}) is not supported", name = type_name(*.0))]
     UnsupportedType(u8),

@@ -327,7 +327,18 @@ impl Scrc {
             return Err(Fault::NotSccp(pd.si));
         }
         let variant = self.cfg.variant;
-        let u = Unitdata::decode_variant(pd.data, variant)?;
+        let u = match Unitdata::decode_variant(pd.data, variant) {
+            Ok(u) => u,
+            Err(e) => {
+                // Refused, and returned when the sender asked for it and enough is readable.
+                if let Some(u) = Unitdata::salvage(pd.data, variant, pd.opc) {
+                    if let Ok(route) = self.addresses.route(assoc, pd, &u, variant) {
+                        self.return_message(&route, &u, cause::UNQUALIFIED, out);
+                    }
+                }
+                return Err(e.into());
+            }
+        };
         let route = self.addresses.route(assoc, pd, &u, variant)?;
         let ssn = match self.resolve(&route, &u, out)? {
             Dest::Local(ssn) => ssn,

@@ -179,10 +179,10 @@ fn truncation_and_bad_pointers_are_typed() {
     );
 }
 
-/// Issue 14, found again by `fuzz/run.sh` (target sccp): a part whose length runs into the
-/// next one, here a calling address reaching into the user data, had those octets read
-/// twice (as GT digits, which our answer would send back as its called address, and as
-/// data). The parts must lie after the pointers and apart.
+/// Issue 14, also found by `fuzz/run.sh` (target sccp) before it was fixed: a part whose
+/// length runs into the next one, here a calling address reaching into the user data, had
+/// those octets read twice (as GT digits, which our answer would send back as its called
+/// address, and as data). The parts must lie after the pointers and apart.
 #[test]
 fn variable_parts_that_overlap_are_refused() {
     // UDT, class 0 with return on error; called SSN 146 PC 200; calling GT (GTI 4, TT 0,
@@ -194,14 +194,14 @@ fn variable_parts_that_overlap_are_refused() {
         (&[0x21, 0x43][..], &[0xaa, 0xbb][..])
     );
     // Calling address length 9 instead of 7: it would end two octets into the data (the
-    // error names the pointer of the later part, the data's).
+    // error names where the later part, the data, starts).
     let mut bad = good.clone();
     bad[10] = 9;
-    assert_eq!(Unitdata::decode(&bad), Err(SccpError::BadPointer(4)));
+    assert_eq!(Unitdata::decode(&bad), Err(SccpError::Overlap(18)));
     // The data pointer aimed back into the calling address (at an octet 00: empty data).
     let mut bad = good.clone();
     bad[4] = 9;
-    assert_eq!(Unitdata::decode(&bad), Err(SccpError::BadPointer(4)));
+    assert_eq!(Unitdata::decode(&bad), Err(SccpError::Overlap(13)));
     // The fuzzer's reproducers (UDTS): a part starting inside another, in every variant.
     for repro in [
         "0a080505050505050505050505010a0001030a000282ca",
@@ -215,7 +215,7 @@ fn variable_parts_that_overlap_are_refused() {
             assert!(
                 matches!(
                     Unitdata::decode_variant(&m, v),
-                    Err(SccpError::BadPointer(_))
+                    Err(SccpError::Overlap(_))
                 ),
                 "{v:?}"
             );

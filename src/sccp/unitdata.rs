@@ -3,8 +3,6 @@
 //! (§3.17), hop-counter relaying and return on error (Q.714 §4.2), and the UDT/UDTS encoders
 //! that answer without decoding first.
 
-use std::ops::Range;
-
 use super::{
     cause, msg_type, param, type_name, Address, SccpError, Variant, MAX_HOP_COUNTER, MAX_LUDT_DATA,
     RETURN_ON_ERROR,
@@ -162,17 +160,34 @@ impl<'a> Unitdata<'a> {
                 _ => Err(SccpError::BadPointer(at)),
             }
         };
-        // Each address with the octets it occupies (length octet included).
-        let address = |k: usize| -> Result<(Address<'a>, Range<usize>), SccpError> {
+        // Every part starts after the pointers and no two overlap (Q.713 §1.8, §2.3): a
+        // pointer or length that lands inside another part is refused, not read through.
+        let pointers_end = ptr_at + psz * if shape.optional { 4 } else { 3 };
+        let mut parts: [(usize, usize); 4] = [(0, 0); 4];
+        let mut claim = |k: usize, start: usize, end: usize| -> Result<(), SccpError> {
+            let clash = parts[..k]
+                .iter()
+                .any(|&(s, e)| e > s && start < e && s < end);
+            if start < pointers_end || clash {
+                return Err(SccpError::Overlap(start));
+            }
+            parts[k] = (start, end);
+            Ok(())
+        };
+        let address = |k: usize| -> Result<(&'a [u8], usize), SccpError> {
             let o = mandatory(k)?;
             let len = usize::from(buf[o]);
             let v = buf
                 .get(o + 1..o + 1 + len)
                 .ok_or(SccpError::Truncated(o + 1 + len))?;
-            Ok((Address::decode_variant(v, o + 1, variant)?, o..o + 1 + len))
+            Ok((v, o))
         };
-        let (called, called_at) = address(0)?;
-        let (calling, calling_at) = address(1)?;
+        let (called, at) = address(0)?;
+        claim(0, at, at + 1 + called.len())?;
+        let called = Address::decode_variant(called, at + 1, variant)?;
+        let (calling, at) = address(1)?;
+        claim(1, at, at + 1 + calling.len())?;
+        let calling = Address::decode_variant(calling, at + 1, variant)?;
         let o = mandatory(2)?;
         let (len, start) = if shape.long {
             let hi = byte(o + 1)?;
@@ -183,24 +198,15 @@ impl<'a> Unitdata<'a> {
         let data = buf
             .get(start..start + len)
             .ok_or(SccpError::Truncated(start + len))?;
-        // The variable parts lie after the pointers and apart from each other (Q.713 §1.3):
-        // a length that runs into the next part, e.g. a calling address reaching into the
-        // user data, would have octets read twice, as two different things (issue 14).
-        let pointers_end = ptr_at + psz * (3 + usize::from(shape.optional));
-        let parts = [called_at, calling_at, o..start + len];
-        for (k, part) in parts.iter().enumerate() {
-            let overlaps = |q: &Range<usize>| part.start < q.end && q.start < part.end;
-            if part.start < pointers_end || parts[..k].iter().any(overlaps) {
-                return Err(SccpError::BadPointer(ptr_at + k * psz));
-            }
-        }
+        claim(2, o, start + len)?;
         let mut segmentation = None;
         let mut importance = None;
         if shape.optional {
             if let Some(mut i) = target(3)? {
-                if i >= buf.len() || parts.iter().any(|p| p.contains(&i)) {
+                if i >= buf.len() {
                     return Err(SccpError::BadPointer(ptr_at + 3 * psz));
                 }
+                claim(3, i, buf.len())?;
                 // Unknown parameters are skipped (Q.714 §1.1.2); a missing end of optional
                 // parameters is tolerated at the end of the message.
                 while let Some(&name) = buf.get(i) {
@@ -212,13 +218,6 @@ impl<'a> Unitdata<'a> {
                         .get(i + 2..i + 2 + len)
                         .ok_or(SccpError::Truncated(i + 2 + len))?;
                     let bad = |reason| SccpError::BadParameter { offset: i, reason };
-                    let this = i..i + 2 + len;
-                    if parts
-                        .iter()
-                        .any(|p| p.start < this.end && this.start < p.end)
-                    {
-                        return Err(bad("optional parameter overlaps a mandatory part"));
-                    }
                     match name {
                         param::SEGMENTATION if len != 4 => {
                             return Err(bad("segmentation is not 4 octets"))
@@ -244,6 +243,54 @@ impl<'a> Unitdata<'a> {
             data,
             segmentation,
             importance,
+        })
+    }
+
+    /// What can be returned of a message from `opc` that did not decode (Q.714 §4.2): a
+    /// UDT, XUDT or LUDT with the return option whose called address and data parts read on
+    /// their own. Its calling address, which could not be trusted, becomes `opc` and the
+    /// called subsystem: the IN protocols use one SSN at both ends (CAP 146, AIN, INAP).
+    pub fn salvage(buf: &'a [u8], variant: Variant, opc: u32) -> Option<Unitdata<'a>> {
+        let t = *buf.first()?;
+        let shape = Shape::of(t).ok()?;
+        let protocol_class = *buf.get(1)?;
+        if shape.service || protocol_class & RETURN_ON_ERROR == 0 {
+            return None;
+        }
+        let ptr_at = if shape.hop { 3 } else { 2 };
+        let psz = shape.ptr_len();
+        let target = |k: usize| -> Option<usize> {
+            let at = ptr_at + k * psz;
+            let p = if shape.long {
+                usize::from(u16::from_le_bytes([*buf.get(at)?, *buf.get(at + 1)?]))
+            } else {
+                usize::from(*buf.get(at)?)
+            };
+            (p != 0).then_some(at + psz - 1 + p)
+        };
+        let o = target(0)?;
+        let called = buf.get(o + 1..o + 1 + usize::from(*buf.get(o)?))?;
+        let called = Address::decode_variant(called, o + 1, variant).ok()?;
+        let o = target(2)?;
+        let (len, start) = if shape.long {
+            (
+                usize::from(u16::from_le_bytes([*buf.get(o)?, *buf.get(o + 1)?])),
+                o + 2,
+            )
+        } else {
+            (usize::from(*buf.get(o)?), o + 1)
+        };
+        let data = buf.get(start..start + len)?;
+        Some(Unitdata {
+            msg_type: t,
+            protocol_class,
+            return_cause: None,
+            hop_counter: shape.hop.then(|| buf[2]),
+            called,
+            calling: Address::ssn_pc(opc, called.ssn?),
+            data,
+            segmentation: None,
+            importance: None,
         })
     }
 

@@ -150,6 +150,31 @@ pub struct Trigger {
     pub location: Option<Location>,
     /// Call reference number, hex.
     pub call_reference: Option<CompactString>,
+    /// Optional members of the query that did not decode: the call went on without them.
+    pub malformed: Box<[MalformedMember]>,
+}
+
+/// An optional member of a switch's query that did not decode, kept as received with why
+/// (lenient in: it costs the member, not the call).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedMember {
+    /// Its ASN.1 name, nested members with their parents' (`locationInformation.vlr-number`).
+    pub member: &'static str,
+    /// Its whole encoding (tag, length, contents).
+    pub raw: Box<[u8]>,
+    /// Why it did not decode.
+    pub fault: String,
+}
+
+impl MalformedMember {
+    /// The service's copy of a codec's note.
+    pub fn from_ber(m: &crate::ber::Malformed<'_>) -> MalformedMember {
+        MalformedMember {
+            member: m.member,
+            raw: m.raw.into(),
+            fault: m.fault.to_string(),
+        }
+    }
 }
 
 /// What the switch is told to do.

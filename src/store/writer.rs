@@ -129,6 +129,11 @@ impl Writer {
         conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 16);
         // Checkpoints run beside the writer, not inside its commits.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        conn.pragma_update(
+            None,
+            "journal_size_limit",
+            super::checkpoint::WAL_LIMIT as i64,
+        )?;
         let checkpointer = Checkpointer::start(path)?;
         let (tx, rx) = mpsc::channel();
         let live = Tail::new(journal_bounds(&conn)?.1);

@@ -24,8 +24,8 @@
 use super::ain_map as map;
 use super::{Answering, Ctx, Dialogues, Fault, Note, QueryUser, User};
 use crate::ain::{self, AinMessage, Operation as AinOp};
-use crate::ber::Tlv;
-use crate::service::{Call, CallState, Instruction};
+use crate::ber::{MalformedMembers, Tlv};
+use crate::service::{Call, CallState, Instruction, MalformedMember};
 use crate::tcap::ansi::{ErrorCode, OpCode};
 use crate::tcap::dialogues::Shards;
 use crate::tcap::sm::{EndKind, Invoke};
@@ -57,19 +57,25 @@ pub fn class_of(_op: &Operation) -> OpClass {
     OpClass::Class4
 }
 
-/// The AIN message of an Invoke, or the Reject problem that answers it.
-fn decode<'a>(op: &Operation, parameter: Option<&'a [u8]>) -> Result<AinMessage<'a>, Problem> {
+/// The AIN message of an Invoke, or the Reject problem that answers it; optional
+/// parameters that do not decode are left out and noted in `malformed` (cleared first).
+fn decode<'a>(
+    op: &Operation,
+    parameter: Option<&'a [u8]>,
+    malformed: &mut MalformedMembers<'a>,
+) -> Result<AinMessage<'a>, Problem> {
     let code = match op {
         Operation::Private(c) => OpCode::Private(*c),
         Operation::National(c) => OpCode::National(*c),
         _ => return Err(Problem::UnrecognizedOperation),
     };
+    malformed.clear();
     let p = match parameter.map(Tlv::parse_single) {
         Some(Ok(t)) => Some(t),
         Some(Err(_)) => return Err(Problem::InvokeMistypedParameter),
         None => None,
     };
-    ain::ain(code, p).map_err(|e| Problem::from_ansi(e.problem()))
+    ain::ain_lenient(code, p, malformed).map_err(|e| Problem::from_ansi(e.problem()))
 }
 
 /// An Invoke of `m` (GR-1299 operations are sent as class 2: errors only).
@@ -181,7 +187,7 @@ impl Ain {
             Indication::Uni { components, .. } => {
                 for c in components {
                     if let Component::Invoke { op, parameter, .. } = c {
-                        if let Ok(m) = decode(op, parameter.as_deref()) {
+                        if let Ok(m) = decode(op, parameter.as_deref(), &mut Vec::new()) {
                             self.notification(ctx, &m);
                         }
                     }
@@ -240,6 +246,7 @@ impl Ain {
         rejects_queued: bool,
     ) -> Result<(), Fault> {
         let mut found = None;
+        let (mut malformed, mut noted) = (Vec::new(), Vec::new());
         let mut fault: Option<(Option<i8>, Problem, String)> = None;
         for c in components {
             match c {
@@ -248,9 +255,12 @@ impl Ain {
                     op,
                     parameter,
                     ..
-                } => match decode(op, parameter.as_deref()) {
+                } => match decode(op, parameter.as_deref(), &mut malformed) {
                     Ok(m) if self.notification(ctx, &m) => {}
-                    Ok(m) if m.op.is_trigger() && found.is_none() => found = Some(m),
+                    Ok(m) if m.op.is_trigger() && found.is_none() => {
+                        found = Some(m);
+                        noted = std::mem::take(&mut malformed);
+                    }
                     Ok(m) => {
                         fault = Some((
                             *invoke_id,
@@ -290,9 +300,10 @@ impl Ain {
             finish(ctx, d, permission)?;
             return Err(Fault::Ain(reason));
         };
-        let Some(trigger) = map::trigger(&m) else {
+        let Some(mut trigger) = map::trigger(&m) else {
             unreachable!("is_trigger operations map to a trigger");
         };
+        trigger.malformed = noted.iter().map(MalformedMember::from_ber).collect();
         let held = Held {
             op: m.op,
             form: m.form,
@@ -383,7 +394,7 @@ impl Ain {
                     op,
                     parameter,
                     ..
-                } => match decode(op, parameter.as_deref()) {
+                } => match decode(op, parameter.as_deref(), &mut Vec::new()) {
                     Ok(m) => {
                         let Some(state) = map::call_state(&m) else {
                             if permission.is_some() {

@@ -21,6 +21,7 @@
 use super::camel_map::{armed_events, to_state, to_trigger, write_argument};
 use super::{Answering, Ctx, Dialogues, Fault, QueryUser, User};
 use crate::ber::{Tlv, Writer};
+use crate::camel::control::CallGapArg;
 use crate::camel::{opcode, EventReportBcsmArg, InitialDpArg, Phase, RequestReportBcsmEventArg};
 use crate::service::{CallState, Direction, Instruction};
 use crate::tcap::sm::{EndKind, Invoke};
@@ -34,6 +35,24 @@ pub struct Camel {
     invoke_timeout: Duration,
     /// While a decision is pending, the Tssf ResetTimer sets (seconds).
     reset_seconds: u32,
+    /// Overloaded: every InitialDP answered asks the switch to gap its service.
+    gap: Option<Gap>,
+}
+
+/// The call gapping an overloaded SCP asks of the switch (CAP CallGap, TS 29.078 §6.1.1):
+/// at most one call of the service per `interval_ms`, for `seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gap {
+    pub seconds: i32,
+    pub interval_ms: i32,
+}
+
+impl Gap {
+    /// As the embedded configuration has it (`[overload] gap_seconds`, `gap_interval_ms`).
+    pub const DEFAULT: Gap = Gap {
+        seconds: 10,
+        interval_ms: 1000,
+    };
 }
 
 /// Class of an operation the gsmSSF invokes (for the component sub-layer: none of them
@@ -87,6 +106,7 @@ fn continue_invoke(timeout: Duration) -> Invoke {
 pub struct Held {
     direction: Direction,
     phase: Option<Phase>,
+    service_key: u32,
 }
 
 impl Held {
@@ -123,6 +143,7 @@ impl Camel {
             ),
             invoke_timeout,
             reset_seconds: reset_timer.map_or(0, |(_, s)| s),
+            gap: None,
         }
     }
 
@@ -259,6 +280,7 @@ impl Camel {
         let held = Held {
             direction: trigger.direction,
             phase,
+            service_key: idp.service_key,
         };
         match self
             .dialogues
@@ -269,8 +291,14 @@ impl Camel {
         }
     }
 
+    /// Ask (`Some`) or stop asking every switch whose InitialDP is answered to gap.
+    pub fn set_gap(&mut self, gap: Option<Gap>) {
+        self.gap = gap;
+    }
+
     /// Answer an InitialDP with its instruction: Monitor arms the call-state reports and
-    /// continues in a TC-CONTINUE; anything else goes in a TC-END.
+    /// continues in a TC-CONTINUE; anything else goes in a TC-END, after a CallGap for the
+    /// service when overloaded and the phase has it (CAP v3+).
     fn answer_cap(
         &mut self,
         ctx: &mut Ctx<'_>,
@@ -292,6 +320,21 @@ impl Camel {
             ctx.tcap.continue_(d, ctx.now)?;
             self.dialogues.follow(d, call, ());
             return Ok(());
+        }
+        if let Some(g) = self.gap {
+            if held.phase.is_some_and(|p| p.allows(opcode::CALL_GAP)) {
+                let mut p = Vec::with_capacity(24);
+                CallGapArg::overloaded(held.service_key, g.seconds, g.interval_ms)
+                    .encode(&mut Writer::new(&mut p));
+                let gap = Invoke {
+                    op: local(opcode::CALL_GAP),
+                    class: OpClass::Class4,
+                    timeout: self.invoke_timeout,
+                    parameter: Some(p),
+                    linked_id: None,
+                };
+                ctx.tcap.invoke(d, gap)?;
+            }
         }
         ctx.tcap
             .invoke(d, instruction_invoke(self.invoke_timeout, instruction))?;

@@ -9,7 +9,8 @@ use crate::camel::{
     IsupNumber, LegId, LegType, MonitorMode, Phase,
 };
 use crate::service::{
-    CallState, CompactString, Direction, Instruction, Location, Party, Protocol, Trigger,
+    CallState, CompactString, Direction, Instruction, Location, MalformedMember, Party, Protocol,
+    Trigger,
 };
 
 pub fn version_name(phase: Option<Phase>) -> &'static str {
@@ -169,7 +170,33 @@ pub fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigger {
         switch_address: idp.msc_address.as_ref().map(address_party),
         location,
         call_reference: idp.call_reference_number.map(hex),
+        malformed: malformed(idp, phase),
     }
+}
+
+/// The InitialDP's malformed optional members, and its initialDPArgExtension when that
+/// does not decode for the dialogue's phase.
+fn malformed(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Box<[MalformedMember]> {
+    let ext = phase.and_then(|p| idp.extension(p)?.err());
+    if idp.malformed.is_empty() && ext.is_none() {
+        return Box::default();
+    }
+    let mut v: Vec<MalformedMember> = idp
+        .malformed
+        .iter()
+        .map(MalformedMember::from_ber)
+        .collect();
+    if let (Some(fault), Some(contents)) = (ext, idp.initial_dp_arg_extension) {
+        // The codec keeps the extension's contents: the member again, as [59] with them.
+        let mut raw = Vec::with_capacity(contents.len() + 4);
+        Writer::new(&mut raw).constructed(Tag::ctx_cons(59), |w| w.raw(contents));
+        v.push(MalformedMember {
+            member: "initialDPArgExtension",
+            raw: raw.into(),
+            fault: fault.to_string(),
+        });
+    }
+    v.into()
 }
 
 /// Octets as lower-case hex (call reference numbers are at most 8 octets: inline).

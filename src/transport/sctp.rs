@@ -53,6 +53,17 @@ pub fn probe() -> Result<(), SctpUnavailable> {
         .map_err(|e| SctpUnavailable::NoKernelSupport(e.to_string()))
 }
 
+/// Wait until a read would not block: data, the peer's SHUTDOWN, or an error. After an
+/// ABORT a one-to-one socket polls EPOLLERR alone (Linux `sctp_poll` returns early once the
+/// association is closed), which tokio files under ERROR, not READABLE: waiting for
+/// READABLE only would never see the association go.
+async fn readable(
+    fd: &AsyncFd<OwnedFd>,
+) -> io::Result<tokio::io::unix::AsyncFdReadyGuard<'_, OwnedFd>> {
+    fd.ready(tokio::io::Interest::READABLE | tokio::io::Interest::ERROR)
+        .await
+}
+
 /// Register with the reactor.
 fn register(fd: OwnedFd) -> io::Result<AsyncFd<OwnedFd>> {
     // SAFETY: an OwnedFd owns an open descriptor for its whole life and always returns that
@@ -287,7 +298,7 @@ impl SctpStream {
         }
         self.asm.reset();
         loop {
-            let mut guard = self.fd.readable().await?;
+            let mut guard = readable(&self.fd).await?;
             let piece = &mut self.piece;
             let r = guard.try_io(|fd| recv_piece(fd.as_raw_fd(), piece));
             let (n, flags, info) = match r {
@@ -333,6 +344,88 @@ impl SctpSender {
     /// Send one M3UA message on `stream` with PPID 3.
     pub async fn send(&self, msg: &[u8], stream: u16) -> io::Result<()> {
         send_on(&self.fd, msg, stream).await
+    }
+}
+
+/// One `recvmsg` worth of an association, from [`RawSctp::recv`].
+#[derive(Debug, Clone, Copy)]
+pub struct Piece {
+    /// Octets read into the buffer.
+    pub len: usize,
+    /// The record (M3UA message) ends with this piece (MSG_EOR).
+    pub eor: bool,
+    /// The association's end (nothing read, no MSG_EOR).
+    pub end: bool,
+    /// An SCTP notification, not data (none are subscribed to; skip it).
+    pub notification: bool,
+    /// Stream and PPID of the record (on every piece).
+    pub info: Option<SndRcvInfo>,
+}
+
+/// Non-blocking calls on an association's socket, for a caller that handles whole batches
+/// itself (the load generator): [`SctpStream::read_with`] and [`SctpSender::write_with`]
+/// lend it once the socket is ready. `WouldBlock` means "nothing more now".
+pub struct RawSctp(RawFd);
+
+impl RawSctp {
+    /// Read what is there into `buf`: a whole record (`eor`) or the next part of one.
+    pub fn recv(&self, buf: &mut [u8]) -> io::Result<Piece> {
+        let (len, flags, info) = recv_piece(self.0, buf)?;
+        Ok(Piece {
+            len,
+            eor: flags & libc::MSG_EOR != 0,
+            end: len == 0 && flags & libc::MSG_EOR == 0,
+            notification: flags & MSG_NOTIFICATION != 0,
+            info,
+        })
+    }
+
+    /// Send one M3UA message on `stream` with PPID 3.
+    pub fn send(&self, msg: &[u8], stream: u16) -> io::Result<()> {
+        let info = SndRcvInfo {
+            stream,
+            ppid: PPID_M3UA,
+            ..SndRcvInfo::default()
+        };
+        send_msg(self.0, msg, &info)
+    }
+}
+
+/// Wait until `fd` is ready (`readable` or not) and run `f` on it, again after each
+/// `WouldBlock` (which also clears the readiness tokio saw).
+async fn with_ready<R>(
+    fd: &AsyncFd<OwnedFd>,
+    readable: bool,
+    mut f: impl FnMut(&RawSctp) -> io::Result<R>,
+) -> io::Result<R> {
+    loop {
+        let mut guard = if readable {
+            self::readable(fd).await?
+        } else {
+            fd.writable().await?
+        };
+        match guard.try_io(|fd| f(&RawSctp(fd.as_raw_fd()))) {
+            Ok(r) => return r,
+            Err(_would_block) => continue,
+        }
+    }
+}
+
+impl SctpStream {
+    /// Wait until the association has something to read and run `f`, which reads with
+    /// [`RawSctp::recv`] until it has enough or gets `WouldBlock` (return that only when
+    /// nothing was read). Cancel-safe: `f` runs to completion or not at all. Not to be mixed
+    /// with [`SctpStream::ready`] (which keeps a record of its own).
+    pub async fn read_with<R>(&self, f: impl FnMut(&RawSctp) -> io::Result<R>) -> io::Result<R> {
+        with_ready(&self.fd, true, f).await
+    }
+}
+
+impl SctpSender {
+    /// Wait until the association can take more and run `f`, which sends with
+    /// [`RawSctp::send`] until done or `WouldBlock` (return that only when nothing was sent).
+    pub async fn write_with<R>(&self, f: impl FnMut(&RawSctp) -> io::Result<R>) -> io::Result<R> {
+        with_ready(&self.fd, false, f).await
     }
 }
 

@@ -147,6 +147,46 @@ SendingSideID ::= CHOICE { sendingSideID [0] LegType }
 
 Extensions ::= SEQUENCE SIZE (1..10) OF ExtensionField
 
+-- CallGapArg (opcode 41): pycrate's TCAP_CAP message table leaves callGap out.
+-- GapTreatment's informationToSend is left out (scpd keeps gapTreatment opaque).
+CallGapArg ::= SEQUENCE {
+    gapCriteria [0] GapCriteria,
+    gapIndicators [1] GapIndicators,
+    controlType [2] ENUMERATED { sCPOverloaded (0), manuallyInitiated (1) } OPTIONAL,
+    gapTreatment [3] CHOICE { releaseCause [1] OCTET STRING (SIZE (2..32)) } OPTIONAL,
+    extensions [4] Extensions OPTIONAL,
+    ...
+}
+
+GapCriteria ::= CHOICE {
+    basicGapCriteria BasicGapCriteria,
+    compoundGapCriteria [1] SEQUENCE {
+        basicGapCriteria [0] BasicGapCriteria,
+        scfID [1] OCTET STRING (SIZE (2..10)) OPTIONAL
+    }
+}
+
+BasicGapCriteria ::= CHOICE {
+    calledAddressValue [0] OCTET STRING (SIZE (2..16)),
+    gapOnService [2] SEQUENCE { serviceKey [0] INTEGER (0..2147483647), ... },
+    calledAddressAndService [29] SEQUENCE {
+        calledAddressValue [0] OCTET STRING (SIZE (2..16)),
+        serviceKey [1] INTEGER (0..2147483647),
+        ...
+    },
+    callingAddressAndService [30] SEQUENCE {
+        callingAddressValue [0] OCTET STRING (SIZE (2..16)),
+        serviceKey [1] INTEGER (0..2147483647),
+        ...
+    }
+}
+
+GapIndicators ::= SEQUENCE {
+    duration [0] INTEGER (-2..86400),
+    gapInterval [1] INTEGER (-1..60000),
+    ...
+}
+
 ExtensionField ::= SEQUENCE {
     type Code,
     criticality CriticalityType DEFAULT ignore,
@@ -186,6 +226,10 @@ def _component_choice():
 
 ARG_TYPES = {r["operationCode"][1]: r.get("ArgumentType")
              for r in _component_choice()._cont["invoke"]._cont["argument"]._const_tab._val.root}
+# Operations pycrate's TCAP_CAP message table leaves out (its open type then stays raw):
+# their arguments are decoded and encoded with the type itself, by opcode.
+OUTSIDE_TABLE = {41: INNER.CallGapArg}
+ARG_TYPES.update({k: v for k, v in OUTSIDE_TABLE.items() if k not in ARG_TYPES})
 ERR_TYPES = {r["errorCode"][1]: r.get("ParameterType")
              for r in _component_choice()._cont["returnError"]._cont["parameter"]._const_tab._val.root}
 
@@ -302,12 +346,25 @@ def argument_of(jer):
     return c.get("argument" if name == "invoke" else "parameter")
 
 
+def decode_argument(obj, buf):
+    """The single component's argument (its third element) decoded as `obj`."""
+    msg = tlv(buf, 0)
+    for c in children(buf, msg[2], msg[3]):
+        if buf[c[0]] == 0x6C:
+            comp = children(buf, c[2], c[3])[0]
+            arg = children(buf, comp[2], comp[3])[2]
+            return decode_inner(obj, buf[arg[0]:arg[4]].hex())
+    raise ValueError("no component portion")
+
+
 def decode(kind, buf):
     ch = Charpy(buf)
     MSG.from_ber(ch)
     if ch._cur != len(buf) * 8:
         raise ValueError("pycrate consumed %d of %d bytes" % (ch._cur // 8, len(buf)))
     arg = argument_of(json.loads(MSG.to_jer()))
+    if kind[0] == "i" and int(kind[1:]) in OUTSIDE_TABLE and arg is not None:
+        arg = decode_argument(OUTSIDE_TABLE[int(kind[1:])], buf)
     present = 1 if arg is not None else 0
     if component_elements(buf) != 2 + present:
         raise ValueError("the component has %d elements on the wire but pycrate decoded %s argument "
@@ -402,17 +459,19 @@ def encode(kind, flags, arg, rng):
                 added += inject(top, arg, rng, done, undo)
         given = json.loads(json.dumps(arg))
         arg = collapse(kind, arg) if arg is not None else None
-        if kind[0] == "e" and arg is not None:
+        raw_types = ERR_TYPES if kind[0] == "e" else OUTSIDE_TABLE
+        if int(kind[1:]) in raw_types and arg is not None:
             # pycrate resolves an open type given in JER by its type's name, and the
             # parameters of requestedInfoError and taskRefused are both an anonymous
-            # ENUMERATED: encode the parameter with its own type and put it in raw.
-            ptype = ERR_TYPES[int(kind[1:])]
+            # ENUMERATED; an operation outside its table has no open type at all: encode
+            # the value with its own type and put it in raw.
+            ptype = raw_types[int(kind[1:])]
             ptype.from_jer(json.dumps(arg))
             pbuf = ptype.to_ber()
             _, cons, start, end, _ = tlv(pbuf, 0)
             MSG.from_jer(json.dumps(message(kind, rng.randint(-128, 127), None)))
             val = MSG.get_val()
-            val[1]["components"][0][1][1]["parameter"] = (
+            val[1]["components"][0][1][1]["parameter" if kind[0] == "e" else "argument"] = (
                 "_unk_%d%d%d" % (pbuf[0] >> 6, int(cons), pbuf[0] & 0x1F), pbuf[start:end])
             MSG.set_val(val)
         else:

@@ -4,7 +4,13 @@
 Every layer we send and every layer we check (M3UA, SCCP, TCAP, CAP, ISUP/TBCD numbers) is
 encoded and decoded by pycrate, never by scpd's code.
 
-Usage: pycrate_msc.py [SCPD_BINARY]      (default target/debug/scpd)
+Usage: pycrate_msc.py [--sctp] [SCPD_BINARY]      (default target/debug/scpd)
+
+With --sctp (a kernel with SCTP: tests/sctp-vm) the associations are kernel SCTP instead of
+TCP: scpd listens on sctp://127.0.0.1,127.0.0.2:PORT (multi-homed), every message goes as one
+record with PPID 3, management on stream 0 and DATA on stream 1 + SLS mod (streams - 1), and
+every message scpd sends is checked the same way (sctp.py: python's own socket module).
+INTEROP_PCAP=FILE passes --pcap FILE to scpd.
 
 Scenario (two M3UA/TCP associations, one activated with routing context 1, one without):
   * 10 calls from/to unknown subscribers       -> TC-END + AARE + Invoke continue
@@ -34,6 +40,9 @@ import threading
 import time
 import traceback
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sctp  # noqa: E402  (tests/interop/sctp.py)
+
 from pycrate_core.charpy import Charpy
 from pycrate_asn1rt.codecs import ASN1CodecBER
 from pycrate_asn1dir import TCAP_CAP
@@ -57,6 +66,10 @@ MONITORED_A = "491700000001"   # enrolled: the brief's number
 MONITORED_B = "4915790000002"  # enrolled too (odd digit count)
 
 READ_TIMEOUT = 5.0
+
+# Kernel SCTP instead of TCP (--sctp); the daemon's addresses are then both loopbacks.
+SCTP = False
+SCTP_HOSTS = ("127.0.0.1", "127.0.0.2")
 
 
 class Fail(Exception):
@@ -302,17 +315,63 @@ def check_aare(body, buf):
 class Assoc:
     def __init__(self, name, port, rc):
         self.name, self.rc = name, rc
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=READ_TIMEOUT)
+        if SCTP:
+            self.sock = sctp.connect([(h, port) for h in SCTP_HOSTS], timeout=READ_TIMEOUT)
+            self.ins, self.outs = sctp.streams(self.sock)
+            check(self.outs > 1 and self.ins > 1, "%s: SCTP streams in/out %d/%d: want several"
+                  % (name, self.ins, self.outs))
+        else:
+            self.sock = socket.create_connection(("127.0.0.1", port), timeout=READ_TIMEOUT)
         self.buf = b""
         self.stash = []  # decoded answers not yet claimed: (dtid, record)
         self.sls = 0
+        self.data_streams = set()  # SCTP streams scpd's DATA came on
 
     def send(self, b):
-        self.sock.sendall(b)
+        """One M3UA message; over SCTP on the stream RFC 4666 §1.4.7 calls for."""
+        if SCTP:
+            cls, typ = b[2], b[3]
+            stream = 0
+            if (cls, typ) == (1, 1):
+                stream = 1 + self.sls % (self.outs - 1)
+            sctp.send(self.sock, b, stream)
+        else:
+            self.sock.sendall(b)
+
+    def read_record(self, timeout):
+        """Over SCTP: the next record, checked as one whole M3UA message with PPID 3 on a
+        stream its class may use (DATA on the stream its SLS picks)."""
+        self.sock.settimeout(timeout)
+        try:
+            r = sctp.recv(self.sock)
+        except socket.timeout:
+            raise Fail("%s: timeout (%.1fs) waiting for an M3UA message" % (self.name, timeout))
+        check(r is not None, "%s: scpd closed the SCTP association" % self.name)
+        raw, stream, ppid, _ = r
+        check(ppid == sctp.PPID_M3UA, "%s: SCTP PPID %d, M3UA is 3" % (self.name, ppid), raw)
+        check(len(raw) >= 8 and int.from_bytes(raw[4:8], "big") == len(raw),
+              "%s: an SCTP record of %d octets is not one M3UA message" % (self.name, len(raw)), raw)
+        cls, typ = raw[2], raw[3]
+        if (cls, typ) == (1, 1):
+            with PYCRATE_LOCK:
+                msg, err = M3UA.parse_M3UA(raw)
+            sls = m3ua_params(msg)[528][5] if msg is not None and err == 0 and 528 in m3ua_params(msg) else None
+            check(sls is not None and stream == 1 + sls % (self.ins - 1),
+                  "%s: DATA with SLS %r on stream %d (want 1 + SLS mod %d)" % (self.name, sls, stream, self.ins - 1), raw)
+            self.data_streams.add(stream)
+        elif cls in (0, 3, 4, 9) and (cls, typ) not in ((3, 3), (3, 6)):  # BEAT may use any
+            check(stream == 0, "%s: M3UA class %d type %d on stream %d (management is on 0)"
+                  % (self.name, cls, typ, stream), raw)
+        return raw
 
     def read_m3ua(self, timeout=READ_TIMEOUT):
         deadline = time.time() + timeout
         while True:
+            if SCTP and not self.buf:
+                left = deadline - time.time()
+                if left <= 0:
+                    raise Fail("%s: timeout (%.1fs) waiting for an M3UA message" % (self.name, timeout))
+                self.buf = self.read_record(left)
             if len(self.buf) >= 8:
                 ln = int.from_bytes(self.buf[4:8], "big")
                 check(ln >= 8, "%s: M3UA length %d < 8" % (self.name, ln), self.buf[:16])
@@ -636,7 +695,10 @@ def wait_port(port, proc, timeout=20):
         if proc.poll() is not None:
             raise Fail("scpd exited with status %r before listening" % proc.returncode)
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            if SCTP:
+                sctp.connect([("127.0.0.1", port)], timeout=0.5).close()
+            else:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return
         except OSError:
             time.sleep(0.1)
@@ -667,9 +729,13 @@ def scenario(scpd, workdir, log_path):
     state = {"daemon": None, "events": None, "assocs": []}
     log = open(log_path, "w")
     try:
-        daemon = subprocess.Popen([scpd, "run", "--m3ua-listen", "tcp://127.0.0.1:%d" % m3ua_port,
-                                   "--grpc-listen", grpc, "--db", os.path.join(workdir, "scpd.db")],
-                                  stdout=log, stderr=log, cwd=workdir)
+        listen = ("sctp://%s:%d" % (",".join(SCTP_HOSTS), m3ua_port) if SCTP
+                  else "tcp://127.0.0.1:%d" % m3ua_port)
+        args = [scpd, "run", "--m3ua-listen", listen,
+                "--grpc-listen", grpc, "--db", os.path.join(workdir, "scpd.db")]
+        if os.environ.get("INTEROP_PCAP"):
+            args += ["--pcap", os.environ["INTEROP_PCAP"]]
+        daemon = subprocess.Popen(args, stdout=log, stderr=log, cwd=workdir)
         state["daemon"] = daemon
         wait_port(m3ua_port, daemon)
 
@@ -755,6 +821,11 @@ def scenario(scpd, workdir, log_path):
         for assoc in (a, b):
             check(not assoc.stash, "%s: unexpected extra answers %r" % (assoc.name,
                   [(d.hex(), r["kind"], r["tcap"].hex()) for d, r in assoc.stash]))
+            if SCTP:
+                # Our SLS runs over 1..15, so scpd's answers must not all share one stream.
+                check(len(assoc.data_streams) > 1, "%s: scpd sent all DATA on stream(s) %r"
+                      % (assoc.name, sorted(assoc.data_streams)))
+                print("%s: scpd's DATA came on SCTP streams %s" % (assoc.name, sorted(assoc.data_streams)))
 
         # Events
         n_expected = len(calls) + 2 * len(monitored)
@@ -823,7 +894,15 @@ def scenario(scpd, workdir, log_path):
 
 
 def main():
-    scpd = sys.argv[1] if len(sys.argv) > 1 else "target/debug/scpd"
+    global SCTP
+    args = sys.argv[1:]
+    if args and args[0] == "--sctp":
+        SCTP = True
+        args = args[1:]
+        if not sctp.available():
+            print("pycrate interop: --sctp needs kernel SCTP (socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) failed)")
+            return 2
+    scpd = args[0] if args else "target/debug/scpd"
     scpd = os.path.abspath(scpd)
     seed = int(os.environ.get("INTEROP_SEED", str(int(time.time()))))
     random.seed(seed)
@@ -848,7 +927,7 @@ def main():
         print("pycrate interop: %d passed, 1 failed" % PASSED)
         return 1
     shutil.rmtree(workdir, ignore_errors=True)
-    print("(seed %d, %.1fs)" % (seed, time.time() - t0))
+    print("(seed %d, %.1fs%s)" % (seed, time.time() - t0, ", M3UA over kernel SCTP" if SCTP else ""))
     print("pycrate interop: %d passed, 0 failed" % PASSED)
     return 0
 

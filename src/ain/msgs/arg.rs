@@ -6,7 +6,7 @@ use crate::ain::params::{
     fixed, invalid, prim, small, tag, AinDigits, AmaSlpId, BearerCapability, Carrier, Cause,
     EdpSet, GapInterval, RedirectionInformation, TimeoutTimer, TriggerCriteriaType, UserId,
 };
-use crate::ber::{BerError, Class, Tlv};
+use crate::ber::{BerError, Class, Malformed, MalformedMembers, Tlv};
 
 /// An AIN operation argument, borrowed from the received buffer: one field per modelled
 /// parameter (GR-1299 §6 numbers in brackets are the context tags). Opaque members are
@@ -176,6 +176,35 @@ impl<'a> Arg<'a> {
                 continue;
             }
             a.member(&m)?;
+        }
+        Ok(a)
+    }
+
+    /// [`Arg::decode_members`], lenient in: a malformed (or repeated) member that is not
+    /// in `mandatory` is left out and noted in `malformed` with its own encoding, so that
+    /// the call goes on without it; a malformed mandatory member fails the decode.
+    pub fn decode_members_lenient(
+        param: &Tlv<'a>,
+        mandatory: &[P],
+        malformed: &mut MalformedMembers<'a>,
+    ) -> crate::ber::Result<Arg<'a>> {
+        let mut a = Arg::default();
+        for m in param.children()? {
+            let m = m?;
+            if m.tag.class != Class::Context {
+                continue;
+            }
+            if let Err(fault) = a.member(&m) {
+                let p = P::of_tag(m.tag.number);
+                if p.is_some_and(|p| mandatory.contains(&p)) {
+                    return Err(fault);
+                }
+                malformed.push(Malformed {
+                    member: p.map_or("parameter", P::name),
+                    raw: m.raw,
+                    fault,
+                });
+            }
         }
         Ok(a)
     }

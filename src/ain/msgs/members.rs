@@ -134,6 +134,75 @@ impl P {
         ]
     };
 
+    /// The parameter a context tag number stands for (GR-1299 §6), if modelled.
+    pub const fn of_tag(n: u32) -> Option<P> {
+        use crate::ain::params::tag::*;
+        use P::*;
+        Some(match n {
+            USER_ID => UserId,
+            BEARER_CAPABILITY => BearerCapability,
+            CALLED_PARTY_ID => CalledPartyId,
+            CALLED_PARTY_STATION_TYPE => CalledPartyStationType,
+            CALLING_PARTY_BGID => CallingPartyBgid,
+            CALLING_PARTY_ID => CallingPartyId,
+            CHARGE_NUMBER => ChargeNumber,
+            CHARGE_PARTY_STATION_TYPE => ChargePartyStationType,
+            ACCESS_CODE => AccessCode,
+            ACG_ENCOUNTERED => AcgEncountered,
+            COLLECTED_ADDRESS_INFO => CollectedAddressInfo,
+            COLLECTED_DIGITS => CollectedDigits,
+            VERTICAL_SERVICE_CODE => VerticalServiceCode,
+            TCM => Tcm,
+            LATA => Lata,
+            CARRIER => Carrier,
+            TRIGGER_CRITERIA_TYPE => TriggerCriteriaType,
+            ORIGINAL_CALLED_PARTY_ID => OriginalCalledPartyId,
+            REDIRECTING_PARTY_ID => RedirectingPartyId,
+            REDIRECTION_INFORMATION => RedirectionInformation,
+            GENERIC_NAME => GenericName,
+            AMP1 => Amp1,
+            AMP2 => Amp2,
+            SAP => Sap,
+            STR_CONNECTION => StrConnection,
+            CTR_CONNECTION => CtrConnection,
+            AMA_SEQUENCE_NUMBER => AmaSequenceNumber,
+            EXTENSION_PARAMETER => ExtensionParameter,
+            NOTIFICATION_INDICATOR => NotificationIndicator,
+            BUSY_CAUSE => BusyCause,
+            BUSY_TYPE => BusyType,
+            DISCONNECT_CAUSE => DisconnectCause,
+            LEG_ID => LegId,
+            CC_ID => CcId,
+            BCM_TYPE => BcmType,
+            POINT_IN_CALL => PointInCall,
+            FAILURE_CAUSE => FailureCause,
+            CLOSE_CAUSE => CloseCause,
+            OUTPULSE_NUMBER => OutpulseNumber,
+            PRIMARY_TRUNK_GROUP => PrimaryTrunkGroup,
+            PASSIVE_LEG_TREATMENT => PassiveLegTreatment,
+            CONTROLLING_LEG_TREATMENT => ControllingLegTreatment,
+            PRIMARY_BILLING_INDICATOR => PrimaryBillingIndicator,
+            AMA_ALTERNATE_BILLING_NUMBER => AmaAlternateBillingNumber,
+            AMA_BUSINESS_CUSTOMER_ID => AmaBusinessCustomerId,
+            AMA_SLP_ID => AmaSlpId,
+            EDP_REQUEST => EdpRequest,
+            EDP_NOTIFICATION => EdpNotification,
+            O_NO_ANSWER_TIMER => ONoAnswerTimer,
+            T_NO_ANSWER_TIMER => TNoAnswerTimer,
+            TIMEOUT_TIMER => TimeoutTimer,
+            ECHO_DATA => EchoData,
+            TERMINATION_INDICATOR => TerminationIndicator,
+            CONNECT_TIME => ConnectTime,
+            CONTROL_CAUSE_INDICATOR => ControlCauseIndicator,
+            GAP_DURATION => GapDuration,
+            NATIONAL_GAP_INTERVAL | PRIVATE_GAP_INTERVAL => GapInterval,
+            TRANSLATION_TYPE => TranslationType,
+            GLOBAL_TITLE_ADDRESS => GlobalTitleAddress,
+            SSP_RESPONSE_MESSAGE_TIMER_T1 => SspResponseMessageTimerT1,
+            _ => return None,
+        })
+    }
+
     /// The ASN.1 member name.
     pub const fn name(self) -> &'static str {
         use P::*;

@@ -6,7 +6,7 @@ use super::{
     address_into, cause, contents, ctx, isup_into, octets, one_octet, put_cons, put_null, put_prim,
     sequence, small_enum, tbcd_into, Scratch,
 };
-use crate::ber::{BerError, BerErrorKind, Result, Tag, Tlv, Writer};
+use crate::ber::{BerError, BerErrorKind, Malformed, MalformedMembers, Result, Tag, Tlv, Writer};
 use crate::camel::numbers::{
     AddressString, Cause, GenericNumber, IsupNumber, TbcdDigits, TimeAndTimezone,
 };
@@ -81,6 +81,8 @@ pub struct InitialDpArg<'a> {
     pub call_forwarding_ss_pending: bool,
     /// [59] InitialDPArgExtension: contents, opaque (its members differ between phases).
     pub initial_dp_arg_extension: Option<&'a [u8]>,
+    /// Optional members that did not decode (absent above), as received. Not encoded.
+    pub malformed: MalformedMembers<'a>,
 }
 
 impl<'a> InitialDpArg<'a> {
@@ -97,61 +99,24 @@ impl<'a> InitialDpArg<'a> {
     }
 
     fn decode_in_place(&mut self, param: Tlv<'a>) -> Result<()> {
-        let a = self;
         let mut have_key = false;
         for m in sequence(&param)? {
             let m = m?;
             let Some(n) = ctx(&m) else { continue };
-            match n {
-                0 => {
-                    a.service_key = m.as_u32()?;
-                    have_key = true;
+            match self.member(n, &m) {
+                Ok(()) => have_key |= n == 0,
+                // serviceKey is the one mandatory member: without it there is no call.
+                Err(e) if n == 0 => return Err(e),
+                Err(fault) => {
+                    if n == 52 {
+                        self.location_information = None;
+                    }
+                    self.malformed.push(Malformed {
+                        member: member_name(n),
+                        raw: m.raw,
+                        fault,
+                    });
                 }
-                2 => isup_into(&mut a.called_party_number, &m, "calledPartyNumber")?,
-                3 => isup_into(&mut a.calling_party_number, &m, "callingPartyNumber")?,
-                5 => a.calling_partys_category = Some(one_octet(&m, "callingPartysCategory")?),
-                7 => a.cg_encountered = Some(small_enum(&m, "cGEncountered")?),
-                8 => a.ip_ssp_capabilities = Some(octets(&m, "iPSSPCapabilities")?),
-                10 => isup_into(&mut a.location_number, &m, "locationNumber")?,
-                12 => isup_into(&mut a.original_called_party_id, &m, "originalCalledPartyID")?,
-                15 => a.extensions = Some(contents(&m, "extensions")?),
-                23 => a.high_layer_compatibility = Some(octets(&m, "highLayerCompatibility")?),
-                25 => {
-                    a.additional_calling_party_number =
-                        Some(octets(&m, "additionalCallingPartyNumber")?)
-                }
-                27 => a.bearer_capability = Some(contents(&m, "bearerCapability")?),
-                28 => a.event_type_bcsm = Some(EventTypeBcsm::decode(&m)?),
-                29 => isup_into(&mut a.redirecting_party_id, &m, "redirectingPartyID")?,
-                30 => a.redirection_information = Some(octets(&m, "redirectionInformation")?),
-                17 => a.cause = Some(cause(&m, "cause")?),
-                32 => {
-                    a.service_interaction_indicators_two =
-                        Some(contents(&m, "serviceInteractionIndicatorsTwo")?)
-                }
-                37 => a.carrier = Some(octets(&m, "carrier")?),
-                45 => a.cug_index = Some(m.as_u32()?),
-                46 => a.cug_interlock = Some(octets(&m, "cug-Interlock")?),
-                47 => a.cug_outgoing_access = m.as_null().map(|_| true)?,
-                50 => tbcd_into(&mut a.imsi, &m, "iMSI")?,
-                51 => a.subscriber_state = Some(contents(&m, "subscriberState")?),
-                52 => a
-                    .location_information
-                    .insert(LocationInformation::default())
-                    .decode_in_place(m)?,
-                53 => a.ext_basic_service_code = Some(contents(&m, "ext-basicServiceCode")?),
-                54 => a.call_reference_number = Some(octets(&m, "callReferenceNumber")?),
-                55 => address_into(&mut a.msc_address, &m, "mscAddress")?,
-                56 => address_into(&mut a.called_party_bcd_number, &m, "calledPartyBCDNumber")?,
-                57 => {
-                    a.time_and_timezone = Some(TimeAndTimezone::decode(
-                        octets(&m, "timeAndTimezone")?,
-                        m.value_offset,
-                    )?)
-                }
-                58 => a.call_forwarding_ss_pending = m.as_null().map(|_| true)?,
-                59 => a.initial_dp_arg_extension = Some(contents(&m, "initialDPArgExtension")?),
-                _ => {}
             }
         }
         if !have_key {
@@ -159,6 +124,59 @@ impl<'a> InitialDpArg<'a> {
                 BerErrorKind::Missing("serviceKey"),
                 param.value_offset,
             ));
+        }
+        Ok(())
+    }
+
+    /// Decode member `[n]` into its slot; on a fault the slot is left absent.
+    fn member(&mut self, n: u32, m: &Tlv<'a>) -> Result<()> {
+        let a = self;
+        match n {
+            0 => a.service_key = m.as_u32()?,
+            2 => isup_into(&mut a.called_party_number, m, "calledPartyNumber")?,
+            3 => isup_into(&mut a.calling_party_number, m, "callingPartyNumber")?,
+            5 => a.calling_partys_category = Some(one_octet(m, "callingPartysCategory")?),
+            7 => a.cg_encountered = Some(small_enum(m, "cGEncountered")?),
+            8 => a.ip_ssp_capabilities = Some(octets(m, "iPSSPCapabilities")?),
+            10 => isup_into(&mut a.location_number, m, "locationNumber")?,
+            12 => isup_into(&mut a.original_called_party_id, m, "originalCalledPartyID")?,
+            15 => a.extensions = Some(contents(m, "extensions")?),
+            23 => a.high_layer_compatibility = Some(octets(m, "highLayerCompatibility")?),
+            25 => {
+                a.additional_calling_party_number = Some(octets(m, "additionalCallingPartyNumber")?)
+            }
+            27 => a.bearer_capability = Some(contents(m, "bearerCapability")?),
+            28 => a.event_type_bcsm = Some(EventTypeBcsm::decode(m)?),
+            29 => isup_into(&mut a.redirecting_party_id, m, "redirectingPartyID")?,
+            30 => a.redirection_information = Some(octets(m, "redirectionInformation")?),
+            17 => a.cause = Some(cause(m, "cause")?),
+            32 => {
+                a.service_interaction_indicators_two =
+                    Some(contents(m, "serviceInteractionIndicatorsTwo")?)
+            }
+            37 => a.carrier = Some(octets(m, "carrier")?),
+            45 => a.cug_index = Some(m.as_u32()?),
+            46 => a.cug_interlock = Some(octets(m, "cug-Interlock")?),
+            47 => a.cug_outgoing_access = m.as_null().map(|_| true)?,
+            50 => tbcd_into(&mut a.imsi, m, "iMSI")?,
+            51 => a.subscriber_state = Some(contents(m, "subscriberState")?),
+            52 => a
+                .location_information
+                .insert(LocationInformation::default())
+                .decode_in_place(*m, &mut a.malformed)?,
+            53 => a.ext_basic_service_code = Some(contents(m, "ext-basicServiceCode")?),
+            54 => a.call_reference_number = Some(octets(m, "callReferenceNumber")?),
+            55 => address_into(&mut a.msc_address, m, "mscAddress")?,
+            56 => address_into(&mut a.called_party_bcd_number, m, "calledPartyBCDNumber")?,
+            57 => {
+                a.time_and_timezone = Some(TimeAndTimezone::decode(
+                    octets(m, "timeAndTimezone")?,
+                    m.value_offset,
+                )?)
+            }
+            58 => a.call_forwarding_ss_pending = m.as_null().map(|_| true)?,
+            59 => a.initial_dp_arg_extension = Some(contents(m, "initialDPArgExtension")?),
+            _ => {}
         }
         Ok(())
     }
@@ -244,6 +262,44 @@ impl<'a> InitialDpArg<'a> {
     pub fn additional_calling_party(&self) -> Option<Result<GenericNumber>> {
         self.additional_calling_party_number
             .map(|v| GenericNumber::decode(v, 0))
+    }
+}
+
+/// The ASN.1 name of InitialDPArg's member `[n]`, for notes on malformed members.
+fn member_name(n: u32) -> &'static str {
+    match n {
+        0 => "serviceKey",
+        2 => "calledPartyNumber",
+        3 => "callingPartyNumber",
+        5 => "callingPartysCategory",
+        7 => "cGEncountered",
+        8 => "iPSSPCapabilities",
+        10 => "locationNumber",
+        12 => "originalCalledPartyID",
+        15 => "extensions",
+        17 => "cause",
+        23 => "highLayerCompatibility",
+        25 => "additionalCallingPartyNumber",
+        27 => "bearerCapability",
+        28 => "eventTypeBCSM",
+        29 => "redirectingPartyID",
+        30 => "redirectionInformation",
+        32 => "serviceInteractionIndicatorsTwo",
+        37 => "carrier",
+        45 => "cug-Index",
+        46 => "cug-Interlock",
+        47 => "cug-OutgoingAccess",
+        50 => "iMSI",
+        51 => "subscriberState",
+        52 => "locationInformation",
+        53 => "ext-basicServiceCode",
+        54 => "callReferenceNumber",
+        55 => "mscAddress",
+        56 => "calledPartyBCDNumber",
+        57 => "timeAndTimezone",
+        58 => "callForwardingSS-Pending",
+        59 => "initialDPArgExtension",
+        _ => "unknown member",
     }
 }
 

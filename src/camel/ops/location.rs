@@ -4,7 +4,7 @@
 use super::{
     address_into, contents, ctx, invalid, isup_into, octets, put_cons, put_null, put_prim, Scratch,
 };
-use crate::ber::{BerError, BerErrorKind, Result, Tag, Tlv, Writer};
+use crate::ber::{BerError, BerErrorKind, Malformed, MalformedMembers, Result, Tag, Tlv, Writer};
 use crate::camel::numbers::{AddressString, CellIdOrLai, IsupNumber};
 
 /// LocationInformation (TS 29.002 MAP-MS-DataTypes), as carried in InitialDP [52].
@@ -40,60 +40,68 @@ pub struct LocationInformation<'a> {
 
 impl<'a> LocationInformation<'a> {
     /// Decode from the element carrying it (any tag; its contents are the SEQUENCE's).
+    /// Strict: a malformed member fails the decode (the event reports carrying it).
     pub fn decode(t: Tlv<'a>) -> Result<LocationInformation<'a>> {
         let mut l = LocationInformation::default();
-        l.decode_in_place(t)?;
-        Ok(l)
+        let mut notes = MalformedMembers::new();
+        l.decode_in_place(t, &mut notes)?;
+        match notes.into_iter().next() {
+            Some(m) => Err(m.fault),
+            None => Ok(l),
+        }
     }
 
     /// [`LocationInformation::decode`] into `self`, which must be the default: the
     /// InitialDP decodes into its own member instead of moving ~300 octets through `Result`s.
-    pub(super) fn decode_in_place(&mut self, t: Tlv<'a>) -> Result<()> {
-        let l = self;
+    /// Lenient: a malformed member is noted in `malformed` and left absent; only a
+    /// malformed SEQUENCE fails.
+    pub(super) fn decode_in_place(
+        &mut self,
+        t: Tlv<'a>,
+        malformed: &mut MalformedMembers<'a>,
+    ) -> Result<()> {
         for m in t.children()? {
             let m = m?;
-            if m.tag == Tag::INTEGER {
-                l.age_of_location_information = Some(m.as_u32()?);
+            let n = if m.tag == Tag::INTEGER {
+                None
+            } else if let Some(n) = ctx(&m) {
+                Some(n)
+            } else {
                 continue;
+            };
+            if let Err(fault) = self.member(n, &m) {
+                malformed.push(Malformed {
+                    member: member_name(n),
+                    raw: m.raw,
+                    fault,
+                });
             }
-            let Some(n) = ctx(&m) else { continue };
-            match n {
-                0 => l.geographical_information = Some(octets(&m, "geographicalInformation")?),
-                1 => address_into(&mut l.vlr_number, &m, "vlr-number")?,
-                2 => isup_into(&mut l.location_number, &m, "locationNumber")?,
-                3 => {
-                    // CHOICE (explicit): [0] 7-octet CGI/SAI or [1] 5-octet LAI.
-                    let mut r = m.children()?;
-                    let c = r.next_tlv()?.ok_or(BerError::new(
-                        BerErrorKind::Missing("cellGlobalIdOrServiceAreaIdOrLAI alternative"),
-                        m.value_offset,
-                    ))?;
-                    let v = octets(&c, "cellGlobalIdOrServiceAreaIdOrLAI")?;
-                    let ok = match (ctx(&c), v.len()) {
-                        (Some(0), 7) | (Some(1), 5) => true,
-                        (Some(0 | 1), _) => false,
-                        _ => {
-                            return Err(invalid(
-                                "cellGlobalIdOrServiceAreaIdOrLAI alternative",
-                                c.offset,
-                            ))
-                        }
-                    };
-                    if !ok {
-                        return Err(invalid("cell id / LAI length", c.value_offset));
-                    }
-                    l.cell_id_or_lai = Some(CellIdOrLai::decode(v, c.value_offset)?);
-                }
-                4 => l.extension_container = Some(contents(&m, "extensionContainer")?),
-                5 => l.selected_lsa_id = Some(octets(&m, "selectedLSA-Id")?),
-                6 => address_into(&mut l.msc_number, &m, "msc-Number")?,
-                7 => l.geodetic_information = Some(octets(&m, "geodeticInformation")?),
-                8 => l.current_location_retrieved = m.as_null().map(|_| true)?,
-                9 => l.sai_present = m.as_null().map(|_| true)?,
-                10 => l.location_information_eps = Some(contents(&m, "locationInformationEPS")?),
-                11 => l.user_csg_information = Some(contents(&m, "userCSGInformation")?),
-                _ => {}
-            }
+        }
+        Ok(())
+    }
+
+    /// Decode member `[n]` (`None`: the untagged ageOfLocationInformation) into its slot;
+    /// on a fault the slot is left absent.
+    fn member(&mut self, n: Option<u32>, m: &Tlv<'a>) -> Result<()> {
+        let l = self;
+        let Some(n) = n else {
+            l.age_of_location_information = Some(m.as_u32()?);
+            return Ok(());
+        };
+        match n {
+            0 => l.geographical_information = Some(octets(m, "geographicalInformation")?),
+            1 => address_into(&mut l.vlr_number, m, "vlr-number")?,
+            2 => isup_into(&mut l.location_number, m, "locationNumber")?,
+            3 => l.cell_id_or_lai = Some(cell_id_or_lai(m)?),
+            4 => l.extension_container = Some(contents(m, "extensionContainer")?),
+            5 => l.selected_lsa_id = Some(octets(m, "selectedLSA-Id")?),
+            6 => address_into(&mut l.msc_number, m, "msc-Number")?,
+            7 => l.geodetic_information = Some(octets(m, "geodeticInformation")?),
+            8 => l.current_location_retrieved = m.as_null().map(|_| true)?,
+            9 => l.sai_present = m.as_null().map(|_| true)?,
+            10 => l.location_information_eps = Some(contents(m, "locationInformationEPS")?),
+            11 => l.user_csg_information = Some(contents(m, "userCSGInformation")?),
+            _ => {}
         }
         Ok(())
     }
@@ -133,5 +141,45 @@ impl<'a> LocationInformation<'a> {
             put_cons(w, 10, self.location_information_eps);
             put_cons(w, 11, self.user_csg_information);
         });
+    }
+}
+
+/// [3] cellGlobalIdOrServiceAreaIdOrLAI, an explicit CHOICE: [0] the 7-octet CGI/SAI or [1]
+/// the 5-octet LAI (TS 29.002).
+fn cell_id_or_lai(m: &Tlv<'_>) -> Result<CellIdOrLai> {
+    let mut r = m.children()?;
+    let c = r.next_tlv()?.ok_or(BerError::new(
+        BerErrorKind::Missing("cellGlobalIdOrServiceAreaIdOrLAI alternative"),
+        m.value_offset,
+    ))?;
+    let v = octets(&c, "cellGlobalIdOrServiceAreaIdOrLAI")?;
+    match (ctx(&c), v.len()) {
+        (Some(0), 7) | (Some(1), 5) => CellIdOrLai::decode(v, c.value_offset),
+        (Some(0 | 1), _) => Err(invalid("cell id / LAI length", c.value_offset)),
+        _ => Err(invalid(
+            "cellGlobalIdOrServiceAreaIdOrLAI alternative",
+            c.offset,
+        )),
+    }
+}
+
+/// The name of LocationInformation's member `[n]` (`None`: ageOfLocationInformation), as
+/// a member of InitialDP's locationInformation, for notes on malformed members.
+fn member_name(n: Option<u32>) -> &'static str {
+    match n {
+        None => "locationInformation.ageOfLocationInformation",
+        Some(0) => "locationInformation.geographicalInformation",
+        Some(1) => "locationInformation.vlr-number",
+        Some(2) => "locationInformation.locationNumber",
+        Some(3) => "locationInformation.cellGlobalIdOrServiceAreaIdOrLAI",
+        Some(4) => "locationInformation.extensionContainer",
+        Some(5) => "locationInformation.selectedLSA-Id",
+        Some(6) => "locationInformation.msc-Number",
+        Some(7) => "locationInformation.geodeticInformation",
+        Some(8) => "locationInformation.currentLocationRetrieved",
+        Some(9) => "locationInformation.sai-Present",
+        Some(10) => "locationInformation.locationInformationEPS",
+        Some(11) => "locationInformation.userCSGInformation",
+        Some(_) => "locationInformation",
     }
 }

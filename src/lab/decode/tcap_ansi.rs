@@ -97,8 +97,11 @@ pub(super) fn ansi_layer(
                 }
                 t.open();
                 if is_ain {
-                    match crate::ain::ain(opcode, parameter) {
-                        Ok(m) => crate::lab::decode_args::ain_argument(t.key("argument"), &m.arg),
+                    let mut bad = Vec::new();
+                    match crate::ain::ain_lenient(opcode, parameter, &mut bad) {
+                        Ok(m) => {
+                            crate::lab::decode_args::ain_argument(t.key("argument"), &m.arg, &bad)
+                        }
                         Err(e) => line.error.set(
                             "ain",
                             parameter.map_or(0, |p| p.offset),

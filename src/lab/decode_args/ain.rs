@@ -14,11 +14,18 @@ fn ain_order() -> &'static [P] {
     })
 }
 
-/// An AIN argument: every member present, by its GR-1299 ASN.1 name.
-pub fn ain_argument(j: &mut J, a: &Arg<'_>) {
+/// An AIN argument: every member present, by its GR-1299 ASN.1 name; the ones the daemon
+/// would take the call without (`malformed`, [`ain::ain_lenient`]) raw with their fault.
+pub fn ain_argument(j: &mut J, a: &Arg<'_>, malformed: &[crate::ber::Malformed<'_>]) {
     j.open();
     for &p in ain_order() {
-        ain_member(j, a, p);
+        match malformed.iter().find(|m| m.member == p.name()) {
+            Some(m) => {
+                j.key(p.name()).open().key("fault").display(&m.fault);
+                j.key("raw").hex(m.raw).close();
+            }
+            None => ain_member(j, a, p),
+        }
     }
     j.close();
 }

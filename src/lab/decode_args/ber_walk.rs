@@ -94,6 +94,15 @@ impl Item<'_> {
     }
 }
 
+/// Members the codec found malformed and kept raw.
+pub(super) type Bad<'x> = &'x [crate::ber::Malformed<'x>];
+
+/// The note on `t` if it is one of the malformed members (the same element: same place).
+fn malformed<'x>(bad: Bad<'x>, t: &Tlv<'_>) -> Option<&'x crate::ber::Malformed<'x>> {
+    bad.iter()
+        .find(|b| std::ptr::eq(b.raw.as_ptr(), t.raw.as_ptr()) && b.raw.len() == t.raw.len())
+}
+
 /// Members of an object held on the stack while they are put in key order (the common
 /// case; a longer list spills to the heap).
 const INLINE: usize = 24;
@@ -101,10 +110,10 @@ const INLINE: usize = 24;
 /// Write the children of `t` as an object in key order, keeping the last of repeated
 /// keys (as the map the lines were once built in did); `ms` names the children (empty:
 /// none is named). Errors: the first one a walk in encoding order meets.
-fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
+fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), BerError> {
     if !j.is_on() {
         // Nothing to write (--summary): only the errors matter.
-        return first_error(t, ms);
+        return first_error(t, ms, bad);
     }
     let mut inline: [Option<Item<'_>>; INLINE] = [None; INLINE];
     let mut heap: Vec<Option<Item<'_>>> = Vec::new();
@@ -160,8 +169,13 @@ fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
             continue; // a later member with the same key wins
         }
         j.key(name.text(&mut s));
+        if let Some(b) = malformed(bad, &it.tlv) {
+            j.open().key("fault").display(&b.fault);
+            j.key("raw").hex(b.raw).close();
+            continue;
+        }
         let r = match it.member {
-            Some(m) => value(j, &it.tlv, m.2),
+            Some(m) => value(j, &it.tlv, m.2, bad),
             None => {
                 generic(j, &it.tlv);
                 Ok(())
@@ -169,7 +183,7 @@ fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
         };
         if let Err(e) = r {
             // Report the error a walk in encoding order meets first.
-            return Err(first_error(t, ms).err().unwrap_or(e));
+            return Err(first_error(t, ms, bad).err().unwrap_or(e));
         }
     }
     j.close();
@@ -177,12 +191,15 @@ fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
 }
 
 /// The first error among the children of `t` (named by `ms`), in encoding order.
-fn first_error(t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
+fn first_error(t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), BerError> {
     let mut off = J::off();
     for ch in t.children()? {
         let tlv = ch?;
+        if malformed(bad, &tlv).is_some() {
+            continue;
+        }
         if let Some(m) = member(ms, &tlv) {
-            value(&mut off, &tlv, m.2)?;
+            value(&mut off, &tlv, m.2, bad)?;
         }
     }
     Ok(())
@@ -193,7 +210,7 @@ fn first_error(t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
 fn generic(j: &mut J, t: &Tlv<'_>) {
     if t.tag.constructed {
         let m = j.mark();
-        if object(j, t, &[]).is_ok() {
+        if object(j, t, &[], &[]).is_ok() {
             return;
         }
         j.reset(m);
@@ -201,21 +218,23 @@ fn generic(j: &mut J, t: &Tlv<'_>) {
     j.hex(t.value);
 }
 
-fn members(j: &mut J, t: &Tlv<'_>, ms: &'static [M]) -> Result<(), BerError> {
-    object(j, t, ms)
+fn members(j: &mut J, t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), BerError> {
+    object(j, t, ms, bad)
 }
 
-fn alternative(j: &mut J, t: &Tlv<'_>, alts: &'static [M]) -> Result<(), BerError> {
+fn alternative(j: &mut J, t: &Tlv<'_>, alts: &'static [M], bad: Bad<'_>) -> Result<(), BerError> {
     j.open();
     match member(alts, t) {
-        Some(m) => value(j.key(m.1), t, m.2)?,
+        Some(m) => value(j.key(m.1), t, m.2, bad)?,
         None => generic(j.key(Name::of(t).text(&mut Small::new())), t),
     }
     j.close();
     Ok(())
 }
 
-pub(super) fn value(j: &mut J, t: &Tlv<'_>, k: K) -> Result<(), BerError> {
+/// Walk `t` as a `k`. Members found in `bad` (the ones the codec keeps raw, see
+/// [`crate::ber::Malformed`]) are shown as `{"fault", "raw"}` where their value would be.
+pub(super) fn value(j: &mut J, t: &Tlv<'_>, k: K, bad: Bad<'_>) -> Result<(), BerError> {
     let off = t.value_offset;
     match k {
         K::Int => {
@@ -289,21 +308,21 @@ pub(super) fn value(j: &mut J, t: &Tlv<'_>, k: K) -> Result<(), BerError> {
             }
             j.close_array();
         }
-        K::Seq(ms) if t.tag.constructed => members(j, t, ms)?,
+        K::Seq(ms) if t.tag.constructed => members(j, t, ms, bad)?,
         K::Choice(alts) if t.tag.constructed => {
             let mut r = t.children()?;
             match r.next_tlv()? {
-                Some(a) => alternative(j, &a, alts)?,
+                Some(a) => alternative(j, &a, alts, bad)?,
                 None => {
                     j.open().close();
                 }
             }
         }
-        K::Alt(alts) => alternative(j, t, alts)?,
+        K::Alt(alts) => alternative(j, t, alts, bad)?,
         K::SeqOf(inner) if t.tag.constructed => {
             j.open_array();
             for ch in t.children()? {
-                value(j, &ch?, *inner)?;
+                value(j, &ch?, *inner, bad)?;
             }
             j.close_array();
         }
@@ -312,7 +331,7 @@ pub(super) fn value(j: &mut J, t: &Tlv<'_>, k: K) -> Result<(), BerError> {
                 e.offset += off;
                 e
             })?;
-            value(j, &in_, *inner)?
+            value(j, &in_, *inner, bad)?
         }
         // A primitive/constructed mismatch (another phase's type): show the structure.
         _ => generic(j, t),

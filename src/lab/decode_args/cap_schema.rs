@@ -444,6 +444,50 @@ const RESET_TIMER: K = K::Seq(&[
     c(3, "callSegmentID", K::Int),
 ]);
 
+/// CallGapArg (opcode 41); GapCriteria's basicGapCriteria alternatives are shown by name.
+const CALL_GAP: K = K::Seq(&[
+    c(
+        0,
+        "gapCriteria",
+        K::Choice(&[
+            c(0, "calledAddressValue", K::Hex),
+            c(2, "gapOnService", K::Seq(&[c(0, "serviceKey", K::Int)])),
+            c(
+                29,
+                "calledAddressAndService",
+                K::Seq(&[
+                    c(0, "calledAddressValue", K::Hex),
+                    c(1, "serviceKey", K::Int),
+                ]),
+            ),
+            c(
+                30,
+                "callingAddressAndService",
+                K::Seq(&[
+                    c(0, "callingAddressValue", K::Hex),
+                    c(1, "serviceKey", K::Int),
+                ]),
+            ),
+        ]),
+    ),
+    c(
+        1,
+        "gapIndicators",
+        K::Seq(&[c(0, "duration", K::Int), c(1, "gapInterval", K::Int)]),
+    ),
+    c(
+        2,
+        "controlType",
+        K::Enum(&[(0, "sCPOverloaded"), (1, "manuallyInitiated")]),
+    ),
+    c(
+        3,
+        "gapTreatment",
+        K::Choice(&[c(1, "releaseCause", K::Cause)]),
+    ),
+    c(4, "extensions", EXTENSIONS),
+]);
+
 const CANCEL: K = K::Alt(&[
     c(0, "invokeID", K::Int),
     c(1, "allRequests", K::Null),
@@ -556,6 +600,7 @@ pub(super) fn cap_schema(opcode: u32) -> Option<K> {
         op::CALL_INFORMATION_REQUEST => CALL_INFORMATION_REQUEST,
         op::CALL_INFORMATION_REPORT => CALL_INFORMATION_REPORT,
         op::RESET_TIMER => RESET_TIMER,
+        op::CALL_GAP => CALL_GAP,
         op::CANCEL => CANCEL,
         op::CONTINUE_WITH_ARGUMENT => CONTINUE_WITH_ARGUMENT,
         op::INITIATE_CALL_ATTEMPT => INITIATE_CALL_ATTEMPT,

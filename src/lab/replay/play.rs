@@ -28,12 +28,12 @@ pub(super) type Routes = Arc<Mutex<HashMap<Vec<u8>, mpsc::UnboundedSender<Live>>
 /// Reader: route every SCP message to its dialogue by DTID (or, for a returned message,
 /// by the OTID of ours inside it).
 pub(super) async fn read_loop(
-    mut rd: crate::transport::tcp::FrameReader<tokio::net::tcp::OwnedReadHalf>,
+    mut rd: crate::transport::LinkReader,
     routes: Routes,
     unrouted: Arc<std::sync::atomic::AtomicU64>,
 ) {
-    while let Ok(Some(b)) = rd.next().await {
-        let Ok(m) = Message::parse(b) else { continue };
+    while let Ok(Some(b)) = crate::lab::sim::next_message(&mut rd).await {
+        let Ok(m) = Message::parse(&b) else { continue };
         if m.kind() != Some(Kind::Data) {
             continue;
         }

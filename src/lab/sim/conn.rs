@@ -1,32 +1,41 @@
-//! The switch's side of an M3UA association over TCP: connecting, bringing the ASP up and
-//! active (RFC 4666 §4.3.4), and framing TCAP into SCCP UDT in M3UA DATA. [`asp_up`] and
-//! [`Conn`] serve `scpd replay` too.
+//! The switch's side of an M3UA association: connecting, bringing the ASP up and active
+//! (RFC 4666 §4.3.4), and framing TCAP into SCCP UDT in M3UA DATA. [`asp_up`] and [`Conn`]
+//! serve `scpd replay`, over TCP or kernel SCTP (the daemon's own [`crate::transport`]).
 
 use super::{SimConfig, SimError};
+use crate::config::Endpoint;
 use crate::m3ua::{self, Builder, Kind, Message, ProtocolData};
 use crate::sccp::{self, Address, Unitdata, Variant};
-use crate::transport::tcp::FrameReader;
+use crate::transport::{LinkReader, LinkWriter};
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-/// An active M3UA association over TCP, as the switch side (ASP) sees it.
+/// An active M3UA association, as the switch side (ASP) sees it.
 pub(crate) struct Conn {
-    pub(crate) wr: tokio::net::tcp::OwnedWriteHalf,
-    pub(crate) rd: FrameReader<tokio::net::tcp::OwnedReadHalf>,
+    pub(crate) wr: LinkWriter,
+    pub(crate) rd: LinkReader,
+}
+
+/// The next message of `rd`, copied; `None` when the SCP closed the association.
+pub(crate) async fn next_message(rd: &mut LinkReader) -> Result<Option<Vec<u8>>, SimError> {
+    let framing = |e: crate::transport::tcp::FrameError| SimError::M3ua(e.to_string());
+    if !rd.ready().await.map_err(framing)? {
+        return Ok(None);
+    }
+    Ok(rd.take().map_err(framing)?.map(|m| m.bytes.to_vec()))
 }
 
 impl Conn {
     async fn send(&mut self, b: &[u8]) -> Result<(), SimError> {
-        self.wr.write_all(b).await?;
+        self.wr.send(b).await?;
         Ok(())
     }
     /// Next message, skipping nothing; errors on timeout.
     async fn recv(&mut self, timeout: Duration, what: &'static str) -> Result<Vec<u8>, SimError> {
-        match tokio::time::timeout(timeout, self.rd.next()).await {
-            Ok(Ok(Some(m))) => Ok(m.to_vec()),
+        match tokio::time::timeout(timeout, next_message(&mut self.rd)).await {
+            Ok(Ok(Some(m))) => Ok(m),
             Ok(Ok(None)) => Err(closed()),
-            Ok(Err(e)) => Err(SimError::M3ua(e.to_string())),
+            Ok(Err(e)) => Err(e),
             Err(_) => Err(SimError::Timeout(what)),
         }
     }
@@ -84,15 +93,19 @@ pub(super) async fn tcp_connect(to: std::net::SocketAddr) -> Result<TcpStream, S
 /// Connect to `to` and bring our ASP up and active (override mode, with `rc` if given):
 /// ASPUP → ASPUP_ACK, ASPAC → ASPAC_ACK (RFC 4666 §4.3.4.1–3); NTFYs in between are skipped.
 pub(crate) async fn asp_up(
-    to: std::net::SocketAddr,
+    to: &Endpoint,
     rc: Option<u32>,
     timeout: Duration,
 ) -> Result<Conn, SimError> {
-    let (rd, wr) = tcp_connect(to).await?.into_split();
-    let mut c = Conn {
-        wr,
-        rd: FrameReader::new(rd),
+    let first = match to {
+        Endpoint::Tcp(a) => *a,
+        Endpoint::Sctp(a) => a[0],
     };
+    let (rd, wr) = crate::transport::connect(to)
+        .await
+        .map_err(|e| SimError::Connect(first, e))?
+        .split();
+    let mut c = Conn { wr, rd };
     let mut b = Vec::new();
     asp_up_msg(&mut b);
     c.send(&b).await?;

@@ -1,14 +1,14 @@
 //! The load generator's I/O loop: one task on a thread of its own that writes what is due
 //! and reads the SCP's answers at the same time, in large chunks ([`Inbox`]), pacing its
-//! reads when the SCP is the bottleneck.
+//! reads when the SCP is the bottleneck. The same loop serves TCP and SCTP ([`super::wire`]).
 
 use super::conn::{asp_ac_msg, asp_up_msg, closed, is_ack, tcp_connect};
 use super::engine::Engine;
 use super::report::SimReport;
-use super::SimError;
+use super::wire::{sctp_connect, WireRead, WireWrite};
+use super::{SimError, SimTransport};
 use crate::m3ua::{self, Kind};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
 /// While saturated (see [`Engine::saturated`]), read at most this often.
 const PACE: Duration = Duration::from_millis(1);
@@ -53,7 +53,7 @@ impl Inbox {
 
     /// Where the next read goes: the partial message left (at most one, short) moved to the
     /// front, and at least a chunk of room after it.
-    fn room(&mut self) -> &mut [u8] {
+    pub(super) fn room(&mut self) -> &mut [u8] {
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
@@ -65,23 +65,16 @@ impl Inbox {
         &mut self.buf[self.end..]
     }
 
-    fn filled(&mut self, n: usize) {
+    pub(super) fn filled(&mut self, n: usize) {
         self.end += n;
-    }
-
-    /// Read once into the buffer; `false` at the end of the stream.
-    async fn read(&mut self, rd: &mut (impl AsyncRead + Unpin)) -> Result<bool, SimError> {
-        let n = rd.read(self.room()).await?;
-        self.filled(n);
-        Ok(n > 0)
     }
 }
 
 /// ASP activation for the load generator, on its own reader: ASPUP → ASPUP_ACK,
 /// ASPAC → ASPAC_ACK, NTFYs skipped; whatever follows stays in `inbox`.
 async fn activate(
-    rd: &mut tokio::net::tcp::OwnedReadHalf,
-    wr: &mut tokio::net::tcp::OwnedWriteHalf,
+    rd: &mut impl WireRead,
+    wr: &mut impl WireWrite,
     inbox: &mut Inbox,
     rc: Option<u32>,
     timeout: Duration,
@@ -102,7 +95,7 @@ async fn activate(
                     break 'ack;
                 }
             }
-            match tokio::time::timeout_at(deadline, inbox.read(rd)).await {
+            match tokio::time::timeout_at(deadline, rd.read(inbox)).await {
                 Ok(Ok(true)) => {}
                 Ok(Ok(false)) => return Err(closed()),
                 Ok(Err(e)) => return Err(e),
@@ -119,10 +112,32 @@ async fn activate(
 /// comes first: the socket taking (part of) what is pending, a chunk to read (every message
 /// in it handled before the next read), or the next timer.
 pub(super) async fn play(
-    mut eng: Engine,
-    mut cancelled: tokio::sync::oneshot::Receiver<()>,
+    eng: Engine,
+    cancelled: tokio::sync::oneshot::Receiver<()>,
 ) -> Result<SimReport, SimError> {
-    let (mut rd, mut wr) = tcp_connect(eng.cfg.to).await?.into_split();
+    match eng.load.transport.clone() {
+        SimTransport::Tcp => {
+            let (rd, wr) = tcp_connect(eng.cfg.to).await?.into_split();
+            play_on(eng, rd, wr, cancelled).await.map(|(rep, _, _)| rep)
+        }
+        SimTransport::Sctp(to) => {
+            let (rd, wr) = sctp_connect(&to).await?;
+            let (mut rep, rd, wr) = play_on(eng, rd, wr, cancelled).await?;
+            rep.sctp = Some(super::report::SctpReport {
+                sent: wr.stats,
+                received: rd.stats,
+            });
+            Ok(rep)
+        }
+    }
+}
+
+async fn play_on<R: WireRead, W: WireWrite>(
+    mut eng: Engine,
+    mut rd: R,
+    mut wr: W,
+    mut cancelled: tokio::sync::oneshot::Receiver<()>,
+) -> Result<(SimReport, R, W), SimError> {
     let mut inbox = Inbox::new();
     activate(
         &mut rd,
@@ -132,6 +147,9 @@ pub(super) async fn play(
         eng.cfg.timeout,
     )
     .await?;
+    for e in rd.take_errors() {
+        eng.error(e);
+    }
     // Messages that came right behind ASPAC_ACK.
     eng.drain(&mut inbox, Instant::now())?;
     // eng.out[..written] has been written.
@@ -197,7 +215,10 @@ pub(super) async fn play(
                     written = 0;
                 }
             }
-            r = inbox.read(&mut rd) => {
+            r = rd.read(&mut inbox) => {
+                for e in rd.take_errors() {
+                    eng.error(e);
+                }
                 if !r? {
                     return Err(closed());
                 }
@@ -208,5 +229,5 @@ pub(super) async fn play(
             _ = &mut cancelled => return Err(SimError::M3ua("cancelled".into())),
         }
     }
-    Ok(eng.finish())
+    Ok((eng.finish(), rd, wr))
 }

@@ -64,6 +64,16 @@ pub struct SimReport {
     pub end_latency_us: Percentiles,
     pub first_answer_p50_us: u64,
     pub first_answer_max_us: u64,
+    /// Over SCTP: the messages each way and the streams DATA went on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sctp: Option<SctpReport>,
+}
+
+/// What went over an SCTP association, each way.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct SctpReport {
+    pub sent: super::wire::SctpStats,
+    pub received: super::wire::SctpStats,
 }
 
 impl Engine {

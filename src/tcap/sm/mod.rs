@@ -236,7 +236,13 @@ pub struct Tcap<A> {
     counters: Counters,
     /// New dialogues are refused (see [`Tcap::set_refusing`]).
     refusing: bool,
+    /// While refusing, when the next new dialogue may go on.
+    let_through: Option<Instant>,
 }
+
+/// While refusing, one new dialogue per this interval goes on to the TC-user, so that its
+/// answer can ask the switch to back off (CAP CallGap); the node answers it cheaply.
+pub const LET_THROUGH: Duration = Duration::from_millis(100);
 
 /// The neutral form of a received message.
 struct In {
@@ -277,6 +283,7 @@ impl<A: Clone> Tcap<A> {
             indications: VecDeque::new(),
             counters: Counters::default(),
             refusing: false,
+            let_through: None,
             cfg,
         }
     }
@@ -287,10 +294,13 @@ impl<A: Clone> Tcap<A> {
     pub fn counters(&self) -> &Counters {
         &self.counters
     }
-    /// Refuse every new dialogue with P-Abort resourceLimitation (ANSI: resource
-    /// unavailable), as when the table is full (Q.774 §3.2.1.2): the node is overloaded.
-    /// Dialogues already open go on.
+    /// Refuse new dialogues with P-Abort resourceLimitation (ANSI: resource unavailable),
+    /// as when the table is full (Q.774 §3.2.1.2): the node is overloaded. One per
+    /// [`LET_THROUGH`] still goes on; dialogues already open go on.
     pub fn set_refusing(&mut self, on: bool) {
+        if on && !self.refusing {
+            self.let_through = None;
+        }
         self.refusing = on;
     }
     /// Live dialogues.

@@ -49,10 +49,16 @@ impl<A: Clone> Tcap<A> {
     pub fn on_message(&mut self, from: A, ssn: u8, data: &[u8], now: Instant) {
         if self.refusing {
             if let Some(otid) = crate::tcap::tid::beginning(data).and_then(PeerTid::new) {
-                // Overloaded: refused as when the table is full, before any work is spent.
-                self.counters.refused_overloaded += 1;
-                self.send_p_abort(from, otid, PAbortCause::ResourceLimitation);
-                return;
+                if self.let_through.is_none_or(|t| now >= t) {
+                    // One in a while goes on, to be answered cheaply with the protocol's
+                    // request to back off (CAP CallGap).
+                    self.let_through = Some(now + super::LET_THROUGH);
+                } else {
+                    // Overloaded: refused as when the table is full, before any work.
+                    self.counters.refused_overloaded += 1;
+                    self.send_p_abort(from, otid, PAbortCause::ResourceLimitation);
+                    return;
+                }
             }
         }
         let msg = match self.cfg.variant {
