@@ -13,9 +13,11 @@
 # --record appends a line per target to fuzz/CAMPAIGNS.md (the campaign log the README's
 # figures come from). --parallel N runs N targets at once (one core each).
 #
-# Why RUSTC_BOOTSTRAP=1: our toolchain is stable Rust, and cargo-fuzz drives rustc with
-# flags that stable rejects unless told this is a bootstrap build (it checks for a nightly
-# compiler and passes unstable -Z options). The code built is the same stable code.
+# Why RUSTC_BOOTSTRAP=1: our toolchain is stable Rust, and cargo-fuzz's sanitizers (and some
+# of its other options) pass nightly-only -Z flags to rustc, which stable accepts only when
+# told this is a bootstrap build. The default build here uses no sanitizer (below) and
+# needs none of them, but FUZZ_SANITIZER=address (or memory, thread) does, so the variable
+# is always set. The code built is the same stable code.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -28,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --record) record=1; shift ;;
         --parallel) parallel="$2"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) break ;;
     esac
 done
@@ -48,12 +50,14 @@ host="$(rustc -vV | sed -n 's/^host: //p')"
 bin="$here/target/$host/release"
 
 # Release with debug assertions and overflow checks (-a): an arithmetic overflow on
-# hostile lengths is a bug even where release builds would wrap. No sanitizer (-s none):
-# the decoders are safe Rust, and ASan would halve the executions.
+# hostile lengths is a bug even where release builds would wrap. No sanitizer by default
+# (FUZZ_SANITIZER=none): the decoders are safe Rust, and ASan would halve the executions.
+# (cargo-fuzz builds with one codegen unit, so the first build of scpd takes minutes.)
+sanitizer="${FUZZ_SANITIZER:-none}"
 echo "== building fuzz targets"
 start=$(date +%s)
 mkdir -p "$here/artifacts"
-if ! cargo fuzz build -O -a -s none >"$here/artifacts/build.log" 2>&1; then
+if ! cargo fuzz build -O -a -s "$sanitizer" >"$here/artifacts/build.log" 2>&1; then
     cat "$here/artifacts/build.log" >&2
     echo "fuzz build failed" >&2
     exit 2

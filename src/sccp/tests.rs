@@ -210,13 +210,10 @@ fn variable_parts_that_overlap_are_refused() {
          020101302e02014730293027a02102010280081000000000000000810791190982500500a3098007\
          0475301b5d7a57a1028000",
     ] {
-        let m = from_hex(&repro.replace(' ', "")).unwrap();
+        let m = from_hex(repro).unwrap();
         for v in [Variant::Itu, Variant::Ansi, Variant::Chinese] {
             assert!(
-                matches!(
-                    Unitdata::decode_variant(&m, v),
-                    Err(SccpError::Overlap(_))
-                ),
+                matches!(Unitdata::decode_variant(&m, v), Err(SccpError::Overlap(_))),
                 "{v:?}"
             );
         }
