@@ -17,11 +17,12 @@
 # of its other options) pass nightly-only -Z flags to rustc, which stable accepts only when
 # told this is a bootstrap build. The default build here uses no sanitizer (below) and
 # needs none of them, but FUZZ_SANITIZER=address (or memory, thread) does, so the variable
-# is always set. The code built is the same stable code.
+# is always set for the fuzz build. The code built is the same stable code. (Only there:
+# cargo rebuilds everything when RUSTC_BOOTSTRAP changes, so the root crate's build, which
+# the seed writer reuses, is left without it.)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-export RUSTC_BOOTSTRAP=1
 export CARGO_TERM_COLOR=never
 
 record=0
@@ -57,7 +58,10 @@ sanitizer="${FUZZ_SANITIZER:-none}"
 echo "== building fuzz targets"
 start=$(date +%s)
 mkdir -p "$here/artifacts"
-if ! cargo fuzz build -O -a -s "$sanitizer" >"$here/artifacts/build.log" 2>&1; then
+# Always fuzz/target, whatever CARGO_TARGET_DIR says (that one holds the root crate's build,
+# which the seed writer below reuses).
+if ! RUSTC_BOOTSTRAP=1 cargo fuzz build -O -a -s "$sanitizer" --target-dir "$here/target" \
+    >"$here/artifacts/build.log" 2>&1; then
     cat "$here/artifacts/build.log" >&2
     echo "fuzz build failed" >&2
     exit 2
