@@ -133,36 +133,19 @@ impl<'a> Unitdata<'a> {
     /// Decode a message of `variant`.
     pub fn decode_variant(buf: &'a [u8], variant: Variant) -> Result<Unitdata<'a>, SccpError> {
         let t = *buf.first().ok_or(SccpError::Truncated(0))?;
-        let byte = |i: usize| buf.get(i).copied().ok_or(SccpError::Truncated(i));
+        let octet = |i: usize| byte(buf, i);
         let shape = Shape::of(t)?;
         let (protocol_class, return_cause) = if shape.service {
-            (0, Some(byte(1)?))
+            (0, Some(octet(1)?))
         } else {
-            (byte(1)?, None)
+            (octet(1)?, None)
         };
-        let hop_counter = if shape.hop { Some(byte(2)?) } else { None };
-        let ptr_at = if shape.hop { 3 } else { 2 };
-        let psz = shape.ptr_len();
-        // Offset a pointer designates, or None for a zero (absent) pointer.
-        let target = |k: usize| -> Result<Option<usize>, SccpError> {
-            let at = ptr_at + k * psz;
-            let p = if shape.long {
-                usize::from(u16::from_le_bytes([byte(at)?, byte(at + 1)?]))
-            } else {
-                usize::from(byte(at)?)
-            };
-            Ok((p != 0).then_some(at + psz - 1 + p))
-        };
-        let mandatory = |k: usize| -> Result<usize, SccpError> {
-            let at = ptr_at + k * psz;
-            match target(k)? {
-                Some(o) if o < buf.len() => Ok(o),
-                _ => Err(SccpError::BadPointer(at)),
-            }
-        };
+        let hop_counter = if shape.hop { Some(octet(2)?) } else { None };
+        let target = |k: usize| shape.target(buf, k);
+        let mandatory = |k: usize| shape.mandatory(buf, k);
         // Every part starts after the pointers and no two overlap (Q.713 §1.8, §2.3): a
         // pointer or length that lands inside another part is refused, not read through.
-        let pointers_end = ptr_at + psz * if shape.optional { 4 } else { 3 };
+        let pointers_end = shape.pointer_at(if shape.optional { 4 } else { 3 });
         let mut parts: [(usize, usize); 4] = [(0, 0); 4];
         let mut claim = |k: usize, start: usize, end: usize| -> Result<(), SccpError> {
             let clash = parts[..k]
@@ -176,11 +159,7 @@ impl<'a> Unitdata<'a> {
         };
         let address = |k: usize| -> Result<(&'a [u8], usize), SccpError> {
             let o = mandatory(k)?;
-            let len = usize::from(buf[o]);
-            let v = buf
-                .get(o + 1..o + 1 + len)
-                .ok_or(SccpError::Truncated(o + 1 + len))?;
-            Ok((v, o))
+            Ok((address_part(buf, o)?, o))
         };
         let (called, at) = address(0)?;
         claim(0, at, at + 1 + called.len())?;
@@ -189,12 +168,7 @@ impl<'a> Unitdata<'a> {
         claim(1, at, at + 1 + calling.len())?;
         let calling = Address::decode_variant(calling, at + 1, variant)?;
         let o = mandatory(2)?;
-        let (len, start) = if shape.long {
-            let hi = byte(o + 1)?;
-            (usize::from(u16::from_le_bytes([buf[o], hi])), o + 2)
-        } else {
-            (usize::from(buf[o]), o + 1)
-        };
+        let (start, len) = shape.data_part(buf, o)?;
         let data = buf
             .get(start..start + len)
             .ok_or(SccpError::Truncated(start + len))?;
@@ -204,7 +178,7 @@ impl<'a> Unitdata<'a> {
         if shape.optional {
             if let Some(mut i) = target(3)? {
                 if i >= buf.len() {
-                    return Err(SccpError::BadPointer(ptr_at + 3 * psz));
+                    return Err(SccpError::BadPointer(shape.pointer_at(3)));
                 }
                 claim(3, i, buf.len())?;
                 // Unknown parameters are skipped (Q.714 §1.1.2); a missing end of optional
@@ -213,7 +187,7 @@ impl<'a> Unitdata<'a> {
                     if name == param::END_OF_OPTIONAL_PARAMETERS {
                         break;
                     }
-                    let len = usize::from(byte(i + 1)?);
+                    let len = usize::from(octet(i + 1)?);
                     let v = buf
                         .get(i + 2..i + 2 + len)
                         .ok_or(SccpError::Truncated(i + 2 + len))?;
@@ -257,29 +231,10 @@ impl<'a> Unitdata<'a> {
         if shape.service || protocol_class & RETURN_ON_ERROR == 0 {
             return None;
         }
-        let ptr_at = if shape.hop { 3 } else { 2 };
-        let psz = shape.ptr_len();
-        let target = |k: usize| -> Option<usize> {
-            let at = ptr_at + k * psz;
-            let p = if shape.long {
-                usize::from(u16::from_le_bytes([*buf.get(at)?, *buf.get(at + 1)?]))
-            } else {
-                usize::from(*buf.get(at)?)
-            };
-            (p != 0).then_some(at + psz - 1 + p)
-        };
-        let o = target(0)?;
-        let called = buf.get(o + 1..o + 1 + usize::from(*buf.get(o)?))?;
+        let o = shape.mandatory(buf, 0).ok()?;
+        let called = address_part(buf, o).ok()?;
         let called = Address::decode_variant(called, o + 1, variant).ok()?;
-        let o = target(2)?;
-        let (len, start) = if shape.long {
-            (
-                usize::from(u16::from_le_bytes([*buf.get(o)?, *buf.get(o + 1)?])),
-                o + 2,
-            )
-        } else {
-            (usize::from(*buf.get(o)?), o + 1)
-        };
+        let (start, len) = shape.data_part(buf, shape.mandatory(buf, 2).ok()?).ok()?;
         let data = buf.get(start..start + len)?;
         Some(Unitdata {
             msg_type: t,
@@ -463,6 +418,54 @@ impl Shape {
             1
         }
     }
+
+    /// Where pointer `k` (0 called, 1 calling, 2 data, 3 optional part) sits (Q.713 §2.3).
+    fn pointer_at(self, k: usize) -> usize {
+        let first = if self.hop { 3 } else { 2 };
+        first + k * self.ptr_len()
+    }
+
+    /// The offset pointer `k` designates, `None` for a zero (absent) pointer; a 2-octet LUDT
+    /// pointer counts from its second octet.
+    fn target(self, buf: &[u8], k: usize) -> Result<Option<usize>, SccpError> {
+        let at = self.pointer_at(k);
+        let p = if self.long {
+            usize::from(u16::from_le_bytes([byte(buf, at)?, byte(buf, at + 1)?]))
+        } else {
+            usize::from(byte(buf, at)?)
+        };
+        Ok((p != 0).then_some(at + self.ptr_len() - 1 + p))
+    }
+
+    /// The offset of mandatory part `k`, which must start inside the message.
+    fn mandatory(self, buf: &[u8], k: usize) -> Result<usize, SccpError> {
+        match self.target(buf, k)? {
+            Some(o) if o < buf.len() => Ok(o),
+            _ => Err(SccpError::BadPointer(self.pointer_at(k))),
+        }
+    }
+
+    /// The user data whose length (one octet, two for LUDT) is at `o`: where its contents
+    /// start, and its length.
+    fn data_part(self, buf: &[u8], o: usize) -> Result<(usize, usize), SccpError> {
+        Ok(if self.long {
+            let len = u16::from_le_bytes([byte(buf, o)?, byte(buf, o + 1)?]);
+            (o + 2, usize::from(len))
+        } else {
+            (o + 1, usize::from(byte(buf, o)?))
+        })
+    }
+}
+
+fn byte(buf: &[u8], i: usize) -> Result<u8, SccpError> {
+    buf.get(i).copied().ok_or(SccpError::Truncated(i))
+}
+
+/// An address part whose length octet is at `o`: its contents.
+fn address_part(buf: &[u8], o: usize) -> Result<&[u8], SccpError> {
+    let len = usize::from(byte(buf, o)?);
+    buf.get(o + 1..o + 1 + len)
+        .ok_or(SccpError::Truncated(o + 1 + len))
 }
 
 /// Point the pointer at `ptr` to offset `target` (Q.713 §2.3: a 2-octet LUDT pointer counts
