@@ -106,21 +106,26 @@ fn event(op: Op, notification: bool) -> AinMessage<'static> {
     )
 }
 
+/// A TCAP package from the SSP in an ANSI UDT to our AIN SSN (national addresses).
+fn to_scp(tcap: &[u8]) -> Vec<u8> {
+    let national = |pc, ssn| Address {
+        national: true,
+        ..Address::ssn_pc(pc, ssn)
+    };
+    let mut u = Vec::new();
+    Unitdata::udt(0x81, national(SCP, AIN_SSN), national(SSP, AIN_SSN), tcap)
+        .encode(&mut u, sccp::Variant::Ansi)
+        .unwrap();
+    u
+}
+
 /// A package of `kind` from the SSP with one Invoke of `m`, in an ANSI UDT to our AIN SSN.
 fn from_ssp(kind: PackageType, ids: TransactionIds, m: &AinMessage<'_>) -> Vec<u8> {
     let mut t = Vec::new();
     ansi::encode(&mut t, kind, ids, None, |w| {
         m.invoke(w, true, Some(1), None).unwrap()
     });
-    let national = |pc, ssn| Address {
-        national: true,
-        ..Address::ssn_pc(pc, ssn)
-    };
-    let mut u = Vec::new();
-    Unitdata::udt(0x81, national(SCP, AIN_SSN), national(SSP, AIN_SSN), &t)
-        .encode(&mut u, sccp::Variant::Ansi)
-        .unwrap();
-    u
+    to_scp(&t)
 }
 
 fn query(m: &AinMessage<'_>) -> Vec<u8> {
@@ -420,15 +425,7 @@ fn query_plus(arg: &Arg<'_>, extra: &[u8]) -> Vec<u8> {
             },
         )
     });
-    let national = |pc, ssn| Address {
-        national: true,
-        ..Address::ssn_pc(pc, ssn)
-    };
-    let mut u = Vec::new();
-    Unitdata::udt(0x81, national(SCP, AIN_SSN), national(SSP, AIN_SSN), &t)
-        .encode(&mut u, sccp::Variant::Ansi)
-        .unwrap();
-    u
+    to_scp(&t)
 }
 
 /// Issue 14, lenient in: an Info_Analyzed whose optional ChargeNumber [19] is one octet
