@@ -2253,6 +2253,27 @@ fn scpd_decode(op: &Op, kind: &str, buf: &[u8]) -> Value {
     }
 }
 
+/// pycrate encodes `lines` ("KIND FLAGS JSON", see pycrate_cap.py `encode`) in `dir`; all
+/// `n` must pass its own check. Returns its output lines ("HEX UNKNOWNS").
+fn pycrate_encode(dir: &std::path::Path, lines: &str, seed: u64, n: usize) -> String {
+    let (input, output) = (dir.join("values.txt"), dir.join("pycrate-encoded.txt"));
+    std::fs::write(&input, lines).unwrap();
+    let report = common::run_script(
+        "pycrate_cap.py",
+        &[
+            "encode",
+            input.to_str().unwrap(),
+            output.to_str().unwrap(),
+            &seed.to_string(),
+        ],
+    );
+    assert!(
+        report.contains(&format!("{n} passed, 0 failed")),
+        "{report}"
+    );
+    std::fs::read_to_string(&output).unwrap()
+}
+
 fn cases() -> usize {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -2323,23 +2344,7 @@ fn cap_against_pycrate() {
         }
         lines += &format!("{} {} {}\n", s.kind, flags, s.json);
     }
-    let input = dir.join("values.txt");
-    let output = dir.join("pycrate-encoded.txt");
-    std::fs::write(&input, lines).unwrap();
-    let report = common::run_script(
-        "pycrate_cap.py",
-        &[
-            "encode",
-            input.to_str().unwrap(),
-            output.to_str().unwrap(),
-            &seed.to_string(),
-        ],
-    );
-    assert!(
-        report.contains(&format!("{} passed, 0 failed", samples.len())),
-        "{report}"
-    );
-    let back = std::fs::read_to_string(&output).unwrap();
+    let back = pycrate_encode(&dir, &lines, seed, samples.len());
     let (mut indefinite, mut unknown) = (0, 0);
     let mut per_op = vec![0usize; ops.len()];
     for (line, (i, s)) in back.lines().zip(&samples) {
@@ -2417,21 +2422,7 @@ fn random_octets_in_initial_dp_members_cost_the_member_not_the_call() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("cap-pycrate-lenient-{seed}"));
     std::fs::create_dir_all(&dir).unwrap();
-    let (input, output) = (dir.join("values.txt"), dir.join("encoded.txt"));
-    std::fs::write(&input, lines).unwrap();
-    let report = common::run_script(
-        "pycrate_cap.py",
-        &[
-            "encode",
-            input.to_str().unwrap(),
-            output.to_str().unwrap(),
-            &seed.to_string(),
-        ],
-    );
-    assert!(
-        report.contains(&format!("{n} passed, 0 failed")),
-        "{report}"
-    );
+    let back = pycrate_encode(&dir, &lines, seed, n);
     let random = [
         "calledPartyNumber",
         "callingPartyNumber",
@@ -2442,7 +2433,6 @@ fn random_octets_in_initial_dp_members_cost_the_member_not_the_call() {
         "timeAndTimezone",
     ];
     let (mut noted_calls, mut noted_members) = (0, 0);
-    let back = std::fs::read_to_string(&output).unwrap();
     for (line, want) in back.lines().zip(&wanted) {
         let h = line.split(' ').next().unwrap();
         let buf = scpd::ber::from_hex(h).unwrap();
