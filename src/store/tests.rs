@@ -164,3 +164,35 @@ fn read_events_raw_seqs(conn: &Connection) -> Vec<i64> {
         .collect::<Result<_, _>>()
         .unwrap()
 }
+
+/// Under writes without a pause the WAL still starts over: a checkpoint that only copies
+/// beside the writer never finds it fully copied, and it grew without end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wal_stays_bounded_under_steady_writes() {
+    const LIMIT: u64 = 1 << 20;
+    let path = tmp("wal.db");
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let (w, _h) = Writer::start_wal(&path, Retention::default(), LIMIT).unwrap();
+    let start = std::time::Instant::now();
+    let (mut largest, mut events) = (0, 0u64);
+    // Until 8 limits' worth is in the database, or the time is up.
+    while std::fs::metadata(&path).map_or(0, |m| m.len()) < 8 * LIMIT {
+        assert!(start.elapsed().as_secs() < 60, "too slow: {events} events");
+        let batch: Vec<Event> = (0..64).map(|_| Event::bare(events)).collect();
+        events += 64;
+        w.append_all(batch).unwrap();
+        // About 20 MB/s of WAL, the daemon's pace at full load.
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+        if events % 1024 == 0 {
+            // A reader now and then, as a replaying subscriber would be.
+            let conn = open_reader(&path).unwrap();
+            read_events(&conn, 0, 100).unwrap();
+        }
+    }
+    w.flush().await;
+    assert!(
+        largest <= 3 * LIMIT,
+        "WAL reached {largest} bytes (limit {LIMIT})"
+    );
+}

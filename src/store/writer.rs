@@ -2,7 +2,7 @@
 //! which commits whatever is queued in one bounded transaction (group commit), then
 //! publishes the journalled events and resolves what waits for the commit.
 
-use super::checkpoint::Checkpointer;
+use super::checkpoint::{self, Checkpointer};
 use super::read::{journal_bounds, policy_name, terminals_json};
 use super::{open, Committed, Follower, Retention, StoreError, Tail};
 use crate::proto::CallEvent;
@@ -125,16 +125,22 @@ impl Writer {
         path: &Path,
         retention: Retention,
     ) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
+        Writer::start_wal(path, retention, checkpoint::WAL_LIMIT)
+    }
+
+    /// [`Writer::start_with`], keeping the WAL near `wal_limit` bytes.
+    pub(super) fn start_wal(
+        path: &Path,
+        retention: Retention,
+        wal_limit: u64,
+    ) -> Result<(Writer, std::thread::JoinHandle<()>), StoreError> {
         let conn = open(path)?;
         conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 16);
-        // Checkpoints run beside the writer, not inside its commits.
-        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        conn.pragma_update(
-            None,
-            "journal_size_limit",
-            super::checkpoint::WAL_LIMIT as i64,
-        )?;
-        let checkpointer = Checkpointer::start(path)?;
+        // Checkpoints run beside the writer, not inside its commits: watching the WAL
+        // replaces SQLite's automatic checkpoints.
+        checkpoint::watch(&conn);
+        let shared = Arc::new(checkpoint::Shared::default());
+        let checkpointer = Checkpointer::start(path, shared.clone(), wal_limit)?;
         let (tx, rx) = mpsc::channel();
         let live = Tail::new(journal_bounds(&conn)?.1);
         let (done_tx, done) = tokio::sync::watch::channel(0);
@@ -142,7 +148,7 @@ impl Writer {
         let handle = std::thread::Builder::new()
             .name("scpd-store".into())
             .spawn(move || {
-                writer_loop(conn, rx, publisher, done_tx, retention);
+                writer_loop(conn, rx, publisher, done_tx, retention, &shared);
                 drop(checkpointer);
             })
             .expect("spawn store thread");
@@ -356,6 +362,7 @@ fn writer_loop(
     live: Tail,
     done: tokio::sync::watch::Sender<Batch>,
     retention: Retention,
+    wal: &checkpoint::Shared,
 ) {
     let mut batch = Vec::new();
     let mut stopping = false;
@@ -408,6 +415,8 @@ fn writer_loop(
             })
             .max();
         let result = (|| -> Result<(), rusqlite::Error> {
+            // The checkpoint comes between two transactions to let the WAL start over.
+            let _held = wal.hold();
             let tx = conn.transaction()?;
             for cmd in batch.drain(..) {
                 match cmd {
@@ -485,7 +494,9 @@ fn writer_loop(
                     Cmd::Stop => stopping = true,
                 }
             }
-            tx.commit()
+            tx.commit()?;
+            wal.committed();
+            Ok(())
         })();
         if let Some(n) = last_batch {
             done.send_replace(n);
