@@ -4,7 +4,8 @@
 //! `m3ua`, `sccp` and `tcap` are sans-IO protocol cores, `camel` and `ain` the application
 //! protocols' codecs, `tcuser` their TC-users on one query-dialogue core, `node` one stack
 //! of them, `service` the protocol-neutral call model, `store` and `api` adapters around it
-//! (through `proto`), `runtime` the only async part (shards, associations, batches), `lab`
+//! (through `proto`), `metrics` what the daemon counts and its Prometheus exposition,
+//! `runtime` the only async part (shards, associations, batches), `lab`
 //! the decode, replay and simulation tools, and `cli` the `scpd` command line.
 
 pub mod ain;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod digits;
 pub mod lab;
 pub mod m3ua;
+pub mod metrics;
 pub mod node;
 pub mod sccp;
 pub mod service;

@@ -30,6 +30,10 @@ pub(super) struct RunArgs {
     /// gRPC listen address (HOST:PORT).
     #[arg(long = "grpc-listen", value_name = "HOST:PORT")]
     grpc_listen: Option<String>,
+    /// Serve Prometheus metrics at http://HOST:PORT/metrics ("" for none); replaces
+    /// metrics.listen.
+    #[arg(long = "metrics-listen", value_name = "HOST:PORT")]
+    metrics_listen: Option<String>,
     /// SQLite database (created if absent).
     #[arg(long, value_name = "PATH")]
     db: Option<String>,
@@ -56,6 +60,7 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
             m3ua_ipsp_connect: a.m3ua_ipsp_connect,
             grpc_listen: a.grpc_listen,
             db: a.db,
+            metrics_listen: a.metrics_listen,
         },
     )
     .map_err(|e| e.to_string())?;

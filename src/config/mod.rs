@@ -13,7 +13,7 @@ mod validate;
 pub use endpoint::{parse_endpoint, Endpoint};
 pub use grpc::{Grpc, GrpcTls};
 pub use m3ua::{ApplicationServerConfig, IpspExchange, M3ua, RegistrationMode, TrafficModeConfig};
-pub use node::{Node, Overload, Runtime, Store, Tcap, MAX_SHARDS};
+pub use node::{Metrics, Node, Overload, Runtime, Store, Tcap, MAX_SHARDS};
 pub use sccp::{Sccp, Scmg};
 pub use service::{Decisions, Fallback, RoutingNumbers};
 
@@ -44,6 +44,8 @@ pub struct Config {
     pub runtime: Runtime,
     #[serde(default)]
     pub overload: Overload,
+    #[serde(default)]
+    pub metrics: Metrics,
 }
 
 #[derive(Debug, thiserror::Error)]

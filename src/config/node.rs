@@ -104,3 +104,19 @@ impl Runtime {
         }
     }
 }
+
+/// `[metrics]`: Prometheus metrics (INTERFACES.md `--metrics-listen`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Metrics {
+    /// HOST:PORT serving `GET /metrics`; empty: no metrics.
+    pub listen: String,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        Metrics {
+            listen: "127.0.0.1:9464".into(),
+        }
+    }
+}

@@ -258,6 +258,16 @@ impl Node {
         self.itu.dialogues() + self.ansi.dialogues()
     }
 
+    /// Open ITU TCAP (CAMEL) dialogues.
+    pub fn itu_dialogues(&self) -> usize {
+        self.itu.dialogues()
+    }
+
+    /// Open ANSI TCAP (AIN) dialogues.
+    pub fn ansi_dialogues(&self) -> usize {
+        self.ansi.dialogues()
+    }
+
     /// ITU TCAP (CAMEL) outcome counters (dialogues opened/ended/aborted/timed out, P-Abort
     /// answers, AC refusals, rejects, invoke timeouts, notices).
     pub fn tcap_counters(&self) -> &Counters {

@@ -95,6 +95,31 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// Every shard's counters and the journal's, collected now. A shard that does not
+    /// answer within `wait` (overloaded, or stopping) is left out of this one.
+    pub(crate) async fn snapshot(&self, wait: Duration) -> crate::metrics::stats::Snapshot {
+        let asks: Vec<_> = self
+            .shards
+            .iter()
+            .filter_map(|s| {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                s.ctl.send(Control::Stats(tx)).ok().map(|_| rx)
+            })
+            .collect();
+        let mut shards = Vec::with_capacity(asks.len());
+        for rx in asks {
+            if let Ok(Ok(s)) = tokio::time::timeout(wait, rx).await {
+                shards.push(s);
+            }
+        }
+        crate::metrics::stats::Snapshot {
+            shards,
+            journal: self.store.stats(),
+        }
+    }
+}
+
 /// Command-line overrides of the configuration (INTERFACES.md `scpd run`).
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
@@ -104,6 +129,7 @@ pub struct Overrides {
     pub m3ua_ipsp_connect: Vec<String>,
     pub grpc_listen: Option<String>,
     pub db: Option<String>,
+    pub metrics_listen: Option<String>,
 }
 
 pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigError> {
@@ -124,6 +150,9 @@ pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigErr
     }
     if let Some(d) = &o.db {
         cfg.store.path = d.clone();
+    }
+    if let Some(m) = &o.metrics_listen {
+        cfg.metrics.listen = m.clone();
     }
     cfg.validate()?;
     Ok(cfg)
@@ -270,6 +299,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let grpc = tokio::spawn(api::serve(api, grpc_server, grpc_listener, async move {
         let _ = grpc_stop.changed().await;
     }));
+    let metrics = serve_metrics(&cfg.metrics.listen, &shared, stop_rx.clone()).await;
     info!(db = %db.display(), "scpd ready");
 
     shutdown_signal().await;
@@ -293,6 +323,9 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         let _ = t.await;
     }
     let _ = sweeper.await;
+    if let Some(m) = metrics {
+        let _ = m.await;
+    }
     // Streams end with UNAVAILABLE at the stop; a client that reads nothing any more could
     // still hold the graceful close, so it gets a bounded time.
     match tokio::time::timeout(GRPC_CLOSE, grpc).await {
@@ -309,6 +342,53 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
     info!("stopped");
     Ok(())
+}
+
+/// Serve `GET /metrics` on `listen` until the stop (none when empty). A port that cannot
+/// be had is logged and the daemon runs without metrics: they must not keep an SCP from
+/// answering calls.
+async fn serve_metrics(
+    listen: &str,
+    shared: &Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    use axum::{http::header, routing::get, Router};
+    if listen.is_empty() {
+        return None;
+    }
+    let listener = match TcpListener::bind(listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(addr = listen, error = %e, "metrics: cannot listen; running without them");
+            return None;
+        }
+    };
+    info!(addr = %listener.local_addr().map_or(listen.to_string(), |a| a.to_string()), "metrics listening");
+    let shared = shared.clone();
+    let app = Router::new().route(
+        "/metrics",
+        get(move || {
+            let shared = shared.clone();
+            async move {
+                let s = shared.snapshot(Duration::from_secs(1)).await;
+                (
+                    [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
+                    crate::metrics::render(&s),
+                )
+            }
+        }),
+    );
+    Some(tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.changed().await;
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(stopped)
+            .await
+        {
+            warn!(error = %e, "metrics server");
+        }
+    }))
 }
 
 /// Open the M3UA listeners (server side; IPSP peers, who send ASPUP/ASPAC first in a

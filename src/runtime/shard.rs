@@ -8,6 +8,7 @@ use super::overload::{Overload, Pressure};
 use super::Shared;
 use crate::m3ua::endpoint::{AssocId, Label};
 use crate::m3ua::ProtocolData;
+use crate::metrics::stats::{CallCounts, ShardStats};
 use crate::node::{Effects, Forward, Node, Note, Query, QueryId};
 use crate::service::Answer;
 use std::sync::Arc;
@@ -107,6 +108,8 @@ pub enum Control {
     /// End every open dialogue, hand on what that sends, then stop; answered with how
     /// many messages went out.
     Shutdown(oneshot::Sender<usize>),
+    /// A copy of the shard's counters (a scrape).
+    Stats(oneshot::Sender<ShardStats>),
 }
 
 /// How the rest of the daemon reaches a shard.
@@ -157,6 +160,9 @@ pub fn spawn(
                 shared,
                 overload,
                 pressure: Pressure::default(),
+                calls: CallCounts::default(),
+                load: crate::node::Load::Normal,
+                load_changes: 0,
             };
             rt.block_on(shard.run(inbox));
         })
@@ -170,6 +176,9 @@ struct Shard {
     overload: Overload,
     /// What this wake-up's inputs measured.
     pressure: Pressure,
+    calls: CallCounts,
+    load: crate::node::Load,
+    load_changes: u64,
 }
 
 impl Shard {
@@ -245,6 +254,23 @@ impl Shard {
                 ),
             }
             self.node.set_load(level);
+            self.load = level;
+            self.load_changes += 1;
+        }
+    }
+
+    fn stats(&self) -> ShardStats {
+        let n = &self.node;
+        ShardStats {
+            itu: n.tcap_counters().clone(),
+            ansi: n.ansi_tcap_counters().clone(),
+            itu_open: n.itu_dialogues(),
+            ansi_open: n.ansi_dialogues(),
+            sccp: n.sccp_counters().clone(),
+            reassemblies: n.reassemblies(),
+            calls: self.calls.clone(),
+            load: self.load,
+            load_changes: self.load_changes,
         }
     }
 
@@ -278,6 +304,7 @@ impl Shard {
                 self.node.shutdown(&mut self.fx);
                 *stopped = Some(done);
             }
+            Control::Stats(reply) => drop(reply.send(self.stats())),
         }
     }
 
@@ -300,6 +327,7 @@ impl Shard {
         let batch = if fx.events.is_empty() {
             0
         } else {
+            self.calls.count(&fx.events);
             match self.shared.store.append_all(std::mem::take(&mut fx.events)) {
                 Ok(n) => n,
                 Err(e) => {

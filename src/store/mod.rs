@@ -25,7 +25,7 @@ mod tests;
 mod writer;
 pub use live::{Committed, Follower, Since, Tail, LIVE_BUFFER};
 pub use read::*;
-pub use writer::{prune, Batch, Encoded, Ticket, Writer, EXISTS};
+pub use writer::{prune, Batch, Encoded, JournalStats, Ticket, Writer, COMMIT_BUCKETS, EXISTS};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[

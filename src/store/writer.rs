@@ -27,6 +27,27 @@ enum Cmd {
     Stop,
 }
 
+/// Upper bounds (seconds) of the journal commit-time histogram's buckets.
+pub const COMMIT_BUCKETS: [f64; 12] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
+];
+
+/// What the writer thread counts, for metrics.
+#[derive(Debug, Clone, Default)]
+pub struct JournalStats {
+    /// Transactions committed, and their time (from BEGIN to COMMIT done) in seconds.
+    pub commits: u64,
+    pub commit_seconds: f64,
+    /// Commits that took at most each [`COMMIT_BUCKETS`] bound (not cumulative).
+    pub commit_buckets: [u64; COMMIT_BUCKETS.len()],
+    /// Commits that failed (their answers went out anyway).
+    pub failed: u64,
+    /// Events committed.
+    pub events: u64,
+    /// Batches appended and not yet committed: the writer's queue.
+    pub queued: u64,
+}
+
 /// Handle to the writer thread; cheap to clone.
 #[derive(Clone)]
 pub struct Writer {
@@ -38,6 +59,9 @@ pub struct Writer {
     done: tokio::sync::watch::Receiver<Batch>,
     live: Tail,
     path: PathBuf,
+    /// Kept by the writer thread (one writer, read at a scrape: a lock taken once per
+    /// commit, never by the call path).
+    stats: Arc<std::sync::Mutex<JournalStats>>,
 }
 
 /// Events as the journal stores and publishes them: their encoding (gRPC form, sequence 0:
@@ -145,10 +169,12 @@ impl Writer {
         let live = Tail::new(journal_bounds(&conn)?.1);
         let (done_tx, done) = tokio::sync::watch::channel(0);
         let publisher = live.clone();
+        let stats = Arc::<std::sync::Mutex<JournalStats>>::default();
+        let counted = stats.clone();
         let handle = std::thread::Builder::new()
             .name("scpd-store".into())
             .spawn(move || {
-                writer_loop(conn, rx, publisher, done_tx, retention, &shared);
+                writer_loop(conn, rx, publisher, done_tx, retention, &shared, &counted);
                 drop(checkpointer);
             })
             .expect("spawn store thread");
@@ -159,6 +185,7 @@ impl Writer {
                 done,
                 live,
                 path: path.to_path_buf(),
+                stats,
             },
             handle,
         ))
@@ -166,6 +193,14 @@ impl Writer {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// A copy of what the writer counted, with its queue now.
+    pub fn stats(&self) -> JournalStats {
+        let mut s = self.stats.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let last = self.appended.lock().unwrap_or_else(|p| p.into_inner()).last;
+        s.queued = last.saturating_sub(*self.done.borrow());
+        s
     }
 
     /// Journal an event; it is published to live subscribers once committed.
@@ -363,6 +398,7 @@ fn writer_loop(
     done: tokio::sync::watch::Sender<Batch>,
     retention: Retention,
     wal: &checkpoint::Shared,
+    stats: &std::sync::Mutex<JournalStats>,
 ) {
     let mut batch = Vec::new();
     let mut stopping = false;
@@ -414,6 +450,8 @@ fn writer_loop(
                 _ => None,
             })
             .max();
+        let began = std::time::Instant::now();
+        let mut journalled = 0;
         let result = (|| -> Result<(), rusqlite::Error> {
             // The checkpoint comes between two transactions to let the WAL start over.
             let _held = wal.hold();
@@ -422,6 +460,7 @@ fn writer_loop(
                 match cmd {
                     Cmd::Append(batch, _) => {
                         if batch.len() > 0 {
+                            journalled += batch.len() as u64;
                             let first = insert_events(&tx, &batch)?;
                             published.push(Committed::new(first, batch));
                         }
@@ -498,6 +537,20 @@ fn writer_loop(
             wal.committed();
             Ok(())
         })();
+        {
+            let took = began.elapsed().as_secs_f64();
+            let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
+            if result.is_ok() {
+                s.commits += 1;
+                s.commit_seconds += took;
+                s.events += journalled;
+                if let Some(b) = COMMIT_BUCKETS.iter().position(|&le| took <= le) {
+                    s.commit_buckets[b] += 1;
+                }
+            } else {
+                s.failed += 1;
+            }
+        }
         if let Some(n) = last_batch {
             done.send_replace(n);
         }

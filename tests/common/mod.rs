@@ -188,6 +188,8 @@ pub struct Scpd {
     pub child: std::process::Child,
     pub m3ua: String,
     pub grpc: String,
+    /// Where it serves Prometheus metrics (HOST:PORT).
+    pub metrics: String,
     /// Removed on drop when the harness created it.
     dir: Option<PathBuf>,
 }
@@ -208,6 +210,7 @@ impl Scpd {
     pub fn start_on(db: &std::path::Path, config: Option<&str>) -> Scpd {
         let m3ua = format!("127.0.0.1:{}", free_port());
         let grpc = format!("127.0.0.1:{}", free_port());
+        let metrics = format!("127.0.0.1:{}", free_port());
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_scpd"));
         cmd.arg("run");
         if let Some(text) = config {
@@ -221,6 +224,8 @@ impl Scpd {
                 &format!("tcp://{m3ua}"),
                 "--grpc-listen",
                 &grpc,
+                "--metrics-listen",
+                &metrics,
             ])
             .arg("--db")
             .arg(db)
@@ -241,6 +246,7 @@ impl Scpd {
             child,
             m3ua,
             grpc,
+            metrics,
             dir: None,
         }
     }

@@ -1,0 +1,484 @@
+//! Prometheus metrics at `GET /metrics` (`[metrics] listen`, `--metrics-listen`), in the
+//! text exposition format 0.0.4. Nothing is counted here: a scrape collects the counters
+//! their owners keep ([`stats`]) and writes them out, so the call path pays
+//! no registry, lock or atomic for them. Names follow Prometheus conventions: `scpd_`
+//! prefix, counters ending in `_total`, times in seconds, label values from closed sets.
+
+pub mod stats;
+
+use crate::store::COMMIT_BUCKETS;
+use prometheus::core::Collector;
+use prometheus::proto::MetricFamily;
+use prometheus::{Encoder, IntCounterVec, IntGaugeVec, Opts, TextEncoder};
+use stats::{
+    direction_name, kind_name, protocol_name, Snapshot, DIRECTIONS, INSTRUCTIONS, KINDS, PROTOCOLS,
+};
+use std::collections::BTreeMap;
+
+/// The exposition's content type.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Families built from one snapshot.
+#[derive(Default)]
+struct Families(Vec<MetricFamily>);
+
+impl Families {
+    /// A counter family with `labels`, one sample per row.
+    fn counter<'a>(
+        &mut self,
+        name: &str,
+        help: &str,
+        labels: &[&str],
+        rows: impl IntoIterator<Item = (Vec<&'a str>, u64)>,
+    ) {
+        let v = IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric");
+        for (values, n) in rows {
+            v.with_label_values(&values).inc_by(n);
+        }
+        self.0.extend(v.collect());
+    }
+
+    fn gauge<'a>(
+        &mut self,
+        name: &str,
+        help: &str,
+        labels: &[&str],
+        rows: impl IntoIterator<Item = (Vec<&'a str>, i64)>,
+    ) {
+        let v = IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric");
+        for (values, n) in rows {
+            v.with_label_values(&values).set(n);
+        }
+        self.0.extend(v.collect());
+    }
+
+    /// A histogram from counts per bucket (not cumulative; what exceeds the last bound is
+    /// in `count` only), the number of observations and their sum.
+    fn histogram(
+        &mut self,
+        name: &str,
+        help: &str,
+        bounds: &[f64],
+        counts: &[u64],
+        count: u64,
+        sum: f64,
+    ) {
+        use prometheus::proto::{Bucket, Histogram, Metric, MetricType};
+        let mut h = Histogram::default();
+        let mut total = 0;
+        let mut buckets = Vec::with_capacity(bounds.len());
+        for (le, n) in bounds.iter().zip(counts) {
+            total += n;
+            let mut b = Bucket::default();
+            b.set_upper_bound(*le);
+            b.set_cumulative_count(total);
+            buckets.push(b);
+        }
+        h.set_bucket(buckets);
+        h.set_sample_count(count.max(total));
+        h.set_sample_sum(sum);
+        let mut m = Metric::default();
+        m.set_histogram(h);
+        let mut f = MetricFamily::default();
+        f.set_name(name.into());
+        f.set_help(help.into());
+        f.set_field_type(MetricType::HISTOGRAM);
+        f.mut_metric().push(m);
+        self.0.push(f);
+    }
+}
+
+/// The `snake_case` of an enum value's name, for a label value.
+fn snake(debug: impl std::fmt::Debug) -> String {
+    let mut out = String::new();
+    for (i, c) in format!("{debug:?}").chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Sum `f`'s map over the shards, keyed by label value.
+fn by<K: std::fmt::Debug>(maps: impl Iterator<Item = Vec<(K, u64)>>) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for m in maps {
+        for (k, n) in m {
+            *out.entry(snake(k)).or_insert(0) += n;
+        }
+    }
+    out
+}
+
+/// Write `s` (and this process's own metrics) in the text format.
+pub fn render(s: &Snapshot) -> String {
+    let mut f = Families::default();
+    let tcaps = [("itu", false), ("ansi", true)];
+    let tcap = |ansi: bool| {
+        s.shards
+            .iter()
+            .map(move |sh| if ansi { &sh.ansi } else { &sh.itu })
+    };
+
+    // TCAP (Q.771–Q.774, T1.114): dialogues and components.
+    f.gauge(
+        "scpd_tcap_dialogues_open",
+        "TCAP dialogues open now.",
+        &["tcap"],
+        tcaps.iter().map(|&(name, ansi)| {
+            let open: usize = s
+                .shards
+                .iter()
+                .map(|sh| if ansi { sh.ansi_open } else { sh.itu_open })
+                .sum();
+            (vec![name], open as i64)
+        }),
+    );
+    f.counter(
+        "scpd_tcap_dialogues_begun_total",
+        "TCAP dialogues begun, by who began them.",
+        &["tcap", "by"],
+        tcaps.iter().flat_map(|&(name, ansi)| {
+            let (mut peer, mut us) = (0, 0);
+            for c in tcap(ansi) {
+                peer += c.opened_incoming;
+                us += c.opened_outgoing;
+            }
+            [(vec![name, "peer"], peer), (vec![name, "us"], us)]
+        }),
+    );
+    f.counter(
+        "scpd_tcap_dialogues_ended_total",
+        "TCAP dialogues ended, by how: end (End/Response or prearranged), user_abort, \
+         provider_abort (P-Abort, any cause), timeout.",
+        &["tcap", "how"],
+        tcaps.iter().flat_map(|&(name, ansi)| {
+            let mut n = [0u64; 4];
+            for c in tcap(ansi) {
+                n[0] += c.ended_normally;
+                n[1] += c.user_aborted;
+                n[2] += c.provider_aborted.values().sum::<u64>();
+                n[3] += c.timed_out;
+            }
+            ["end", "user_abort", "provider_abort", "timeout"]
+                .into_iter()
+                .zip(n)
+                .map(move |(how, n)| (vec![name, how], n))
+        }),
+    );
+    let mut aborted = Vec::new();
+    let mut answered = Vec::new();
+    let mut rejected = Vec::new();
+    for &(name, ansi) in &tcaps {
+        for (cause, n) in by(tcap(ansi).map(|c| c.provider_aborted.clone().into_iter().collect())) {
+            aborted.push((name, cause, n));
+        }
+        for (cause, n) in by(tcap(ansi).map(|c| c.p_abort_answers.clone().into_iter().collect())) {
+            answered.push((name, cause, n));
+        }
+        for (side, remote) in [("us", false), ("peer", true)] {
+            let maps = tcap(ansi).map(|c| {
+                let m = if remote {
+                    &c.rejected_remote
+                } else {
+                    &c.rejected_local
+                };
+                m.clone().into_iter().collect()
+            });
+            for (problem, n) in by(maps) {
+                rejected.push((name, side, problem, n));
+            }
+        }
+    }
+    f.counter(
+        "scpd_tcap_provider_aborts_total",
+        "TCAP dialogues closed by a P-Abort, by cause.",
+        &["tcap", "cause"],
+        aborted.iter().map(|(t, c, n)| (vec![*t, c.as_str()], *n)),
+    );
+    f.counter(
+        "scpd_tcap_abort_answers_total",
+        "P-Aborts sent for messages without a dialogue (unknown id, undecodable, full, \
+         overloaded), by cause.",
+        &["tcap", "cause"],
+        answered.iter().map(|(t, c, n)| (vec![*t, c.as_str()], *n)),
+    );
+    f.counter(
+        "scpd_tcap_rejects_total",
+        "TCAP Reject components, by who sent them and problem.",
+        &["tcap", "by", "problem"],
+        rejected
+            .iter()
+            .map(|(t, side, p, n)| (vec![*t, *side, p.as_str()], *n)),
+    );
+    let tcap_sum = |get: fn(&crate::tcap::sm::Counters) -> u64| {
+        tcaps
+            .iter()
+            .map(move |&(name, ansi)| (vec![name], tcap(ansi).map(get).sum::<u64>()))
+            .collect::<Vec<_>>()
+    };
+    f.counter(
+        "scpd_tcap_ac_refused_total",
+        "Dialogues refused in application-context negotiation.",
+        &["tcap"],
+        tcap_sum(|c| c.ac_refused),
+    );
+    f.counter(
+        "scpd_tcap_invoke_timeouts_total",
+        "Operations of ours the peer did not answer in time.",
+        &["tcap"],
+        tcap_sum(|c| c.invoke_timeouts),
+    );
+    f.counter(
+        "scpd_tcap_discarded_total",
+        "TCAP messages dropped without an answer (nothing to answer to).",
+        &["tcap"],
+        tcap_sum(|c| c.discarded),
+    );
+    f.counter(
+        "scpd_tcap_refused_overloaded_total",
+        "New dialogues refused (P-Abort resourceLimitation) while overloaded.",
+        &["tcap"],
+        tcap_sum(|c| c.refused_overloaded),
+    );
+
+    // SCCP (Q.714).
+    let sccp = |get: fn(&crate::sccp::scrc::Counters) -> u64| -> u64 {
+        s.shards.iter().map(|sh| get(&sh.sccp)).sum()
+    };
+    f.counter(
+        "scpd_sccp_reassemblies_total",
+        "Segmented SCCP messages reassembled, by outcome.",
+        &["outcome"],
+        [
+            (vec!["ok"], sccp(|c| c.reassembled)),
+            (vec!["failed"], sccp(|c| c.reassembly_failed)),
+        ],
+    );
+    f.gauge(
+        "scpd_sccp_reassemblies_open",
+        "Segmented SCCP messages being reassembled now.",
+        &[],
+        [(
+            vec![],
+            s.shards.iter().map(|sh| sh.reassemblies).sum::<usize>() as i64,
+        )],
+    );
+    let returned = |to_us: bool| {
+        let mut m = BTreeMap::<u8, u64>::new();
+        for sh in &s.shards {
+            let src = if to_us {
+                &sh.sccp.returned_to_us
+            } else {
+                &sh.sccp.returned
+            };
+            for (cause, n) in src {
+                *m.entry(*cause).or_insert(0) += n;
+            }
+        }
+        m.into_iter()
+            .map(|(c, n)| (format!("{c}"), n))
+            .collect::<Vec<_>>()
+    };
+    let (sent, got) = (returned(false), returned(true));
+    f.counter(
+        "scpd_sccp_returned_total",
+        "SCCP service messages (UDTS/XUDTS/LUDTS), by who returned the message and return \
+         cause (Q.713 §3.12).",
+        &["by", "cause"],
+        sent.iter()
+            .map(|(c, n)| (vec!["us", c.as_str()], *n))
+            .chain(got.iter().map(|(c, n)| (vec!["peer", c.as_str()], *n))),
+    );
+    f.counter(
+        "scpd_sccp_sent_total",
+        "SCCP messages sent in XUDT because they did not fit a UDT (how: xudt), segmented \
+         (segmented), or not at all, too long (too_long); and relayed after GT translation.",
+        &["how"],
+        [
+            (vec!["xudt"], sccp(|c| c.xudt_sent)),
+            (vec!["segmented"], sccp(|c| c.segmented_sent)),
+            (vec!["too_long"], sccp(|c| c.too_long)),
+            (vec!["relayed"], sccp(|c| c.relayed)),
+        ],
+    );
+    f.counter(
+        "scpd_sccp_management_messages_total",
+        "SCCP management (SCMG) messages, by direction.",
+        &["direction"],
+        [
+            (vec!["received"], sccp(|c| c.scmg_received)),
+            (vec!["sent"], sccp(|c| c.scmg_sent)),
+        ],
+    );
+
+    // Calls.
+    let calls = s.calls();
+    let mut rows = Vec::new();
+    for (p, proto) in PROTOCOLS.iter().enumerate() {
+        for (d, dir) in DIRECTIONS.iter().enumerate() {
+            rows.push((
+                vec![protocol_name(*proto), direction_name(*dir)],
+                calls.triggers[p][d],
+            ));
+        }
+    }
+    f.counter(
+        "scpd_triggers_total",
+        "Triggers (InitialDP, Info_Analyzed, ...) received, by protocol and direction.",
+        &["protocol", "direction"],
+        rows.into_iter().filter(|(_, n)| *n > 0),
+    );
+    let mut rows = Vec::new();
+    for (p, proto) in PROTOCOLS.iter().enumerate() {
+        for (i, ins) in INSTRUCTIONS.iter().enumerate() {
+            rows.push((vec![protocol_name(*proto), *ins], calls.answers[p][i]));
+        }
+    }
+    f.counter(
+        "scpd_answers_total",
+        "Answers to the switch, by protocol and instruction.",
+        &["protocol", "instruction"],
+        rows.into_iter().filter(|(_, n)| *n > 0),
+    );
+    let mut rows = Vec::new();
+    for (p, proto) in PROTOCOLS.iter().enumerate() {
+        for (k, kind) in KINDS.iter().enumerate() {
+            rows.push((
+                vec![protocol_name(*proto), kind_name(*kind)],
+                calls.events[p][k],
+            ));
+        }
+    }
+    f.counter(
+        "scpd_call_events_total",
+        "Call events journalled and published, by protocol and kind.",
+        &["protocol", "kind"],
+        rows.into_iter().filter(|(_, n)| *n > 0),
+    );
+    f.counter(
+        "scpd_triggers_shed_total",
+        "Triggers answered the cheapest safe way because scpd was overloaded.",
+        &[],
+        [(vec![], calls.shed)],
+    );
+
+    // Overload control.
+    f.gauge(
+        "scpd_overload_state",
+        "Shards in each overload state now (normal, shedding, refusing).",
+        &["state"],
+        [
+            crate::node::Load::Normal,
+            crate::node::Load::Shed,
+            crate::node::Load::Refuse,
+        ]
+        .map(|l| {
+            let n = s.shards.iter().filter(|sh| sh.load == l).count();
+            (vec![l.name()], n as i64)
+        }),
+    );
+    f.counter(
+        "scpd_overload_changes_total",
+        "Changes of a shard's overload state.",
+        &[],
+        [(vec![], s.shards.iter().map(|sh| sh.load_changes).sum())],
+    );
+    f.gauge(
+        "scpd_shards",
+        "Signalling stacks (shards) that answered this scrape.",
+        &[],
+        [(vec![], s.shards.len() as i64)],
+    );
+
+    // The journal.
+    let j = &s.journal;
+    f.histogram(
+        "scpd_journal_commit_duration_seconds",
+        "Time of each journal transaction, BEGIN to COMMIT done (answers wait for it).",
+        &COMMIT_BUCKETS,
+        &j.commit_buckets,
+        j.commits,
+        j.commit_seconds,
+    );
+    f.counter(
+        "scpd_journal_commit_failures_total",
+        "Journal transactions that failed (their answers went out anyway).",
+        &[],
+        [(vec![], j.failed)],
+    );
+    f.counter(
+        "scpd_journal_events_total",
+        "Events committed to the journal.",
+        &[],
+        [(vec![], j.events)],
+    );
+    f.gauge(
+        "scpd_journal_queue_batches",
+        "Batches of events waiting for the journal writer.",
+        &[],
+        [(vec![], j.queued as i64)],
+    );
+
+    // The process (CPU, memory, descriptors, threads, start time).
+    let process = prometheus::process_collector::ProcessCollector::for_self();
+    f.0.extend(process.collect());
+
+    // A labelled family with nothing counted yet has no sample, and the format no way to
+    // write it.
+    f.0.retain(|m| !m.get_metric().is_empty());
+    let mut out = Vec::new();
+    TextEncoder::new()
+        .encode(&f.0, &mut out)
+        .expect("text encoding of valid families");
+    String::from_utf8(out).expect("the text format is UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stats::ShardStats;
+    use super::*;
+
+    #[test]
+    fn snake_names_enum_values() {
+        #[derive(Debug)]
+        enum E {
+            ResourceLimitation,
+        }
+        assert_eq!(snake(E::ResourceLimitation), "resource_limitation");
+    }
+
+    #[test]
+    fn every_family_is_named_and_typed() {
+        let mut sh = ShardStats::default();
+        sh.itu.opened_incoming = 3;
+        sh.itu.ended_normally = 2;
+        sh.calls.triggers[1][1] = 3;
+        let text = render(&Snapshot {
+            shards: vec![sh.clone(), sh],
+            ..Default::default()
+        });
+        assert!(text.contains("scpd_tcap_dialogues_begun_total{by=\"peer\",tcap=\"itu\"} 6"));
+        assert!(
+            text.contains("scpd_triggers_total{direction=\"originating\",protocol=\"camel\"} 6")
+        );
+        assert!(text.contains("scpd_journal_commit_duration_seconds_bucket{le=\"+Inf\"} 0"));
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let name = line.split(['{', ' ']).next().unwrap();
+            let family = name
+                .trim_end_matches("_bucket")
+                .trim_end_matches("_sum")
+                .trim_end_matches("_count");
+            assert!(
+                text.contains(&format!("# TYPE {name} "))
+                    || text.contains(&format!("# TYPE {family} histogram")),
+                "{name} has no TYPE"
+            );
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! What the daemon counts, as plain numbers each owner keeps where it works (a shard its
+//! stack's counters and its calls', the journal writer its commits), and collects only when
+//! asked: a scrape asks every shard of the runtime for a copy, so counting
+//! costs the call path an addition, never a lock or an atomic shared between cores.
+
+use crate::node::Load;
+use crate::sccp::scrc::Counters as SccpCounters;
+use crate::service::{Direction, Event, EventKind, Instruction, Protocol};
+use crate::store::JournalStats;
+use crate::tcap::sm::Counters as TcapCounters;
+
+/// Protocols counted apart (as [`Protocol`] numbers them).
+pub const PROTOCOLS: [Protocol; 3] = [Protocol::Unspecified, Protocol::Camel, Protocol::Ain];
+/// Event kinds counted apart (as [`EventKind`] numbers them).
+pub const KINDS: [EventKind; 11] = [
+    EventKind::Trigger,
+    EventKind::Answered,
+    EventKind::Disconnected,
+    EventKind::Busy,
+    EventKind::NoAnswer,
+    EventKind::Abandoned,
+    EventKind::RouteSelectFailure,
+    EventKind::DialogueAborted,
+    EventKind::DialogueTimedOut,
+    EventKind::Routed,
+    EventKind::TransferLeg,
+];
+/// Directions counted apart.
+pub const DIRECTIONS: [Direction; 3] = [
+    Direction::Unspecified,
+    Direction::Originating,
+    Direction::Terminating,
+];
+/// Instructions counted apart, by [`instruction_index`].
+pub const INSTRUCTIONS: [&str; 4] = ["continue", "monitor", "connect", "release"];
+
+pub fn protocol_name(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Unspecified => "unspecified",
+        Protocol::Camel => "camel",
+        Protocol::Ain => "ain",
+    }
+}
+
+pub fn kind_name(k: EventKind) -> &'static str {
+    match k {
+        EventKind::Trigger => "trigger",
+        EventKind::Answered => "answered",
+        EventKind::Disconnected => "disconnected",
+        EventKind::Busy => "busy",
+        EventKind::NoAnswer => "no_answer",
+        EventKind::Abandoned => "abandoned",
+        EventKind::RouteSelectFailure => "route_select_failure",
+        EventKind::DialogueAborted => "dialogue_aborted",
+        EventKind::DialogueTimedOut => "dialogue_timed_out",
+        EventKind::Routed => "routed",
+        EventKind::TransferLeg => "transfer_leg",
+    }
+}
+
+pub fn direction_name(d: Direction) -> &'static str {
+    match d {
+        Direction::Unspecified => "unspecified",
+        Direction::Originating => "originating",
+        Direction::Terminating => "terminating",
+    }
+}
+
+fn instruction_index(i: &Instruction) -> usize {
+    match i {
+        Instruction::Continue => 0,
+        Instruction::Monitor => 1,
+        Instruction::Connect(_) => 2,
+        Instruction::Release(_) => 3,
+    }
+}
+
+/// The calls a shard saw, from the events it journalled.
+#[derive(Debug, Clone, Default)]
+pub struct CallCounts {
+    /// Events by protocol and kind.
+    pub events: [[u64; KINDS.len()]; PROTOCOLS.len()],
+    /// Triggers by protocol and direction.
+    pub triggers: [[u64; DIRECTIONS.len()]; PROTOCOLS.len()],
+    /// Answers to the switch (events that carry one: the trigger's own, or the routing of
+    /// a held one), by protocol and instruction.
+    pub answers: [[u64; INSTRUCTIONS.len()]; PROTOCOLS.len()],
+    /// Triggers answered the cheapest safe way because the shard was overloaded.
+    pub shed: u64,
+}
+
+impl CallCounts {
+    pub fn count(&mut self, events: &[Event]) {
+        for ev in events {
+            let p = ev.call.trigger.protocol as usize;
+            self.events[p][ev.kind as usize] += 1;
+            if ev.kind == EventKind::Trigger {
+                self.triggers[p][ev.call.trigger.direction as usize] += 1;
+                self.shed += u64::from(ev.shed);
+            }
+            if let Some(i) = &ev.instruction {
+                self.answers[p][instruction_index(i)] += 1;
+            }
+        }
+    }
+
+    fn add(&mut self, o: &CallCounts) {
+        let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+        for p in 0..PROTOCOLS.len() {
+            add(&mut self.events[p], &o.events[p]);
+            add(&mut self.triggers[p], &o.triggers[p]);
+            add(&mut self.answers[p], &o.answers[p]);
+        }
+        self.shed += o.shed;
+    }
+}
+
+/// A copy of one shard's counters.
+#[derive(Debug, Clone, Default)]
+pub struct ShardStats {
+    /// ITU TCAP (CAMEL) and ANSI TCAP (AIN).
+    pub itu: TcapCounters,
+    pub ansi: TcapCounters,
+    pub itu_open: usize,
+    pub ansi_open: usize,
+    pub sccp: SccpCounters,
+    /// Segmented messages being reassembled.
+    pub reassemblies: usize,
+    pub calls: CallCounts,
+    /// The shard's overload state now, and how often it changed.
+    pub load: Load,
+    pub load_changes: u64,
+}
+
+/// Everything a scrape shows, collected at one moment.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub shards: Vec<ShardStats>,
+    pub journal: JournalStats,
+}
+
+impl Snapshot {
+    /// The calls of every shard together.
+    pub fn calls(&self) -> CallCounts {
+        let mut c = CallCounts::default();
+        for s in &self.shards {
+            c.add(&s.calls);
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_follow_the_enums_order() {
+        for (i, p) in PROTOCOLS.iter().enumerate() {
+            assert_eq!(*p as usize, i, "{p:?}");
+        }
+        for (i, k) in KINDS.iter().enumerate() {
+            assert_eq!(*k as usize, i, "{k:?}");
+        }
+        for (i, d) in DIRECTIONS.iter().enumerate() {
+            assert_eq!(*d as usize, i, "{d:?}");
+        }
+        for (i, n) in INSTRUCTIONS.iter().enumerate() {
+            let ins = [
+                Instruction::Continue,
+                Instruction::Monitor,
+                Instruction::Connect(Default::default()),
+                Instruction::Release(16),
+            ];
+            assert_eq!(ins[i].name(), *n);
+            assert_eq!(instruction_index(&ins[i]), i);
+        }
+    }
+}

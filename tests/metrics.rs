@@ -1,0 +1,169 @@
+//! Prometheus metrics of the real daemon: counters against the calls a simulated MSC made,
+//! the exposition checked by `promtool check metrics`, and a real Prometheus server
+//! scraping the daemon and answering a query for one of its counters.
+//!
+//! promtool and prometheus come from Debian's `prometheus` package (CI installs it); without
+//! them the checks that need them fail where `CI` is set and say they skipped elsewhere.
+
+mod common;
+
+use common::{free_port, Scpd};
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `GET path` on `addr`; the body (HTTP/1.0, so the server closes when done).
+fn get(addr: &str, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut r = String::new();
+    s.read_to_string(&mut r).unwrap();
+    let (head, body) = r.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(
+        head.starts_with("HTTP/1.") && head.contains(" 200 "),
+        "{head}"
+    );
+    body.to_string()
+}
+
+/// The value of the sample `name{labels}` as the text format writes it.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+fn tool(name: &str) -> bool {
+    let found = Command::new(name)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{name} missing (Debian package prometheus), and CI is set"
+        );
+        eprintln!("skipped: {name} not installed (apt-get install prometheus)");
+    }
+    found
+}
+
+#[test]
+fn counters_match_the_calls_made_and_promtool_accepts_them() {
+    let d = Scpd::start("metrics", None);
+    let report = d.sim(&["--calls", "40", "--concurrency", "8", "--hold-ms", "0"]);
+    assert_eq!(report["completed"], 40, "{report}");
+    let text = get(&d.metrics, "/metrics");
+    let at =
+        |series: &str| sample(&text, series).unwrap_or_else(|| panic!("no {series} in\n{text}"));
+    assert_eq!(
+        at(r#"scpd_tcap_dialogues_begun_total{by="peer",tcap="itu"}"#),
+        40.0
+    );
+    assert_eq!(
+        at(r#"scpd_tcap_dialogues_ended_total{how="end",tcap="itu"}"#),
+        40.0
+    );
+    assert_eq!(at(r#"scpd_tcap_dialogues_open{tcap="itu"}"#), 0.0);
+    assert_eq!(
+        at(r#"scpd_triggers_total{direction="originating",protocol="camel"}"#),
+        40.0
+    );
+    // Nobody is enrolled: every call is Continued.
+    assert_eq!(
+        at(r#"scpd_answers_total{instruction="continue",protocol="camel"}"#),
+        40.0
+    );
+    assert_eq!(
+        at(r#"scpd_call_events_total{kind="trigger",protocol="camel"}"#),
+        40.0
+    );
+    assert!(at("scpd_journal_events_total") >= 40.0);
+    assert!(at("scpd_journal_commit_duration_seconds_count") >= 1.0);
+    assert_eq!(
+        at(r#"scpd_overload_state{state="normal"}"#),
+        at("scpd_shards")
+    );
+    assert!(at("process_resident_memory_bytes") > 0.0);
+
+    if tool("promtool") {
+        let mut p = Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        p.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = p.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "promtool check metrics: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    d.stop();
+}
+
+#[test]
+fn a_prometheus_server_scrapes_the_daemon() {
+    if !tool("prometheus") {
+        return;
+    }
+    let d = Scpd::start("metrics-prom", None);
+    d.sim(&["--calls", "7", "--hold-ms", "0"]);
+    let dir = std::env::temp_dir().join(format!("scpd-prom-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: scpd\n    \
+             static_configs:\n      - targets: ['{}']\n",
+            d.metrics
+        ),
+    )
+    .unwrap();
+    let web = format!("127.0.0.1:{}", free_port());
+    let mut prom = Command::new("prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address={web}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start prometheus");
+    let query = "/api/v1/query?query=scpd_triggers_total%7Bprotocol%3D%22camel%22%7D";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let value = loop {
+        let answer = std::net::TcpStream::connect(&web)
+            .ok()
+            .map(|_| get(&web, query))
+            .and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok());
+        let v = answer.as_ref().and_then(|a| {
+            a["data"]["result"][0]["value"][1]
+                .as_str()
+                .map(str::to_string)
+        });
+        if let Some(v) = v {
+            break v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "prometheus never had the counter: {answer:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let _ = prom.kill();
+    let _ = prom.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(value, "7");
+    d.stop();
+}
