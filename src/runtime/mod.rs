@@ -301,9 +301,14 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     }));
     let metrics = serve_metrics(&cfg.metrics.listen, &shared, stop_rx.clone()).await;
     info!(db = %db.display(), "scpd ready");
+    // systemd's Type=notify: started means listening (a no-op without NOTIFY_SOCKET).
+    if let Err(e) = sd_notify::notify(&[sd_notify::NotifyState::Ready]) {
+        warn!(error = %e, "systemd readiness not sent");
+    }
 
     shutdown_signal().await;
     info!("shutting down: ending open dialogues");
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     // Every shard ends its dialogues; what that sends is queued before the associations
     // are told to stop, and their writers write it before they go.
     let mut sent = 0;
