@@ -147,7 +147,8 @@ impl Inner {
 /// Shared by the gRPC service (clients) and the daemon (queries).
 pub struct Broker {
     inner: Mutex<Inner>,
-    deadline: Duration,
+    /// The decision deadline in microseconds (a configuration reload may change it).
+    deadline_us: std::sync::atomic::AtomicU64,
 }
 
 /// A connected client: its id for [`Broker::answer`] / [`Broker::disconnect`] and its queries.
@@ -160,12 +161,20 @@ impl Broker {
     pub fn new(deadline: Duration) -> Arc<Broker> {
         Arc::new(Broker {
             inner: Mutex::new(Inner::default()),
-            deadline,
+            deadline_us: (deadline.as_micros() as u64).into(),
         })
     }
 
     pub fn deadline(&self) -> Duration {
-        self.deadline
+        Duration::from_micros(self.deadline_us.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// A new deadline for the queries put from now on (a configuration reload).
+    pub fn set_deadline(&self, deadline: Duration) {
+        self.deadline_us.store(
+            deadline.as_micros() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -225,6 +234,7 @@ impl Broker {
     /// Ask about one trigger (its TRIGGER event); `None` when no client answers within the
     /// deadline.
     pub async fn ask(&self, event: &Event, now_ms: i64) -> Option<Answer> {
+        let deadline = self.deadline();
         let event = CallEvent::of(0, event);
         let rx = {
             let mut g = self.lock();
@@ -232,7 +242,7 @@ impl Broker {
             let query = DecisionQuery {
                 query_id: g.next_query,
                 event: Some(event),
-                deadline_ms: now_ms + self.deadline.as_millis() as i64,
+                deadline_ms: now_ms + deadline.as_millis() as i64,
             };
             let client = g.offer(&query)?;
             let (reply, rx) = oneshot::channel();
@@ -248,7 +258,7 @@ impl Broker {
             (id, rx)
         };
         let (id, rx) = rx;
-        match tokio::time::timeout(self.deadline, rx).await {
+        match tokio::time::timeout(deadline, rx).await {
             Ok(Ok(a)) => a.decision(),
             Ok(Err(_)) => None,
             Err(_) => {

@@ -51,29 +51,32 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
         }
         None => Config::embedded(),
     };
-    let cfg = runtime::apply(
-        cfg,
-        &Overrides {
-            m3ua_listen: a.m3ua_listen,
-            m3ua_connect: a.m3ua_connect,
-            m3ua_ipsp_listen: a.m3ua_ipsp_listen,
-            m3ua_ipsp_connect: a.m3ua_ipsp_connect,
-            grpc_listen: a.grpc_listen,
-            db: a.db,
-            metrics_listen: a.metrics_listen,
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    let overrides = Overrides {
+        m3ua_listen: a.m3ua_listen,
+        m3ua_connect: a.m3ua_connect,
+        m3ua_ipsp_listen: a.m3ua_ipsp_listen,
+        m3ua_ipsp_connect: a.m3ua_ipsp_connect,
+        grpc_listen: a.grpc_listen,
+        db: a.db,
+        metrics_listen: a.metrics_listen,
+    };
+    let cfg = runtime::apply(cfg, &overrides).map_err(|e| e.to_string())?;
     if let Some(p) = &a.pcap {
         crate::lab::pcap_out::install(p).map_err(|e| format!("--pcap {}: {e}", p.display()))?;
     }
-    serve(cfg)?;
+    serve(
+        cfg,
+        runtime::reload::Source {
+            file: a.config,
+            overrides,
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Run the daemon with `cfg` until SIGINT/SIGTERM.
-fn serve(cfg: Config) -> Result<(), String> {
-    super::runtime().block_on(runtime::run(cfg))
+/// Run the daemon with `cfg` until SIGINT/SIGTERM (SIGHUP reads `source` again).
+fn serve(cfg: Config, source: runtime::reload::Source) -> Result<(), String> {
+    super::runtime().block_on(runtime::run(cfg, source))
 }
 
 pub(super) fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {

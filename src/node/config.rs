@@ -86,3 +86,15 @@ impl Default for StackConfig {
         }
     }
 }
+
+/// What a configuration reload (SIGHUP) may change in a running stack: applied between two
+/// inputs, so each call sees the old settings or the new, and held triggers keep the
+/// deadline they were given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reload {
+    pub decision_deadline: Duration,
+    pub reset_timer: Option<(Duration, u32)>,
+    pub fallback: crate::service::Instruction,
+    pub gt_rules: Vec<GtRule>,
+    pub scmg_concerned: Vec<u32>,
+}

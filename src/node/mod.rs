@@ -40,7 +40,7 @@ use crate::tcuser::ain::Ain;
 use crate::tcuser::camel::{Camel, Gap};
 use crate::tcuser::{Ctx, Fault as TcFault, QueryUser, User};
 pub use crate::tcuser::{Note, Query, QueryId};
-pub use config::{NodeConfig, StackConfig};
+pub use config::{NodeConfig, Reload, StackConfig};
 use refusals::Refusals;
 use std::time::Instant;
 
@@ -308,6 +308,22 @@ impl Node {
     }
 
     /// The service engine (the runtime configures routing numbers and decisions on it).
+    /// Apply a configuration reload (see [`Reload`]).
+    pub fn reload(&mut self, r: &Reload) {
+        self.camel.set_timing(r.decision_deadline, r.reset_timer);
+        self.ain.set_deadline(r.decision_deadline);
+        let mut engine = self.engine.config().clone();
+        engine.fallback = r.fallback;
+        self.engine.configure(engine);
+        // SCCP management speaks for the node once: in the first shard.
+        let concerned = if self.shards.index == 0 {
+            r.scmg_concerned.clone()
+        } else {
+            Vec::new()
+        };
+        self.scrc.reload(r.gt_rules.clone(), concerned);
+    }
+
     pub fn engine_mut(&mut self) -> &mut Engine {
         &mut self.engine
     }

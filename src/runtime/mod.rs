@@ -23,6 +23,7 @@ mod dispatch;
 mod link;
 mod net;
 pub mod overload;
+pub mod reload;
 mod shard;
 
 use crate::api::{self, Api};
@@ -211,8 +212,11 @@ fn backoff(m: &config::M3ua) -> Backoff {
     )
 }
 
-/// Run until SIGINT/SIGTERM.
-pub async fn run(cfg: Config) -> Result<(), String> {
+/// Run until SIGINT/SIGTERM; on SIGHUP read `source` again (see [`reload`]).
+pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
+    // From here on SIGTERM/SIGINT mean a clean stop (before readiness is reported, so a stop
+    // that follows it at once is caught, not fatal).
+    let stop_signals = StopSignals::new();
     // TLS material first: a bad certificate stops the start before anything listens.
     let grpc_server = api::grpc_server(&cfg)?;
     let db = std::path::PathBuf::from(&cfg.store.path);
@@ -288,6 +292,13 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         Duration::from_millis(cfg.routing_numbers.sweep_interval_ms),
         stop_rx.clone(),
     ));
+    let reloader = tokio::spawn(reload::on_hangup(
+        source,
+        cfg.clone(),
+        shared.clone(),
+        decisions.clone(),
+        stop_rx.clone(),
+    ));
     let api = Api {
         writer: writer.clone(),
         subscribers,
@@ -306,7 +317,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         warn!(error = %e, "systemd readiness not sent");
     }
 
-    shutdown_signal().await;
+    stop_signals.wait().await;
     info!("shutting down: ending open dialogues");
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     // Every shard ends its dialogues; what that sends is queued before the associations
@@ -328,6 +339,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         let _ = t.await;
     }
     let _ = sweeper.await;
+    let _ = reloader.await;
     if let Some(m) = metrics {
         let _ = m.await;
     }
@@ -486,12 +498,26 @@ async fn m3ua_timer(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     }
 }
 
-async fn shutdown_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
+/// SIGTERM and SIGINT, caught from their creation on.
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> StopSignals {
+        use tokio::signal::unix::{signal, SignalKind};
+        StopSignals {
+            term: signal(SignalKind::terminate()).expect("SIGTERM handler"),
+            int: signal(SignalKind::interrupt()).expect("SIGINT handler"),
+        }
+    }
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
+        }
     }
 }
 

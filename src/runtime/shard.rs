@@ -110,6 +110,8 @@ pub enum Control {
     Shutdown(oneshot::Sender<usize>),
     /// A copy of the shard's counters (a scrape).
     Stats(oneshot::Sender<ShardStats>),
+    /// New settings from a configuration reload.
+    Reload(Arc<crate::node::Reload>),
 }
 
 /// How the rest of the daemon reaches a shard.
@@ -305,6 +307,7 @@ impl Shard {
                 *stopped = Some(done);
             }
             Control::Stats(reply) => drop(reply.send(self.stats())),
+            Control::Reload(r) => self.node.reload(&r),
         }
     }
 

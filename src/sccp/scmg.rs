@@ -165,6 +165,11 @@ impl Scmg {
         ssn == SSN_SCMG || self.local.contains_key(&ssn)
     }
 
+    /// Replace the concerned point codes (a configuration reload).
+    pub fn set_concerned(&mut self, concerned: Vec<u32>) {
+        self.concerned = concerned;
+    }
+
     /// A local subsystem went in (`up`) or out of service: SSA or SSP to every concerned
     /// point code (Q.714 §5.3.2/§5.3.3). Nothing when the state did not change.
     pub fn set_state(&mut self, ssn: u8, up: bool) -> Vec<ScmgEvent> {

@@ -271,6 +271,19 @@ pub struct Scrc {
 }
 
 impl Scrc {
+    /// Replace the GT translation rules and the SCMG concerned point codes (a
+    /// configuration reload; messages being reassembled keep their routes).
+    pub fn reload(&mut self, gt_rules: Vec<GtRule>, scmg_concerned: Vec<u32>) {
+        self.gt = GtTable::new(
+            self.cfg.variant,
+            Some(self.cfg.point_code),
+            gt_rules.clone(),
+        );
+        self.cfg.gt_rules = gt_rules;
+        self.scmg.set_concerned(scmg_concerned.clone());
+        self.cfg.scmg_concerned = scmg_concerned;
+    }
+
     /// `first_reference`: where segmentation local references start (e.g. the boot time,
     /// so a restart does not reuse the last run's references at once).
     pub fn new(cfg: ScrcConfig, first_reference: u32) -> Scrc {

@@ -139,6 +139,11 @@ impl Ain {
         }
     }
 
+    /// A new decision deadline (a configuration reload).
+    pub fn set_deadline(&mut self, decision_deadline: Duration) {
+        self.dialogues.set_timing(decision_deadline, None);
+    }
+
     /// Calls followed (AIN 0.2 dialogues and AIN 0.1 calls awaiting their notification).
     pub fn followed(&self) -> usize {
         self.dialogues.followed() + self.notify.len()

@@ -150,6 +150,12 @@ impl<S, H> Dialogues<S, H> {
         }
     }
 
+    /// New decision timing (a configuration reload): for triggers held from now on.
+    pub fn set_timing(&mut self, decision_deadline: Duration, reset_after: Option<Duration>) {
+        self.decision_deadline = decision_deadline;
+        self.reset_after = reset_after;
+    }
+
     /// Calls followed.
     pub fn followed(&self) -> usize {
         self.followed.len()
