@@ -37,16 +37,26 @@ pub(super) struct RunArgs {
     /// PPID 3, so Wireshark decodes M3UA/SCCP/TCAP/CAP whatever carried them).
     #[arg(long, value_name = "FILE")]
     pcap: Option<std::path::PathBuf>,
+    /// Log lines as text or as one JSON object each (replaces log.format).
+    #[arg(long = "log-format", value_enum, value_name = "text|json")]
+    log_format: Option<crate::config::LogFormat>,
+    /// SCCP standard and point-code format of the network (replaces node.variant and
+    /// sccp.variant); AIN switches speak ANSI.
+    #[arg(long = "sccp-variant", value_enum, value_name = "itu|ansi|chinese")]
+    sccp_variant: Option<super::start::VariantArg>,
 }
 
 pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
-    let cfg = match &a.config {
+    let mut cfg = match &a.config {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
             Config::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?
         }
         None => Config::embedded(),
     };
+    if let Some(v) = a.sccp_variant {
+        super::start::set_variant(&mut cfg, v.into());
+    }
     let cfg = runtime::apply(
         cfg,
         &Overrides {
@@ -59,6 +69,9 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
         },
     )
     .map_err(|e| e.to_string())?;
+    super::logging::init(a.log_format.unwrap_or(cfg.log.format), &cfg.log.level);
+    // Before the store is opened: a start that cannot listen leaves no scpd.db behind.
+    super::start::check_listeners(&cfg)?;
     if let Some(p) = &a.pcap {
         crate::lab::pcap_out::install(p).map_err(|e| format!("--pcap {}: {e}", p.display()))?;
     }
@@ -68,10 +81,10 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
 
 /// Run the daemon with `cfg` until SIGINT/SIGTERM.
 fn serve(cfg: Config) -> Result<(), String> {
-    super::runtime().block_on(runtime::run(cfg))
+    super::runtime()?.block_on(runtime::run(cfg))
 }
 
-pub(super) fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {
+pub(super) fn cmd_check(file: &std::path::Path) -> Result<ExitCode, super::Failure> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     // The TLS files too: readable PEM, the key belonging to the certificate.
     match Config::parse(&text)
@@ -79,7 +92,7 @@ pub(super) fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {
         .and_then(|c| crate::api::grpc_server(&c))
     {
         Ok(_) => {
-            println!("{}: ok", file.display());
+            super::out::line(format_args!("{}: ok", file.display()))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

@@ -143,7 +143,7 @@ fn parse_mix(s: &str) -> Result<(u32, u32), String> {
     Ok(mix)
 }
 
-pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, String> {
+pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
     use crate::lab::sim::{LoadConfig, SimConfig, SimProtocol, SimTransport};
     let (to, transport) = match crate::config::parse_endpoint(&a.to)? {
         crate::config::Endpoint::Tcp(addr) => (addr, SimTransport::Tcp),
@@ -195,10 +195,7 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, String> {
     let rep = crate::lab::sim::run_load(cfg, load)
         .await
         .map_err(|e| e.to_string())?;
-    println!(
-        "{}",
-        serde_json::to_string(&rep).map_err(|e| e.to_string())?
-    );
+    super::out::line(serde_json::to_string(&rep).map_err(|e| e.to_string())?)?;
     Ok(if rep.errors == 0 {
         ExitCode::SUCCESS
     } else {
