@@ -196,6 +196,19 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
         .await
         .map_err(|e| e.to_string())?;
     super::out::line(serde_json::to_string(&rep).map_err(|e| e.to_string())?)?;
+    // AIN (and the mix, by default) speaks ANSI SCCP; an SCP reading ITU SCCP answers in
+    // a layout the sim cannot read, which says nothing about why unless told.
+    let ansi = match a.sccp {
+        Some(s) => matches!(s, SccpArg::Ansi),
+        None => protocol != SimProtocol::Camel,
+    };
+    if ansi && rep.error_samples.iter().any(|e| e.starts_with("SCCP")) {
+        eprintln!(
+            "scpd: hint: this run spoke ANSI SCCP (T1.112, 24-bit point codes); an SCP on \
+             ITU SCCP, such as scpd's embedded default, cannot be understood. Start it with \
+             --sccp-variant ansi (or sccp.variant = \"ansi\"), or give --sccp itu."
+        );
+    }
     Ok(if rep.errors == 0 {
         ExitCode::SUCCESS
     } else {
