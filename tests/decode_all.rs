@@ -177,7 +177,13 @@ fn scpd(file: &Path, opts: &[&str]) -> (Counts, BTreeMap<u64, Counts>, usize) {
         .arg(file)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}: {out:?}", file.display());
+    // 3 and 4 say that some or all messages are error lines (captures of what scpd does
+    // not read, like SCCP CR); the counts below are compared all the same. 1 and 2 are not.
+    assert!(
+        matches!(out.status.code(), Some(0 | 3 | 4)),
+        "{}: {out:?}",
+        file.display()
+    );
     let (mut all, mut per, mut comps) = (Counts::new(), BTreeMap::new(), 0usize);
     for l in String::from_utf8(out.stdout).unwrap().lines() {
         let v: Value = serde_json::from_str(l).unwrap();

@@ -1,6 +1,7 @@
 //! `scpd decode` and `scpd replay`: the lab commands that read captures. They share the
 //! MTP3 point-code variant option.
 
+use super::out::{self, Failure};
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -70,7 +71,37 @@ fn parse_ssn_app(s: &str) -> Result<(u8, crate::lab::decode::App), String> {
     Ok((n, app))
 }
 
-pub(super) fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
+/// `scpd decode`'s exit status when everything read decoded.
+const DECODED: u8 = 0;
+/// Some messages became error lines, or an input was cut short or held nothing to decode:
+/// the output is there but incomplete (the warnings on stderr say where).
+const PARTLY: u8 = 3;
+/// Not one message decoded: no message found, or every one an error line.
+const NOTHING: u8 = 4;
+
+/// Standard output that remembers a reader gone away, so that the decoder's "writing
+/// output" error can end the command quietly.
+struct Stdout<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for Stdout<W> {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.inner
+            .write(b)
+            .inspect_err(|e| self.closed |= out::is_closed(e))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner
+            .flush()
+            .inspect_err(|e| self.closed |= out::is_closed(e))
+    }
+}
+
+/// Exit status (see [`DECODED`], [`PARTLY`], [`NOTHING`]; 1 when an input cannot be read,
+/// 2 for a usage error).
+pub(super) fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, Failure> {
     use crate::lab::decode::{self, HexLayer, InputFormat};
     let opts = decode::Options {
         format: match a.format {
@@ -100,7 +131,10 @@ pub(super) fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
         a.files
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Stdout {
+        inner: std::io::BufWriter::new(stdout.lock()),
+        closed: false,
+    };
     let mut totals = decode::Totals::default();
     for f in &files {
         let data = if f == "-" {
@@ -112,14 +146,31 @@ pub(super) fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, String> {
         };
         // --summary writes no lines: the decoder only counts.
         let sink: Option<&mut dyn std::io::Write> = if a.summary { None } else { Some(&mut out) };
-        decode::decode_input(f, &data, &opts, &mut totals, sink)
-            .map_err(|e| format!("{f}: {e}"))?;
+        if let Err(e) = decode::decode_input(f, &data, &opts, &mut totals, sink) {
+            return Err(if out.closed {
+                Failure::StdoutClosed
+            } else {
+                format!("{f}: {e}").into()
+            });
+        }
     }
-    if a.summary {
+    {
         use std::io::Write;
-        let _ = write!(out, "{}", totals.table());
+        if a.summary {
+            write!(out, "{}", totals.table()).map_err(out::failure)?;
+        }
+        out.flush().map_err(out::failure)?;
     }
-    Ok(ExitCode::SUCCESS)
+    for w in &totals.warnings {
+        eprintln!("scpd: warning: {w}");
+    }
+    Ok(ExitCode::from(if totals.messages == totals.errors {
+        NOTHING
+    } else if totals.errors > 0 || !totals.warnings.is_empty() {
+        PARTLY
+    } else {
+        DECODED
+    }))
 }
 
 fn mtp3_variant(m: Mtp3) -> crate::lab::capture::Mtp3Variant {
@@ -182,7 +233,7 @@ pub(super) struct ReplayArgs {
     settle_ms: u64,
 }
 
-pub(super) async fn cmd_replay(a: ReplayArgs) -> Result<ExitCode, String> {
+pub(super) async fn cmd_replay(a: ReplayArgs) -> Result<ExitCode, Failure> {
     use crate::lab::replay::{self, ReplayConfig, Timing};
     let to = crate::config::parse_endpoint(&a.to)?;
     if matches!(to, crate::config::Endpoint::Sctp(_)) {
@@ -214,10 +265,7 @@ pub(super) async fn cmd_replay(a: ReplayArgs) -> Result<ExitCode, String> {
     let rep = replay::run(cfg, captured)
         .await
         .map_err(|e| e.to_string())?;
-    println!(
-        "{}",
-        serde_json::to_string(&rep).map_err(|e| e.to_string())?
-    );
+    out::line(serde_json::to_string(&rep).map_err(|e| e.to_string())?)?;
     Ok(if rep.completed == rep.dialogues {
         ExitCode::SUCCESS
     } else {

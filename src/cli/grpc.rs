@@ -2,6 +2,7 @@
 //! the channel setup they share (plaintext, or TLS with an optional client certificate),
 //! so operators can reach a running scpd without grpcurl or code of their own.
 
+use super::out::{self, Failure};
 use crate::proto;
 use clap::{Args, Subcommand, ValueEnum};
 use std::pin::Pin;
@@ -9,11 +10,20 @@ use std::process::ExitCode;
 use std::task::Poll;
 use std::time::Duration;
 
-/// How a client command reaches a running scpd's gRPC: plaintext, or TLS with --tls-ca.
+// How a client command reaches a running scpd's gRPC: plaintext, or TLS with --tls-ca.
+// (A plain comment: a doc comment here would be clap's text for the commands that flatten
+// it.) Its options are listed apart from the command's own under "Connection".
 #[derive(Args)]
+#[command(next_help_heading = "Connection")]
 pub(super) struct GrpcConn {
-    /// scpd's gRPC address.
-    #[arg(long, default_value = "127.0.0.1:50051", value_name = "HOST:PORT")]
+    /// scpd's gRPC address (a host name is resolved).
+    #[arg(
+        long,
+        default_value = "127.0.0.1:50051",
+        value_name = "HOST:PORT",
+        env = "SCPD_GRPC",
+        value_parser = parse_grpc_addr
+    )]
     grpc: String,
     /// Use TLS, accepting the daemon's certificate only if this CA (PEM) signed it.
     #[arg(long = "tls-ca", value_name = "FILE", env = "SCPD_TLS_CA")]
@@ -59,6 +69,22 @@ pub(super) enum PolicyArg {
     Decide,
 }
 
+/// `--grpc`: HOST:PORT with a port, so `--grpc 127.0.0.1` is refused up front instead of
+/// failing later as a connection to port 80.
+fn parse_grpc_addr(s: &str) -> Result<String, String> {
+    let port = if let Some(rest) = s.strip_prefix('[') {
+        rest.split_once("]:").map(|(_, p)| p)
+    } else {
+        s.rsplit_once(':')
+            .filter(|(h, _)| !h.is_empty() && !h.contains(':'))
+            .map(|(_, p)| p)
+    };
+    match port.map(str::parse::<u16>) {
+        Some(Ok(p)) if p > 0 => Ok(s.to_string()),
+        _ => Err("want HOST:PORT, e.g. 127.0.0.1:50051 ([::1]:50051 for IPv6)".into()),
+    }
+}
+
 /// `ID[=LABEL]`: a terminal of the subscriber's user.
 fn parse_terminal(s: &str) -> Result<proto::Terminal, String> {
     let (id, label) = s.split_once('=').unwrap_or((s, ""));
@@ -79,6 +105,7 @@ pub(super) enum RoutingNumberCmd {
         conn: GrpcConn,
         /// Digits of the circuit-switched phone (international format, no '+').
         target: String,
+        /// How long the number stays bound to TARGET.
         #[arg(long, default_value_t = 60)]
         ttl_seconds: u32,
         /// The call the transfer belongs to.
@@ -92,18 +119,21 @@ pub(super) enum RoutingNumberCmd {
     Release {
         #[command(flatten)]
         conn: GrpcConn,
+        /// The routing number (digits) to free.
         number: String,
     },
     /// Show one routing number as JSON.
     Get {
         #[command(flatten)]
         conn: GrpcConn,
+        /// The routing number (digits).
         number: String,
     },
     /// List the routing numbers allocated (of one pool with --pool), as JSON lines.
     List {
         #[command(flatten)]
         conn: GrpcConn,
+        /// Only this pool's numbers (default: every pool).
         #[arg(long, default_value = "")]
         pool: String,
     },
@@ -117,6 +147,7 @@ pub(super) enum SubscriberCmd {
         conn: GrpcConn,
         /// MSISDN or directory number, digits only.
         number: String,
+        /// What scpd does with the subscriber's calls.
         #[arg(long, value_enum, default_value = "monitor")]
         policy: PolicyArg,
         /// The user the number belongs to.
@@ -133,6 +164,7 @@ pub(super) enum SubscriberCmd {
     Get {
         #[command(flatten)]
         conn: GrpcConn,
+        /// The subscriber's number (MSISDN or directory number, digits only).
         number: String,
     },
     /// List every subscriber, as JSON lines.
@@ -144,6 +176,7 @@ pub(super) enum SubscriberCmd {
     Remove {
         #[command(flatten)]
         conn: GrpcConn,
+        /// The subscriber's number (MSISDN or directory number, digits only).
         number: String,
     },
 }
@@ -174,9 +207,44 @@ async fn grpc_channel(c: &GrpcConn) -> Result<tonic::transport::Channel, String>
             .tls_config(tls)
             .map_err(|e| format!("TLS: {}", crate::api::chain(&e)))?;
     }
-    ep.connect()
-        .await
-        .map_err(|e| format!("gRPC {addr}: {}", crate::api::chain(&e)))
+    ep.connect().await.map_err(|e| {
+        format!(
+            "cannot reach scpd's gRPC at {addr}: {} (is scpd running there? the address \
+             comes from --grpc or SCPD_GRPC)",
+            causes(&e)
+        )
+    })
+}
+
+/// An error and its sources in one line, each text once: tonic and hyper wrap the same
+/// cause in layers that print it again ("tcp connect error: tcp connect error: ...").
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(c) = next {
+        let t = c.to_string();
+        if !t.is_empty() && !parts.iter().any(|p| p.contains(&t)) {
+            // A wrapper that repeats its cause's text is dropped for the cause.
+            parts.retain(|p| !t.contains(p.as_str()));
+            parts.push(t);
+        }
+        next = c.source();
+    }
+    parts.join(": ")
+}
+
+/// A status from the daemon in words: its code's name and message.
+fn status(e: tonic::Status) -> String {
+    if e.code() == tonic::Code::Unavailable {
+        return format!(
+            "scpd's gRPC is unavailable: {} (is scpd running?)",
+            e.message()
+        );
+    }
+    match e.code() {
+        tonic::Code::Unknown => e.message().to_string(),
+        c => format!("{}: {}", c.description(), e.message()),
+    }
 }
 
 /// The stream's next item if it has arrived already; nothing is awaited (`now_or_never`
@@ -185,7 +253,7 @@ async fn ready<S: tokio_stream::Stream + Unpin>(s: &mut S) -> Poll<Option<S::Ite
     std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *s).poll_next(cx))).await
 }
 
-pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, String> {
+pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, Failure> {
     use proto::call_events_client::CallEventsClient;
     use std::io::Write;
     let mut client = CallEventsClient::new(grpc_channel(&a.conn).await?);
@@ -194,7 +262,7 @@ pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, String> {
             from_sequence: a.from,
         })
         .await
-        .map_err(|e| format!("gRPC {}: {:?}: {}", a.conn.grpc, e.code(), e.message()))?
+        .map_err(|e| format!("gRPC {}: {}", a.conn.grpc, status(e)))?
         .into_inner();
     // Under load this runs beside the daemon, so an event costs its decoding and a copy into
     // one reused line buffer, and the events that arrived together leave in one write:
@@ -229,28 +297,25 @@ pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, String> {
                 }
             }
             Ok(None) => break Ok(()),
-            Err(e) => break Err(e.to_string()),
+            Err(e) => break Err(status(e)),
         }
     };
     // The lines before an error are printed before it is.
     let _ = out.flush();
-    end.map(|()| ExitCode::SUCCESS)
+    end.map(|()| ExitCode::SUCCESS).map_err(Failure::from)
 }
 
-pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String> {
+pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, Failure> {
     use proto::subscribers_client::SubscribersClient;
     let print = |s: &proto::Subscriber| {
-        println!(
-            "{}",
-            serde_json::json!({
-                "number": s.number,
-                "user": s.user,
-                "policy": crate::store::policy_name(s.policy().into()),
-                "terminals": s.terminals.iter()
-                    .map(|t| serde_json::json!({"id": t.id, "label": t.label}))
-                    .collect::<Vec<_>>(),
-            })
-        )
+        out::line(serde_json::json!({
+            "number": s.number,
+            "user": s.user,
+            "policy": crate::store::policy_name(s.policy().into()),
+            "terminals": s.terminals.iter()
+                .map(|t| serde_json::json!({"id": t.id, "label": t.label}))
+                .collect::<Vec<_>>(),
+        }))
     };
     match c {
         SubscriberCmd::Add {
@@ -278,24 +343,24 @@ pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String>
             } else {
                 client.add(sub).await
             }
-            .map_err(|e| e.message().to_string())?;
-            print(s.get_ref());
+            .map_err(status)?;
+            print(s.get_ref())?;
         }
         SubscriberCmd::Get { conn, number } => {
             let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
             let s = client
                 .get(proto::GetSubscriberRequest { number })
                 .await
-                .map_err(|e| e.message().to_string())?;
-            print(s.get_ref());
+                .map_err(status)?;
+            print(s.get_ref())?;
         }
         SubscriberCmd::List { conn } => {
             let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
             let l = client
                 .list(proto::ListSubscribersRequest {})
                 .await
-                .map_err(|e| e.message().to_string())?;
-            l.get_ref().subscribers.iter().for_each(print);
+                .map_err(status)?;
+            l.get_ref().subscribers.iter().try_for_each(print)?;
         }
         SubscriberCmd::Remove { conn, number } => {
             let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
@@ -304,32 +369,29 @@ pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, String>
                     number: number.clone(),
                 })
                 .await
-                .map_err(|e| e.message().to_string())?;
+                .map_err(status)?;
             if !r.get_ref().removed {
-                return Err(format!("no subscriber {number}"));
+                return Err(format!("no subscriber {number}").into());
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, String> {
+pub(super) async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, Failure> {
     use proto::routing_numbers_client::RoutingNumbersClient;
     let print = |n: &proto::RoutingNumber| {
-        println!(
-            "{}",
-            serde_json::json!({
-                "number": n.number,
-                "target": n.target,
-                "expires_at_ms": n.expires_at_ms,
-                "allocated_at_ms": n.allocated_at_ms,
-                "call_id": n.call_id,
-                "pool": n.pool,
-                "kind": n.kind().as_str_name(),
-            })
-        )
+        out::line(serde_json::json!({
+            "number": n.number,
+            "target": n.target,
+            "expires_at_ms": n.expires_at_ms,
+            "allocated_at_ms": n.allocated_at_ms,
+            "call_id": n.call_id,
+            "pool": n.pool,
+            "kind": n.kind().as_str_name(),
+        }))
     };
-    let err = |e: tonic::Status| format!("{:?}: {}", e.code(), e.message());
+    let err = status;
     match c {
         RoutingNumberCmd::Allocate {
             conn,
@@ -348,7 +410,7 @@ pub(super) async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, 
                 })
                 .await
                 .map_err(err)?;
-            print(n.get_ref());
+            print(n.get_ref())?;
         }
         RoutingNumberCmd::Release { conn, number } => {
             let mut client = RoutingNumbersClient::new(grpc_channel(&conn).await?);
@@ -363,7 +425,7 @@ pub(super) async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, 
                 .get(proto::GetRoutingNumberRequest { number })
                 .await
                 .map_err(err)?;
-            print(n.get_ref());
+            print(n.get_ref())?;
         }
         RoutingNumberCmd::List { conn, pool } => {
             let mut client = RoutingNumbersClient::new(grpc_channel(&conn).await?);
@@ -371,7 +433,7 @@ pub(super) async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, 
                 .list(proto::ListRoutingNumbersRequest { pool })
                 .await
                 .map_err(err)?;
-            l.get_ref().numbers.iter().for_each(print);
+            l.get_ref().numbers.iter().try_for_each(print)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -4,13 +4,18 @@
 //! comments of the argument types are the `--help` text.
 
 mod decode;
+mod docs;
 mod grpc;
+mod logging;
+mod out;
 mod run;
 mod sim;
+mod start;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use decode::{DecodeArgs, ReplayArgs};
 use grpc::{EventsArgs, RoutingNumberCmd, SubscriberCmd};
+use out::Failure;
 use run::RunArgs;
 use sim::SimArgs;
 use std::process::ExitCode;
@@ -56,33 +61,38 @@ enum Command {
         /// The TOML file (see config/scpd.toml for every key).
         file: std::path::PathBuf,
     },
+    /// Print a shell completion script, e.g. `scpd completions bash >
+    /// /etc/bash_completion.d/scpd`.
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into --dir.
+    Man(docs::ManArgs),
 }
 
 /// What the `scpd` binary does: parse the command line, log to stderr (filter from
-/// `SCPD_LOG`, default `info`), run the command; an error is printed as `scpd: ...` and
-/// exits 1.
+/// `SCPD_LOG`, default `info`; `scpd run` takes format and level from its configuration
+/// too), run the command; an error is printed as `scpd: ...` and exits 1. A closed
+/// standard output (`| head`) ends a command quietly with status 0.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SCPD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    if !matches!(cli.command, Command::Run(_)) {
+        logging::init(crate::config::LogFormat::Text, "info");
+    }
     let result = match cli.command {
-        Command::Run(a) => run::cmd_run(a),
+        Command::Run(a) => run::cmd_run(a).map_err(Failure::from),
         Command::CheckConfig { file } => run::cmd_check(&file),
         Command::Decode(a) => decode::cmd_decode(a),
-        Command::Sim(a) => runtime().block_on(sim::cmd_sim(a)),
-        Command::Replay(a) => runtime().block_on(decode::cmd_replay(a)),
-        Command::Events(a) => client_runtime().block_on(grpc::cmd_events(a)),
-        Command::Subscriber(c) => runtime().block_on(grpc::cmd_subscriber(c)),
-        Command::RoutingNumber(c) => runtime().block_on(grpc::cmd_routing_number(c)),
+        Command::Sim(a) => block_on(runtime(), sim::cmd_sim(a)),
+        Command::Replay(a) => block_on(runtime(), decode::cmd_replay(a)),
+        Command::Events(a) => block_on(client_runtime(), grpc::cmd_events(a)),
+        Command::Subscriber(c) => block_on(runtime(), grpc::cmd_subscriber(c)),
+        Command::RoutingNumber(c) => block_on(runtime(), grpc::cmd_routing_number(c)),
+        Command::Completions(a) => docs::cmd_completions(a, Cli::command()),
+        Command::Man(a) => docs::cmd_man(a, Cli::command()),
     };
     match result {
         Ok(code) => code,
-        Err(e) => {
+        Err(Failure::StdoutClosed) => ExitCode::SUCCESS,
+        Err(Failure::Message(e)) => {
             eprintln!("scpd: {e}");
             ExitCode::FAILURE
         }
@@ -91,17 +101,25 @@ pub fn main() -> ExitCode {
 
 /// One thread for a gRPC client that only follows a stream (`scpd events`): it often runs
 /// beside the daemon, and more threads would only hand its work between them.
-fn client_runtime() -> tokio::runtime::Runtime {
+fn client_runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("tokio runtime")
+        .map_err(|e| format!("tokio runtime: {e}"))
 }
 
 /// A multi-threaded tokio runtime for the commands that do network I/O.
-fn runtime() -> tokio::runtime::Runtime {
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .expect("tokio runtime")
+        .map_err(|e| format!("tokio runtime: {e}"))
+}
+
+/// Run a command's future on `rt`.
+fn block_on(
+    rt: Result<tokio::runtime::Runtime, String>,
+    f: impl std::future::Future<Output = Result<ExitCode, Failure>>,
+) -> Result<ExitCode, Failure> {
+    rt?.block_on(f)
 }

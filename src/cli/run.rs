@@ -41,6 +41,13 @@ pub(super) struct RunArgs {
     /// PPID 3, so Wireshark decodes M3UA/SCCP/TCAP/CAP whatever carried them).
     #[arg(long, value_name = "FILE")]
     pcap: Option<std::path::PathBuf>,
+    /// Log lines as text or as one JSON object each (replaces log.format).
+    #[arg(long = "log-format", value_enum, value_name = "text|json")]
+    log_format: Option<crate::config::LogFormat>,
+    /// SCCP standard and point-code format of the network (replaces node.variant and
+    /// sccp.variant); AIN switches speak ANSI.
+    #[arg(long = "sccp-variant", value_enum, value_name = "itu|ansi|chinese")]
+    sccp_variant: Option<super::start::VariantArg>,
 }
 
 pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
@@ -59,8 +66,12 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
         grpc_listen: a.grpc_listen,
         db: a.db,
         metrics_listen: a.metrics_listen,
+        sccp_variant: a.sccp_variant.map(Into::into),
     };
     let cfg = runtime::apply(cfg, &overrides).map_err(|e| e.to_string())?;
+    super::logging::init(a.log_format.unwrap_or(cfg.log.format), &cfg.log.level);
+    // Before the store is opened: a start that cannot listen leaves no scpd.db behind.
+    super::start::check_listeners(&cfg)?;
     if let Some(p) = &a.pcap {
         crate::lab::pcap_out::install(p).map_err(|e| format!("--pcap {}: {e}", p.display()))?;
     }
@@ -76,10 +87,10 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
 
 /// Run the daemon with `cfg` until SIGINT/SIGTERM (SIGHUP reads `source` again).
 fn serve(cfg: Config, source: runtime::reload::Source) -> Result<(), String> {
-    super::runtime().block_on(runtime::run(cfg, source))
+    super::runtime()?.block_on(runtime::run(cfg, source))
 }
 
-pub(super) fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {
+pub(super) fn cmd_check(file: &std::path::Path) -> Result<ExitCode, super::Failure> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     // The TLS files too: readable PEM, the key belonging to the certificate.
     match Config::parse(&text)
@@ -87,7 +98,7 @@ pub(super) fn cmd_check(file: &std::path::Path) -> Result<ExitCode, String> {
         .and_then(|c| crate::api::grpc_server(&c))
     {
         Ok(_) => {
-            println!("{}: ok", file.display());
+            super::out::line(format_args!("{}: ok", file.display()))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

@@ -143,7 +143,7 @@ fn parse_mix(s: &str) -> Result<(u32, u32), String> {
     Ok(mix)
 }
 
-pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, String> {
+pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
     use crate::lab::sim::{LoadConfig, SimConfig, SimProtocol, SimTransport};
     let (to, transport) = match crate::config::parse_endpoint(&a.to)? {
         crate::config::Endpoint::Tcp(addr) => (addr, SimTransport::Tcp),
@@ -195,10 +195,20 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, String> {
     let rep = crate::lab::sim::run_load(cfg, load)
         .await
         .map_err(|e| e.to_string())?;
-    println!(
-        "{}",
-        serde_json::to_string(&rep).map_err(|e| e.to_string())?
-    );
+    super::out::line(serde_json::to_string(&rep).map_err(|e| e.to_string())?)?;
+    // AIN (and the mix, by default) speaks ANSI SCCP; an SCP reading ITU SCCP answers in
+    // a layout the sim cannot read, which says nothing about why unless told.
+    let ansi = match a.sccp {
+        Some(s) => matches!(s, SccpArg::Ansi),
+        None => protocol != SimProtocol::Camel,
+    };
+    if ansi && rep.error_samples.iter().any(|e| e.starts_with("SCCP")) {
+        eprintln!(
+            "scpd: hint: this run spoke ANSI SCCP (T1.112, 24-bit point codes); an SCP on \
+             ITU SCCP, such as scpd's embedded default, cannot be understood. Start it with \
+             --sccp-variant ansi (or sccp.variant = \"ansi\"), or give --sccp itu."
+        );
+    }
     Ok(if rep.errors == 0 {
         ExitCode::SUCCESS
     } else {

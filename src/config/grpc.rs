@@ -6,6 +6,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Grpc {
+    /// HOST:PORT (a host name is resolved); loopback 127.0.0.1:50051 by default.
+    #[serde(default = "default_grpc_listen")]
     pub listen: String,
     /// PEM certificate chain and private key: with both, gRPC is served over TLS only.
     #[serde(default)]
@@ -15,6 +17,22 @@ pub struct Grpc {
     /// PEM CA bundle: with it, clients must present a certificate it signed.
     #[serde(default)]
     pub tls_client_ca: Option<String>,
+}
+
+fn default_grpc_listen() -> String {
+    "127.0.0.1:50051".into()
+}
+
+/// `[grpc]` left out: plaintext on loopback.
+impl Default for Grpc {
+    fn default() -> Grpc {
+        Grpc {
+            listen: default_grpc_listen(),
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
+        }
+    }
 }
 
 /// The `[grpc]` TLS files, read and checked: PEM text as tonic takes it.

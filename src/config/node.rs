@@ -7,7 +7,10 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Node {
+    /// Our signalling point code: no default, it is who the node is.
     pub point_code: u32,
+    /// MTP3 network indicator (0 international, 2 national as in the SIO), 2 by default.
+    #[serde(default = "default_network_indicator")]
     pub network_indicator: u8,
     /// Point-code format; `sccp.variant` must agree when both are given.
     #[serde(default)]
@@ -16,16 +19,31 @@ pub struct Node {
     pub instance: u8,
 }
 
+fn default_network_indicator() -> u8 {
+    2
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Tcap {
     pub max_dialogues: usize,
     pub dialogue_idle_seconds: u64,
 }
 
+impl Default for Tcap {
+    fn default() -> Tcap {
+        Tcap {
+            max_dialogues: 100_000,
+            dialogue_idle_seconds: 120,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Store {
+    /// SQLite database, `scpd.db` in the working directory by default.
+    #[serde(default = "default_store_path")]
     pub path: String,
     /// Journal retention (0 keeps everything): age in seconds, newest events kept, bytes of
     /// encoded events kept; pruned by the writer every `prune_interval_seconds`.
@@ -37,6 +55,22 @@ pub struct Store {
     pub retention_max_bytes: u64,
     #[serde(default)]
     pub prune_interval_seconds: u64,
+}
+
+fn default_store_path() -> String {
+    "scpd.db".into()
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store {
+            path: default_store_path(),
+            retention_max_age_seconds: 0,
+            retention_max_events: 0,
+            retention_max_bytes: 0,
+            prune_interval_seconds: 0,
+        }
+    }
 }
 
 impl Store {

@@ -10,7 +10,11 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Sccp {
+    /// Subsystem of the gsmSCF (CAP), 146 by default (3GPP TS 23.003 §8.1).
+    #[serde(default = "default_camel_ssn")]
     pub camel_ssn: u8,
+    /// Subsystem AIN SSPs address: deployment specific, 247 by default.
+    #[serde(default = "default_ain_ssn")]
     pub ain_ssn: u8,
     /// SCCP standard: "itu" (Q.713), "ansi" (T1.112) or "chinese"; absent: `node.variant`,
     /// else itu.
@@ -40,6 +44,27 @@ pub struct Scmg {
 fn default_hop_counter() -> u8 {
     15
 }
+fn default_camel_ssn() -> u8 {
+    146
+}
+fn default_ain_ssn() -> u8 {
+    247
+}
+
+/// `[sccp]` left out: the documented defaults, the variant following `node.variant`.
+impl Default for Sccp {
+    fn default() -> Sccp {
+        Sccp {
+            camel_ssn: default_camel_ssn(),
+            ain_ssn: default_ain_ssn(),
+            variant: None,
+            hop_counter: default_hop_counter(),
+            reassembly: ReassemblyConfig::default(),
+            scmg: Scmg::default(),
+            gt_rules: Vec::new(),
+        }
+    }
+}
 
 /// Keys each `route` of a `[[sccp.gt_rules]]` row may carry (the rule type flattens the
 /// action into the row, which serde cannot check for unknown keys itself).
@@ -55,8 +80,7 @@ fn gt_rule_keys(route: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-pub(super) fn check_gt_rule_keys(text: &str) -> Result<(), ConfigError> {
-    let v: toml::Value = toml::from_str(text)?;
+pub(super) fn check_gt_rule_keys(v: &toml::Table) -> Result<(), ConfigError> {
     let Some(rules) = v
         .get("sccp")
         .and_then(|s| s.get("gt_rules"))

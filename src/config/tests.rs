@@ -301,3 +301,108 @@ fn endpoints() {
     );
     assert!(parse_endpoint("sctp://127.0.0.1").is_err());
 }
+
+/// Issue 18: every key with a documented default may be left out; a file naming only the
+/// point code runs like the embedded default otherwise.
+#[test]
+fn only_the_point_code() {
+    let c = Config::parse("[node]\npoint_code = 300\n").unwrap();
+    let e = Config::embedded();
+    assert_eq!(c.node.point_code, 300);
+    assert_eq!(c.node.network_indicator, e.node.network_indicator);
+    assert_eq!(c.m3ua, e.m3ua);
+    assert_eq!((c.sccp.camel_ssn, c.sccp.ain_ssn), (146, 247));
+    assert_eq!(c.sccp.variant, None);
+    assert_eq!(c.tcap, e.tcap);
+    assert_eq!(c.grpc, e.grpc);
+    assert_eq!(c.store.path, "scpd.db");
+    assert_eq!(c.log, Log::default());
+    // A section given keeps the documented defaults of the keys it leaves out.
+    let c = Config::parse("[node]\npoint_code = 300\n[sccp]\nhop_counter = 7\n[grpc]\n[store]\n")
+        .unwrap();
+    assert_eq!((c.sccp.camel_ssn, c.sccp.ain_ssn), (146, 247));
+    assert_eq!(c.grpc.listen, "127.0.0.1:50051");
+    assert_eq!(c.store.path, "scpd.db");
+    // Left out, [sccp] follows node.variant instead of contradicting it.
+    let c = Config::parse("[node]\npoint_code = 300\nvariant = \"ansi\"\n").unwrap();
+    assert_eq!(c.variant(), Variant::Ansi);
+    // [node] is who the node is: no default.
+    assert!(err("[grpc]\n").contains("node"), "{}", err("[grpc]\n"));
+}
+
+#[test]
+fn unknown_section_is_named() {
+    let typo = DEFAULT_TOML.replace("[sccp]\n", "[scpp]\n");
+    let e = err(&typo);
+    assert!(
+        e.starts_with("[scpp]: unknown section; did you mean [sccp]?"),
+        "{e}"
+    );
+    let e = err("[node]\npoint_code = 3\n[metrix]\nlisten = \"x\"\n");
+    assert!(
+        e.starts_with("[metrix]: unknown section (sections: [node]"),
+        "{e}"
+    );
+    let e = err("point_code = 3\n[node]\npoint_code = 3\n");
+    assert!(
+        e.starts_with("point_code: a key outside any section"),
+        "{e}"
+    );
+}
+
+#[test]
+fn host_names_in_host_port() {
+    let c =
+        Config::parse("[node]\npoint_code = 3\n[grpc]\nlisten = \"localhost:50051\"\n").unwrap();
+    assert_eq!(c.grpc_addr().unwrap().port(), 50051);
+    assert!(c.grpc_addr().unwrap().ip().is_loopback());
+    for bad in ["127.0.0.1", "localhost", ":50051", "localhost:99999"] {
+        let e = err(&format!(
+            "[node]\npoint_code = 3\n[grpc]\nlisten = \"{bad}\"\n"
+        ));
+        assert!(
+            e.starts_with("grpc.listen: ") && e.contains("HOST:PORT"),
+            "{bad}: {e}"
+        );
+    }
+}
+
+/// Messages in the standard's and the writer's words, not Rust's (`(Itu)`, `expected u8`).
+#[test]
+fn messages_in_plain_words() {
+    let e = err("[node]\npoint_code = 20000\n");
+    assert_eq!(
+        e,
+        "node.point_code: 20000 does not fit in 14 bits (ITU point codes)"
+    );
+    let e = err("[node]\npoint_code = 3\nvariant = \"ansi\"\n[sccp]\nvariant = \"itu\"\n");
+    assert_eq!(e, "sccp.variant: ITU differs from node.variant ANSI");
+    let e = err("[node]\npoint_code = 3\nnetwork_indicator = 300\n");
+    assert!(
+        e.contains("the number `300`, expected a whole number from 0 to 255"),
+        "{e}"
+    );
+    assert!(!e.contains("u8") && !e.contains("integer"), "{e}");
+    let e = err("[node]\npoint_code = \"3\"\n");
+    assert!(!e.contains("u32"), "{e}");
+}
+
+#[test]
+fn log_section() {
+    let c = Config::parse("[node]\npoint_code = 3\n[log]\nformat = \"json\"\nlevel = \"debug\"\n")
+        .unwrap();
+    assert_eq!(
+        (c.log.format, c.log.level.as_str()),
+        (LogFormat::Json, "debug")
+    );
+    let e = err("[node]\npoint_code = 3\n[log]\nformat = \"xml\"\n");
+    assert!(
+        e.contains("xml") && e.contains("text") && e.contains("json"),
+        "{e}"
+    );
+    let e = err("[node]\npoint_code = 3\n[log]\nlevel = \"loud\"\n");
+    assert!(e.starts_with("log.level: \"loud\""), "{e}");
+    assert!(
+        Config::parse("[node]\npoint_code = 3\n[log]\nlevel = \"info,scpd::m3ua=debug\"\n").is_ok()
+    );
+}

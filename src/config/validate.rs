@@ -4,6 +4,15 @@
 use super::{invalid, parse_endpoint, Config, ConfigError, Variant, MAX_SHARDS};
 use crate::sccp::route::GtAction;
 
+/// The standard's name of a point-code format, for messages.
+fn variant_name(v: Variant) -> &'static str {
+    match v {
+        Variant::Itu => "ITU",
+        Variant::Ansi => "ANSI",
+        Variant::Chinese => "Chinese",
+    }
+}
+
 impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let variant = self.variant();
@@ -11,7 +20,11 @@ impl Config {
             if n != s {
                 return Err(invalid(
                     "sccp.variant",
-                    format!("{s:?} differs from node.variant {n:?}"),
+                    format!(
+                        "{} differs from node.variant {}",
+                        variant_name(s),
+                        variant_name(n)
+                    ),
                 ));
             }
         }
@@ -23,7 +36,10 @@ impl Config {
             if pc > pc_max {
                 return Err(invalid(
                     key,
-                    format!("{pc} does not fit in {pc_bits} bits ({variant:?})"),
+                    format!(
+                        "{pc} does not fit in {pc_bits} bits ({} point codes)",
+                        variant_name(variant)
+                    ),
                 ));
             }
             Ok(())
@@ -247,6 +263,23 @@ impl Config {
             return Err(invalid(
                 "decisions.reset_timer_seconds",
                 "Tssf of 1 to 300 s",
+            ));
+        }
+        let level = &self.log.level;
+        // A lone word that is no level would parse as a target name and log nothing.
+        let lone = !level.contains([',', '=', ':', '[']);
+        const LEVELS: &[&str] = &["off", "error", "warn", "info", "debug", "trace"];
+        if (lone && !LEVELS.contains(&level.to_ascii_lowercase().as_str()))
+            || tracing_subscriber::EnvFilter::builder()
+                .parse(level)
+                .is_err()
+        {
+            return Err(invalid(
+                "log.level",
+                format!(
+                    "\"{level}\": want off, error, warn, info, debug or trace, or tracing \
+                     directives like \"info,scpd::m3ua=debug\""
+                ),
             ));
         }
         Ok(())

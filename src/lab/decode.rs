@@ -112,6 +112,9 @@ pub struct Totals {
     pub dialogues: BTreeMap<&'static str, u64>,
     /// Errors by layer and reason.
     pub error_kinds: BTreeMap<String, u64>,
+    /// What went wrong with an input as a whole (cut short, nothing to decode), one
+    /// sentence each naming the input.
+    pub warnings: Vec<String>,
 }
 
 impl Totals {

@@ -131,6 +131,8 @@ pub struct Overrides {
     pub grpc_listen: Option<String>,
     pub db: Option<String>,
     pub metrics_listen: Option<String>,
+    /// `--sccp-variant`: the point-code format and SCCP standard (node and sccp alike).
+    pub sccp_variant: Option<crate::sccp::Variant>,
 }
 
 pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigError> {
@@ -154,6 +156,10 @@ pub fn apply(mut cfg: Config, o: &Overrides) -> Result<Config, config::ConfigErr
     }
     if let Some(m) = &o.metrics_listen {
         cfg.metrics.listen = m.clone();
+    }
+    if let Some(v) = o.sccp_variant {
+        cfg.node.variant = Some(v);
+        cfg.sccp.variant = Some(v);
     }
     cfg.validate()?;
     Ok(cfg)

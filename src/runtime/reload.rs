@@ -78,6 +78,7 @@ pub fn plan(old: &Config, new: &Config) -> (Config, Vec<&'static str>, Vec<&'sta
         runtime,
         overload,
         metrics,
+        log,
     } = new;
     let r = &running;
     let restart = [
@@ -91,6 +92,7 @@ pub fn plan(old: &Config, new: &Config) -> (Config, Vec<&'static str>, Vec<&'sta
         ("runtime", *runtime != r.runtime),
         ("overload", *overload != r.overload),
         ("metrics", *metrics != r.metrics),
+        ("log", *log != r.log),
     ]
     .into_iter()
     .filter_map(|(name, differs)| differs.then_some(name))

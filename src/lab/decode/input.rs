@@ -91,9 +91,10 @@ pub fn decode_input(
         InputFormat::Auto => InputFormat::Hex,
         f => f,
     };
+    let messages_before = totals.messages;
     if format == InputFormat::Pcap {
         let d = &mut d;
-        capture::read_capture(data, &CaptureOptions { mtp3: opts.mtp3 }, |m| {
+        let summary = capture::read_capture(data, &CaptureOptions { mtp3: opts.mtp3 }, |m| {
             line.clear();
             line.frame = Some(m.frame);
             line.ts_ns = Some(m.ts_ns);
@@ -114,6 +115,18 @@ pub fn decode_input(
             done(&line, totals, &mut buf);
         })
         .map_err(|e| e.to_string())?;
+        if summary.skipped(capture::Skip::TruncatedFile) > 0 {
+            totals.warnings.push(format!(
+                "{name}: the capture ends inside a packet record after frame {} (cut short, \
+                 or not capture data from there on); the rest is not decoded",
+                summary.frames
+            ));
+        } else if summary.messages == 0 {
+            totals.warnings.push(format!(
+                "{name}: no SS7 message in {} frame(s)",
+                summary.frames
+            ));
+        }
     } else {
         let text =
             std::str::from_utf8(data).map_err(|_| "neither a capture nor hex text".to_string())?;
@@ -145,6 +158,11 @@ pub fn decode_input(
             }
             done(&line, totals, &mut buf);
         }
+        if totals.messages == messages_before {
+            totals
+                .warnings
+                .push(format!("{name}: no message (only blank and # lines)"));
+        }
     }
     d.dialogues.finish(totals);
     if let Some(w) = out {
@@ -166,16 +184,16 @@ fn finish(line: &Line, totals: &mut Totals) {
     let e = &line.error;
     if e.set {
         totals.errors += 1;
-        // The reason without offsets and numbers, so like errors group together.
+        // Grouped by layer and reason, the reason as written: its numbers are tag values,
+        // lengths and codes that tell errors apart (the offset is not part of it).
         let mut k = Small::new();
-        let _ = write!(k, "{}: ", e.layer);
-        let digitless = e.reason.split(|c: char| c.is_ascii_digit());
-        if digitless.clone().try_for_each(|p| k.write_str(p)).is_ok() {
+        if write!(k, "{}: {}", e.layer, e.reason).is_ok() {
             count(&mut totals.error_kinds, k.as_str());
         } else {
-            let mut s = format!("{}: ", e.layer);
-            s.extend(digitless);
-            count(&mut totals.error_kinds, &s);
+            count(
+                &mut totals.error_kinds,
+                &format!("{}: {}", e.layer, e.reason),
+            );
         }
     }
 }

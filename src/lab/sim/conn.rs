@@ -69,13 +69,14 @@ pub(super) fn is_ack(m: &[u8], kind: Kind) -> Result<bool, SimError> {
     }
 }
 
-/// ASPUP, and ASPAC in override mode with `rc` if given (RFC 4666 §4.3.4.1–3).
+/// ASPUP, and ASPAC asking for loadshare (what the embedded default serves) with `rc` if
+/// given (RFC 4666 §4.3.4.1–3).
 pub(super) fn asp_up_msg(b: &mut Vec<u8>) {
     Builder::new(b, Kind::AspUp).finish();
 }
 
 pub(super) fn asp_ac_msg(b: &mut Vec<u8>, rc: Option<u32>) {
-    let mut ac = Builder::new(b, Kind::AspAc).param_u32(m3ua::codec::tag::TRAFFIC_MODE_TYPE, 1);
+    let mut ac = Builder::new(b, Kind::AspAc).param_u32(m3ua::codec::tag::TRAFFIC_MODE_TYPE, 2);
     if let Some(rc) = rc {
         ac = ac.param_u32(m3ua::codec::tag::ROUTING_CONTEXT, rc);
     }
@@ -90,7 +91,7 @@ pub(super) async fn tcp_connect(to: std::net::SocketAddr) -> Result<TcpStream, S
     Ok(s)
 }
 
-/// Connect to `to` and bring our ASP up and active (override mode, with `rc` if given):
+/// Connect to `to` and bring our ASP up and active (loadshare, with `rc` if given):
 /// ASPUP → ASPUP_ACK, ASPAC → ASPAC_ACK (RFC 4666 §4.3.4.1–3); NTFYs in between are skipped.
 pub(crate) async fn asp_up(
     to: &Endpoint,
