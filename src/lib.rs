@@ -15,6 +15,7 @@ pub mod camel;
 pub mod cli;
 pub mod config;
 pub mod digits;
+pub mod inap;
 pub mod lab;
 pub mod m3ua;
 pub mod metrics;

@@ -17,6 +17,7 @@ impl From<service::Protocol> for Protocol {
             service::Protocol::Unspecified => Protocol::Unspecified,
             service::Protocol::Camel => Protocol::Camel,
             service::Protocol::Ain => Protocol::Ain,
+            service::Protocol::Inap => Protocol::Inap,
         }
     }
 }

@@ -45,17 +45,17 @@ use crate::ber::{BerError, BerErrorKind, Class, Result, Tag, Tlv, Writer};
 // ---------------------------------------------------------------------------------------
 // Small helpers shared by the codecs.
 
-pub(super) fn invalid(what: &'static str, offset: usize) -> BerError {
+pub(crate) fn invalid(what: &'static str, offset: usize) -> BerError {
     BerError::new(BerErrorKind::Invalid(what), offset)
 }
 
 /// The context tag number of a member, `None` for other classes.
-pub(super) fn ctx(t: &Tlv<'_>) -> Option<u32> {
+pub(crate) fn ctx(t: &Tlv<'_>) -> Option<u32> {
     (t.tag.class == Class::Context).then_some(t.tag.number)
 }
 
 /// Contents of a member typed as a string (OCTET STRING and friends): primitive form only.
-pub(super) fn octets<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
+pub(crate) fn octets<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
     if t.tag.constructed {
         Err(invalid(what, t.offset))
     } else {
@@ -63,28 +63,28 @@ pub(super) fn octets<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
     }
 }
 
-pub(super) fn one_octet(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
+pub(crate) fn one_octet(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
     match octets(t, what)? {
         [b] => Ok(*b),
         _ => Err(invalid(what, t.value_offset)),
     }
 }
 
-pub(super) fn small_enum(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
+pub(crate) fn small_enum(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
     u8::try_from(t.as_i64()?).map_err(|_| invalid(what, t.value_offset))
 }
 
-pub(super) fn isup(t: &Tlv<'_>, what: &'static str) -> Result<IsupNumber> {
+pub(crate) fn isup(t: &Tlv<'_>, what: &'static str) -> Result<IsupNumber> {
     IsupNumber::decode(octets(t, what)?, t.value_offset)
 }
 
-pub(super) fn address(t: &Tlv<'_>, what: &'static str) -> Result<AddressString> {
+pub(crate) fn address(t: &Tlv<'_>, what: &'static str) -> Result<AddressString> {
     AddressString::decode(octets(t, what)?, t.value_offset)
 }
 
 /// [`isup`] straight into the member's slot (no move of the inline digits through `Result`s).
 #[inline]
-pub(super) fn isup_into(
+pub(crate) fn isup_into(
     slot: &mut Option<IsupNumber>,
     t: &Tlv<'_>,
     what: &'static str,
@@ -101,7 +101,7 @@ pub(super) fn isup_into(
 
 /// [`address`] straight into the member's slot.
 #[inline]
-pub(super) fn address_into(
+pub(crate) fn address_into(
     slot: &mut Option<AddressString>,
     t: &Tlv<'_>,
     what: &'static str,
@@ -118,7 +118,7 @@ pub(super) fn address_into(
 
 /// A TBCD string (IMSI, IMEI) straight into the member's slot.
 #[inline]
-pub(super) fn tbcd_into(
+pub(crate) fn tbcd_into(
     slot: &mut Option<TbcdDigits>,
     t: &Tlv<'_>,
     what: &'static str,
@@ -133,12 +133,12 @@ pub(super) fn tbcd_into(
     r
 }
 
-pub(super) fn cause<'a>(t: &Tlv<'a>, what: &'static str) -> Result<Cause<'a>> {
+pub(crate) fn cause<'a>(t: &Tlv<'a>, what: &'static str) -> Result<Cause<'a>> {
     Cause::decode(octets(t, what)?, t.value_offset)
 }
 
 /// Contents of a member typed as SEQUENCE/CHOICE (constructed form only).
-pub(super) fn contents<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
+pub(crate) fn contents<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
     if t.tag.constructed {
         Ok(t.value)
     } else {
@@ -147,48 +147,48 @@ pub(super) fn contents<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> 
 }
 
 /// Checks the parameter is a SEQUENCE and returns a reader over its members.
-pub(super) fn sequence<'a>(param: &Tlv<'a>) -> Result<crate::ber::Reader<'a>> {
+pub(crate) fn sequence<'a>(param: &Tlv<'a>) -> Result<crate::ber::Reader<'a>> {
     param.expect(Tag::SEQUENCE)?;
     param.children()
 }
 
 /// Encoding scratch buffer for number formats (reused across the members of one argument).
-pub(super) struct Scratch(pub(super) Vec<u8>);
+pub(crate) struct Scratch(pub(crate) Vec<u8>);
 
 impl Scratch {
-    pub(super) fn new() -> Scratch {
+    pub(crate) fn new() -> Scratch {
         Scratch(Vec::with_capacity(32))
     }
-    pub(super) fn isup(&mut self, w: &mut Writer<'_>, tag: u32, n: &IsupNumber) {
+    pub(crate) fn isup(&mut self, w: &mut Writer<'_>, tag: u32, n: &IsupNumber) {
         self.0.clear();
         n.encode_into(&mut self.0);
         w.primitive(Tag::ctx(tag), &self.0);
     }
-    pub(super) fn address(&mut self, w: &mut Writer<'_>, tag: u32, a: &AddressString) {
+    pub(crate) fn address(&mut self, w: &mut Writer<'_>, tag: u32, a: &AddressString) {
         self.0.clear();
         a.encode_into(&mut self.0);
         w.primitive(Tag::ctx(tag), &self.0);
     }
-    pub(super) fn cause(&mut self, w: &mut Writer<'_>, tag: Tag, c: &Cause<'_>) {
+    pub(crate) fn cause(&mut self, w: &mut Writer<'_>, tag: Tag, c: &Cause<'_>) {
         self.0.clear();
         c.encode_into(&mut self.0);
         w.primitive(tag, &self.0);
     }
 }
 
-pub(super) fn put_prim(w: &mut Writer<'_>, tag: u32, v: Option<&[u8]>) {
+pub(crate) fn put_prim(w: &mut Writer<'_>, tag: u32, v: Option<&[u8]>) {
     if let Some(v) = v {
         w.primitive(Tag::ctx(tag), v);
     }
 }
 
-pub(super) fn put_cons(w: &mut Writer<'_>, tag: u32, v: Option<&[u8]>) {
+pub(crate) fn put_cons(w: &mut Writer<'_>, tag: u32, v: Option<&[u8]>) {
     if let Some(v) = v {
         w.constructed(Tag::ctx_cons(tag), |w| w.raw(v));
     }
 }
 
-pub(super) fn put_null(w: &mut Writer<'_>, tag: u32, present: bool) {
+pub(crate) fn put_null(w: &mut Writer<'_>, tag: u32, present: bool) {
     if present {
         w.null(Tag::ctx(tag));
     }

@@ -59,6 +59,13 @@ pub struct StackConfig {
     /// gsmSSF's Tssf to `.1` seconds (TS 23.078 §4.6.1.2: Tssf guards the gsmSSF waiting
     /// for instructions). Default: `None`, never.
     pub reset_timer: Option<(Duration, u32)>,
+    /// Subsystem of the INAP CS-1 SCF (ITU TCAP), `None`: no INAP. Default: 241, INAP's
+    /// number in Q.713 Annex B. Ignored when the CAMEL or AIN subsystem has that number.
+    pub inap_ssn: Option<u8>,
+    /// Application contexts accepted on the INAP SSN (encoded OID contents); a TC-BEGIN
+    /// without a dialogue portion is accepted too. Default: Core INAP CS-1 SSP-to-SCP
+    /// (ETS 300 374-1), the dialogue InitialDP opens.
+    pub inap_acs: Vec<Vec<u8>>,
 }
 
 impl Default for StackConfig {
@@ -83,6 +90,8 @@ impl Default for StackConfig {
             scmg_concerned: Vec::new(),
             decision_deadline: Duration::from_secs(1),
             reset_timer: None,
+            inap_ssn: Some(241),
+            inap_acs: vec![crate::inap::ac::SSP_TO_SCP.to_vec()],
         }
     }
 }

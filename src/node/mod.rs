@@ -7,11 +7,11 @@
 //! [`Node::on_timeout`]. The runtime runs one node per shard.
 //!
 //! - **SCCP** ([`Scrc`]): routing, relay, reassembly, return on error, SCMG.
-//! - **TCAP**: [`crate::tcap::sm::Tcap`] twice — ITU (Q.774) for the CAMEL SSN, ANSI
-//!   (T1.114) for the AIN SSN: AC negotiation by the subsystem's policy, P-Abort answers
+//! - **TCAP**: [`crate::tcap::sm::Tcap`] three times — ITU (Q.774) for the CAMEL SSN and
+//!   for the INAP SSN, ANSI (T1.114) for the AIN SSN: AC negotiation by the subsystem's policy, P-Abort answers
 //!   (including resourceLimitation when the dialogue table is full), invoke timers, idle
 //!   timeout.
-//! - **TC-users** ([`crate::tcuser`]): CAMEL and AIN, on the query-dialogue core.
+//! - **TC-users** ([`crate::tcuser`]): CAMEL, AIN and INAP, on the query-dialogue core.
 //!
 //! SCCP answers go to the calling address of the received message, from its called address
 //! (INTERFACES.md: "SCCP answers with the calling and called addresses swapped"); the MTP3
@@ -38,6 +38,7 @@ use crate::tcap::sm::{Counters, SsnPolicy, Tcap, TcapConfig};
 use crate::tcap::tc::{AppContext, Indication, Variant};
 use crate::tcuser::ain::Ain;
 use crate::tcuser::camel::{Camel, Gap};
+use crate::tcuser::inap::Inap;
 use crate::tcuser::{Ctx, Fault as TcFault, QueryUser, User};
 pub use crate::tcuser::{Note, Query, QueryId};
 pub use config::{NodeConfig, Reload, StackConfig};
@@ -139,13 +140,18 @@ pub struct Node {
     itu: Tcap<Route>,
     /// ANSI TCAP (T1.114) for the AIN subsystem.
     ansi: Tcap<Route>,
+    /// ITU TCAP for the INAP subsystem: a table of its own, so that the SSN alone says
+    /// which TC-user a dialogue belongs to (CS-1 switches may send no AC).
+    inap_tcap: Tcap<Route>,
     camel: Camel,
     ain: Ain,
+    inap: Inap,
     engine: Engine,
     /// The call gapping asked while refusing.
     gap: Gap,
     camel_ssn: u8,
     ain_ssn: Option<u8>,
+    inap_ssn: Option<u8>,
     shards: Shards,
     /// Indications of one step, reused.
     batch: Vec<Indication>,
@@ -206,11 +212,36 @@ impl Node {
                 .into_iter()
                 .collect(),
         );
+        // The INAP SSN, unless another subsystem already has that number.
+        let inap_ssn = stack
+            .inap_ssn
+            .filter(|s| *s != cfg.camel_ssn && Some(*s) != cfg.ain_ssn);
+        let inap_tcap = tcap_config(
+            Variant::Itu,
+            inap_ssn
+                .map(|ssn| {
+                    (
+                        ssn,
+                        SsnPolicy {
+                            accepted: stack.inap_acs.iter().map(|a| AppContext::oid(a)).collect(),
+                            fallback: Some(AppContext::oid(crate::inap::ac::SSP_TO_SCP)),
+                            // ETS 300 374-1 switches often open without a dialogue portion.
+                            accept_without_ac: true,
+                            class_of: crate::tcuser::inap::class_of,
+                        },
+                    )
+                })
+                .into_iter()
+                .collect(),
+        );
         let scrc = Scrc::new(
             ScrcConfig {
                 point_code: cfg.point_code,
                 network_indicator: cfg.network_indicator,
-                subsystems: std::iter::once(cfg.camel_ssn).chain(cfg.ain_ssn).collect(),
+                subsystems: std::iter::once(cfg.camel_ssn)
+                    .chain(cfg.ain_ssn)
+                    .chain(inap_ssn)
+                    .collect(),
                 variant: stack.sccp_variant,
                 hop_counter: stack.hop_counter,
                 reassembly: stack.reassembly,
@@ -232,6 +263,7 @@ impl Node {
             scrc,
             itu: Tcap::new(itu),
             ansi: Tcap::new(ansi),
+            inap_tcap: Tcap::new(inap_tcap),
             camel: Camel::new(
                 stack.invoke_timeout,
                 stack.decision_deadline,
@@ -243,10 +275,16 @@ impl Node {
                 cfg.max_dialogues,
                 cfg.shards,
             ),
+            inap: Inap::new(
+                stack.invoke_timeout,
+                stack.decision_deadline,
+                stack.reset_timer,
+            ),
             engine,
             gap: Gap::DEFAULT,
             camel_ssn: cfg.camel_ssn,
             ain_ssn: cfg.ain_ssn,
+            inap_ssn,
             shards: cfg.shards,
             batch: Vec::new(),
             last_now: None,
@@ -255,7 +293,7 @@ impl Node {
     }
 
     pub fn open_dialogues(&self) -> usize {
-        self.itu.dialogues() + self.ansi.dialogues()
+        self.itu.dialogues() + self.ansi.dialogues() + self.inap_tcap.dialogues()
     }
 
     /// Open ITU TCAP (CAMEL) dialogues.
@@ -279,6 +317,11 @@ impl Node {
         self.ansi.counters()
     }
 
+    /// ITU TCAP (INAP) outcome counters, likewise.
+    pub fn inap_tcap_counters(&self) -> &Counters {
+        self.inap_tcap.counters()
+    }
+
     pub fn sccp_counters(&self) -> &SccpCounters {
         self.scrc.counters()
     }
@@ -290,7 +333,7 @@ impl Node {
 
     /// Triggers waiting for a decision.
     pub fn pending_decisions(&self) -> usize {
-        self.camel.pending() + self.ain.pending()
+        self.camel.pending() + self.ain.pending() + self.inap.pending()
     }
 
     /// Take on less (or everything again) while overloaded.
@@ -298,6 +341,7 @@ impl Node {
         self.engine.set_shedding(load >= Load::Shed);
         self.itu.set_refusing(load == Load::Refuse);
         self.ansi.set_refusing(load == Load::Refuse);
+        self.inap_tcap.set_refusing(load == Load::Refuse);
         self.camel
             .set_gap((load == Load::Refuse).then_some(self.gap));
     }
@@ -334,9 +378,11 @@ impl Node {
         [
             self.itu.next_deadline(),
             self.ansi.next_deadline(),
+            self.inap_tcap.next_deadline(),
             self.scrc.next_deadline(),
             self.camel.next_deadline(),
             self.ain.next_deadline(),
+            self.inap.next_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -412,7 +458,7 @@ impl Node {
     /// A report another shard took for a call this one follows.
     pub fn on_note(&mut self, n: Note, now: Instant, now_ms: i64, fx: &mut Effects) {
         self.stamp(now, now_ms);
-        self.with_user(User::Ain, now, now_ms, fx, |_, ain, ctx| {
+        self.with_user(User::Ain, now, now_ms, fx, |_, ain, _, ctx| {
             ain.notified(ctx, n.echo, n.state)
         });
     }
@@ -456,6 +502,8 @@ impl Node {
     fn user_of(&self, ssn: u8) -> User {
         if Some(ssn) == self.ain_ssn && ssn != self.camel_ssn {
             User::Ain
+        } else if Some(ssn) == self.inap_ssn {
+            User::Inap
         } else {
             User::Camel
         }
@@ -465,6 +513,7 @@ impl Node {
         match user {
             User::Camel => &mut self.itu,
             User::Ain => &mut self.ansi,
+            User::Inap => &mut self.inap_tcap,
         }
     }
 
@@ -491,10 +540,12 @@ impl Node {
                     .iter()
                     .any(|x| matches!(x, Indication::LReject { dialogue, .. } if *dialogue == d))
             });
-            let handled = self.with_user(user, now, now_ms, fx, |camel, ain, ctx| match user {
-                User::Camel => camel.indication(ctx, ind, rejects_queued),
-                User::Ain => ain.indication(ctx, ind, rejects_queued),
-            });
+            let handled =
+                self.with_user(user, now, now_ms, fx, |camel, ain, inap, ctx| match user {
+                    User::Camel => camel.indication(ctx, ind, rejects_queued),
+                    User::Ain => ain.indication(ctx, ind, rejects_queued),
+                    User::Inap => inap.indication(ctx, ind, rejects_queued),
+                });
             if let Err(e) = handled {
                 if result.is_ok() {
                     result = Err(e.into());
@@ -514,11 +565,12 @@ impl Node {
         now: Instant,
         now_ms: i64,
         fx: &mut Effects,
-        f: impl FnOnce(&mut Camel, &mut Ain, &mut Ctx<'_>) -> T,
+        f: impl FnOnce(&mut Camel, &mut Ain, &mut Inap, &mut Ctx<'_>) -> T,
     ) -> T {
         let tcap = match user {
             User::Camel => &mut self.itu,
             User::Ain => &mut self.ansi,
+            User::Inap => &mut self.inap_tcap,
         };
         let mut ctx = Ctx {
             tcap,
@@ -529,7 +581,7 @@ impl Node {
             now,
             now_ms,
         };
-        f(&mut self.camel, &mut self.ain, &mut ctx)
+        f(&mut self.camel, &mut self.ain, &mut self.inap, &mut ctx)
     }
 
     /// Send what TCAP queued, each in a UDT or XUDT(s) on its route.
@@ -538,6 +590,9 @@ impl Node {
             self.scrc.send(&t.to, &t.data, &mut fx.send);
         }
         while let Some(t) = self.ansi.poll_transmit() {
+            self.scrc.send(&t.to, &t.data, &mut fx.send);
+        }
+        while let Some(t) = self.inap_tcap.poll_transmit() {
             self.scrc.send(&t.to, &t.data, &mut fx.send);
         }
     }
@@ -553,9 +608,12 @@ impl Node {
         fx: &mut Effects,
     ) {
         self.stamp(now, now_ms);
-        self.with_user(id.user, now, now_ms, fx, |camel, ain, ctx| match id.user {
-            User::Camel => camel.decision(ctx, id, answer),
-            User::Ain => ain.decision(ctx, id, answer),
+        self.with_user(id.user, now, now_ms, fx, |camel, ain, inap, ctx| {
+            match id.user {
+                User::Camel => camel.decision(ctx, id, answer),
+                User::Ain => ain.decision(ctx, id, answer),
+                User::Inap => inap.decision(ctx, id, answer),
+            }
         });
         self.flush(fx);
     }
@@ -565,16 +623,20 @@ impl Node {
     /// T(reass) ran out (XUDTS when the first segment asked for return on error).
     pub fn on_timeout(&mut self, now: Instant, now_ms: i64, fx: &mut Effects) {
         self.stamp(now, now_ms);
-        self.with_user(User::Camel, now, now_ms, fx, |camel, _, ctx| {
+        self.with_user(User::Camel, now, now_ms, fx, |camel, _, _, ctx| {
             camel.on_timeout(ctx)
         });
-        self.with_user(User::Ain, now, now_ms, fx, |_, ain, ctx| {
+        self.with_user(User::Ain, now, now_ms, fx, |_, ain, _, ctx| {
             ain.on_timeout(ctx)
+        });
+        self.with_user(User::Inap, now, now_ms, fx, |_, _, inap, ctx| {
+            inap.on_timeout(ctx)
         });
         self.flush(fx);
         self.itu.on_timeout(now);
         self.ansi.on_timeout(now);
-        for user in [User::Camel, User::Ain] {
+        self.inap_tcap.on_timeout(now);
+        for user in [User::Camel, User::Ain, User::Inap] {
             if let Err(e) = self.run_user(user, now, now_ms, fx) {
                 tracing::warn!(error = %e, "timer handling");
             }
@@ -606,10 +668,15 @@ impl Node {
         // A followed call implies a message was handled, so there is a last time.
         let Some(now) = self.last_now else { return };
         let now_ms = self.last_now_ms;
-        self.with_user(User::Camel, now, now_ms, fx, |camel, _, ctx| {
+        self.with_user(User::Camel, now, now_ms, fx, |camel, _, _, ctx| {
             camel.shutdown(ctx)
         });
-        self.with_user(User::Ain, now, now_ms, fx, |_, ain, ctx| ain.shutdown(ctx));
+        self.with_user(User::Ain, now, now_ms, fx, |_, ain, _, ctx| {
+            ain.shutdown(ctx)
+        });
+        self.with_user(User::Inap, now, now_ms, fx, |_, _, inap, ctx| {
+            inap.shutdown(ctx)
+        });
         self.flush(fx);
     }
 }

@@ -1477,12 +1477,14 @@ fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
     };
     let mut fx = Effects::default();
     node.announce_subsystems(&mut fx);
-    // Both local subsystems: CAMEL (146) and AIN (247).
+    // Every local subsystem: CAMEL (146), AIN (247) and INAP (241).
     assert_eq!(
         told(&fx),
         [
             (300, scmg_type::SSA, 146, 200),
             (301, scmg_type::SSA, 146, 200),
+            (300, scmg_type::SSA, 241, 200),
+            (301, scmg_type::SSA, 241, 200),
             (300, scmg_type::SSA, 247, 200),
             (301, scmg_type::SSA, 247, 200)
         ]
@@ -1503,11 +1505,13 @@ fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
         [
             (300, scmg_type::SSP, 146, 200),
             (301, scmg_type::SSP, 146, 200),
+            (300, scmg_type::SSP, 241, 200),
+            (301, scmg_type::SSP, 241, 200),
             (300, scmg_type::SSP, 247, 200),
             (301, scmg_type::SSP, 247, 200)
         ]
     );
-    assert_eq!(node.sccp_counters().scmg_sent, 12);
+    assert_eq!(node.sccp_counters().scmg_sent, 16);
 }
 
 #[test]

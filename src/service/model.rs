@@ -14,6 +14,8 @@ pub enum Protocol {
     Unspecified,
     Camel,
     Ain,
+    /// Core INAP CS-1 (ETS 300 374-1).
+    Inap,
 }
 
 /// The half call the trigger belongs to.

@@ -1,5 +1,5 @@
 //! TC-users: the application protocols on top of TCAP that serve switch queries (CAMEL,
-//! AIN; WIN and INAP later), each mapping its protocol to the service model and back. They
+//! AIN, INAP; WIN later), each mapping its protocol to the service model and back. They
 //! see dialogues, indications and components ([`crate::tcap::tc`]), never wire formats:
 //! [`crate::tcap::sm::Tcap`] does the transaction and component sub-layers.
 //!
@@ -13,6 +13,8 @@ pub mod ain;
 pub mod ain_map;
 pub mod camel;
 pub mod camel_map;
+pub mod inap;
+pub mod inap_map;
 #[cfg(test)]
 mod tests;
 
@@ -28,6 +30,7 @@ use std::time::{Duration, Instant};
 pub enum User {
     Camel,
     Ain,
+    Inap,
 }
 
 /// Names a trigger held for a decision.
@@ -95,6 +98,8 @@ pub enum Fault {
     Cap(String),
     #[error("AIN: {0}")]
     Ain(String),
+    #[error("INAP: {0}")]
+    Inap(String),
 }
 
 /// A call followed with its dialogue, and the protocol's own state of it.
