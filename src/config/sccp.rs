@@ -16,6 +16,10 @@ pub struct Sccp {
     /// Subsystem AIN SSPs address: deployment specific, 247 by default.
     #[serde(default = "default_ain_ssn")]
     pub ain_ssn: u8,
+    /// Subsystem of the INAP SCF (Core INAP CS-1): 241 by default (Q.713 Annex B); the SSN
+    /// alone tells INAP from CAP when a switch sends no application context.
+    #[serde(default = "default_inap_ssn")]
+    pub inap_ssn: u8,
     /// SCCP standard: "itu" (Q.713), "ansi" (T1.112) or "chinese"; absent: `node.variant`,
     /// else itu.
     #[serde(default)]
@@ -51,12 +55,17 @@ fn default_ain_ssn() -> u8 {
     247
 }
 
+fn default_inap_ssn() -> u8 {
+    241
+}
+
 /// `[sccp]` left out: the documented defaults, the variant following `node.variant`.
 impl Default for Sccp {
     fn default() -> Sccp {
         Sccp {
             camel_ssn: default_camel_ssn(),
             ain_ssn: default_ain_ssn(),
+            inap_ssn: default_inap_ssn(),
             variant: None,
             hop_counter: default_hop_counter(),
             reassembly: ReassemblyConfig::default(),

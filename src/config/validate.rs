@@ -104,10 +104,18 @@ impl Config {
         for (key, ssn) in [
             ("sccp.camel_ssn", self.sccp.camel_ssn),
             ("sccp.ain_ssn", self.sccp.ain_ssn),
+            ("sccp.inap_ssn", self.sccp.inap_ssn),
         ] {
             if ssn == 0 || ssn == 1 {
                 return Err(invalid(key, "SSN 0 and 1 are reserved (Q.713 §3.4.2.2)"));
             }
+        }
+        let s = &self.sccp;
+        if s.inap_ssn == s.camel_ssn || s.inap_ssn == s.ain_ssn {
+            return Err(invalid(
+                "sccp.inap_ssn",
+                "must differ from camel_ssn and ain_ssn: the SSN tells INAP from CAP",
+            ));
         }
         if !(1..=15).contains(&self.sccp.hop_counter) {
             return Err(invalid("sccp.hop_counter", "must be 1 to 15 (Q.713 §3.18)"));
@@ -143,12 +151,14 @@ impl Config {
             match &rule.action {
                 GtAction::Local { ssn } => {
                     if let Some(s) = ssn {
-                        if *s != self.sccp.camel_ssn && *s != self.sccp.ain_ssn {
+                        let sccp = &self.sccp;
+                        if ![sccp.camel_ssn, sccp.ain_ssn, sccp.inap_ssn].contains(s) {
                             return Err(invalid(
                                 key("ssn"),
                                 format!(
-                                    "{s} is not a local subsystem (camel_ssn {}, ain_ssn {})",
-                                    self.sccp.camel_ssn, self.sccp.ain_ssn
+                                    "{s} is not a local subsystem (camel_ssn {}, ain_ssn {}, \
+                                     inap_ssn {})",
+                                    sccp.camel_ssn, sccp.ain_ssn, sccp.inap_ssn
                                 ),
                             ));
                         }

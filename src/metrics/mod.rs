@@ -12,6 +12,7 @@ use prometheus::proto::MetricFamily;
 use prometheus::{Encoder, IntCounterVec, IntGaugeVec, Opts, TextEncoder};
 use stats::{
     direction_name, kind_name, protocol_name, Snapshot, DIRECTIONS, INSTRUCTIONS, KINDS, PROTOCOLS,
+    TCAPS,
 };
 use std::collections::BTreeMap;
 
@@ -118,24 +119,16 @@ fn by<K: std::fmt::Debug>(maps: impl Iterator<Item = Vec<(K, u64)>>) -> BTreeMap
 /// Write `s` (and this process's own metrics) in the text format.
 pub fn render(s: &Snapshot) -> String {
     let mut f = Families::default();
-    let tcaps = [("itu", false), ("ansi", true)];
-    let tcap = |ansi: bool| {
-        s.shards
-            .iter()
-            .map(move |sh| if ansi { &sh.ansi } else { &sh.itu })
-    };
+    let tcaps = TCAPS;
+    let tcap = |name: &'static str| s.shards.iter().map(move |sh| sh.tcap(name).0);
 
-    // TCAP (Q.771–Q.774, T1.114): dialogues and components.
+    // TCAP (Q.771–Q.774, T1.114): dialogues and components, per instance (`tcap`).
     f.gauge(
         "scpd_tcap_dialogues_open",
         "TCAP dialogues open now.",
         &["tcap"],
-        tcaps.iter().map(|&(name, ansi)| {
-            let open: usize = s
-                .shards
-                .iter()
-                .map(|sh| if ansi { sh.ansi_open } else { sh.itu_open })
-                .sum();
+        tcaps.iter().map(|&name| {
+            let open: usize = s.shards.iter().map(|sh| sh.tcap(name).1).sum();
             (vec![name], open as i64)
         }),
     );
@@ -143,9 +136,9 @@ pub fn render(s: &Snapshot) -> String {
         "scpd_tcap_dialogues_begun_total",
         "TCAP dialogues begun, by who began them.",
         &["tcap", "by"],
-        tcaps.iter().flat_map(|&(name, ansi)| {
+        tcaps.iter().flat_map(|&name| {
             let (mut peer, mut us) = (0, 0);
-            for c in tcap(ansi) {
+            for c in tcap(name) {
                 peer += c.opened_incoming;
                 us += c.opened_outgoing;
             }
@@ -157,9 +150,9 @@ pub fn render(s: &Snapshot) -> String {
         "TCAP dialogues ended, by how: end (End/Response or prearranged), user_abort, \
          provider_abort (P-Abort, any cause), timeout.",
         &["tcap", "how"],
-        tcaps.iter().flat_map(|&(name, ansi)| {
+        tcaps.iter().flat_map(|&name| {
             let mut n = [0u64; 4];
-            for c in tcap(ansi) {
+            for c in tcap(name) {
                 n[0] += c.ended_normally;
                 n[1] += c.user_aborted;
                 n[2] += c.provider_aborted.values().sum::<u64>();
@@ -174,15 +167,15 @@ pub fn render(s: &Snapshot) -> String {
     let mut aborted = Vec::new();
     let mut answered = Vec::new();
     let mut rejected = Vec::new();
-    for &(name, ansi) in &tcaps {
-        for (cause, n) in by(tcap(ansi).map(|c| c.provider_aborted.clone().into_iter().collect())) {
+    for &name in &tcaps {
+        for (cause, n) in by(tcap(name).map(|c| c.provider_aborted.clone().into_iter().collect())) {
             aborted.push((name, cause, n));
         }
-        for (cause, n) in by(tcap(ansi).map(|c| c.p_abort_answers.clone().into_iter().collect())) {
+        for (cause, n) in by(tcap(name).map(|c| c.p_abort_answers.clone().into_iter().collect())) {
             answered.push((name, cause, n));
         }
         for (side, remote) in [("us", false), ("peer", true)] {
-            let maps = tcap(ansi).map(|c| {
+            let maps = tcap(name).map(|c| {
                 let m = if remote {
                     &c.rejected_remote
                 } else {
@@ -219,7 +212,7 @@ pub fn render(s: &Snapshot) -> String {
     let tcap_sum = |get: fn(&crate::tcap::sm::Counters) -> u64| {
         tcaps
             .iter()
-            .map(move |&(name, ansi)| (vec![name], tcap(ansi).map(get).sum::<u64>()))
+            .map(move |&name| (vec![name], tcap(name).map(get).sum::<u64>()))
             .collect::<Vec<_>>()
     };
     f.counter(

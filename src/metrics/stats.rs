@@ -10,7 +10,12 @@ use crate::store::JournalStats;
 use crate::tcap::sm::Counters as TcapCounters;
 
 /// Protocols counted apart (as [`Protocol`] numbers them).
-pub const PROTOCOLS: [Protocol; 3] = [Protocol::Unspecified, Protocol::Camel, Protocol::Ain];
+pub const PROTOCOLS: [Protocol; 4] = [
+    Protocol::Unspecified,
+    Protocol::Camel,
+    Protocol::Ain,
+    Protocol::Inap,
+];
 /// Event kinds counted apart (as [`EventKind`] numbers them).
 pub const KINDS: [EventKind; 11] = [
     EventKind::Trigger,
@@ -39,6 +44,7 @@ pub fn protocol_name(p: Protocol) -> &'static str {
         Protocol::Unspecified => "unspecified",
         Protocol::Camel => "camel",
         Protocol::Ain => "ain",
+        Protocol::Inap => "inap",
     }
 }
 
@@ -118,11 +124,13 @@ impl CallCounts {
 /// A copy of one shard's counters.
 #[derive(Debug, Clone, Default)]
 pub struct ShardStats {
-    /// ITU TCAP (CAMEL) and ANSI TCAP (AIN).
+    /// ITU TCAP (CAMEL), ANSI TCAP (AIN) and ITU TCAP on the INAP SSN.
     pub itu: TcapCounters,
     pub ansi: TcapCounters,
+    pub inap: TcapCounters,
     pub itu_open: usize,
     pub ansi_open: usize,
+    pub inap_open: usize,
     pub sccp: SccpCounters,
     /// Segmented messages being reassembled.
     pub reassemblies: usize,
@@ -138,6 +146,21 @@ pub struct Snapshot {
     pub shards: Vec<ShardStats>,
     pub journal: JournalStats,
 }
+
+impl ShardStats {
+    /// The TCAP counters and open dialogues of the instance named in [`TCAPS`].
+    pub fn tcap(&self, name: &str) -> (&TcapCounters, usize) {
+        match name {
+            "ansi" => (&self.ansi, self.ansi_open),
+            "inap" => (&self.inap, self.inap_open),
+            _ => (&self.itu, self.itu_open),
+        }
+    }
+}
+
+/// The TCAP instances by the `tcap` label: ITU TCAP on the CAMEL SSN, ANSI TCAP on the AIN
+/// SSN, ITU TCAP on the INAP SSN.
+pub const TCAPS: [&str; 3] = ["itu", "ansi", "inap"];
 
 impl Snapshot {
     /// The calls of every shard together.

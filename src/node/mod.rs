@@ -301,6 +301,11 @@ impl Node {
         self.itu.dialogues()
     }
 
+    /// Open ITU TCAP dialogues on the INAP SSN.
+    pub fn inap_dialogues(&self) -> usize {
+        self.inap_tcap.dialogues()
+    }
+
     /// Open ANSI TCAP (AIN) dialogues.
     pub fn ansi_dialogues(&self) -> usize {
         self.ansi.dialogues()
@@ -355,6 +360,7 @@ impl Node {
     /// Apply a configuration reload (see [`Reload`]).
     pub fn reload(&mut self, r: &Reload) {
         self.camel.set_timing(r.decision_deadline, r.reset_timer);
+        self.inap.set_timing(r.decision_deadline, r.reset_timer);
         self.ain.set_deadline(r.decision_deadline);
         let mut engine = self.engine.config().clone();
         engine.fallback = r.fallback;

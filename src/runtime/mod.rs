@@ -195,6 +195,7 @@ fn node(
             sccp_variant: cfg.variant(),
             hop_counter: cfg.sccp.hop_counter,
             scmg_concerned: cfg.sccp.scmg.concerned.clone(),
+            inap_ssn: Some(cfg.sccp.inap_ssn),
             decision_deadline: Duration::from_millis(cfg.decisions.deadline_ms),
             reset_timer: cfg.decisions.reset_timer(),
             ..StackConfig::default()

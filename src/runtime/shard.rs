@@ -266,8 +266,10 @@ impl Shard {
         ShardStats {
             itu: n.tcap_counters().clone(),
             ansi: n.ansi_tcap_counters().clone(),
+            inap: n.inap_tcap_counters().clone(),
             itu_open: n.itu_dialogues(),
             ansi_open: n.ansi_dialogues(),
+            inap_open: n.inap_dialogues(),
             sccp: n.sccp_counters().clone(),
             reassemblies: n.reassemblies(),
             calls: self.calls.clone(),

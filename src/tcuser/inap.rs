@@ -86,6 +86,17 @@ impl Inap {
         }
     }
 
+    /// New decision timing (a configuration reload), as [`Inap::new`] takes it.
+    pub fn set_timing(
+        &mut self,
+        decision_deadline: Duration,
+        reset_timer: Option<(Duration, u32)>,
+    ) {
+        self.dialogues
+            .set_timing(decision_deadline, reset_timer.map(|(after, _)| after));
+        self.reset_seconds = reset_timer.map_or(0, |(_, s)| s);
+    }
+
     pub fn followed(&self) -> usize {
         self.dialogues.followed()
     }
