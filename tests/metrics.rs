@@ -87,6 +87,52 @@ fn counters_match_the_calls_made_and_promtool_accepts_them() {
         at("scpd_shards")
     );
     assert!(at("process_resident_memory_bytes") > 0.0);
+    // Nothing decided, nothing allocated yet; the embedded default's two lab pools.
+    assert_eq!(at("scpd_decision_queries_total"), 0.0);
+    assert_eq!(
+        at(r#"scpd_routing_numbers_live{kind="trn",pool="trn"}"#),
+        0.0
+    );
+    assert_eq!(
+        at(r#"scpd_routing_numbers_size{kind="anchor",pool="anchor"}"#),
+        1000.0
+    );
+
+    // A decide subscriber's call with no data-session server connected: the fallback at
+    // once. A routing number allocated over gRPC.
+    let scpd = |args: &[&str]| {
+        let ok = Command::new(env!("CARGO_BIN_EXE_scpd"))
+            .args(args)
+            .args(["--grpc", &d.grpc])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "scpd {args:?}");
+    };
+    scpd(&["subscriber", "add", "491700000001", "--policy", "decide"]);
+    scpd(&["routing-number", "allocate", "491709999999"]);
+    d.sim(&["--calls", "1", "--numbers", "1", "--hold-ms", "0"]);
+    let text = get(&d.metrics, "/metrics");
+    let at =
+        |series: &str| sample(&text, series).unwrap_or_else(|| panic!("no {series} in\n{text}"));
+    assert_eq!(at("scpd_decision_queries_total"), 1.0);
+    assert_eq!(
+        at(r#"scpd_decision_outcomes_total{outcome="no_client"}"#),
+        1.0
+    );
+    assert_eq!(
+        at(r#"scpd_decision_outcomes_total{outcome="answered"}"#),
+        0.0
+    );
+    assert_eq!(
+        at(r#"scpd_routing_numbers_live{kind="trn",pool="trn"}"#),
+        1.0
+    );
+    assert_eq!(
+        at(r#"scpd_routing_numbers_total{event="allocated",pool="trn"}"#),
+        1.0
+    );
 
     if tool("promtool") {
         let mut p = Command::new("promtool")

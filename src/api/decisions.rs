@@ -5,6 +5,7 @@ use super::Api;
 use crate::proto::decisions_server::Decisions;
 use crate::proto::{DecisionAnswer, DecisionQuery};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::Stream;
@@ -148,7 +149,32 @@ impl Inner {
 pub struct Broker {
     inner: Mutex<Inner>,
     /// The decision deadline in microseconds (a configuration reload may change it).
-    deadline_us: std::sync::atomic::AtomicU64,
+    deadline_us: AtomicU64,
+    counts: Counts,
+}
+
+/// How the queries ended, for metrics: each `None` from [`Broker::ask`] is a fallback.
+#[derive(Debug, Default)]
+struct Counts {
+    asked: AtomicU64,
+    answered: AtomicU64,
+    no_client: AtomicU64,
+    deadline_missed: AtomicU64,
+    client_gone: AtomicU64,
+}
+
+/// A copy of [`Counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DecisionCounts {
+    /// Triggers put to the data-session servers.
+    pub asked: u64,
+    /// Answered in time by a client.
+    pub answered: u64,
+    /// Fallbacks: no client connected, no answer by the deadline, the client gone (or
+    /// its answer unusable) before answering.
+    pub no_client: u64,
+    pub deadline_missed: u64,
+    pub client_gone: u64,
 }
 
 /// A connected client: its id for [`Broker::answer`] / [`Broker::disconnect`] and its queries.
@@ -162,19 +188,31 @@ impl Broker {
         Arc::new(Broker {
             inner: Mutex::new(Inner::default()),
             deadline_us: (deadline.as_micros() as u64).into(),
+            counts: Counts::default(),
         })
     }
 
+    /// How the queries so far ended.
+    pub fn counts(&self) -> DecisionCounts {
+        let c = &self.counts;
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        DecisionCounts {
+            asked: get(&c.asked),
+            answered: get(&c.answered),
+            no_client: get(&c.no_client),
+            deadline_missed: get(&c.deadline_missed),
+            client_gone: get(&c.client_gone),
+        }
+    }
+
     pub fn deadline(&self) -> Duration {
-        Duration::from_micros(self.deadline_us.load(std::sync::atomic::Ordering::Relaxed))
+        Duration::from_micros(self.deadline_us.load(Ordering::Relaxed))
     }
 
     /// A new deadline for the queries put from now on (a configuration reload).
     pub fn set_deadline(&self, deadline: Duration) {
-        self.deadline_us.store(
-            deadline.as_micros() as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
+        self.deadline_us
+            .store(deadline.as_micros() as u64, Ordering::Relaxed);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -235,6 +273,8 @@ impl Broker {
     /// deadline.
     pub async fn ask(&self, event: &Event, now_ms: i64) -> Option<Answer> {
         let deadline = self.deadline();
+        let count = |a: &AtomicU64| a.fetch_add(1, Ordering::Relaxed);
+        count(&self.counts.asked);
         let event = CallEvent::of(0, event);
         let rx = {
             let mut g = self.lock();
@@ -244,7 +284,10 @@ impl Broker {
                 event: Some(event),
                 deadline_ms: now_ms + deadline.as_millis() as i64,
             };
-            let client = g.offer(&query)?;
+            let Some(client) = g.offer(&query) else {
+                count(&self.counts.no_client);
+                return None;
+            };
             let (reply, rx) = oneshot::channel();
             let id = query.query_id;
             g.pending.insert(
@@ -259,9 +302,22 @@ impl Broker {
         };
         let (id, rx) = rx;
         match tokio::time::timeout(deadline, rx).await {
-            Ok(Ok(a)) => a.decision(),
-            Ok(Err(_)) => None,
+            Ok(Ok(a)) => match a.decision() {
+                Some(d) => {
+                    count(&self.counts.answered);
+                    Some(d)
+                }
+                None => {
+                    count(&self.counts.client_gone);
+                    None
+                }
+            },
+            Ok(Err(_)) => {
+                count(&self.counts.client_gone);
+                None
+            }
             Err(_) => {
+                count(&self.counts.deadline_missed);
                 self.lock().pending.remove(&id);
                 None
             }

@@ -12,7 +12,7 @@ mod subscribers;
 #[cfg(test)]
 mod tests;
 
-pub use decisions::{Broker, Client};
+pub use decisions::{Broker, Client, DecisionCounts};
 pub use routing::{sweep_routing_numbers, MAX_TTL_SECONDS};
 
 use crate::proto::call_events_server::CallEventsServer;

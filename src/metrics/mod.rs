@@ -389,6 +389,63 @@ pub fn render(s: &Snapshot) -> String {
         [(vec![], s.shards.len() as i64)],
     );
 
+    // Decisions by the data-session servers, and the fallbacks when none came.
+    let dc = &s.decisions;
+    f.counter(
+        "scpd_decision_queries_total",
+        "Triggers of decide subscribers put to the data-session servers.",
+        &[],
+        [(vec![], dc.asked)],
+    );
+    f.counter(
+        "scpd_decision_outcomes_total",
+        "How decision queries ended: answered, or the fallback because no client was \
+         connected (no_client), none answered by the deadline (deadline_missed) or the \
+         client went away (client_gone).",
+        &["outcome"],
+        [
+            (vec!["answered"], dc.answered),
+            (vec!["no_client"], dc.no_client),
+            (vec!["deadline_missed"], dc.deadline_missed),
+            (vec!["client_gone"], dc.client_gone),
+        ],
+    );
+
+    // Routing numbers, per pool.
+    f.gauge(
+        "scpd_routing_numbers_live",
+        "Routing numbers allocated and not yet used, released or expired.",
+        &["pool", "kind"],
+        s.pools
+            .iter()
+            .map(|p| (vec![p.name.as_str(), p.kind.name()], p.live as i64)),
+    );
+    f.gauge(
+        "scpd_routing_numbers_size",
+        "Numbers in each routing-number pool.",
+        &["pool", "kind"],
+        s.pools
+            .iter()
+            .map(|p| (vec![p.name.as_str(), p.kind.name()], p.size as i64)),
+    );
+    f.counter(
+        "scpd_routing_numbers_total",
+        "Routing-number events per pool: allocated, consumed (the call came), released, \
+         expired, exhausted (an allocation refused: none free).",
+        &["pool", "event"],
+        s.pools.iter().flat_map(|p| {
+            let c = p.counts;
+            [
+                ("allocated", c.allocated),
+                ("consumed", c.consumed),
+                ("released", c.released),
+                ("expired", c.expired),
+                ("exhausted", c.exhausted),
+            ]
+            .map(|(event, n)| (vec![p.name.as_str(), event], n))
+        }),
+    );
+
     // The journal.
     let j = &s.journal;
     f.histogram(

@@ -145,6 +145,10 @@ pub struct ShardStats {
 pub struct Snapshot {
     pub shards: Vec<ShardStats>,
     pub journal: JournalStats,
+    /// How the queries to the data-session servers ended.
+    pub decisions: crate::api::DecisionCounts,
+    /// Routing-number pools.
+    pub pools: Vec<crate::service::routing::PoolStats>,
 }
 
 impl ShardStats {

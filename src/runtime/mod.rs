@@ -117,6 +117,7 @@ impl Shared {
         crate::metrics::stats::Snapshot {
             shards,
             journal: self.store.stats(),
+            ..Default::default()
         }
     }
 }
@@ -306,6 +307,11 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         decisions.clone(),
         stop_rx.clone(),
     ));
+    let collect = Collect {
+        shared: shared.clone(),
+        broker: decisions.clone(),
+        routing: routing.clone(),
+    };
     let api = Api {
         writer: writer.clone(),
         subscribers,
@@ -317,7 +323,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
     let grpc = tokio::spawn(api::serve(api, grpc_server, grpc_listener, async move {
         let _ = grpc_stop.changed().await;
     }));
-    let metrics = serve_metrics(&cfg.metrics.listen, &shared, stop_rx.clone()).await;
+    let metrics = serve_metrics(&cfg.metrics.listen, collect, stop_rx.clone()).await;
     info!(db = %db.display(), "scpd ready");
     // systemd's Type=notify: started means listening (a no-op without NOTIFY_SOCKET).
     if let Err(e) = sd_notify::notify(&[sd_notify::NotifyState::Ready]) {
@@ -368,12 +374,34 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
     Ok(())
 }
 
+/// Where a scrape's numbers come from.
+struct Collect {
+    shared: Arc<Shared>,
+    broker: Arc<api::Broker>,
+    routing: crate::service::routing::RoutingTable,
+}
+
+impl Collect {
+    /// Every shard's counters (one that does not answer within a second is left out of
+    /// this scrape), the journal's, the decisions' and the routing-number pools'.
+    async fn snapshot(&self) -> crate::metrics::stats::Snapshot {
+        let mut s = self.shared.snapshot(Duration::from_secs(1)).await;
+        s.decisions = self.broker.counts();
+        s.pools = self
+            .routing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pool_stats();
+        s
+    }
+}
+
 /// Serve `GET /metrics` on `listen` until the stop (none when empty). A port that cannot
 /// be had is logged and the daemon runs without metrics: they must not keep an SCP from
 /// answering calls.
 async fn serve_metrics(
     listen: &str,
-    shared: &Arc<Shared>,
+    from: Collect,
     mut stop: watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
     use axum::{http::header, routing::get, Router};
@@ -388,13 +416,13 @@ async fn serve_metrics(
         }
     };
     info!(addr = %listener.local_addr().map_or(listen.to_string(), |a| a.to_string()), "metrics listening");
-    let shared = shared.clone();
+    let from = Arc::new(from);
     let app = Router::new().route(
         "/metrics",
         get(move || {
-            let shared = shared.clone();
+            let from = from.clone();
             async move {
-                let s = shared.snapshot(Duration::from_secs(1)).await;
+                let s = from.snapshot().await;
                 (
                     [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
                     crate::metrics::render(&s),

@@ -110,6 +110,29 @@ struct Pool {
     width: usize,
     cursor: u64,
     live: BTreeSet<u64>,
+    counts: PoolCounts,
+}
+
+/// What a pool counted since the start, for metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolCounts {
+    pub allocated: u64,
+    /// Freed by the trigger they were allocated for, by the API, by their expiry.
+    pub consumed: u64,
+    pub released: u64,
+    pub expired: u64,
+    /// Allocations refused: no number free.
+    pub exhausted: u64,
+}
+
+/// A pool's state now (see [`Allocator::pool_stats`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolStats {
+    pub name: String,
+    pub kind: PoolKind,
+    pub size: u64,
+    pub live: u64,
+    pub counts: PoolCounts,
 }
 
 impl Pool {
@@ -137,6 +160,7 @@ impl Pool {
             first,
             last,
             live: BTreeSet::new(),
+            counts: PoolCounts::default(),
             cfg,
         })
     }
@@ -283,11 +307,16 @@ impl Allocator {
             None => {
                 // Numbers past their expiry that the sweeper has not reached yet are free.
                 self.expire(now_ms);
-                self.pools[i]
-                    .take()
-                    .ok_or_else(|| RoutingError::Exhausted(self.pools[i].cfg.name.clone()))?
+                match self.pools[i].take() {
+                    Some(n) => n,
+                    None => {
+                        self.pools[i].counts.exhausted += 1;
+                        return Err(RoutingError::Exhausted(self.pools[i].cfg.name.clone()));
+                    }
+                }
             }
         };
+        self.pools[i].counts.allocated += 1;
         let p = &self.pools[i];
         let a = Allocation {
             number: p.number(n),
@@ -311,6 +340,12 @@ impl Allocator {
         for p in &mut self.pools {
             if let Some(n) = p.index(number) {
                 p.live.remove(&n);
+                let c = &mut p.counts;
+                *match why {
+                    Freed::Used => &mut c.consumed,
+                    Freed::Released => &mut c.released,
+                    Freed::Expired => &mut c.expired,
+                } += 1;
             }
         }
         self.emit(Change::Freed {
@@ -359,6 +394,20 @@ impl Allocator {
             .collect();
         v.sort_by(|a, b| a.number.cmp(&b.number));
         v
+    }
+
+    /// Every pool's size, live numbers and counts.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        self.pools
+            .iter()
+            .map(|p| PoolStats {
+                name: p.cfg.name.clone(),
+                kind: p.cfg.kind,
+                size: p.size(),
+                live: p.live.len() as u64,
+                counts: p.counts,
+            })
+            .collect()
     }
 
     pub fn has_pool(&self, name: &str) -> bool {
