@@ -61,3 +61,64 @@ fn a_changed_fallback_applies_and_a_broken_file_is_refused() {
     assert_eq!(one_call(&d), (0, 1), "the running configuration changed");
     d.stop();
 }
+
+/// `[log] level` changes at a reload: info lines appear once the level says info.
+#[test]
+fn a_changed_log_level_applies() {
+    let dir = std::env::temp_dir().join(format!("scpd-reload-log-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("scpd.toml");
+    let config = format!("{}\n[log]\nlevel = \"warn\"\n", scpd::config::DEFAULT_TOML);
+    std::fs::write(&file, &config).unwrap();
+    let log = dir.join("scpd.log");
+    let (m3ua, grpc) = (common::free_port(), common::free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scpd"))
+        .arg("run")
+        .arg("--config")
+        .arg(&file)
+        .args(["--m3ua-listen", &format!("tcp://127.0.0.1:{m3ua}")])
+        .args(["--grpc-listen", &format!("127.0.0.1:{grpc}")])
+        .args(["--metrics-listen", ""])
+        .arg("--db")
+        .arg(dir.join("scpd.db"))
+        .env_remove("SCPD_LOG")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", grpc)).is_err() {
+        assert!(Instant::now() < deadline, "scpd did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let hup = || unsafe { libc::kill(child.id() as i32, libc::SIGHUP) };
+    // At warn, a reload with nothing to apply says nothing.
+    hup();
+    std::thread::sleep(Duration::from_millis(300));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !text.contains("scpd ready") && !text.contains("nothing to apply"),
+        "{text}"
+    );
+    std::fs::write(
+        &file,
+        config.replace("level = \"warn\"", "level = \"info\""),
+    )
+    .unwrap();
+    hup();
+    std::thread::sleep(Duration::from_millis(300));
+    hup();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("nothing to apply")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no info line after the level changed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    common::stop_gracefully(&mut child);
+    let _ = std::fs::remove_dir_all(&dir);
+}

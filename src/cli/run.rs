@@ -80,6 +80,7 @@ pub(super) fn cmd_run(a: RunArgs) -> Result<ExitCode, String> {
         runtime::reload::Source {
             file: a.config,
             overrides,
+            set_log_level: Some(super::logging::set_level),
         },
     )?;
     Ok(ExitCode::SUCCESS)

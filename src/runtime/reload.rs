@@ -16,13 +16,19 @@ use tokio::sync::watch;
 use tracing::{error, info, warn};
 
 /// Where the running configuration came from, to read it again.
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct Source {
     /// `--config`; `None`: the embedded default, which a reload cannot change.
     pub file: Option<PathBuf>,
     /// The command line's overrides, applied again over the file.
     pub overrides: Overrides,
+    /// Applies a new `[log] level` to the installed log subscriber (the command line owns
+    /// it); `None`: the level needs a restart.
+    pub set_log_level: Option<SetLogLevel>,
 }
+
+/// Applies a log level (tracing directives); the error says why not.
+pub type SetLogLevel = fn(&str) -> Result<(), String>;
 
 impl Source {
     fn read(&self) -> Result<Config, String> {
@@ -52,6 +58,10 @@ pub fn reload_of(cfg: &Config) -> Reload {
 pub fn plan(old: &Config, new: &Config) -> (Config, Vec<&'static str>, Vec<&'static str>) {
     let mut running = old.clone();
     let mut applied = Vec::new();
+    if new.log.level != old.log.level {
+        running.log.level = new.log.level.clone();
+        applied.push("log.level");
+    }
     if new.decisions != old.decisions {
         running.decisions = new.decisions.clone();
         applied.push("decisions");
@@ -132,6 +142,13 @@ pub(crate) async fn on_hangup(
         if applied.is_empty() {
             info!("configuration reload: nothing to apply");
             continue;
+        }
+        if applied.contains(&"log.level") {
+            match source.set_log_level.map(|set| set(&now.log.level)) {
+                Some(Ok(())) => {}
+                Some(Err(e)) => warn!(error = %e, "configuration reload: log level not changed"),
+                None => warn!("configuration reload: the log level needs a restart"),
+            }
         }
         let reload = Arc::new(reload_of(&now));
         broker.set_deadline(reload.decision_deadline);
