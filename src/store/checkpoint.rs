@@ -48,7 +48,7 @@ const ROUNDS: usize = 8;
 /// A round beside the writer slower than this says the disk is busy: no hold now ...
 const SLOW_DISK: Duration = Duration::from_millis(100);
 /// ... unless the WAL has reached this many times its limit.
-const CEILING: u64 = 4;
+pub const CEILING: u64 = 4;
 
 /// What the writer and the checkpoint share.
 #[derive(Default)]

@@ -191,8 +191,19 @@ async fn wal_stays_bounded_under_steady_writes() {
         }
     }
     w.flush().await;
+    w.stop();
+    for f in [
+        path.clone(),
+        wal,
+        PathBuf::from(format!("{}-shm", path.display())),
+    ] {
+        let _ = std::fs::remove_file(f);
+    }
+    // While the disk is slow (a loaded machine) the WAL may reach its ceiling before it
+    // starts over, plus what a poll's interval adds.
+    let bound = (checkpoint::CEILING + 1) * LIMIT;
     assert!(
-        largest <= 3 * LIMIT,
-        "WAL reached {largest} bytes (limit {LIMIT})"
+        largest <= bound,
+        "WAL reached {largest} bytes (limit {LIMIT}, bound {bound})"
     );
 }
