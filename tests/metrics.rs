@@ -80,6 +80,18 @@ fn counters_match_the_calls_made_and_promtool_accepts_them() {
         at(r#"scpd_call_events_total{kind="trigger",protocol="camel"}"#),
         40.0
     );
+    // One DATA in (InitialDP) and one out (Continue in TC-END) per call, after ASPUP/ASPAC.
+    assert_eq!(at(r#"scpd_m3ua_messages_total{direction="in",message="DATA"}"#), 40.0);
+    assert_eq!(at(r#"scpd_m3ua_messages_total{direction="out",message="DATA"}"#), 40.0);
+    assert!(at(r#"scpd_m3ua_messages_total{direction="in",message="ASPAC"}"#) >= 1.0);
+    assert!(at(r#"scpd_m3ua_messages_total{direction="out",message="ASPAC_ACK"}"#) >= 1.0);
+    // The sim has gone: its association too, once the daemon has read the close.
+    let active = r#"scpd_m3ua_associations{side="server",state="active"}"#;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while sample(&get(&d.metrics, "/metrics"), active) != Some(0.0) {
+        assert!(Instant::now() < deadline, "the sim's association is still active");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(at("scpd_journal_events_total") >= 40.0);
     assert!(at("scpd_journal_commit_duration_seconds_count") >= 1.0);
     assert_eq!(

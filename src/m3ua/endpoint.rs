@@ -129,10 +129,59 @@ impl Role {
     }
 }
 
+/// M3UA messages by class and type (RFC 4666 §3.1.2; every one defined is under 16), for
+/// metrics: an addition per message, no lookup.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageCounts([[u64; 16]; 16]);
+
+impl MessageCounts {
+    /// One message (its common header: version, reserved, class, type, length).
+    pub fn count(&mut self, msg: &[u8]) {
+        if let [_, _, class, kind, ..] = *msg {
+            if let Some(n) = self
+                .0
+                .get_mut(usize::from(class))
+                .and_then(|c| c.get_mut(usize::from(kind)))
+            {
+                *n += 1;
+            }
+        }
+    }
+
+    /// Every message of `buf`, whole messages back to back.
+    pub fn count_all(&mut self, mut buf: &[u8]) {
+        while let [_, _, _, _, a, b, c, d, ..] = *buf {
+            self.count(buf);
+            let len = u32::from_be_bytes([a, b, c, d]) as usize;
+            match buf.get(len.max(8)..) {
+                Some(rest) => buf = rest,
+                None => break,
+            }
+        }
+    }
+
+    /// The counts of the defined message kinds, and of anything else.
+    pub fn kinds(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        self.0.iter().enumerate().flat_map(|(class, types)| {
+            types
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(move |(kind, n)| {
+                    let name = codec::Kind::from_pair(class as u8, kind as u8)
+                        .map_or("other", |k| k.name());
+                    (name, *n)
+                })
+        })
+    }
+}
+
 /// Bytes to write, per association (whole M3UA messages back to back): filled by the
 /// endpoint, drained by the runtime.
 #[derive(Debug, Default)]
 pub struct Transmits {
+    /// The messages drained so far.
+    pub sent: MessageCounts,
     bufs: Vec<(AssocId, Vec<u8>)>,
     spare: Vec<Vec<u8>>,
 }
@@ -157,7 +206,11 @@ impl Transmits {
 
     /// Every association with bytes to write, in the order they were first written to.
     pub fn drain(&mut self) -> impl Iterator<Item = (AssocId, Vec<u8>)> + '_ {
-        self.bufs.drain(..).filter(|(_, b)| !b.is_empty())
+        let sent = &mut self.sent;
+        self.bufs
+            .drain(..)
+            .filter(|(_, b)| !b.is_empty())
+            .inspect(move |(_, b)| sent.count_all(b))
     }
 
     /// Hand back a drained buffer once written, for [`Transmits::buf`] to reuse.
@@ -268,6 +321,7 @@ pub struct Endpoint {
     next: u32,
     held: VecDeque<Held>,
     events: VecDeque<Event>,
+    received: MessageCounts,
 }
 
 impl Endpoint {
@@ -306,6 +360,7 @@ impl Endpoint {
             next: 0,
             held: VecDeque::new(),
             events: VecDeque::new(),
+            received: MessageCounts::default(),
         }
     }
 
@@ -365,6 +420,7 @@ impl Endpoint {
         now: Instant,
         out: &mut Transmits,
     ) -> Received<'a> {
+        self.received.count(msg);
         if let Some((sid, ins)) = stream {
             if codec::check_stream(msg, sid, ins).is_err() {
                 // §3.8.1: a message on a stream it may not use is answered with ERR Invalid
@@ -490,6 +546,24 @@ impl Endpoint {
     }
 
     /// Whether the ASP on `a` (ours or the peer's) is ACTIVE (IPSP: ready for traffic).
+    /// The messages received so far.
+    pub fn received(&self) -> &MessageCounts {
+        &self.received
+    }
+
+    /// Every association: its side (`server`: a peer connected to us as ASP; `client`: we
+    /// are an ASP of an SG; `ipsp`) and whether it carries traffic (ASP-ACTIVE).
+    pub fn associations(&self) -> impl Iterator<Item = (&'static str, bool)> + '_ {
+        self.assocs.values().map(|x| {
+            let side = match x.machine {
+                Machine::Server => "server",
+                Machine::Client(_) => "client",
+                Machine::Ipsp(_) => "ipsp",
+            };
+            (side, x.active)
+        })
+    }
+
     pub fn is_active(&self, a: AssocId) -> bool {
         match Side::of(a) {
             Side::Server => self

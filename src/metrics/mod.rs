@@ -122,6 +122,37 @@ pub fn render(s: &Snapshot) -> String {
     let tcaps = TCAPS;
     let tcap = |name: &'static str| s.shards.iter().map(move |sh| sh.tcap(name).0);
 
+    // M3UA (RFC 4666).
+    let m = &s.m3ua;
+    f.gauge(
+        "scpd_m3ua_associations",
+        "M3UA associations up, by side (server: a peer is our ASP; client: we are an ASP of \
+         an SG; ipsp) and state (active: ASP-ACTIVE, carrying traffic; inactive).",
+        &["side", "state"],
+        ["server", "client", "ipsp"].into_iter().flat_map(|side| {
+            let n = |active: bool| {
+                m.associations
+                    .iter()
+                    .filter(|(s, a)| *s == side && *a == active)
+                    .count() as i64
+            };
+            [
+                (vec![side, "active"], n(true)),
+                (vec![side, "inactive"], n(false)),
+            ]
+        }),
+    );
+    f.counter(
+        "scpd_m3ua_messages_total",
+        "M3UA messages by direction and message (DATA, ASPUP, ERR, ...; other: undefined \
+         class or type).",
+        &["direction", "message"],
+        m.received
+            .kinds()
+            .map(|(k, n)| (vec!["in", k], n))
+            .chain(m.sent.kinds().map(|(k, n)| (vec!["out", k], n))),
+    );
+
     // TCAP (Q.771–Q.774, T1.114): dialogues and components, per instance (`tcap`).
     f.gauge(
         "scpd_tcap_dialogues_open",

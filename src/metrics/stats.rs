@@ -149,6 +149,16 @@ pub struct Snapshot {
     pub decisions: crate::api::DecisionCounts,
     /// Routing-number pools.
     pub pools: Vec<crate::service::routing::PoolStats>,
+    pub m3ua: M3uaStats,
+}
+
+/// The M3UA endpoint's messages and associations.
+#[derive(Debug, Clone, Default)]
+pub struct M3uaStats {
+    pub received: crate::m3ua::endpoint::MessageCounts,
+    pub sent: crate::m3ua::endpoint::MessageCounts,
+    /// Each association's side and whether it is ASP-ACTIVE.
+    pub associations: Vec<(&'static str, bool)>,
 }
 
 impl ShardStats {

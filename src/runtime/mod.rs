@@ -114,9 +114,18 @@ impl Shared {
                 shards.push(s);
             }
         }
+        let m3ua = {
+            let g = self.net.lock().expect("m3ua");
+            crate::metrics::stats::M3uaStats {
+                received: g.endpoint.received().clone(),
+                sent: g.tx.sent.clone(),
+                associations: g.endpoint.associations().collect(),
+            }
+        };
         crate::metrics::stats::Snapshot {
             shards,
             journal: self.store.stats(),
+            m3ua,
             ..Default::default()
         }
     }
