@@ -81,15 +81,24 @@ fn counters_match_the_calls_made_and_promtool_accepts_them() {
         40.0
     );
     // One DATA in (InitialDP) and one out (Continue in TC-END) per call, after ASPUP/ASPAC.
-    assert_eq!(at(r#"scpd_m3ua_messages_total{direction="in",message="DATA"}"#), 40.0);
-    assert_eq!(at(r#"scpd_m3ua_messages_total{direction="out",message="DATA"}"#), 40.0);
+    assert_eq!(
+        at(r#"scpd_m3ua_messages_total{direction="in",message="DATA"}"#),
+        40.0
+    );
+    assert_eq!(
+        at(r#"scpd_m3ua_messages_total{direction="out",message="DATA"}"#),
+        40.0
+    );
     assert!(at(r#"scpd_m3ua_messages_total{direction="in",message="ASPAC"}"#) >= 1.0);
     assert!(at(r#"scpd_m3ua_messages_total{direction="out",message="ASPAC_ACK"}"#) >= 1.0);
     // The sim has gone: its association too, once the daemon has read the close.
     let active = r#"scpd_m3ua_associations{side="server",state="active"}"#;
     let deadline = Instant::now() + Duration::from_secs(5);
     while sample(&get(&d.metrics, "/metrics"), active) != Some(0.0) {
-        assert!(Instant::now() < deadline, "the sim's association is still active");
+        assert!(
+            Instant::now() < deadline,
+            "the sim's association is still active"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(at("scpd_journal_events_total") >= 40.0);
@@ -145,6 +154,36 @@ fn counters_match_the_calls_made_and_promtool_accepts_them() {
         at(r#"scpd_routing_numbers_total{event="allocated",pool="trn"}"#),
         1.0
     );
+
+    // A subscriber replaying the journal: listed, and caught up (lag 0) once it has all;
+    // gone from the list when it goes.
+    let mut follower = Command::new(env!("CARGO_BIN_EXE_scpd"))
+        .args(["events", "--follow", "--grpc", &d.grpc])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let t = get(&d.metrics, "/metrics");
+        let lags: Vec<f64> = t
+            .lines()
+            .filter_map(|l| l.strip_prefix("scpd_event_subscriber_lag_events{"))
+            .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+            .collect();
+        if sample(&t, "scpd_event_subscribers") == Some(1.0) && lags == [0.0] {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no caught-up subscriber: {lags:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = follower.kill();
+    let _ = follower.wait();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sample(&get(&d.metrics, "/metrics"), "scpd_event_subscribers") != Some(0.0) {
+        assert!(Instant::now() < deadline, "the subscriber's stream stayed open");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     if tool("promtool") {
         let mut p = Command::new("promtool")

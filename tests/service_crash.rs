@@ -263,6 +263,7 @@ async fn slow_subscriber_falls_back_to_the_journal_without_gap_or_duplicate() {
         )),
         decisions: scpd::api::Broker::new(Duration::from_secs(1)),
         stop,
+        streams: Default::default(),
     };
     let mut stream = api
         .subscribe(tonic::Request::new(SubscribeRequest { from_sequence: 0 }))

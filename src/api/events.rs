@@ -6,7 +6,10 @@ use crate::proto::{CallEvent, SubscribeRequest};
 use crate::store;
 use crate::store::Since;
 use futures_util::StreamExt;
+use std::collections::BTreeMap;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::Stream;
@@ -14,6 +17,58 @@ use tonic::{Request, Response, Status};
 
 /// Replay reads this many journal rows at a time.
 const REPLAY_PAGE: usize = 512;
+
+/// The open event streams and the last sequence each was handed, for metrics (a
+/// subscriber's lag behind the journal).
+#[derive(Debug, Default)]
+pub struct Streams {
+    next: AtomicU64,
+    open: Mutex<BTreeMap<u64, (String, Arc<AtomicU64>)>>,
+}
+
+impl Streams {
+    /// A stream to `peer` from sequence `from`; it is forgotten when the guard drops.
+    fn open(self: &Arc<Self>, peer: String, from: u64) -> StreamGuard {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let sent = Arc::new(AtomicU64::new(from));
+        self.open
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, (peer, sent.clone()));
+        StreamGuard {
+            streams: self.clone(),
+            id,
+            sent,
+        }
+    }
+
+    /// Each open stream's peer and the last sequence handed to it.
+    pub fn positions(&self) -> Vec<(String, u64)> {
+        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.values()
+            .map(|(peer, sent)| (peer.clone(), sent.load(Ordering::Relaxed)))
+            .collect()
+    }
+}
+
+struct StreamGuard {
+    streams: Arc<Streams>,
+    id: u64,
+    sent: Arc<AtomicU64>,
+}
+
+impl StreamGuard {
+    fn sent(&self, sequence: u64) {
+        self.sent.store(sequence, Ordering::Relaxed);
+    }
+}
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        let mut open = self.streams.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.remove(&self.id);
+    }
+}
 
 type EventStream = Pin<Box<dyn Stream<Item = Result<CallEvent, Status>> + Send>>;
 
@@ -28,7 +83,11 @@ impl CallEvents for Api {
         &self,
         req: Request<SubscribeRequest>,
     ) -> Result<Response<Self::SubscribeStream>, Status> {
+        let peer = req
+            .remote_addr()
+            .map_or_else(|| "unknown".to_string(), |a| a.to_string());
         let mut last = req.into_inner().from_sequence;
+        let position = self.streams.open(peer, last);
         let writer = self.writer.clone();
         let first = check_from_sequence(&writer, last).await?;
         let mut stop = self.stop.clone();
@@ -69,6 +128,7 @@ impl CallEvents for Api {
                     let n = page.len();
                     if let Some(ev) = page.last() {
                         last = ev.sequence;
+                        position.sent(last);
                         if tx.send(Ok(page)).await.is_err() {
                             return;
                         }
@@ -87,6 +147,7 @@ impl CallEvents for Api {
                         Since::Events(fresh) => {
                             if let Some(ev) = fresh.last() {
                                 last = ev.sequence;
+                                position.sent(last);
                                 if tx.send(Ok(fresh)).await.is_err() {
                                     return;
                                 }

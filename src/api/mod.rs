@@ -13,6 +13,7 @@ mod subscribers;
 mod tests;
 
 pub use decisions::{Broker, Client, DecisionCounts};
+pub use events::Streams;
 pub use routing::{sweep_routing_numbers, MAX_TTL_SECONDS};
 
 use crate::proto::call_events_server::CallEventsServer;
@@ -33,6 +34,8 @@ pub struct Api {
     pub decisions: Arc<Broker>,
     /// Turns true at shutdown: event streams end so the server can close gracefully.
     pub stop: tokio::sync::watch::Receiver<bool>,
+    /// The open event streams (for metrics).
+    pub streams: Arc<Streams>,
 }
 
 pub(crate) fn check_number(n: &str) -> Result<(), Status> {

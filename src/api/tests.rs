@@ -28,6 +28,7 @@ fn api(name: &str) -> (Api, tokio::sync::watch::Sender<bool>) {
         )),
         decisions: Broker::new(Duration::from_secs(5)),
         stop,
+        streams: Default::default(),
     };
     (api, stop_tx)
 }

@@ -477,6 +477,23 @@ pub fn render(s: &Snapshot) -> String {
         }),
     );
 
+    // gRPC event subscribers.
+    f.gauge(
+        "scpd_event_subscriber_lag_events",
+        "Events committed and not yet handed to each open CallEvents.Subscribe stream, by \
+         the subscriber's address.",
+        &["peer"],
+        s.subscribers
+            .iter()
+            .map(|(peer, lag)| (vec![peer.as_str()], *lag as i64)),
+    );
+    f.gauge(
+        "scpd_event_subscribers",
+        "Open CallEvents.Subscribe streams.",
+        &[],
+        [(vec![], s.subscribers.len() as i64)],
+    );
+
     // The journal.
     let j = &s.journal;
     f.histogram(

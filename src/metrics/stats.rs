@@ -150,6 +150,8 @@ pub struct Snapshot {
     /// Routing-number pools.
     pub pools: Vec<crate::service::routing::PoolStats>,
     pub m3ua: M3uaStats,
+    /// Each event stream's peer and how many committed events it has not been handed yet.
+    pub subscribers: Vec<(String, u64)>,
 }
 
 /// The M3UA endpoint's messages and associations.

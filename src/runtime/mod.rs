@@ -316,10 +316,12 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         decisions.clone(),
         stop_rx.clone(),
     ));
+    let streams = Arc::new(api::Streams::default());
     let collect = Collect {
         shared: shared.clone(),
         broker: decisions.clone(),
         routing: routing.clone(),
+        streams: streams.clone(),
     };
     let api = Api {
         writer: writer.clone(),
@@ -327,6 +329,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         routing,
         decisions,
         stop: stop_rx.clone(),
+        streams,
     };
     let mut grpc_stop = stop_rx.clone();
     let grpc = tokio::spawn(api::serve(api, grpc_server, grpc_listener, async move {
@@ -388,6 +391,7 @@ struct Collect {
     shared: Arc<Shared>,
     broker: Arc<api::Broker>,
     routing: crate::service::routing::RoutingTable,
+    streams: Arc<api::Streams>,
 }
 
 impl Collect {
@@ -401,6 +405,13 @@ impl Collect {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .pool_stats();
+        let newest = self.shared.store.newest();
+        s.subscribers = self
+            .streams
+            .positions()
+            .into_iter()
+            .map(|(peer, sent)| (peer, newest.saturating_sub(sent)))
+            .collect();
         s
     }
 }

@@ -118,6 +118,11 @@ impl Tail {
         self.shared.newest.send_replace(last);
     }
 
+    /// The newest sequence published so far.
+    pub fn newest(&self) -> u64 {
+        *self.shared.newest.borrow()
+    }
+
     pub fn follow(&self) -> Follower {
         Follower {
             shared: self.shared.clone(),

@@ -254,6 +254,11 @@ impl Writer {
         let _ = done.wait_for(|d| *d >= n).await;
     }
 
+    /// The sequence of the newest event committed (0: none yet).
+    pub fn newest(&self) -> u64 {
+        self.live.newest()
+    }
+
     /// Follow the events committed from now on (and the newest few before).
     pub fn follow(&self) -> Follower {
         self.live.follow()
