@@ -225,4 +225,28 @@ mod tests {
         .unwrap_err();
         assert_eq!(e, e2);
     }
+
+    /// INAP: CS-1's spelling of event 3, a Q.1218-only member named, and a malformed
+    /// optional member kept raw in place as the INAP codec does (ETS 300 374-1 §9).
+    #[test]
+    fn inap_initial_dp_by_cs1_names_with_a_malformed_member_raw() {
+        // serviceKey 9, calledPartyNumber [2] empty (malformed), terminalType [14] 3,
+        // eventTypeBCSM [28] analysedInformation.
+        let ber = [
+            0x30, 0x0b, 0x80, 0x01, 0x09, 0x82, 0x00, 0x8e, 0x01, 0x03, 0x9c, 0x01, 0x03,
+        ];
+        let mut j = J::new();
+        inap_argument(
+            &mut j,
+            crate::inap::opcode::INITIAL_DP,
+            Tlv::parse_single(&ber).unwrap(),
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(j.bytes()).unwrap();
+        assert_eq!(v["serviceKey"], 9);
+        assert_eq!(v["eventTypeBCSM"], "analysedInformation");
+        assert_eq!(v["terminalType"], 3);
+        assert_eq!(v["calledPartyNumber"]["raw"], "8200", "{v}");
+        assert!(v["calledPartyNumber"]["fault"].is_string(), "{v}");
+    }
 }
