@@ -1,4 +1,4 @@
-//! `scpd sim` as a load generator (issue 8): a short mixed load (CAMEL and AIN,
+//! `scpd sim` as a load generator (issue 8): a short mixed load (CAMEL, AIN and INAP,
 //! originating and terminating, some lines monitored through answer and disconnect) at a
 //! target rate against a daemon running ANSI SCCP. Asserts what the run must deliver
 //! whatever the machine's speed: every call completed, no errors, consistent latency
@@ -13,7 +13,8 @@ use lab_daemon::Daemon;
 fn mixed_load_at_a_target_rate() {
     let d = Daemon::start("load", Some(200));
     // Call i's served number is its base + (round % 4): one in four calls of each kind is
-    // monitored (CAMEL O-CSI, AIN originating, AIN terminating, CAMEL T-CSI).
+    // monitored (CAMEL O-CSI and INAP originating, AIN originating, AIN terminating, CAMEL
+    // T-CSI and INAP terminating).
     for n in ["491700000001", "4930123456", "2015550100", "2015550199"] {
         d.monitor(n);
     }
@@ -42,10 +43,10 @@ fn mixed_load_at_a_target_rate() {
     assert_eq!(n("timeouts"), 0, "{r}");
     assert_eq!(n("completed"), calls, "{r}");
     assert_eq!(n("continued") + n("monitored"), calls, "{r}");
-    assert_eq!(n("camel") + n("ain"), calls, "{r}");
+    assert_eq!(n("camel") + n("ain") + n("inap"), calls, "{r}");
     assert_eq!(n("originating") + n("terminating"), calls, "{r}");
     assert!(
-        n("camel") > 0 && n("ain") > 0 && n("terminating") > 0,
+        n("camel") > 0 && n("ain") > 0 && n("inap") > 0 && n("terminating") > 0,
         "{r}"
     );
     let m = n("monitored");

@@ -47,6 +47,11 @@ pub(super) struct DecodeArgs {
     /// SSNs that carry MAP when the AC does not say (like gsm_map.tcap.ssn).
     #[arg(long = "map-ssn", value_delimiter = ',')]
     map_ssn: Vec<u8>,
+    /// SSNs that carry INAP when the AC does not say (like inap.ssn; 241 is INAP's SSN by
+    /// Q.713 Annex B, and many CS-1 switches open without a dialogue portion). An SSN also
+    /// given to --cap-ssn stays CAP.
+    #[arg(long = "inap-ssn", value_delimiter = ',', default_value = "241")]
+    inap_ssn: Vec<u8>,
     /// SSNs that carry AIN (ANSI TCAP) when the operation codes do not say.
     #[arg(long = "ain-ssn", value_delimiter = ',')]
     ain_ssn: Vec<u8>,
@@ -116,14 +121,16 @@ pub(super) fn cmd_decode(a: DecodeArgs) -> Result<ExitCode, Failure> {
             Layer::Tcap => HexLayer::Tcap,
         },
         mtp3: mtp3_variant(a.mtp3),
-        cap_ssns: a.cap_ssn,
         ssn_apps: a
-            .map_ssn
+            .inap_ssn
             .iter()
-            .map(|&n| (n, decode::App::Map))
+            .filter(|n| !a.cap_ssn.contains(n))
+            .map(|&n| (n, decode::App::Inap))
+            .chain(a.map_ssn.iter().map(|&n| (n, decode::App::Map)))
             .chain(a.ain_ssn.iter().map(|&n| (n, decode::App::Ain)))
             .chain(a.ssn)
             .collect(),
+        cap_ssns: a.cap_ssn,
     };
     let files = if a.files.is_empty() {
         vec!["-".to_string()]

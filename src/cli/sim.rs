@@ -11,7 +11,10 @@ enum SimProtocolArg {
     Camel,
     /// AIN 0.2 from a wireline SSP (ANSI TCAP, ANSI SCCP).
     Ain,
-    /// Both, alternating over one association (ANSI SCCP unless --sccp says otherwise).
+    /// INAP CS-1 from a fixed-network SSP (ITU TCAP, ITU SCCP).
+    Inap,
+    /// CAMEL, AIN and INAP in turn over one association (ANSI SCCP unless --sccp says
+    /// otherwise).
     Mix,
 }
 
@@ -74,19 +77,22 @@ pub(super) struct SimArgs {
     #[arg(long, default_value_t = 200)]
     dpc: u32,
     /// Subsystem number on both sides for the protocol played (default 146 for CAMEL,
-    /// 247 for AIN; with --protocol mix, the CAMEL SSN).
+    /// 247 for AIN, 241 for INAP; with --protocol mix, the CAMEL SSN).
     #[arg(long)]
     ssn: Option<u8>,
     /// AIN subsystem with --protocol mix.
     #[arg(long, default_value_t = 247)]
     ain_ssn: u8,
-    /// SCCP variant (default: itu for CAMEL, ansi with 24-bit point codes for AIN and mix).
+    /// INAP subsystem with --protocol mix.
+    #[arg(long, default_value_t = 241)]
+    inap_ssn: u8,
+    /// SCCP variant (default: itu for CAMEL and INAP, ansi with 24-bit point codes for AIN and mix).
     #[arg(long, value_enum)]
     sccp: Option<SccpArg>,
     /// Routing context to activate with (omit to activate without one).
     #[arg(long)]
     routing_context: Option<u32>,
-    /// Service key of the O-/T-CSI (CAMEL).
+    /// Service key of the O-/T-CSI (CAMEL) or the IN service (INAP).
     #[arg(long, default_value_t = 100)]
     service_key: u32,
     /// How long a monitored call stays answered before the switch reports disconnect (ms).
@@ -155,9 +161,11 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
     let protocol = match a.protocol {
         SimProtocolArg::Camel => SimProtocol::Camel,
         SimProtocolArg::Ain => SimProtocol::Ain,
+        SimProtocolArg::Inap => SimProtocol::Inap,
         SimProtocolArg::Mix => SimProtocol::Mix,
     };
     let ain = a.protocol == SimProtocolArg::Ain;
+    let inap = a.protocol == SimProtocolArg::Inap;
     let cfg = SimConfig {
         to,
         calls: a
@@ -170,7 +178,13 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
         terminating: a.terminating,
         opc: a.opc,
         dpc: a.dpc,
-        ssn: a.ssn.unwrap_or(if ain { 247 } else { 146 }),
+        ssn: a.ssn.unwrap_or(if ain {
+            247
+        } else if inap {
+            241
+        } else {
+            146
+        }),
         routing_context: a.routing_context,
         service_key: a.service_key,
         hold: Duration::from_millis(a.hold_ms),
@@ -187,6 +201,7 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
             SccpArg::Ansi => crate::sccp::Variant::Ansi,
         }),
         ain_ssn: if ain { cfg.ssn } else { a.ain_ssn },
+        inap_ssn: if inap { cfg.ssn } else { a.inap_ssn },
         ain_calling: a.calling.unwrap_or_else(|| "2015550100".into()),
         ain_called: a.called.unwrap_or_else(|| "2015550199".into()),
         progress: !a.quiet,
@@ -200,7 +215,7 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
     // a layout the sim cannot read, which says nothing about why unless told.
     let ansi = match a.sccp {
         Some(s) => matches!(s, SccpArg::Ansi),
-        None => protocol != SimProtocol::Camel,
+        None => matches!(protocol, SimProtocol::Ain | SimProtocol::Mix),
     };
     if ansi && rep.error_samples.iter().any(|e| e.starts_with("SCCP")) {
         eprintln!(

@@ -1,4 +1,4 @@
-//! Every CAP and AIN operation argument as JSON with its ASN.1 member names, for
+//! Every CAP, INAP and AIN operation argument as JSON with its ASN.1 member names, for
 //! `scpd decode`. All printing of argument values is here, in one place.
 //!
 //! CAP arguments are walked from the BER with a table of each operation's members (3GPP TS
@@ -6,7 +6,9 @@
 //! type. Leaf types use the codec's decoders ([`camel::IsupNumber`],
 //! [`camel::AddressString`], TBCD, Cause, ...), so the values shown are the ones scpd acts
 //! on. Members the table does not name (extensions of later releases) are shown by tag
-//! with their structure, never dropped. AIN arguments come from [`crate::ain::Arg`], named
+//! with their structure, never dropped. INAP CS-1 arguments are walked the same way with
+//! their own table (ETS 300 374-1 §9), which reuses the CAP entries where the ASN.1 is the
+//! same. AIN arguments come from [`crate::ain::Arg`], named
 //! by GR-1299's ASN.1 ([`crate::ain::P::name`]).
 //!
 //! The walker borrows the message and writes the JSON straight into the output buffer
@@ -16,12 +18,14 @@
 mod ain;
 mod ber_walk;
 mod cap_schema;
+mod inap_schema;
 
 use super::json::J;
 use crate::ber::{BerError, Tlv};
 use crate::camel;
 use ber_walk::value;
 use cap_schema::cap_schema;
+use inap_schema::inap_schema;
 
 pub use ain::ain_argument;
 
@@ -89,6 +93,40 @@ pub fn cap_error_parameter(j: &mut J, code: i64, p: Option<Tlv<'_>>) {
             }
             _ => {}
         }
+    }
+}
+
+/// An INAP CS-1 invoke's argument with member names (ETS 300 374-1 §9), like
+/// [`cap_argument`]: an InitialDP's malformed optional members are shown raw with their
+/// fault, as the INAP codec takes the call without them.
+pub fn inap_argument(j: &mut J, opcode: u32, p: Tlv<'_>) -> Result<(), BerError> {
+    let idp = (opcode == crate::inap::opcode::INITIAL_DP)
+        .then(|| crate::inap::InitialDpArg::decode(p).ok())
+        .flatten();
+    let bad = idp.as_ref().map_or(&[][..], |a| &a.malformed[..]);
+    match inap_schema(opcode) {
+        Some(k) => value(j, &p, k, bad),
+        None => {
+            j.open().key("raw").hex(p.raw).close();
+            Ok(())
+        }
+    }
+}
+
+/// An INAP error's name (ETS 300 374-1 §9 IN-CS1-Errors), as [`cap_error_name`].
+pub fn inap_error_name(j: &mut J, code: i64, p: Option<Tlv<'_>>) {
+    match crate::inap::InapError::decode(code, p) {
+        Ok(crate::inap::InapError::Common(camel::CapError::Other(_))) | Err(_) => {
+            j.display(format_args!("error {code}"))
+        }
+        Ok(e) => j.str(e.name()),
+    };
+}
+
+/// The `parameter` member of an INAP error: CS-1's parameters are CAP's.
+pub fn inap_error_parameter(j: &mut J, code: i64, p: Option<Tlv<'_>>) {
+    if let Ok(crate::inap::InapError::Common(_)) = crate::inap::InapError::decode(code, p) {
+        cap_error_parameter(j, code, p);
     }
 }
 
@@ -186,5 +224,29 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e, e2);
+    }
+
+    /// INAP: CS-1's spelling of event 3, a Q.1218-only member named, and a malformed
+    /// optional member kept raw in place as the INAP codec does (ETS 300 374-1 §9).
+    #[test]
+    fn inap_initial_dp_by_cs1_names_with_a_malformed_member_raw() {
+        // serviceKey 9, calledPartyNumber [2] empty (malformed), terminalType [14] 3,
+        // eventTypeBCSM [28] analysedInformation.
+        let ber = [
+            0x30, 0x0b, 0x80, 0x01, 0x09, 0x82, 0x00, 0x8e, 0x01, 0x03, 0x9c, 0x01, 0x03,
+        ];
+        let mut j = J::new();
+        inap_argument(
+            &mut j,
+            crate::inap::opcode::INITIAL_DP,
+            Tlv::parse_single(&ber).unwrap(),
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(j.bytes()).unwrap();
+        assert_eq!(v["serviceKey"], 9);
+        assert_eq!(v["eventTypeBCSM"], "analysedInformation");
+        assert_eq!(v["terminalType"], 3);
+        assert_eq!(v["calledPartyNumber"]["raw"], "8200", "{v}");
+        assert!(v["calledPartyNumber"]["fault"].is_string(), "{v}");
     }
 }

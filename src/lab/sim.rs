@@ -1,6 +1,8 @@
 //! `scpd sim`: a switch simulator and load generator that plays calls against a running SCP
 //! over M3UA on TCP or kernel SCTP: an MSC (gsmSSF, CAMEL on ITU TCAP) and a wireline SSP
-//! (AIN on ANSI TCAP, [`super::sim_ain`]).
+//! (AIN on ANSI TCAP, [`super::sim_ain`]), or a fixed-network SSP (INAP CS-1 on ITU TCAP).
+//! An INAP call follows the CAMEL flow with CS-1's InitialDP and application context, on
+//! the INAP SSN.
 //!
 //! A CAMEL call opens with InitialDP; if the SCP arms events, the simulator reports answer
 //! (notification) at once and disconnect (request) after the hold time, like a real MSC, and
@@ -24,6 +26,7 @@ mod answers;
 mod camel;
 mod conn;
 mod engine;
+mod inap;
 mod io;
 mod report;
 #[cfg(test)]
@@ -70,8 +73,10 @@ pub enum SimProtocol {
     Camel,
     /// AIN 0.2 (a wireline SSP).
     Ain,
-    /// Both, alternating over the same association (the SCP serves CAP and AIN on their own
-    /// SSNs; SCCP must then be the variant the SCP runs, ANSI for AIN).
+    /// INAP CS-1 (a fixed-network SSP, ETS 300 374-1).
+    Inap,
+    /// All three, in turn over the same association (the SCP serves CAP, AIN and INAP on
+    /// their own SSNs; SCCP must then be the variant the SCP runs, ANSI for AIN).
     Mix,
 }
 
@@ -106,6 +111,8 @@ pub struct LoadConfig {
     pub sccp: Option<Variant>,
     /// The AIN subsystem (both sides).
     pub ain_ssn: u8,
+    /// The INAP subsystem (both sides; 241 by Q.713 Annex B).
+    pub inap_ssn: u8,
     /// Calling and called numbers of AIN calls (the served one is the line's 10-digit DN).
     pub ain_calling: String,
     pub ain_called: String,
@@ -125,6 +132,7 @@ impl Default for LoadConfig {
             numbers: 1,
             sccp: None,
             ain_ssn: 247,
+            inap_ssn: 241,
             ain_calling: "2015550100".into(),
             ain_called: "2015550199".into(),
             progress: false,
@@ -157,7 +165,7 @@ pub async fn run(cfg: SimConfig) -> Result<SimReport, SimError> {
 /// starting when it is over or when `cfg.calls` have started, whichever comes first.
 pub async fn run_load(cfg: SimConfig, load: LoadConfig) -> Result<SimReport, SimError> {
     let variant = load.sccp.unwrap_or(match load.protocol {
-        SimProtocol::Camel => Variant::Itu,
+        SimProtocol::Camel | SimProtocol::Inap => Variant::Itu,
         SimProtocol::Ain | SimProtocol::Mix => Variant::Ansi,
     });
     let pc_max = if variant == Variant::Itu {

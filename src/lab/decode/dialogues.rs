@@ -20,9 +20,32 @@ pub(super) struct Dialogues {
     next: u64,
     /// Every open dialogue's transaction ids (either side's) → its number.
     open: HashMap<TidKey, u64>,
-    /// Per open dialogue: its tids, the application learned from its AC (`Some(None)`: an
-    /// AC that is not CAP), and whether its start was not in the input.
+    /// Per open dialogue: its tids, the application learned from its AC, and whether its start was not in the input.
     pub(super) info: HashMap<u64, DialogueInfo>,
+}
+
+/// What a dialogue's application context names: CAP of a phase (TS 29.078 §5), Core INAP
+/// CS-1 (ETS 300 374-1 §9), MAP (TS 29.002: 0.4.0.0.1.0.x), or another application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum AcApp {
+    Cap(Phase),
+    Inap,
+    Map,
+    Other,
+}
+
+impl AcApp {
+    pub(super) fn of(ac: &[u8]) -> AcApp {
+        if let Some(p) = Phase::from_ac(ac) {
+            AcApp::Cap(p)
+        } else if crate::inap::ac::is_inap(ac) {
+            AcApp::Inap
+        } else if ac.starts_with(&[0x04, 0x00, 0x00, 0x01, 0x00]) {
+            AcApp::Map
+        } else {
+            AcApp::Other
+        }
+    }
 }
 
 #[derive(Default)]
@@ -31,7 +54,7 @@ pub(super) struct DialogueInfo {
     /// that changes its id).
     tids: [Option<TidKey>; 2],
     more: Vec<TidKey>,
-    pub(super) phase: Option<Option<Phase>>,
+    pub(super) ac: Option<AcApp>,
     /// ANSI: operation codes of the Invokes awaiting a result, by invoke id (T1.114 results
     /// carry no operation code; the correlation id names the Invoke).
     pub(super) ansi_invokes: Vec<(u8, crate::tcap::ansi::OpCode)>,

@@ -1,8 +1,8 @@
 //! ITU TCAP (Q.773): the message, its dialogue portion and components, the dialogue it
-//! belongs to and the application (CAP by phase, MAP, or by SSN), with CAP arguments and
-//! errors named.
+//! belongs to and the application (CAP by phase, INAP CS-1, MAP, or by SSN), with CAP and
+//! INAP arguments and errors named.
 
-use super::dialogues::Step;
+use super::dialogues::{AcApp, Step};
 use super::input::State;
 use super::line::{Line, Problem};
 use super::tcap_ansi::ansi_layer;
@@ -123,21 +123,19 @@ pub(super) fn tcap_layer(
         dl.track(step, msg.otid, msg.dtid, totals)
     };
     // `track` forgets a dialogue that ends: read what it learned first.
-    let known = dl.info.get(&n).and_then(|i| i.phase);
-    let phase = ac.map(Phase::from_ac).or(known);
-    if let (Some(p), Some(i)) = (ac.map(Phase::from_ac), dl.info.get_mut(&n)) {
-        i.phase = Some(p);
+    let learned = ac.map(AcApp::of);
+    let known = learned.or_else(|| dl.info.get(&n).and_then(|i| i.ac));
+    if let (Some(a), Some(i)) = (learned, dl.info.get_mut(&n)) {
+        i.ac = Some(a);
     }
-    let app = match phase {
-        Some(Some(_)) => Some(App::Camel),
-        // An AC that is not CAP's: a MAP AC (0.4.0.0.1.0.x), else what the SSN says.
-        Some(None) if ac.is_some_and(|a| a.starts_with(&[0x04, 0x00, 0x00, 0x01, 0x00])) => {
-            Some(App::Map)
-        }
-        Some(None) => ssn_app.filter(|a| *a != App::Camel),
+    let app = match known {
+        Some(AcApp::Cap(_)) => Some(App::Camel),
+        Some(AcApp::Inap) => Some(App::Inap),
+        Some(AcApp::Map) => Some(App::Map),
+        // An AC of another application: what the SSN says, but not CAP.
+        Some(AcApp::Other) => ssn_app.filter(|a| *a != App::Camel),
         None => ssn_app,
     };
-    let is_cap = app == Some(App::Camel);
     if !returned {
         line.dialogue = Some(n);
     }
@@ -150,7 +148,7 @@ pub(super) fn tcap_layer(
             any = true;
         }
         match c {
-            Ok(c) => component(t, &c, is_cap, totals, &mut line.error),
+            Ok(c) => component(t, &c, app, totals, &mut line.error),
             Err(f) => {
                 t.open().key("reject_reason").display(&f.error).close();
                 line.error.set(
@@ -200,11 +198,12 @@ pub(super) fn tcap_layer(
         d.dialogues.close(n, step, totals);
     }
     if let Some(a) = app {
-        line.application = Some(match (a, phase.flatten()) {
-            (App::Camel, Some(Phase::Cap1)) => "CAP v1",
-            (App::Camel, Some(Phase::Cap2)) => "CAP v2",
-            (App::Camel, Some(Phase::Cap3)) => "CAP v3",
-            (App::Camel, Some(Phase::Cap4)) => "CAP v4",
+        line.application = Some(match (a, known) {
+            (App::Camel, Some(AcApp::Cap(Phase::Cap1))) => "CAP v1",
+            (App::Camel, Some(AcApp::Cap(Phase::Cap2))) => "CAP v2",
+            (App::Camel, Some(AcApp::Cap(Phase::Cap3))) => "CAP v3",
+            (App::Camel, Some(AcApp::Cap(Phase::Cap4))) => "CAP v4",
+            (App::Inap, Some(AcApp::Inap)) => "INAP CS-1",
             (a, _) => a.name(),
         });
     }
@@ -240,11 +239,23 @@ fn clamp_outer_length(b: &[u8]) -> Option<(Vec<u8>, usize, usize)> {
 }
 
 /// One ITU component (Q.773 §3), counted in `totals`; an argument that does not decode is
-/// shown raw and noted in `error`.
-fn component(j: &mut J, c: &Component<'_>, is_cap: bool, totals: &mut Totals, error: &mut Problem) {
+/// shown raw and noted in `error`. Operations, arguments and errors are named for CAP and
+/// INAP (whose local operation codes are the same numbers, so `app` decides).
+fn component(
+    j: &mut J,
+    c: &Component<'_>,
+    app: Option<App>,
+    totals: &mut Totals,
+    error: &mut Problem,
+) {
     let name = |op: u32| -> Small {
         let mut s = Small::new();
-        let _ = match camel::operation_name(op).filter(|_| is_cap) {
+        let known = match app {
+            Some(App::Camel) => camel::operation_name(op),
+            Some(App::Inap) => crate::inap::operation_name(op),
+            _ => None,
+        };
+        let _ = match known {
             Some(n) => s.write_str(n),
             None => write!(s, "op{op}"),
         };
@@ -264,16 +275,23 @@ fn component(j: &mut J, c: &Component<'_>, is_cap: bool, totals: &mut Totals, er
             if let Some(p) = parameter {
                 j.key("argument");
                 let m = j.mark();
-                let r = if is_cap {
-                    crate::lab::decode_args::cap_argument(j, opcode, p)
-                } else {
-                    j.open().key("raw").hex(p.raw).close();
-                    Ok(())
+                let r = match app {
+                    Some(App::Camel) => crate::lab::decode_args::cap_argument(j, opcode, p),
+                    Some(App::Inap) => crate::lab::decode_args::inap_argument(j, opcode, p),
+                    _ => {
+                        j.open().key("raw").hex(p.raw).close();
+                        Ok(())
+                    }
                 };
                 if let Err(e) = r {
                     j.reset(m);
                     j.open().key("raw").hex(p.raw).close();
-                    error.set("cap", e.offset, format_args!("{op}: {}", e.kind));
+                    let layer = if app == Some(App::Inap) {
+                        "inap"
+                    } else {
+                        "cap"
+                    };
+                    error.set(layer, e.offset, format_args!("{op}: {}", e.kind));
                 }
             }
             j.key("component").str("invoke");
@@ -319,17 +337,29 @@ fn component(j: &mut J, c: &Component<'_>, is_cap: bool, totals: &mut Totals, er
                 format_args!("returnError {error_code}"),
             );
             j.open().key("component").str("returnError");
-            if is_cap {
-                crate::lab::decode_args::cap_error_name(
+            match app {
+                Some(App::Camel) => crate::lab::decode_args::cap_error_name(
                     j.key("error"),
                     error_code.into(),
                     parameter,
-                );
+                ),
+                Some(App::Inap) => crate::lab::decode_args::inap_error_name(
+                    j.key("error"),
+                    error_code.into(),
+                    parameter,
+                ),
+                _ => {}
             }
             j.key("error_code").num(error_code);
             j.key("invoke_id").num(invoke_id);
-            if is_cap {
-                crate::lab::decode_args::cap_error_parameter(j, error_code.into(), parameter);
+            match app {
+                Some(App::Camel) => {
+                    crate::lab::decode_args::cap_error_parameter(j, error_code.into(), parameter)
+                }
+                Some(App::Inap) => {
+                    crate::lab::decode_args::inap_error_parameter(j, error_code.into(), parameter)
+                }
+                _ => {}
             }
             j.close();
         }

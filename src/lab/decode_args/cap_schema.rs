@@ -47,23 +47,23 @@ pub(super) enum T {
     U(u32),
 }
 
-const fn c(n: u32, name: &'static str, k: K) -> M {
+pub(super) const fn c(n: u32, name: &'static str, k: K) -> M {
     M(T::C(n), name, k)
 }
 
-const MONITOR_MODE: K = K::Enum(&[
+pub(super) const MONITOR_MODE: K = K::Enum(&[
     (0, "interrupted"),
     (1, "notifyAndContinue"),
     (2, "transparent"),
 ]);
-const LEG_ID: K = K::Choice(&[
+pub(super) const LEG_ID: K = K::Choice(&[
     c(0, "sendingSideID", K::Hex),
     c(1, "receivingSideID", K::Hex),
 ]);
-const SENDING_SIDE: K = K::Choice(&[c(0, "sendingSideID", K::Hex)]);
-const RECEIVING_SIDE: K = K::Choice(&[c(1, "receivingSideID", K::Hex)]);
-const EXTENSIONS: K = K::Hex;
-const BEARER_CAP: K = K::Choice(&[c(0, "bearerCap", K::Hex), c(1, "tmr", K::Hex)]);
+pub(super) const SENDING_SIDE: K = K::Choice(&[c(0, "sendingSideID", K::Hex)]);
+pub(super) const RECEIVING_SIDE: K = K::Choice(&[c(1, "receivingSideID", K::Hex)]);
+pub(super) const EXTENSIONS: K = K::Hex;
+pub(super) const BEARER_CAP: K = K::Choice(&[c(0, "bearerCap", K::Hex), c(1, "tmr", K::Hex)]);
 const EXT_BSC: K = K::Choice(&[
     c(2, "ext-BearerService", K::Hex),
     c(3, "ext-Teleservice", K::Hex),
@@ -437,7 +437,7 @@ const CALL_INFORMATION_REPORT: K = K::Seq(&[
     c(3, "legID", RECEIVING_SIDE),
 ]);
 
-const RESET_TIMER: K = K::Seq(&[
+pub(super) const RESET_TIMER: K = K::Seq(&[
     c(0, "timerID", K::Enum(&[(0, "tssf")])),
     c(1, "timervalue", K::Int),
     c(2, "extensions", EXTENSIONS),
@@ -445,7 +445,7 @@ const RESET_TIMER: K = K::Seq(&[
 ]);
 
 /// CallGapArg (opcode 41); GapCriteria's basicGapCriteria alternatives are shown by name.
-const CALL_GAP: K = K::Seq(&[
+pub(super) const CALL_GAP: K = K::Seq(&[
     c(
         0,
         "gapCriteria",
@@ -488,7 +488,7 @@ const CALL_GAP: K = K::Seq(&[
     c(4, "extensions", EXTENSIONS),
 ]);
 
-const CANCEL: K = K::Alt(&[
+pub(super) const CANCEL: K = K::Alt(&[
     c(0, "invokeID", K::Int),
     c(1, "allRequests", K::Null),
     c(

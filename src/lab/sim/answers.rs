@@ -57,7 +57,7 @@ impl Engine {
         if u.data.first().is_some_and(|b| b & 0xc0 == 0xc0) {
             self.on_ain(u.data, now)
         } else {
-            self.on_camel(u.data, now)
+            self.on_itu(u.data, now)
         }
     }
 
@@ -119,7 +119,9 @@ impl Engine {
         Ok(())
     }
 
-    fn on_camel(&mut self, tcap: &[u8], now: Instant) -> Result<(), String> {
+    /// A CAMEL or INAP answer: CS-1 and CAP share the operation codes and the arguments
+    /// checked here (RequestReportBCSMEvent, EventReportBCSM), so one flow plays both.
+    fn on_itu(&mut self, tcap: &[u8], now: Instant) -> Result<(), String> {
         let tc = TcMessage::decode(tcap).map_err(|e| format!("TCAP: {e}"))?;
         let dtid = tc
             .dtid
@@ -129,7 +131,11 @@ impl Engine {
         let Some(st) = self.calls.get_mut(&dtid) else {
             return Err(format!("answer for unknown dtid {dtid:#x}"));
         };
-        let (sent, terminating) = (st.sent, st.terminating);
+        let (sent, terminating, proto) = (st.sent, st.terminating, st.proto);
+        let ssn = self.itu_ssn(proto);
+        let Some(st) = self.calls.get_mut(&dtid) else {
+            return Err(format!("answer for unknown dtid {dtid:#x}"));
+        };
         let mut cont = false;
         let mut connect = false;
         let mut release = false;
@@ -208,7 +214,7 @@ impl Engine {
                 wrap(
                     &self.cfg,
                     self.variant,
-                    self.cfg.ssn,
+                    ssn,
                     &self.tcap,
                     (dtid % 16) as u8,
                     &mut self.out,

@@ -5,6 +5,7 @@
 
 use super::camel::{initial_dp, report};
 use super::conn::wrap;
+use super::inap;
 use super::io::PACE_MIN_CALLS;
 use super::report::SimReport;
 use super::{LoadConfig, SimConfig, SimError, SimProtocol};
@@ -21,6 +22,7 @@ use std::time::{Duration, Instant};
 pub(super) enum Proto {
     Camel,
     Ain,
+    Inap,
 }
 
 #[derive(Debug)]
@@ -105,7 +107,7 @@ impl Engine {
         } else {
             load.mix
         };
-        if load.protocol != SimProtocol::Camel {
+        if matches!(load.protocol, SimProtocol::Ain | SimProtocol::Mix) {
             // Fail at once on numbers a UserID cannot carry, not once per call.
             for term in [false, true] {
                 let used = if term { mix.1 } else { mix.0 };
@@ -173,15 +175,19 @@ impl Engine {
     }
 
     /// The protocol and direction of call `i`: weighted round robin over the mix; in a
-    /// protocol mix, each round of the direction mix alternates CAMEL and AIN.
+    /// protocol mix, the rounds of the direction mix go CAMEL, AIN, INAP in turn.
     fn kind_of(&self, i: u32) -> (Proto, bool) {
         let total = (self.mix.0 + self.mix.1).max(1);
         let terminating = i % total >= self.mix.0;
         let proto = match self.load.protocol {
             SimProtocol::Camel => Proto::Camel,
             SimProtocol::Ain => Proto::Ain,
-            SimProtocol::Mix if (i / total).is_multiple_of(2) => Proto::Camel,
-            SimProtocol::Mix => Proto::Ain,
+            SimProtocol::Inap => Proto::Inap,
+            SimProtocol::Mix => match (i / total) % 3 {
+                0 => Proto::Camel,
+                1 => Proto::Ain,
+                _ => Proto::Inap,
+            },
         };
         (proto, terminating)
     }
@@ -189,13 +195,13 @@ impl Engine {
     /// The calling and called numbers of call `i`: the served one varied.
     fn numbers(&self, i: u32, proto: Proto, terminating: bool) -> (String, String) {
         let (calling, called) = match proto {
-            Proto::Camel => (&self.cfg.calling, &self.cfg.called),
+            Proto::Camel | Proto::Inap => (&self.cfg.calling, &self.cfg.called),
             Proto::Ain => (&self.load.ain_calling, &self.load.ain_called),
         };
         // One step per round of the mix, so every kind of call meets every number.
         let round = (self.mix.0 + self.mix.1).max(1)
             * if self.load.protocol == SimProtocol::Mix {
-                2
+                3
             } else {
                 1
             };
@@ -242,6 +248,19 @@ impl Engine {
                 self.rep.ain += 1;
                 self.load.ain_ssn
             }
+            Proto::Inap => {
+                let (calling, called) = self.numbers(i, proto, terminating);
+                inap::initial_dp(
+                    &self.cfg,
+                    &calling,
+                    &called,
+                    terminating,
+                    &tid.to_be_bytes(),
+                    &mut self.tcap,
+                );
+                self.rep.inap += 1;
+                self.load.inap_ssn
+            }
         };
         if terminating {
             self.rep.terminating += 1;
@@ -270,6 +289,15 @@ impl Engine {
         Ok(())
     }
 
+    /// The SSN of an ITU TCAP protocol's calls (CAMEL's, or INAP's).
+    pub(super) fn itu_ssn(&self, proto: Proto) -> u8 {
+        if proto == Proto::Inap {
+            self.load.inap_ssn
+        } else {
+            self.cfg.ssn
+        }
+    }
+
     /// Report the disconnect of held calls whose hold time is over.
     pub(super) fn disconnect_due(&mut self, now: Instant) {
         while let Some(&(due, tid)) = self.held.front() {
@@ -289,7 +317,7 @@ impl Engine {
         };
         self.tcap.clear();
         let ssn = match st.proto {
-            Proto::Camel => {
+            Proto::Camel | Proto::Inap => {
                 let disc_ev = if st.terminating { 17 } else { 9 };
                 itu::encode(
                     &mut self.tcap,
@@ -299,7 +327,7 @@ impl Engine {
                     None,
                     |w| report(disc_ev, LegType::LEG1, false, Some(16), 2, w),
                 );
-                self.cfg.ssn
+                self.itu_ssn(st.proto)
             }
             Proto::Ain => {
                 let p = self.ain_parties(st.n, st.terminating)?;

@@ -52,6 +52,8 @@ pub struct SimReport {
     pub terminating: u32,
     pub camel: u32,
     pub ain: u32,
+    /// Calls played as INAP CS-1.
+    pub inap: u32,
     pub elapsed_ms: u64,
     /// Completed calls per second over the run.
     pub throughput_cps: f64,
