@@ -174,14 +174,20 @@ fn counters_match_the_calls_made_and_promtool_accepts_them() {
         if sample(&t, "scpd_event_subscribers") == Some(1.0) && lags == [0.0] {
             break;
         }
-        assert!(Instant::now() < deadline, "no caught-up subscriber: {lags:?}");
+        assert!(
+            Instant::now() < deadline,
+            "no caught-up subscriber: {lags:?}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = follower.kill();
     let _ = follower.wait();
     let deadline = Instant::now() + Duration::from_secs(10);
     while sample(&get(&d.metrics, "/metrics"), "scpd_event_subscribers") != Some(0.0) {
-        assert!(Instant::now() < deadline, "the subscriber's stream stayed open");
+        assert!(
+            Instant::now() < deadline,
+            "the subscriber's stream stayed open"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 

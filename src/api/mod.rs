@@ -7,6 +7,7 @@
 
 mod decisions;
 mod events;
+mod node;
 mod routing;
 mod subscribers;
 #[cfg(test)]
@@ -14,6 +15,7 @@ mod tests;
 
 pub use decisions::{Broker, Client, DecisionCounts};
 pub use events::Streams;
+pub use node::{NodeService, StatusSource};
 pub use routing::{sweep_routing_numbers, MAX_TTL_SECONDS};
 
 use crate::proto::call_events_server::CallEventsServer;
@@ -126,6 +128,7 @@ pub fn grpc_server(cfg: &crate::config::Config) -> Result<tonic::transport::Serv
 /// Serve on `listener` with `server` (from [`grpc_server`]) until `shutdown` resolves.
 pub async fn serve(
     api: Api,
+    node: NodeService,
     mut server: tonic::transport::Server,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -135,6 +138,9 @@ pub async fn serve(
     health.set_serving::<SubscribersServer<Api>>().await;
     health.set_serving::<RoutingNumbersServer<Api>>().await;
     health.set_serving::<DecisionsServer<Api>>().await;
+    health
+        .set_serving::<crate::proto::node_server::NodeServer<NodeService>>()
+        .await;
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -153,6 +159,7 @@ pub async fn serve(
             RoutingNumbersServer::new(api.clone()).max_decoding_message_size(MAX_REQUEST_BYTES),
         )
         .add_service(DecisionsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES))
+        .add_service(crate::proto::node_server::NodeServer::new(node))
         .serve_with_incoming_shutdown(
             tokio_stream::wrappers::TcpListenerStream::new(listener),
             shutdown,

@@ -191,6 +191,19 @@ fn decision_answers_are_checked_field_by_field() {
     assert!(field(a(1, Some(Action::RoutingNumber("+1".into())))).starts_with("routing_number"));
 }
 
+/// The server needs a `Node` service; these tests do not ask it.
+struct NoStatus;
+
+impl StatusSource for NoStatus {
+    fn status(
+        &self,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = crate::proto::StatusResponse> + Send + '_>,
+    > {
+        Box::pin(async { crate::proto::StatusResponse::default() })
+    }
+}
+
 /// Over a real gRPC connection: a client that sends a malformed answer gets
 /// INVALID_ARGUMENT on its stream, and its query is answered by the other client.
 #[tokio::test(flavor = "multi_thread")]
@@ -202,6 +215,7 @@ async fn a_malformed_decision_answer_ends_that_session_and_the_query_moves_on() 
     let mut stop = stop_tx.subscribe();
     let server = tokio::spawn(serve(
         api,
+        NodeService(std::sync::Arc::new(NoStatus)),
         tonic::transport::Server::builder(),
         listener,
         async move {

@@ -253,6 +253,38 @@ async fn ready<S: tokio_stream::Stream + Unpin>(s: &mut S) -> Poll<Option<S::Ite
     std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *s).poll_next(cx))).await
 }
 
+#[derive(Args)]
+pub(super) struct StatusArgs {
+    #[command(flatten)]
+    conn: GrpcConn,
+}
+
+/// `scpd status`: the node's associations, dialogues, subscribers, journal position and
+/// overload state, as one JSON object.
+pub(super) async fn cmd_status(a: StatusArgs) -> Result<ExitCode, Failure> {
+    use proto::node_client::NodeClient;
+    let mut client = NodeClient::new(grpc_channel(&a.conn).await?);
+    let s = client
+        .status(proto::StatusRequest {})
+        .await
+        .map_err(status)?
+        .into_inner();
+    out::line(serde_json::json!({
+        "version": s.version,
+        "uptime_seconds": s.uptime_seconds,
+        "associations": s.associations.iter().map(|x| serde_json::json!({
+            "side": x.side,
+            "active": x.active,
+        })).collect::<Vec<_>>(),
+        "dialogues_open": s.dialogues_open,
+        "subscribers": s.subscribers,
+        "journal_sequence": s.journal_sequence,
+        "shards": s.shards,
+        "event_streams": s.event_streams,
+    }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, Failure> {
     use proto::call_events_client::CallEventsClient;
     use std::io::Write;

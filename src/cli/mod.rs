@@ -14,7 +14,7 @@ mod start;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use decode::{DecodeArgs, ReplayArgs};
-use grpc::{EventsArgs, RoutingNumberCmd, SubscriberCmd};
+use grpc::{EventsArgs, RoutingNumberCmd, StatusArgs, SubscriberCmd};
 use out::Failure;
 use run::RunArgs;
 use sim::SimArgs;
@@ -56,6 +56,9 @@ enum Command {
     /// Manage temporary routing numbers of a running scpd (over gRPC).
     #[command(subcommand, name = "routing-number")]
     RoutingNumber(RoutingNumberCmd),
+    /// What a running scpd is doing (over gRPC): associations, dialogues open,
+    /// subscribers, journal position, each shard's overload state; one JSON object.
+    Status(StatusArgs),
     /// Validate a configuration file; exit 0, or print the offending key and exit 1.
     CheckConfig {
         /// The TOML file (see config/scpd.toml for every key).
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Events(a) => block_on(client_runtime(), grpc::cmd_events(a)),
         Command::Subscriber(c) => block_on(runtime(), grpc::cmd_subscriber(c)),
         Command::RoutingNumber(c) => block_on(runtime(), grpc::cmd_routing_number(c)),
+        Command::Status(a) => block_on(runtime(), grpc::cmd_status(a)),
         Command::Completions(a) => docs::cmd_completions(a, Cli::command()),
         Command::Man(a) => docs::cmd_man(a, Cli::command()),
     };

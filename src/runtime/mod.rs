@@ -322,6 +322,8 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         broker: decisions.clone(),
         routing: routing.clone(),
         streams: streams.clone(),
+        subscribers: subscribers.clone(),
+        started: Instant::now(),
     };
     let api = Api {
         writer: writer.clone(),
@@ -332,9 +334,16 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         streams,
     };
     let mut grpc_stop = stop_rx.clone();
-    let grpc = tokio::spawn(api::serve(api, grpc_server, grpc_listener, async move {
-        let _ = grpc_stop.changed().await;
-    }));
+    let node = api::NodeService(Arc::new(collect.clone()));
+    let grpc = tokio::spawn(api::serve(
+        api,
+        node,
+        grpc_server,
+        grpc_listener,
+        async move {
+            let _ = grpc_stop.changed().await;
+        },
+    ));
     let metrics = serve_metrics(&cfg.metrics.listen, collect, stop_rx.clone()).await;
     info!(db = %db.display(), "scpd ready");
     // systemd's Type=notify: started means listening (a no-op without NOTIFY_SOCKET).
@@ -386,12 +395,49 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
     Ok(())
 }
 
-/// Where a scrape's numbers come from.
+/// Where a scrape's numbers and `scpd status` come from.
+#[derive(Clone)]
 struct Collect {
     shared: Arc<Shared>,
     broker: Arc<api::Broker>,
     routing: crate::service::routing::RoutingTable,
     streams: Arc<api::Streams>,
+    subscribers: SubscriberTable,
+    started: Instant,
+}
+
+impl api::StatusSource for Collect {
+    fn status(
+        &self,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = crate::proto::StatusResponse> + Send + '_>,
+    > {
+        Box::pin(async move {
+            let s = self.snapshot().await;
+            crate::proto::StatusResponse {
+                version: env!("CARGO_PKG_VERSION").into(),
+                uptime_seconds: self.started.elapsed().as_secs(),
+                associations: s
+                    .m3ua
+                    .associations
+                    .iter()
+                    .map(|&(side, active)| crate::proto::AssociationStatus {
+                        side: side.into(),
+                        active,
+                    })
+                    .collect(),
+                dialogues_open: s
+                    .shards
+                    .iter()
+                    .map(|sh| (sh.itu_open + sh.ansi_open + sh.inap_open) as u64)
+                    .sum(),
+                subscribers: self.subscribers.read().map_or(0, |t| t.len() as u64),
+                journal_sequence: self.shared.store.newest(),
+                shards: s.shards.iter().map(|sh| sh.load.name().into()).collect(),
+                event_streams: s.subscribers.len() as u64,
+            }
+        })
+    }
 }
 
 impl Collect {

@@ -1,0 +1,28 @@
+//! `Node.Status`: what the running node is doing, for `scpd status` and monitoring
+//! scripts. The runtime gathers it ([`StatusSource`]); this is only the gRPC face.
+
+use crate::proto::node_server::Node;
+use crate::proto::{StatusRequest, StatusResponse};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use tonic::{Request, Response, Status};
+
+/// Gathers a [`StatusResponse`] (the runtime implements it).
+pub trait StatusSource: Send + Sync + 'static {
+    fn status(&self) -> Pin<Box<dyn Future<Output = StatusResponse> + Send + '_>>;
+}
+
+/// The `Node` service over a [`StatusSource`].
+#[derive(Clone)]
+pub struct NodeService(pub Arc<dyn StatusSource>);
+
+#[tonic::async_trait]
+impl Node for NodeService {
+    async fn status(
+        &self,
+        _req: Request<StatusRequest>,
+    ) -> Result<Response<StatusResponse>, Status> {
+        Ok(Response::new(self.0.status().await))
+    }
+}
