@@ -51,6 +51,36 @@ fn a_changed_fallback_applies_and_a_broken_file_is_refused() {
         std::thread::sleep(Duration::from_millis(100));
     }
 
+    // New routing-number pools apply to the next allocation.
+    let allocate = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_scpd"))
+            .args(["routing-number", "allocate", "491709999999", "--grpc", &d.grpc])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let n: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        n["number"].as_str().unwrap().to_string()
+    };
+    assert!(allocate().starts_with("999100"));
+    let released = config.replace("fallback = \"continue\"", "fallback = \"release\"");
+    std::fs::write(
+        &file,
+        released
+            .replace("first = \"999100000\"", "first = \"999300000\"")
+            .replace("last = \"999100999\"", "last = \"999300999\""),
+    )
+    .unwrap();
+    hangup(&d);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let n = allocate();
+        if n.starts_with("999300") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the new pool never applied: {n}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
     std::fs::write(&file, "[node]\npoint_code = \"not a number\"\n").unwrap();
     hangup(&d);
     std::thread::sleep(Duration::from_millis(300));

@@ -106,4 +106,6 @@ pub struct Reload {
     pub fallback: crate::service::Instruction,
     pub gt_rules: Vec<GtRule>,
     pub scmg_concerned: Vec<u32>,
+    /// How long an anchor number drawn for the anchor policy stays live (ms).
+    pub anchor_ttl_ms: i64,
 }

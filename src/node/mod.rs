@@ -364,6 +364,7 @@ impl Node {
         self.ain.set_deadline(r.decision_deadline);
         let mut engine = self.engine.config().clone();
         engine.fallback = r.fallback;
+        engine.anchor_ttl_ms = r.anchor_ttl_ms;
         self.engine.configure(engine);
         // SCCP management speaks for the node once: in the first shard.
         let concerned = if self.shards.index == 0 {

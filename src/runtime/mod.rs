@@ -314,6 +314,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         cfg.clone(),
         shared.clone(),
         decisions.clone(),
+        routing.clone(),
         stop_rx.clone(),
     ));
     let streams = Arc::new(api::Streams::default());

@@ -9,6 +9,7 @@ use super::{apply, Overrides, Shared};
 use crate::api::Broker;
 use crate::config::Config;
 use crate::node::Reload;
+use crate::service::routing::RoutingTable;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +50,7 @@ pub fn reload_of(cfg: &Config) -> Reload {
         fallback: cfg.decisions.fallback_instruction(),
         gt_rules: cfg.sccp.gt_rules.clone(),
         scmg_concerned: cfg.sccp.scmg.concerned.clone(),
+        anchor_ttl_ms: i64::from(cfg.routing_numbers.anchor_ttl_seconds) * 1000,
     }
 }
 
@@ -73,6 +75,14 @@ pub fn plan(old: &Config, new: &Config) -> (Config, Vec<&'static str>, Vec<&'sta
     if new.sccp.scmg != old.sccp.scmg {
         running.sccp.scmg = new.sccp.scmg.clone();
         applied.push("sccp.scmg.concerned");
+    }
+    if new.routing_numbers.pool != old.routing_numbers.pool {
+        running.routing_numbers.pool = new.routing_numbers.pool.clone();
+        applied.push("routing_numbers.pool");
+    }
+    if new.routing_numbers.anchor_ttl_seconds != old.routing_numbers.anchor_ttl_seconds {
+        running.routing_numbers.anchor_ttl_seconds = new.routing_numbers.anchor_ttl_seconds;
+        applied.push("routing_numbers.anchor_ttl_seconds");
     }
     // Every section by name (a new one must be placed here): those still differing need a
     // restart.
@@ -116,6 +126,7 @@ pub(crate) async fn on_hangup(
     mut running: Config,
     shared: Arc<Shared>,
     broker: Arc<Broker>,
+    routing: RoutingTable,
     mut stop: watch::Receiver<bool>,
 ) {
     use tokio::signal::unix::{signal, SignalKind};
@@ -135,7 +146,18 @@ pub(crate) async fn on_hangup(
                 continue;
             }
         };
-        let (now, applied, restart) = plan(&running, &new);
+        let (mut now, mut applied, restart) = plan(&running, &new);
+        if applied.contains(&"routing_numbers.pool") {
+            let set = routing
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .set_pools(&now.routing_numbers.pool);
+            if let Err(e) = set {
+                error!(error = %e, "configuration reload: routing-number pools refused; the running ones stay");
+                now.routing_numbers.pool = running.routing_numbers.pool.clone();
+                applied.retain(|k| *k != "routing_numbers.pool");
+            }
+        }
         if !restart.is_empty() {
             warn!(sections = ?restart, "configuration reload: these changes need a restart");
         }
@@ -172,8 +194,12 @@ mod tests {
         new.sccp.scmg.concerned = vec![1, 2];
         new.tcap.max_dialogues += 1;
         new.grpc.listen = "127.0.0.1:1".into();
+        new.routing_numbers.pool.pop();
         let (running, applied, restart) = plan(&old, &new);
-        assert_eq!(applied, ["decisions", "sccp.scmg.concerned"]);
+        assert_eq!(
+            applied,
+            ["decisions", "sccp.scmg.concerned", "routing_numbers.pool"]
+        );
         assert_eq!(restart, ["tcap", "grpc"]);
         assert_eq!(running.decisions, new.decisions);
         assert_eq!(running.tcap, old.tcap, "a restart-only key does not change");

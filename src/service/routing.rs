@@ -270,6 +270,29 @@ impl Allocator {
         }
     }
 
+    /// New pools (a configuration reload). A pool kept by name keeps its counts, and its
+    /// cursor if still in range; every live number stays live and resolvable until used, released or
+    /// expired, and is never issued twice (a number in a new pool's range is marked taken
+    /// there). Refused whole, nothing changed, if the pools are not valid.
+    pub fn set_pools(&mut self, pools: &[PoolConfig]) -> Result<(), RoutingError> {
+        let mut next = Allocator::new(pools)?;
+        for p in &mut next.pools {
+            if let Some(old) = self.pools.iter().find(|o| o.cfg.name == p.cfg.name) {
+                if (p.first..=p.last).contains(&old.cursor) && old.width == p.width {
+                    p.cursor = old.cursor;
+                }
+                p.counts = old.counts;
+            }
+            for number in self.live.keys() {
+                if let Some(n) = p.index(number) {
+                    p.live.insert(n);
+                }
+            }
+        }
+        self.pools = next.pools;
+        Ok(())
+    }
+
     fn emit(&self, c: Change) {
         if let Some(p) = &self.persist {
             p.persist(c);
@@ -434,6 +457,46 @@ mod tests {
         fn persist(&self, c: Change) {
             self.0.lock().unwrap().push(c);
         }
+    }
+
+    #[test]
+    fn new_pools_keep_live_numbers_and_never_reissue_them() {
+        let mut a = Allocator::new(&[pool("t", "100", "102", PoolKind::Trn)]).unwrap();
+        let first = a
+            .allocate("", PoolKind::Trn, "49170", 60_000, "c1", 0)
+            .unwrap();
+        assert_eq!(first.number, "100");
+        // Bad pools are refused whole.
+        assert!(a
+            .set_pools(&[pool("t", "200", "100", PoolKind::Trn)])
+            .is_err());
+        assert_eq!(a.pool_stats()[0].counts.allocated, 1);
+        // The range grows: the cursor and counts stay, 100 is still taken.
+        a.set_pools(&[pool("t", "100", "104", PoolKind::Trn)])
+            .unwrap();
+        assert_eq!(a.pool_stats()[0].counts.allocated, 1);
+        assert_eq!(a.pool_stats()[0].live, 1);
+        let got: Vec<String> = (0..4)
+            .map(|_| {
+                a.allocate("", PoolKind::Trn, "49170", 60_000, "c", 0)
+                    .unwrap()
+                    .number
+            })
+            .collect();
+        assert_eq!(got, ["101", "102", "103", "104"]);
+        assert!(a
+            .allocate("", PoolKind::Trn, "49170", 60_000, "c", 0)
+            .is_err());
+        // A pool replaced by another range: the old numbers still resolve until used.
+        a.set_pools(&[pool("u", "500", "501", PoolKind::Trn)])
+            .unwrap();
+        assert_eq!(a.consume("100", 1).unwrap().target, "49170");
+        assert_eq!(
+            a.allocate("", PoolKind::Trn, "x", 1, "c", 0)
+                .unwrap()
+                .number,
+            "500"
+        );
     }
 
     #[test]
