@@ -54,10 +54,20 @@ fn a_changed_fallback_applies_and_a_broken_file_is_refused() {
     // New routing-number pools apply to the next allocation.
     let allocate = || {
         let out = Command::new(env!("CARGO_BIN_EXE_scpd"))
-            .args(["routing-number", "allocate", "491709999999", "--grpc", &d.grpc])
+            .args([
+                "routing-number",
+                "allocate",
+                "491709999999",
+                "--grpc",
+                &d.grpc,
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let n: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         n["number"].as_str().unwrap().to_string()
     };
