@@ -102,6 +102,11 @@ fn counters_match_the_calls_made_and_promtool_accepts_them() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(at("scpd_journal_events_total") >= 40.0);
+    // Each write of answers is observed once, at most one per call here, all well in time.
+    let answers = at("scpd_answer_latency_seconds_count");
+    assert!((1.0..=40.0).contains(&answers), "{answers}");
+    assert_eq!(at(r#"scpd_answer_latency_seconds_bucket{le="1"}"#), answers);
+    assert!(at("scpd_answer_latency_seconds_sum") > 0.0);
     assert!(at("scpd_journal_commit_duration_seconds_count") >= 1.0);
     assert_eq!(
         at(r#"scpd_overload_state{state="normal"}"#),

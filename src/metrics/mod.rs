@@ -494,6 +494,18 @@ pub fn render(s: &Snapshot) -> String {
         [(vec![], s.subscribers.len() as i64)],
     );
 
+    let a = &s.answer_latency;
+    f.histogram(
+        "scpd_answer_latency_seconds",
+        "From reading the earliest message of a shard's batch off its socket to writing what \
+         that batch sent on an association, the journal commit included: an upper bound of \
+         each answer's time in scpd (one observation per batch and association).",
+        &stats::ANSWER_BUCKETS,
+        &a.buckets,
+        a.count,
+        a.sum_seconds,
+    );
+
     // The journal.
     let j = &s.journal;
     f.histogram(

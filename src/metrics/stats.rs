@@ -140,6 +140,52 @@ pub struct ShardStats {
     pub load_changes: u64,
 }
 
+/// Upper bounds (seconds) of the answer-latency histogram's buckets.
+pub const ANSWER_BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0,
+];
+
+/// Time from reading a shard's earliest message of a wake-up off its socket to writing
+/// what that wake-up sent on an association (the journal commit included): an upper bound
+/// of each answer's time in scpd. Kept by the association writers (an atomic add per
+/// write, not per message).
+#[derive(Debug, Default)]
+pub struct AnswerLatency {
+    buckets: [std::sync::atomic::AtomicU64; ANSWER_BUCKETS.len()],
+    count: std::sync::atomic::AtomicU64,
+    sum_us: std::sync::atomic::AtomicU64,
+}
+
+/// A copy of [`AnswerLatency`]: counts per bucket (not cumulative; beyond the last bound
+/// in `count` only), the number of observations and their sum in seconds.
+#[derive(Debug, Clone, Default)]
+pub struct LatencyCounts {
+    pub buckets: [u64; ANSWER_BUCKETS.len()],
+    pub count: u64,
+    pub sum_seconds: f64,
+}
+
+impl AnswerLatency {
+    pub fn observe(&self, took: std::time::Duration) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let s = took.as_secs_f64();
+        if let Some(b) = ANSWER_BUCKETS.iter().position(|&le| s <= le) {
+            self.buckets[b].fetch_add(1, Relaxed);
+        }
+        self.count.fetch_add(1, Relaxed);
+        self.sum_us.fetch_add(took.as_micros() as u64, Relaxed);
+    }
+
+    pub fn counts(&self) -> LatencyCounts {
+        use std::sync::atomic::Ordering::Relaxed;
+        LatencyCounts {
+            buckets: std::array::from_fn(|i| self.buckets[i].load(Relaxed)),
+            count: self.count.load(Relaxed),
+            sum_seconds: self.sum_us.load(Relaxed) as f64 / 1e6,
+        }
+    }
+}
+
 /// Everything a scrape shows, collected at one moment.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -152,6 +198,7 @@ pub struct Snapshot {
     pub m3ua: M3uaStats,
     /// Each event stream's peer and how many committed events it has not been handed yet.
     pub subscribers: Vec<(String, u64)>,
+    pub answer_latency: LatencyCounts,
 }
 
 /// The M3UA endpoint's messages and associations.

@@ -59,7 +59,7 @@ pub async fn association(
         wr,
         rx,
         queue.clone(),
-        shared.store.clone(),
+        (shared.store.clone(), shared.latency.clone()),
         id,
         peer.clone(),
     ));
@@ -202,7 +202,7 @@ async fn write(
     mut wr: LinkWriter,
     mut rx: mpsc::UnboundedReceiver<Write>,
     queue: Arc<Queue>,
-    store: store::Writer,
+    (store, latency): (store::Writer, Arc<crate::metrics::stats::AnswerLatency>),
     id: AssocId,
     peer: String,
 ) -> Vec<u8> {
@@ -213,13 +213,18 @@ async fn write(
         };
         out.clear();
         let mut wait = 0;
+        let mut earliest: Option<Instant> = None;
         let mut close = None;
         let mut next = Some(first);
         while let Some(w) = next.take() {
             match w {
-                Write::Bytes(b, n) => {
+                Write::Bytes(b, n, since) => {
                     out.extend_from_slice(&b);
                     wait = wait.max(n);
+                    earliest = match (earliest, since) {
+                        (Some(e), Some(s)) => Some(e.min(s)),
+                        (e, s) => e.or(s),
+                    };
                 }
                 Write::Close(why) => close = Some(why),
             }
@@ -237,7 +242,7 @@ async fn write(
             info!(assoc = id, %peer, error = %e, "association write failed");
             rx.close();
             while let Ok(w) = rx.try_recv() {
-                if let Write::Bytes(b, _) = w {
+                if let Write::Bytes(b, _, _) = w {
                     queue.written(b.len());
                     out.extend_from_slice(&b);
                 }
@@ -246,6 +251,9 @@ async fn write(
             return out;
         }
         queue.written(n);
+        if let Some(t) = earliest {
+            latency.observe(t.elapsed());
+        }
         if let Some(why) = close {
             warn!(assoc = id, %peer, why, "giving up on the association");
             return Vec::new();

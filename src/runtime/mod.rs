@@ -70,6 +70,8 @@ pub(crate) struct Shared {
     queries: mpsc::UnboundedSender<(usize, Query)>,
     /// The SCCP variant on the wire (to read transaction ids for dispatch).
     variant: crate::sccp::Variant,
+    /// Kept by the association writers (metrics).
+    latency: Arc<crate::metrics::stats::AnswerLatency>,
 }
 
 impl Shared {
@@ -126,6 +128,7 @@ impl Shared {
             shards,
             journal: self.store.stats(),
             m3ua,
+            answer_latency: self.latency.counts(),
             ..Default::default()
         }
     }
@@ -271,6 +274,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         shards: handles,
         queries: queries_tx,
         variant: cfg.variant(),
+        latency: Arc::default(),
     });
     let mut threads = Vec::new();
     for (i, inbox) in inboxes.into_iter().enumerate() {

@@ -13,6 +13,7 @@ use crate::store::Batch;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{mpsc, Notify};
 
 /// Above this many queued bytes an association's reader pauses.
@@ -22,9 +23,10 @@ pub const MAX_QUEUED: usize = 8 << 20;
 
 /// What an association's writer is handed.
 pub enum Write {
-    /// Encoded M3UA messages, and the journal batch they must wait for (0: none): an answer
-    /// on the wire implies its events are on disk.
-    Bytes(Vec<u8>, Batch),
+    /// Encoded M3UA messages, the journal batch they must wait for (0: none): an answer on
+    /// the wire implies its events are on disk; and when the earliest message they answer
+    /// was read (for the answer-latency metric).
+    Bytes(Vec<u8>, Batch, Option<Instant>),
     /// The endpoint gave up on the association (T(ack), BEAT): close it.
     Close(&'static str),
 }
@@ -63,7 +65,7 @@ pub struct LinkTx {
 }
 
 impl LinkTx {
-    fn push(&self, assoc: AssocId, bytes: Vec<u8>, batch: Batch) {
+    fn push(&self, assoc: AssocId, bytes: Vec<u8>, batch: Batch, since: Option<Instant>) {
         let n = bytes.len();
         if self.queue.bytes() + n > MAX_QUEUED {
             if !self.queue.overflowing.swap(true, Ordering::Relaxed) {
@@ -76,7 +78,7 @@ impl LinkTx {
             return;
         }
         self.queue.bytes.fetch_add(n, Ordering::AcqRel);
-        if self.tx.send(Write::Bytes(bytes, batch)).is_err() {
+        if self.tx.send(Write::Bytes(bytes, batch, since)).is_err() {
             self.queue.bytes.fetch_sub(n, Ordering::AcqRel);
         }
     }
@@ -87,6 +89,9 @@ pub struct M3ua {
     pub endpoint: Endpoint,
     pub links: HashMap<AssocId, LinkTx>,
     pub tx: Transmits,
+    /// When the earliest message that what is queued answers was read (set by a shard
+    /// before it queues; taken by [`M3ua::deliver`]).
+    pub since: Option<Instant>,
 }
 
 impl M3ua {
@@ -95,6 +100,7 @@ impl M3ua {
             endpoint,
             links: HashMap::new(),
             tx: Transmits::default(),
+            since: None,
         }
     }
 
@@ -106,10 +112,12 @@ impl M3ua {
             endpoint,
             links,
             tx,
+            since,
         } = self;
+        let since = since.take();
         for (a, bytes) in tx.drain() {
             if let Some(l) = links.get(&a) {
-                l.push(a, bytes, batch);
+                l.push(a, bytes, batch, since);
             }
         }
         let mut active = Vec::new();

@@ -165,6 +165,7 @@ pub fn spawn(
                 calls: CallCounts::default(),
                 load: crate::node::Load::Normal,
                 load_changes: 0,
+                earliest: None,
             };
             rt.block_on(shard.run(inbox));
         })
@@ -181,6 +182,8 @@ struct Shard {
     calls: CallCounts,
     load: crate::node::Load,
     load_changes: u64,
+    /// When the earliest message of this wake-up may have reached the socket.
+    earliest: Option<Instant>,
 }
 
 impl Shard {
@@ -282,6 +285,8 @@ impl Shard {
         if let Some(t) = b.since {
             self.pressure.oldest = self.pressure.oldest.max(now.saturating_duration_since(t));
         }
+        let t = b.since.unwrap_or(now);
+        self.earliest = Some(self.earliest.map_or(t, |e| e.min(t)));
         let now_ms = super::now_ms();
         for (assoc, pd) in b.messages() {
             if let Err(fault) = self.node.on_data(assoc, &pd, now, now_ms, &mut self.fx) {
@@ -315,6 +320,7 @@ impl Shard {
 
     /// Hand on what the inputs of this wake-up produced.
     fn flush(&mut self, now: Instant) {
+        let since = self.earliest.take();
         let fx = &mut self.fx;
         for q in fx.queries.drain(..) {
             let _ = self.shared.queries.send((self.index, q));
@@ -345,6 +351,7 @@ impl Shard {
             return;
         }
         self.shared.m3ua(batch, |m| {
+            m.since = since;
             for o in fx.send.drain(..) {
                 let label = Label {
                     origin: o.assoc,
