@@ -102,6 +102,15 @@ fn counters_match_the_calls_made_and_promtool_accepts_them() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(at("scpd_journal_events_total") >= 40.0);
+    assert_eq!(at(r#"scpd_sccp_messages_received_total{type="UDT"}"#), 40.0);
+    let by_kind: f64 = text
+        .lines()
+        .filter(|l| {
+            l.starts_with("scpd_triggers_by_kind_total{") && l.contains(r#"protocol="camel""#)
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum();
+    assert_eq!(by_kind, 40.0, "{text}");
     // Each write of answers is observed once, at most one per call here, all well in time.
     let answers = at("scpd_answer_latency_seconds_count");
     assert!((1.0..=40.0).contains(&answers), "{answers}");

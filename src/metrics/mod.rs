@@ -89,6 +89,16 @@ impl Families {
     }
 }
 
+/// A connectionless SCCP message type's name (Q.713 Table 1), else its code.
+fn sccp_type_name(code: usize) -> &'static str {
+    const CODES: [&str; 32] = [
+        "0", "CR", "CC", "CREF", "RLSD", "RLC", "DT1", "DT2", "AK", "UDT", "UDTS", "ED", "EA",
+        "RSR", "RSC", "ERR", "IT", "XUDT", "XUDTS", "LUDT", "LUDTS", "21", "22", "23", "24", "25",
+        "26", "27", "28", "29", "30", "31",
+    ];
+    CODES.get(code).copied().unwrap_or("other")
+}
+
 /// The `snake_case` of an enum value's name, for a label value.
 fn snake(debug: impl std::fmt::Debug) -> String {
     let mut out = String::new();
@@ -293,6 +303,23 @@ pub fn render(s: &Snapshot) -> String {
             s.shards.iter().map(|sh| sh.reassemblies).sum::<usize>() as i64,
         )],
     );
+    let mut received = [0u64; 32];
+    for sh in &s.shards {
+        for (r, n) in received.iter_mut().zip(sh.sccp.received) {
+            *r += n;
+        }
+    }
+    f.counter(
+        "scpd_sccp_messages_received_total",
+        "SCCP messages received, by type (Q.713 §2.1; connection-oriented and other types \
+         by code).",
+        &["type"],
+        received
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(t, n)| (vec![sccp_type_name(t)], *n)),
+    );
     let returned = |to_us: bool| {
         let mut m = BTreeMap::<u8, u64>::new();
         for sh in &s.shards {
@@ -357,6 +384,16 @@ pub fn render(s: &Snapshot) -> String {
         "Triggers (InitialDP, Info_Analyzed, ...) received, by protocol and direction.",
         &["protocol", "direction"],
         rows.into_iter().filter(|(_, n)| *n > 0),
+    );
+    f.counter(
+        "scpd_triggers_by_kind_total",
+        "Triggers received, by protocol and trigger (the detection point or trigger type: \
+         collectedInfo, termAttemptAuthorized, Info_Analyzed, ...).",
+        &["protocol", "trigger"],
+        calls.kinds.iter().map(|&(p, name, n)| {
+            let name = if name.is_empty() { "unspecified" } else { name };
+            (vec![protocol_name(PROTOCOLS[p]), name], n)
+        }),
     );
     let mut rows = Vec::new();
     for (p, proto) in PROTOCOLS.iter().enumerate() {

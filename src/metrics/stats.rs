@@ -93,6 +93,9 @@ pub struct CallCounts {
     pub answers: [[u64; INSTRUCTIONS.len()]; PROTOCOLS.len()],
     /// Triggers answered the cheapest safe way because the shard was overloaded.
     pub shed: u64,
+    /// Triggers by protocol and trigger (collectedInfo, Info_Analyzed, ...): the few
+    /// static names the codecs give, found by a short scan.
+    pub kinds: Vec<(usize, &'static str, u64)>,
 }
 
 impl CallCounts {
@@ -103,6 +106,15 @@ impl CallCounts {
             if ev.kind == EventKind::Trigger {
                 self.triggers[p][ev.call.trigger.direction as usize] += 1;
                 self.shed += u64::from(ev.shed);
+                let name = ev.call.trigger.trigger;
+                match self
+                    .kinds
+                    .iter_mut()
+                    .find(|(q, k, _)| *q == p && *k == name)
+                {
+                    Some((_, _, n)) => *n += 1,
+                    None => self.kinds.push((p, name, 1)),
+                }
             }
             if let Some(i) = &ev.instruction {
                 self.answers[p][instruction_index(i)] += 1;
@@ -118,6 +130,16 @@ impl CallCounts {
             add(&mut self.answers[p], &o.answers[p]);
         }
         self.shed += o.shed;
+        for &(p, name, n) in &o.kinds {
+            match self
+                .kinds
+                .iter_mut()
+                .find(|(q, k, _)| *q == p && *k == name)
+            {
+                Some((_, _, m)) => *m += n,
+                None => self.kinds.push((p, name, n)),
+            }
+        }
     }
 }
 

@@ -186,6 +186,9 @@ impl Route {
 /// Outcome counters, for metrics.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counters {
+    /// Messages received, by message type code (Q.713 §2.1: UDT 9, UDTS 10, XUDT 17,
+    /// XUDTS 18, LUDT 19, LUDTS 20; anything else counts under its own code).
+    pub received: [u64; 32],
     /// Segmented messages reassembled.
     pub reassembled: u64,
     /// Reassemblies failed (timer, limits, inconsistent segments).
@@ -338,6 +341,13 @@ impl Scrc {
     ) -> Result<Received<'a>, Fault> {
         if pd.si != 3 {
             return Err(Fault::NotSccp(pd.si));
+        }
+        if let Some(n) = pd
+            .data
+            .first()
+            .and_then(|&t| self.counters.received.get_mut(usize::from(t)))
+        {
+            *n += 1;
         }
         let variant = self.cfg.variant;
         let u = match Unitdata::decode_variant(pd.data, variant) {
