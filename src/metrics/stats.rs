@@ -106,19 +106,23 @@ impl CallCounts {
             if ev.kind == EventKind::Trigger {
                 self.triggers[p][ev.call.trigger.direction as usize] += 1;
                 self.shed += u64::from(ev.shed);
-                let name = ev.call.trigger.trigger;
-                match self
-                    .kinds
-                    .iter_mut()
-                    .find(|(q, k, _)| *q == p && *k == name)
-                {
-                    Some((_, _, n)) => *n += 1,
-                    None => self.kinds.push((p, name, 1)),
-                }
+                self.add_kind(p, ev.call.trigger.trigger, 1);
             }
             if let Some(i) = &ev.instruction {
                 self.answers[p][instruction_index(i)] += 1;
             }
+        }
+    }
+
+    /// `n` more triggers of protocol `p` and kind `name`.
+    fn add_kind(&mut self, p: usize, name: &'static str, n: u64) {
+        match self
+            .kinds
+            .iter_mut()
+            .find(|(q, k, _)| *q == p && *k == name)
+        {
+            Some((_, _, m)) => *m += n,
+            None => self.kinds.push((p, name, n)),
         }
     }
 
@@ -131,14 +135,7 @@ impl CallCounts {
         }
         self.shed += o.shed;
         for &(p, name, n) in &o.kinds {
-            match self
-                .kinds
-                .iter_mut()
-                .find(|(q, k, _)| *q == p && *k == name)
-            {
-                Some((_, _, m)) => *m += n,
-                None => self.kinds.push((p, name, n)),
-            }
+            self.add_kind(p, name, n);
         }
     }
 }
