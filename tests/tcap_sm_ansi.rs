@@ -197,14 +197,33 @@ fn unknown_responding_id_and_full_table_get_the_t1_114_causes() {
         AnsiMessage::decode(&a).unwrap().abort,
         Some(ansi::AbortReason::Provider(6))
     );
-    // An undecodable Query (unknown package type E7) is answered when its id is readable.
+    // A package of unknown type (E7) whose 4-octet Transaction ID is readable: T1.114.4
+    // aborts the originating transaction it names.
     let mut bad = pkg(PackageType::QueryWithPermission, q, |_| {});
     bad[0] = 0xe7;
     t.on_message((), SSN, &bad, now);
-    assert!(
-        t.poll_transmit().is_none(),
-        "E7 names no package: no id to trust"
+    let m = sent(&mut t);
+    let m = AnsiMessage::decode(&m).unwrap();
+    assert_eq!(
+        (m.package, m.ids.responding),
+        (PackageType::Abort, Some(PEER_TID))
     );
+    assert_eq!(m.abort, Some(ansi::AbortReason::Provider(1)));
+    // A Query cut three octets short: badly structured, still aborted by its id.
+    let mut cut = pkg(PackageType::QueryWithPermission, q, info_analyzed);
+    cut.truncate(cut.len() - 3);
+    t.on_message((), SSN, &cut, now);
+    let m = sent(&mut t);
+    let m = AnsiMessage::decode(&m).unwrap();
+    assert_eq!(m.ids.responding, Some(PEER_TID));
+    assert_eq!(m.abort, Some(ansi::AbortReason::Provider(3)));
+    // Nothing is answered when the id is not whole, nor for a refused Abort.
+    let mut short = pkg(PackageType::QueryWithPermission, q, |_| {});
+    short.truncate(5);
+    t.on_message((), SSN, &short, now);
+    assert!(t.poll_transmit().is_none(), "a Transaction ID cut short");
+    t.on_message((), SSN, &[0xf6, 0x05, 0xc7, 0x04, 1, 2, 3], now);
+    assert!(t.poll_transmit().is_none(), "an Abort is never answered");
 }
 
 #[test]
@@ -279,6 +298,7 @@ fn our_query_and_its_invoke_timer() {
                 timeout: Duration::from_secs(3),
                 parameter: Some(vec![0xf2, 0x03, 0x84, 0x01, 0x00]),
                 linked_id: None,
+                last: true,
             },
         )
         .unwrap();

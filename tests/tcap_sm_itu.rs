@@ -462,6 +462,7 @@ fn outgoing(t: &mut Tcap<u32>, class: OpClass, now: Instant) -> (DialogueId, i8)
                 timeout: Duration::from_secs(5),
                 parameter: None,
                 linked_id: None,
+                last: true,
             },
         )
         .unwrap();

@@ -48,6 +48,7 @@ fn abandoned_dialogues_leave_nothing_after_the_idle_timeout() {
                     timeout: Duration::from_secs(10),
                     parameter: None,
                     linked_id: None,
+                    last: true,
                 },
             )
             .unwrap();

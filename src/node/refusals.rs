@@ -49,8 +49,12 @@ impl Refusals {
     }
 }
 
-/// The destination transaction id of a TCAP message, if its first elements can be read.
+/// Our transaction id in a TCAP message, if its first elements can be read: the ITU
+/// destination id, or the ANSI responding id (the last four octets of the Transaction ID).
 fn salvage_dtid(data: &[u8]) -> Option<&[u8]> {
+    if let Some((Some(p), ids)) = crate::tcap::ansi::salvage_transaction_id(data) {
+        return (p.has_responding_id() && ids.len() >= 4).then(|| &ids[ids.len() - 4..]);
+    }
     let (top, _) = crate::ber::Tlv::parse(data, 0).ok()?;
     if !top.tag.constructed {
         return None;

@@ -64,8 +64,8 @@ pub use component::{
 };
 pub use dialogue::{version, ApplicationContext, DialoguePortion, SecurityContext};
 pub use message::{
-    encode, encode_abort, encode_p_abort, peek_transaction_id, AbortReason, AnsiError, AnsiMessage,
-    TransactionIds,
+    encode, encode_abort, encode_p_abort, peek_transaction_id, salvage_transaction_id, AbortReason,
+    AnsiError, AnsiMessage, TransactionIds,
 };
 
 /// Identifiers (T1.114.3; TCAPPackage and TCAP-Remote-Operations-Information-Objects).

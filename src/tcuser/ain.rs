@@ -89,6 +89,7 @@ fn invoke(timeout: Duration, m: &AinMessage<'_>) -> Result<Invoke, Fault> {
         timeout,
         parameter: Some(p),
         linked_id: None,
+        last: true,
     })
 }
 

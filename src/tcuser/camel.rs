@@ -88,6 +88,7 @@ fn instruction_invoke(timeout: Duration, instruction: Instruction) -> Invoke {
         timeout,
         parameter: (!p.is_empty()).then_some(p),
         linked_id: None,
+        last: true,
     }
 }
 
@@ -98,6 +99,7 @@ fn continue_invoke(timeout: Duration) -> Invoke {
         timeout,
         parameter: None,
         linked_id: None,
+        last: true,
     }
 }
 
@@ -325,6 +327,7 @@ impl Camel {
                 timeout: self.invoke_timeout,
                 parameter: Some(p),
                 linked_id: None,
+                last: true,
             };
             ctx.tcap.invoke(d, rrb)?;
             ctx.tcap.invoke(d, continue_invoke(self.invoke_timeout))?;
@@ -343,6 +346,7 @@ impl Camel {
                     timeout: self.invoke_timeout,
                     parameter: Some(p),
                     linked_id: None,
+                    last: true,
                 };
                 ctx.tcap.invoke(d, gap)?;
             }
@@ -366,6 +370,7 @@ impl Camel {
                 timeout: self.invoke_timeout,
                 parameter: Some(p),
                 linked_id: None,
+                last: true,
             },
         )?;
         ctx.tcap.continue_(d, ctx.now)?;

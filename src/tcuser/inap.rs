@@ -52,6 +52,7 @@ fn invoke(op: u32, class: OpClass, timeout: Duration, parameter: Option<Vec<u8>>
         timeout,
         parameter,
         linked_id: None,
+        last: true,
     }
 }
 

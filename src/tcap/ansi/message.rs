@@ -233,6 +233,31 @@ pub fn peek_transaction_id(buf: &[u8]) -> Option<(PackageType, &[u8])> {
     (tid.tag == tags::TRANSACTION_ID).then_some((package, tid.value))
 }
 
+/// The package type (`None`: not one T1.114.3 defines) and Transaction ID contents of a
+/// package too damaged to decode, read from its first octets alone: a package cut short or
+/// of an unknown type still names the transaction to abort (T1.114.4 transaction sub-layer
+/// abnormal procedures answer with an Abort when the originating id is readable).
+///
+/// The package's own length is not checked against the buffer; the Transaction ID's is.
+pub fn salvage_transaction_id(buf: &[u8]) -> Option<(Option<PackageType>, &[u8])> {
+    let (&tag, rest) = buf.split_first()?;
+    // Package types are one-octet private constructed identifiers (E1–E6, F6).
+    if tag & 0xe0 != 0xe0 || tag & 0x1f == 0x1f {
+        return None;
+    }
+    let package = PackageType::from_tag(Tag::private(u32::from(tag & 0x1f), true));
+    let skip = match *rest.first()? {
+        l if l <= 0x80 => 1,
+        l => 1 + usize::from(l & 0x7f),
+    };
+    let (&tid, rest) = rest.get(skip..)?.split_first()?;
+    if tid != 0xc7 {
+        return None;
+    }
+    let (&len, rest) = rest.split_first()?;
+    Some((package, rest.get(..usize::from(len))?))
+}
+
 /// Encode a non-Abort package; `components` writes the members of the component sequence
 /// (the sequence is left out if it writes nothing; a Unidirectional always has one).
 ///

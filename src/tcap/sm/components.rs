@@ -7,7 +7,7 @@
 //! | --- | --- | --- | --- |
 //! | undecodable | codec fault | the codec's problem (general/mistyped/…) | TC-L-REJECT |
 //! | Invoke | id of a received invocation still awaiting our answer | invoke duplicateInvokeID | TC-L-REJECT |
-//! | Invoke | linked id names no invocation of ours in progress | invoke unrecognizedLinkedID | TC-L-REJECT |
+//! | Invoke | ITU: linked id names no invocation of ours in progress | invoke unrecognizedLinkedID | TC-L-REJECT |
 //! | ReturnResult(L/NL) | id names no invocation of ours | returnResult unrecognizedInvokeID | TC-L-REJECT |
 //! | ReturnResult | our invocation is class 2 or 4 | returnResult returnResultUnexpected | TC-L-REJECT |
 //! | ReturnError | id names no invocation of ours | returnError unrecognizedInvokeID | TC-L-REJECT |
@@ -19,6 +19,10 @@
 //! Invoke's class comes from [`SsnPolicy::class_of`](super::SsnPolicy::class_of); classes 1
 //! and 3 are remembered until we answer them (return result last, return error or reject) so
 //! that duplicates are caught.
+//!
+//! An ANSI correlation id is not checked against our invocations in progress: a GR-1299
+//! SSP may correlate an event report with the Request_Report_BCM_Event that armed it,
+//! whose invoke timer ran out long before the call ended.
 
 use super::Tcap;
 use crate::tcap::tc::*;
@@ -38,6 +42,7 @@ impl<A: Clone> Tcap<A> {
         let mut extra = Vec::new();
         let ssn = self.table.get(local).expect("live").user.ssn;
         let class_of = self.policy(ssn).class_of;
+        let itu = self.cfg.variant == Variant::Itu;
         let mut cancel_timers = Vec::new();
         {
             let d = &mut self.table.get_mut(local).expect("live").user;
@@ -50,7 +55,7 @@ impl<A: Clone> Tcap<A> {
                         op,
                         ..
                     }) => {
-                        if linked_id.is_some_and(|l| !d.sent.iter().any(|s| s.id == l)) {
+                        if itu && linked_id.is_some_and(|l| !d.sent.iter().any(|s| s.id == l)) {
                             Some((*invoke_id, Problem::UnrecognizedLinkedId))
                         } else if invoke_id.is_some_and(|i| d.received.iter().any(|r| r.0 == i)) {
                             Some((*invoke_id, Problem::DuplicateInvokeId))

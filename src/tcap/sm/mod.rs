@@ -169,7 +169,11 @@ pub struct Invoke {
     /// Invocation timer (Q.774: started when the Invoke is sent).
     pub timeout: Duration,
     pub parameter: Option<Vec<u8>>,
+    /// The received invocation this one answers (ITU linked id, ANSI correlation id).
     pub linked_id: Option<i8>,
+    /// ANSI InvokeLast, or InvokeNotLast when more invokes answering the same linked one
+    /// follow (T1.114.3: "Not Last" tells the peer more responses come). ITU: ignored.
+    pub last: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

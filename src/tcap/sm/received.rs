@@ -128,19 +128,25 @@ impl<A: Clone> Tcap<A> {
             Err(e) => {
                 let cause = PAbortCause::from_ansi(e.p_abort_cause() as u8);
                 let (mut otid, mut dtid) = (None, None);
-                if let Some((p, ids)) = ansi::peek_transaction_id(data) {
-                    if ids.len() == p.transaction_id_len() {
+                if let Some((p, ids)) = ansi::salvage_transaction_id(data) {
+                    // An unknown package type: its id length says what it holds.
+                    let (orig, resp) = match p {
+                        Some(p) => (p.has_originating_id(), p.has_responding_id()),
+                        None => (ids.len() >= 4, ids.len() == 8),
+                    };
+                    let len = 4 * (usize::from(orig) + usize::from(resp));
+                    if ids.len() == len {
                         let mut rest = ids;
-                        if p.has_originating_id() {
+                        if orig {
                             otid = PeerTid::new(&rest[..4]);
                             rest = &rest[4..];
                         }
-                        if p.has_responding_id() {
+                        if resp {
                             dtid = local_tid(&rest[..4]);
                         }
                     }
                     // T1.114.4: nothing goes back for a refused Unidirectional or Abort.
-                    if matches!(p, PackageType::Abort | PackageType::Unidirectional) {
+                    if matches!(p, Some(PackageType::Abort | PackageType::Unidirectional)) {
                         otid = None;
                     }
                 }

@@ -75,8 +75,12 @@ impl<A: Clone> Tcap<A> {
 
     /// TC-INVOKE: queue an Invoke; returns its invoke id (allocated among the free ones).
     pub fn invoke(&mut self, id: DialogueId, inv: Invoke) -> Result<i8, TcError> {
+        let itu = self.cfg.variant == Variant::Itu;
         let d = self.dlg(id)?;
-        if let Some(l) = inv.linked_id {
+        // ITU links only to an invocation still awaiting our answer (Q.774); an
+        // ANSI correlation id names any invoke of the transaction (T1.114.3), the
+        // GR-1299 way of answering a query with operations of our own.
+        if let Some(l) = inv.linked_id.filter(|_| itu) {
             if !d.received.iter().any(|r| r.0 == l) {
                 return Err(TcError::UnknownInvoke);
             }
@@ -102,7 +106,7 @@ impl<A: Clone> Tcap<A> {
             linked_id: inv.linked_id,
             op: inv.op,
             parameter: inv.parameter,
-            last: true,
+            last: inv.last || itu,
         });
         Ok(iid)
     }
