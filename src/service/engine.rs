@@ -97,13 +97,14 @@ impl Engine {
         &self.cfg
     }
 
-    /// The served subscriber's number: the calling party of an originating trigger, the
-    /// called party of a terminating one (TS 23.078 O-CSI / T-CSI).
+    /// The served subscriber's number: the line the protocol names (AIN UserID), else the
+    /// calling party of an originating trigger and the called party of a terminating one
+    /// (TS 23.078 O-CSI / T-CSI).
     fn served(t: &Trigger) -> Option<&Party> {
-        match t.direction {
+        t.served.as_deref().or(match t.direction {
             Direction::Terminating => t.called.as_ref(),
             _ => t.calling.as_ref(),
-        }
+        })
     }
 
     fn next_id(&mut self) -> CallId {

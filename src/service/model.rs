@@ -142,6 +142,10 @@ pub struct Trigger {
     pub service_key: u32,
     pub calling: Option<Party>,
     pub called: Option<Party>,
+    /// The line the trigger is subscribed on, when the protocol names it apart from the
+    /// parties (AIN UserID, GR-1299); otherwise the calling party of an originating trigger
+    /// and the called party of a terminating one are served. Boxed: only AIN has it.
+    pub served: Option<Box<Party>>,
     /// Boxed: seldom present, and a followed call keeps its trigger.
     pub original_called: Option<Box<Party>>,
     pub redirecting: Option<Box<Party>>,

@@ -48,9 +48,10 @@ pub fn direction(op: Operation) -> Direction {
 
 /// The service trigger of a trigger query; `None` for other operations.
 ///
-/// The served party is the line in UserID: for an originating trigger it is the calling
-/// party when CallingPartyID is absent (a POTS line's own triggers often omit it), for
-/// Termination_Attempt the called party when CalledPartyID is absent. The dialled number is
+/// The served line is the one in UserID (GR-1299: the line the trigger is subscribed on),
+/// whoever the parties are; it also stands for the calling party of an originating trigger
+/// when CallingPartyID is absent (a POTS line's own triggers often omit it), for the called
+/// party of Termination_Attempt when CalledPartyID is absent. The dialled number is
 /// CalledPartyID after analysis, CollectedAddressInfo before it (Info_Collected).
 pub fn trigger(m: &AinMessage<'_>) -> Option<Trigger> {
     if !m.op.is_trigger() {
@@ -80,6 +81,7 @@ pub fn trigger(m: &AinMessage<'_>) -> Option<Trigger> {
         service_key: a.trigger_criteria_type.map_or(0, |t| t.0.into()),
         calling,
         called,
+        served: user_dn(m).map(Box::new),
         original_called: a
             .original_called_party_id
             .as_ref()

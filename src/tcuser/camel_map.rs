@@ -148,6 +148,7 @@ pub fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigger {
             .as_ref()
             .map(isup_party)
             .or_else(|| idp.called_party_bcd_number.as_ref().map(address_party)),
+        served: None,
         original_called: idp
             .original_called_party_id
             .as_ref()

@@ -91,6 +91,7 @@ pub fn to_trigger(idp: &InitialDpArg<'_>) -> Trigger {
         service_key: idp.service_key,
         calling: idp.calling_party_number.as_ref().map(isup_party),
         called: idp.called_party_number.as_ref().map(isup_party),
+        served: None,
         original_called: idp
             .original_called_party_id
             .as_ref()
