@@ -77,7 +77,7 @@ fn ain_ssp_calls_reach_the_grpc_stream() {
         (Some(1), Some(0)),
         "{r}"
     );
-    // Monitored lines: answer and disconnect reported, the SCP closes with Continue.
+    // Monitored lines: answer and disconnect reported, the SCP closes with Disconnect.
     let r = sim(&["--calling", "2015550100", "--called", "8005550123"]);
     assert_eq!(
         (

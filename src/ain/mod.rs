@@ -22,16 +22,19 @@
 //! # AIN 0.1 and AIN 0.2
 //!
 //! Both releases use the same private operation codes and parameter tags; scpd decodes both
-//! with the same types. Where they differ on the wire:
+//! with the same types. Where they differ:
 //!
 //! | | AIN 0.1 (TR-NWT-001285 era switches) | AIN 0.2 (GR-1299) |
 //! | --- | --- | --- |
-//! | argument element | parameter set `F2` (T1.114-1988 TCAP) | `SEQUENCE` `30` (T1.114-1996+, with a dialogue portion) |
 //! | monitoring a call | Send_Notification → Termination_Notification at call end | Request_Report_BCM_Event arming EDPs |
 //! | event messages | O_Called_Party_Busy, O_No_Answer, T_Busy, T_No_Answer as requests | also O/T_Answer, O/T_Disconnect, O_Abandon, O_Term_Seized, Timeout, Failure_Outcome; NotificationIndicator TRUE marks an EDP-N report |
 //! | triggers | Info_Collected, Info_Analyzed, Termination_Attempt, Network_Busy | also Origination_Attempt |
 //!
-//! [`ArgumentForm`] records which element an argument arrived in, so the answers mirror it.
+//! No message names its release: which one an SSP runs is provisioned at the SCP (its
+//! [`Release`]). The argument element does not tell either: a parameter set `F2`
+//! (T1.114-1988 TCAP) or a `SEQUENCE` `30` (T1.114-1996 and GR-1299's ASN.1) is a matter of
+//! the SSP's TCAP, not of its AIN release. [`ArgumentForm`] records which element an
+//! argument arrived in, so the answers mirror it.
 
 pub mod msgs;
 pub mod ops;
@@ -83,12 +86,36 @@ impl AinError {
     }
 }
 
+/// The AIN release of the SSPs scpd serves, which decides how a call is monitored (see
+/// the module doc). Provisioned, not read from messages: nothing on the wire names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+pub enum Release {
+    /// AIN 0.1: Send_Notification, Termination_Notification at call end.
+    #[serde(rename = "0.1")]
+    V0_1,
+    /// AIN 0.2 (GR-1298/GR-1299): Request_Report_BCM_Event and EDP reports.
+    #[default]
+    #[serde(rename = "0.2")]
+    V0_2,
+}
+
+impl Release {
+    /// As in a call event's version: "AIN 0.1" or "AIN 0.2".
+    pub fn name(self) -> &'static str {
+        match self {
+            Release::V0_1 => "AIN 0.1",
+            Release::V0_2 => "AIN 0.2",
+        }
+    }
+}
+
 /// The element an argument travels in (ANSI TCAP component parameter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArgumentForm {
-    /// Parameter set `F2`: AIN 0.1 and switches on T1.114-1988 TCAP.
+    /// Parameter set `F2`: switches on T1.114-1988 TCAP (often AIN 0.1 ones).
     Set,
-    /// `SEQUENCE` `30`: GR-1299's ASN.1 (AIN 0.2). (Parameter sequence `F0` is read as this.)
+    /// `SEQUENCE` `30`: T1.114-1996 TCAP and GR-1299's ASN.1. (Parameter sequence `F0` is
+    /// read as this.)
     #[default]
     Sequence,
 }

@@ -166,11 +166,13 @@ fn service_mapping() {
         },
     )
     .with_form(ArgumentForm::Set);
-    let t = map::trigger(&m).unwrap();
+    let t = map::trigger(&m, crate::ain::Release::V0_1).unwrap();
     assert_eq!(t.direction, crate::service::Direction::Terminating);
     assert_eq!(t.called.unwrap().digits.as_str(), "2015550123");
     assert_eq!(t.calling.unwrap().digits.as_str(), "7035550000");
     assert_eq!(t.version, "AIN 0.1");
+    let served = t.served.as_ref().unwrap();
+    assert_eq!(served.digits.as_str(), "2015550123");
     let a = map::answer(
         &m,
         &crate::service::Instruction::Connect("8005551000".parse().unwrap()),
@@ -193,7 +195,7 @@ fn service_mapping() {
         map::call_state(&ev),
         Some(crate::service::CallState::Busy(Some(17)))
     );
-    assert!(map::trigger(&ev).is_none());
+    assert!(map::trigger(&ev, crate::ain::Release::V0_2).is_none());
 }
 
 // ---------------------------------------------------------------------------------------

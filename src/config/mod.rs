@@ -2,6 +2,7 @@
 //! `--config` replaces it, and command-line flags override single keys. Unknown keys are
 //! errors, so a typo is reported with its name instead of silently ignored.
 
+mod ain;
 mod endpoint;
 mod grpc;
 mod log;
@@ -11,6 +12,7 @@ mod sccp;
 mod service;
 mod validate;
 
+pub use ain::Ain;
 pub use endpoint::{parse_endpoint, Endpoint};
 pub use grpc::{Grpc, GrpcTls};
 pub use log::{Log, LogFormat};
@@ -42,6 +44,8 @@ pub struct Config {
     #[serde(default)]
     pub tcap: Tcap,
     #[serde(default)]
+    pub ain: Ain,
+    #[serde(default)]
     pub grpc: Grpc,
     #[serde(default)]
     pub store: Store,
@@ -65,6 +69,7 @@ const SECTIONS: &[&str] = &[
     "m3ua",
     "sccp",
     "tcap",
+    "ain",
     "grpc",
     "store",
     "routing_numbers",

@@ -12,8 +12,9 @@
 //!   monitored. The SSP reports the answer as an EDP-N (O_Answer / T_Answer with
 //!   NotificationIndicator TRUE, in a ConversationWithoutPermission: the SCP may not end the
 //!   transaction on it) and, after the hold time, the disconnect as an EDP-R (O_Disconnect /
-//!   T_Disconnect in a ConversationWithPermission), which the SCP answers with Continue in a
-//!   Response (GR-1299 §4.4: an EDP-R suspends the call until the SCP instructs).
+//!   T_Disconnect in a ConversationWithPermission), which the SCP answers in a Response
+//!   (GR-1299 §4.4: an EDP-R suspends the call until the SCP instructs), with Disconnect,
+//!   the answer their LINKED lists permit (Continue from an older scpd is taken too).
 
 use crate::ain::{
     self, AinDigits, AinMessage, Arg, BearerCapability, EdpSet, Operation as Op, UserId,

@@ -25,10 +25,10 @@ fn node(monitored: &[&str]) -> Node {
 }
 
 fn node_with(monitored: &[&str], deciding: &[&str]) -> Node {
-    node_of(monitored, deciding, Shards::ONE)
+    node_of(monitored, deciding, Shards::ONE, ain::Release::V0_2)
 }
 
-fn node_of(monitored: &[&str], deciding: &[&str], shards: Shards) -> Node {
+fn node_of(monitored: &[&str], deciding: &[&str], shards: Shards, release: ain::Release) -> Node {
     let table: SubscriberTable = Default::default();
     for (n, policy) in monitored
         .iter()
@@ -56,6 +56,7 @@ fn node_of(monitored: &[&str], deciding: &[&str], shards: Shards) -> Node {
     };
     let stack = StackConfig {
         sccp_variant: sccp::Variant::Ansi,
+        ain_release: release,
         ..StackConfig::default()
     };
     Node::with_stack(cfg, stack, table, 1_700_000_000_000)
@@ -119,11 +120,16 @@ fn to_scp(tcap: &[u8]) -> Vec<u8> {
     u
 }
 
-/// A package of `kind` from the SSP with one Invoke of `m`, in an ANSI UDT to our AIN SSN.
+/// A package of `kind` from the SSP with one Invoke of `m` (invoke id 1), in an ANSI UDT
+/// to our AIN SSN.
 fn from_ssp(kind: PackageType, ids: TransactionIds, m: &AinMessage<'_>) -> Vec<u8> {
+    from_ssp_id(kind, ids, m, 1)
+}
+
+fn from_ssp_id(kind: PackageType, ids: TransactionIds, m: &AinMessage<'_>, id: u8) -> Vec<u8> {
     let mut t = Vec::new();
     ansi::encode(&mut t, kind, ids, None, |w| {
-        m.invoke(w, true, Some(1), None).unwrap()
+        m.invoke(w, true, Some(id), None).unwrap()
     });
     to_scp(&t)
 }
@@ -170,6 +176,23 @@ fn answer_of(fx: &Effects) -> (PackageType, TransactionIds, Vec<Option<Op>>) {
     (m.package, m.ids, ops)
 }
 
+/// (InvokeLast, correlation id) of each Invoke in the one package sent back.
+fn links_of(fx: &Effects) -> Vec<(bool, Option<u8>)> {
+    let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
+    AnsiMessage::decode(u.data)
+        .unwrap()
+        .components()
+        .filter_map(|c| match c.unwrap() {
+            AnsiComponent::Invoke {
+                last,
+                correlation_id,
+                ..
+            } => Some((last, correlation_id)),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn unmonitored_info_analyzed_gets_continue_in_a_response() {
     let mut n = node(&[]);
@@ -179,6 +202,11 @@ fn unmonitored_info_analyzed_gets_continue_in_a_response() {
     assert_eq!(pkg, PackageType::Response);
     assert_eq!(ids.responding, Some([0, 0, 0, 9]));
     assert_eq!(ops, [Some(Op::Continue)]);
+    assert_eq!(
+        links_of(&fx),
+        [(true, Some(1))],
+        "linked to the query's invoke"
+    );
     let ev = &fx.published()[0];
     assert_eq!(
         (ev.kind(), ev.protocol(), ev.direction()),
@@ -215,6 +243,8 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
     let (pkg, ids, ops) = answer_of(&fx);
     assert_eq!(pkg, PackageType::ConversationWithPermission);
     assert_eq!(ops, [Some(Op::RequestReportBcmEvent), Some(Op::Continue)]);
+    // Both answer the query's invoke; only the last says so.
+    assert_eq!(links_of(&fx), [(false, Some(1)), (true, Some(1))]);
     // The EDPs armed: answer as a notification, the ends of the call as requests.
     let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
     let m = AnsiMessage::decode(u.data).unwrap();
@@ -239,7 +269,7 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
             originating: Some([0, 0, 0, 9]),
             responding: ids.originating,
         };
-        from_ssp(kind, ids, m)
+        from_ssp_id(kind, ids, m, 7)
     };
     fx.clear();
     let answered = conv(
@@ -251,7 +281,8 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
     assert_eq!(fx.published()[0].kind(), EventKind::Answered);
     assert_eq!(fx.published()[0].call_id, call_id);
 
-    // O_Disconnect as EDP-R: published, answered with Continue in a Response.
+    // O_Disconnect as EDP-R: published, answered with Disconnect (what GR-1299's LINKED
+    // list for O_Disconnect permits) linked to the report, in a Response.
     fx.clear();
     let disconnect = conv(
         PackageType::ConversationWithPermission,
@@ -261,8 +292,9 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
     let (pkg, _, ops) = answer_of(&fx);
     assert_eq!(
         (pkg, ops),
-        (PackageType::Response, vec![Some(Op::Continue)])
+        (PackageType::Response, vec![Some(Op::Disconnect)])
     );
+    assert_eq!(links_of(&fx), [(true, Some(7))]);
     assert_eq!(fx.published()[0].kind(), EventKind::Disconnected);
     assert_eq!(fx.published()[0].call_id, call_id);
     assert_eq!(n.open_dialogues(), 0);
@@ -270,7 +302,7 @@ fn monitored_call_arms_edps_and_reports_answer_and_disconnect() {
 
 #[test]
 fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
-    let mut n = node(&["2015550100"]);
+    let mut n = node_of(&["2015550100"], &[], Shards::ONE, ain::Release::V0_1);
     let mut fx = Effects::default();
     deliver(
         &mut n,
@@ -279,9 +311,9 @@ fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
     )
     .unwrap();
     let (pkg, _, ops) = answer_of(&fx);
-    // AIN 0.1 has no Continue: the SSP routes on the CalledPartyID it sent.
     assert_eq!(pkg, PackageType::Response);
-    assert_eq!(ops, [Some(Op::SendNotification), Some(Op::AnalyzeRoute)]);
+    assert_eq!(ops, [Some(Op::SendNotification), Some(Op::Continue)]);
+    assert_eq!(links_of(&fx), [(false, Some(1)), (true, Some(1))]);
     assert_eq!(fx.published()[0].protocol_version, "AIN 0.1");
     let call_id = fx.published()[0].call_id.clone();
     let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
@@ -294,16 +326,13 @@ fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
         panic!("no invoke")
     };
     let echo = ain::ain(opcode, parameter).unwrap().arg.echo_data.unwrap();
-    let Some(Ok(AnsiComponent::Invoke {
-        opcode, parameter, ..
-    })) = comps.next()
-    else {
+    let Some(Ok(AnsiComponent::Invoke { parameter, .. })) = comps.next() else {
         panic!("no second invoke")
     };
-    let route = ain::ain(opcode, parameter).unwrap();
     assert_eq!(
-        route.arg.called_party_id.unwrap().digits,
-        digits("2015550199")
+        parameter.unwrap().tag,
+        ansi::tags::PARAMETER_SET,
+        "mirrored"
     );
     // The call ends: Termination_Notification in a Unidirectional package.
     fx.clear();
@@ -333,8 +362,8 @@ fn ain_0_1_monitoring_uses_send_notification_and_termination_notification() {
 fn a_termination_notification_reaches_the_shard_that_follows_the_call() {
     let shard = |index| Shards { index, count: 2 };
     let (mut a, mut b) = (
-        node_of(&["2015550100"], &[], shard(0)),
-        node_of(&["2015550100"], &[], shard(1)),
+        node_of(&["2015550100"], &[], shard(0), ain::Release::V0_1),
+        node_of(&["2015550100"], &[], shard(1), ain::Release::V0_1),
     );
     let mut fx = Effects::default();
     deliver(
@@ -376,6 +405,45 @@ fn a_termination_notification_reaches_the_shard_that_follows_the_call() {
     a.on_note(note, Instant::now(), 0, &mut fx);
     assert_eq!(fx.published()[0].kind(), EventKind::Disconnected);
     assert_eq!(fx.published()[0].call_id, call_id);
+}
+
+/// The argument element is the SSP's TCAP, not its AIN release: an AIN 0.2 SSP on
+/// T1.114-1988 TCAP (parameter sets) is monitored with EDPs, an unmonitored call of either
+/// gets Continue, and the answers come in the element the query used.
+#[test]
+fn the_argument_element_does_not_choose_the_release() {
+    let mut n = node(&["2015550100"]);
+    let mut fx = Effects::default();
+    deliver(
+        &mut n,
+        &query(&info_analyzed(ain::ArgumentForm::Set)),
+        &mut fx,
+    )
+    .unwrap();
+    let (pkg, _, ops) = answer_of(&fx);
+    assert_eq!(pkg, PackageType::ConversationWithPermission);
+    assert_eq!(ops, [Some(Op::RequestReportBcmEvent), Some(Op::Continue)]);
+    assert_eq!(fx.published()[0].protocol_version, "AIN 0.2");
+    for release in [ain::Release::V0_1, ain::Release::V0_2] {
+        for form in [ain::ArgumentForm::Set, ain::ArgumentForm::Sequence] {
+            let mut n = node_of(&[], &[], Shards::ONE, release);
+            let mut fx = Effects::default();
+            deliver(&mut n, &query(&info_analyzed(form)), &mut fx).unwrap();
+            let (pkg, _, ops) = answer_of(&fx);
+            assert_eq!(
+                (pkg, ops),
+                (PackageType::Response, vec![Some(Op::Continue)]),
+                "{release:?} {form:?}"
+            );
+            let u = Unitdata::decode_variant(&fx.send[0].sccp, sccp::Variant::Ansi).unwrap();
+            let m = AnsiMessage::decode(u.data).unwrap();
+            let Some(Ok(AnsiComponent::Invoke { parameter, .. })) = m.components().next() else {
+                panic!("no invoke")
+            };
+            let set = parameter.unwrap().tag == ansi::tags::PARAMETER_SET;
+            assert_eq!(set, form == ain::ArgumentForm::Set, "{release:?} {form:?}");
+        }
+    }
 }
 
 #[test]

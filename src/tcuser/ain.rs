@@ -7,16 +7,23 @@
 //! Origination_Attempt, Network_Busy, Termination_Attempt) becomes a service trigger:
 //!
 //! - not monitored: the answer (Analyze_Route / Forward_Call for a routing number,
-//!   Disconnect for a release, Continue / Authorize_Termination otherwise) in a Response;
+//!   Disconnect for a release, Continue / Authorize_Termination otherwise) in a Response,
+//!   in either release;
 //! - monitored, AIN 0.2: Request_Report_BCM_Event arming answer as EDP-N and the call's
 //!   outcomes (busy, no answer, abandon, disconnect) as EDP-R, with the answer, in a
-//!   ConversationWithPermission. Each event report is published; an EDP-R ending the call
-//!   is answered with Continue (Authorize_Termination's counterpart on the T_BCM is also
-//!   Continue, GR-1299 §5) in a Response (or a Conversation granting permission when the SSP
-//!   withheld it);
-//! - monitored, AIN 0.1 (parameter-set arguments, no EDPs): Send_Notification with the answer
-//!   in a Response; the SSP's Termination_Notification, in a later package of its own,
-//!   carries our EchoData back and ends the call.
+//!   ConversationWithPermission. Each event report is published; an EDP-R is answered with
+//!   an operation its LINKED list in GR-1299 permits: Disconnect after O_Disconnect,
+//!   T_Disconnect, O_Abandon and Failure_Outcome (Continue is not among theirs), Continue
+//!   after busy, no answer and Timeout. One that ends the call ends the dialogue with a
+//!   Response (or a Conversation granting permission when the SSP withheld it);
+//! - monitored, AIN 0.1: Send_Notification with the answer in a Response; the SSP's
+//!   Termination_Notification, in a later package of its own, carries our EchoData back
+//!   and ends the call.
+//!
+//! Every operation answering an invoke carries its invoke id as correlation id (T1.114.3
+//! component ID), and all but the last of them go as InvokeNotLast, so the SSP knows the
+//! answer is complete only with the final one. The release is provisioned
+//! ([`ain::Release`]); the argument element (`F2` or `30`) of the query is mirrored.
 //!
 //! Dialogues that end otherwise (Abort, P-Abort, SCCP return, idle timeout) publish
 //! DIALOGUE_ABORTED or DIALOGUE_TIMED_OUT, as for CAMEL.
@@ -35,8 +42,10 @@ use std::time::{Duration, Instant};
 
 /// The AIN TC-user of one stack.
 pub struct Ain {
-    /// Followed calls, with the argument form (AIN 0.1 set, 0.2 sequence) their SSP uses.
+    /// Followed calls, with the argument element (`F2` set, `30` sequence) their SSP uses.
     dialogues: Dialogues<ain::ArgumentForm, Held>,
+    /// How calls are monitored: the SSPs' release.
+    release: ain::Release,
     /// AIN 0.1 monitored calls awaiting Termination_Notification, by EchoData.
     notify: BTreeMap<[u8; 6], Call>,
     /// The last EchoData number given out.
@@ -78,8 +87,14 @@ fn decode<'a>(
     ain::ain_lenient(code, p, malformed).map_err(|e| Problem::from_ansi(e.problem()))
 }
 
-/// An Invoke of `m` (GR-1299 operations are sent as class 2: errors only).
-fn invoke(timeout: Duration, m: &AinMessage<'_>) -> Result<Invoke, Fault> {
+/// An Invoke of `m` (GR-1299 operations are sent as class 2: errors only) answering the
+/// SSP's invoke `linked`; `last`: no more answers to it follow.
+fn invoke(
+    timeout: Duration,
+    m: &AinMessage<'_>,
+    linked: Option<i8>,
+    last: bool,
+) -> Result<Invoke, Fault> {
     let mut p = Vec::with_capacity(48);
     m.encode_parameter_to(&mut p)
         .map_err(|e| Fault::Ain(e.to_string()))?;
@@ -88,8 +103,8 @@ fn invoke(timeout: Duration, m: &AinMessage<'_>) -> Result<Invoke, Fault> {
         class: OpClass::Class2,
         timeout,
         parameter: Some(p),
-        linked_id: None,
-        last: true,
+        linked_id: linked,
+        last,
     })
 }
 
@@ -116,6 +131,8 @@ fn echo_of(shard: u32, n: u64) -> [u8; 6] {
 #[derive(Debug, Clone, Copy)]
 pub struct Held {
     op: AinOp,
+    /// The query's invoke id: what the answers correlate with.
+    invoke_id: Option<i8>,
     form: ain::ArgumentForm,
     called: Option<ain::AinDigits>,
     permission: bool,
@@ -124,6 +141,7 @@ pub struct Held {
 impl Ain {
     /// `notify_limit`: most AIN 0.1 calls awaiting Termination_Notification.
     pub fn new(
+        release: ain::Release,
         invoke_timeout: Duration,
         decision_deadline: Duration,
         notify_limit: usize,
@@ -132,6 +150,7 @@ impl Ain {
         Ain {
             // AIN has no ResetTimer: the SSP's T1 bounds the decision.
             dialogues: Dialogues::new(User::Ain, decision_deadline, None),
+            release,
             notify: BTreeMap::new(),
             echo: 0,
             notify_limit: notify_limit.max(1),
@@ -264,7 +283,7 @@ impl Ain {
                 } => match decode(op, parameter.as_deref(), &mut malformed) {
                     Ok(m) if self.notification(ctx, &m) => {}
                     Ok(m) if m.op.is_trigger() && found.is_none() => {
-                        found = Some(m);
+                        found = Some((m, *invoke_id));
                         noted = std::mem::take(&mut malformed);
                     }
                     Ok(m) => {
@@ -288,7 +307,7 @@ impl Ain {
                 break;
             }
         }
-        let Some(m) = found.filter(|_| fault.is_none()) else {
+        let Some((m, invoke_id)) = found.filter(|_| fault.is_none()) else {
             let reason = match fault {
                 Some((id, problem, reason)) => {
                     ctx.tcap.reject(d, id, problem)?;
@@ -306,12 +325,13 @@ impl Ain {
             finish(ctx, d, permission)?;
             return Err(Fault::Ain(reason));
         };
-        let Some(mut trigger) = map::trigger(&m) else {
+        let Some(mut trigger) = map::trigger(&m, self.release) else {
             unreachable!("is_trigger operations map to a trigger");
         };
         trigger.malformed = noted.iter().map(MalformedMember::from_ber).collect();
         let held = Held {
             op: m.op,
+            invoke_id,
             form: m.form,
             called: m.arg.called_party_id,
             permission,
@@ -337,24 +357,21 @@ impl Ain {
         )
         .with_form(h.form);
         let permission = h.permission;
-        let mut answer = map::answer(&m, &instruction).map_err(|e| Fault::Ain(e.to_string()))?;
-        if m.form == ain::ArgumentForm::Set && answer.op == AinOp::Continue {
-            // AIN 0.1 has no Continue: route on the number the SSP analysed.
-            if let Some(called) = m.arg.called_party_id {
-                answer = ain::analyze_route(called).with_form(m.form);
-            }
-        }
+        let answer = map::answer(&m, &instruction).map_err(|e| Fault::Ain(e.to_string()))?;
+        let t = self.invoke_timeout;
+        let answer = invoke(t, &answer, h.invoke_id, true)?;
         if instruction != Instruction::Monitor {
-            ctx.tcap.invoke(d, invoke(self.invoke_timeout, &answer)?)?;
+            ctx.tcap.invoke(d, answer)?;
             return finish(ctx, d, permission);
         }
-        if m.form == ain::ArgumentForm::Set {
+        if self.release == ain::Release::V0_1 {
             // AIN 0.1: no EDPs; the SSP reports the end with Termination_Notification.
             self.echo = self.echo.wrapping_add(1);
             let echo = echo_of(self.shards.index, self.echo);
             let notify = ain::send_notification(echo).with_form(m.form);
-            ctx.tcap.invoke(d, invoke(self.invoke_timeout, &notify)?)?;
-            ctx.tcap.invoke(d, invoke(self.invoke_timeout, &answer)?)?;
+            ctx.tcap
+                .invoke(d, invoke(t, &notify, h.invoke_id, false)?)?;
+            ctx.tcap.invoke(d, answer)?;
             while self.notify.len() >= self.notify_limit {
                 self.notify.pop_first();
             }
@@ -363,8 +380,8 @@ impl Ain {
         }
         let (request, notification) = map::monitor_edps(map::direction(m.op));
         let arm = ain::request_report_bcm_event(request, notification).with_form(m.form);
-        ctx.tcap.invoke(d, invoke(self.invoke_timeout, &arm)?)?;
-        ctx.tcap.invoke(d, invoke(self.invoke_timeout, &answer)?)?;
+        ctx.tcap.invoke(d, invoke(t, &arm, h.invoke_id, false)?)?;
+        ctx.tcap.invoke(d, answer)?;
         ctx.tcap.set_permission(d, true)?;
         ctx.tcap.continue_(d, ctx.now)?;
         self.dialogues.follow(d, call, m.form);
@@ -388,9 +405,9 @@ impl Ain {
             }
             return Err(Fault::UnknownTransaction(format!("{:08x}", d.0)));
         };
-        // An EDP-R report suspends the call until we answer; one that ends the call ends
-        // the relationship too.
-        let mut waiting = false;
+        // An EDP-R report suspends the call until we answer it (its invoke id, and the
+        // operation its LINKED list permits); one that ends the call ends the relationship.
+        let mut waiting: Option<(Option<i8>, AinMessage<'static>)> = None;
         let mut ends = false;
         let mut rejected = false;
         for comp in components {
@@ -411,7 +428,9 @@ impl Ain {
                             continue;
                         };
                         ctx.report(&mut c.call, state);
-                        waiting |= !m.is_notification();
+                        if !m.is_notification() {
+                            waiting = Some((*invoke_id, edp_answer(m.op)));
+                        }
                         ends |= !matches!(state, CallState::Answered);
                     }
                     Err(p) if permission.is_some() => {
@@ -450,9 +469,10 @@ impl Ain {
             self.dialogues.unfollow(d);
             return Ok(());
         };
-        if waiting {
-            let m = ain::continue_call().with_form(form);
-            ctx.tcap.invoke(d, invoke(invoke_timeout, &m)?)?;
+        if let Some((linked, m)) = waiting {
+            let m = m.with_form(form);
+            ctx.tcap
+                .invoke(d, invoke(invoke_timeout, &m, linked, true)?)?;
             if ends {
                 self.dialogues.unfollow(d);
                 return finish(ctx, d, permission);
@@ -462,6 +482,18 @@ impl Ain {
             ctx.tcap.continue_(d, ctx.now)?;
         }
         Ok(())
+    }
+}
+
+/// The answer to an EDP-R report of `op` (GR-1299 LINKED lists): the call is over after a
+/// disconnect, an abandon or a failure, and Disconnect is what those lists permit; busy,
+/// no answer and Timeout may go on with Continue (default treatment).
+fn edp_answer(op: AinOp) -> AinMessage<'static> {
+    match op {
+        AinOp::ODisconnect | AinOp::TDisconnect | AinOp::OAbandon | AinOp::FailureOutcome => {
+            ain::disconnect()
+        }
+        _ => ain::continue_call(),
     }
 }
 

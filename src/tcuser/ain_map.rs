@@ -8,7 +8,7 @@
 //!   [`monitor_edps`] lists.
 
 use crate::ain::params::{nature, plan, AinDigits, EdpSet};
-use crate::ain::{AinMessage, Operation};
+use crate::ain::{AinMessage, Operation, Release};
 use crate::digits::{Digits, Isup};
 use crate::service::{
     CallState, Direction, Instruction, NatureOfAddress, Party, Protocol, Trigger,
@@ -46,14 +46,15 @@ pub fn direction(op: Operation) -> Direction {
     }
 }
 
-/// The service trigger of a trigger query; `None` for other operations.
+/// The service trigger of a trigger query from an SSP of `release`; `None` for other
+/// operations.
 ///
 /// The served line is the one in UserID (GR-1299: the line the trigger is subscribed on),
 /// whoever the parties are; it also stands for the calling party of an originating trigger
 /// when CallingPartyID is absent (a POTS line's own triggers often omit it), for the called
 /// party of Termination_Attempt when CalledPartyID is absent. The dialled number is
 /// CalledPartyID after analysis, CollectedAddressInfo before it (Info_Collected).
-pub fn trigger(m: &AinMessage<'_>) -> Option<Trigger> {
+pub fn trigger(m: &AinMessage<'_>, release: Release) -> Option<Trigger> {
     if !m.op.is_trigger() {
         return None;
     }
@@ -72,10 +73,7 @@ pub fn trigger(m: &AinMessage<'_>) -> Option<Trigger> {
     }
     Some(Trigger {
         protocol: Protocol::Ain,
-        version: match m.form {
-            crate::ain::ArgumentForm::Set => "AIN 0.1",
-            crate::ain::ArgumentForm::Sequence => "AIN 0.2",
-        },
+        version: release.name(),
         direction: dir,
         trigger: m.op.name(),
         service_key: a.trigger_criteria_type.map_or(0, |t| t.0.into()),
