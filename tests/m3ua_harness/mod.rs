@@ -39,6 +39,11 @@ impl Daemon {
 
     /// The same, with other keys of the default replaced (`(from, to)` text pairs).
     pub fn start_with(name: &str, m3ua: &str, replace: &[(&str, &str)]) -> Daemon {
+        Daemon::start_args(name, m3ua, replace, &[])
+    }
+
+    /// The same, with more arguments for `scpd run`.
+    pub fn start_args(name: &str, m3ua: &str, replace: &[(&str, &str)], args: &[&str]) -> Daemon {
         let dir = std::env::temp_dir().join(format!("scpd-fo-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -98,6 +103,7 @@ impl Daemon {
             .arg("run")
             .arg("--config")
             .arg(&cfg)
+            .args(args)
             .env("RUST_LOG", "info")
             .stderr(Stdio::from(log))
             .spawn()
