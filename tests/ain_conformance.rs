@@ -88,6 +88,7 @@ struct Inv {
     correlation: Option<u8>,
     called: Option<String>,
     echo: Option<[u8; 6]>,
+    ama_slp_id: Option<String>,
 }
 
 /// One package scpd sent back.
@@ -261,6 +262,7 @@ impl Ssp {
                         correlation: correlation_id,
                         called: a.arg.called_party_id.map(|d| d.digits.text().to_string()),
                         echo: a.arg.echo_data,
+                        ama_slp_id: a.arg.ama_slp_id.map(|d| d.0.text().to_string()),
                     }
                 }
                 other => panic!("scpd sent {other:?}"),
@@ -389,15 +391,14 @@ fn tshark(pcap: &std::path::Path) -> Vec<String> {
 }
 
 /// Every TCAP package scpd sent (scpd's side is port 2905 in its capture) is dissected
-/// without an expert item, but for `allowed` notes; returns how many there were.
-fn dissected_cleanly(pcap: &std::path::Path, allowed: &[&str]) -> usize {
-    let mut n = 0;
+/// without an expert item, but for `allowed` notes; returns their dissections.
+fn dissected_cleanly(pcap: &std::path::Path, allowed: &[&str]) -> Vec<String> {
+    let mut ours = Vec::new();
     for block in tshark(pcap) {
-        let ours = block.contains("Src Port: 2905 ");
-        if !ours || !block.contains("Transaction Capabilities Application Part") {
+        let from_scpd = block.contains("Src Port: 2905 ");
+        if !from_scpd || !block.contains("Transaction Capabilities Application Part") {
             continue;
         }
-        n += 1;
         let notes = block.lines().filter(|l| {
             l.contains("Expert Info") || l.contains("Malformed Packet") || l.contains("BER Error")
         });
@@ -411,8 +412,9 @@ fn dissected_cleanly(pcap: &std::path::Path, allowed: &[&str]) -> usize {
             block.contains("Advanced Intelligent Network") || block.contains("abortCause: "),
             "neither AIN nor a P-Abort:\n{block}"
         );
+        ours.push(block);
     }
-    n
+    ours
 }
 
 fn pcap_path(name: &str) -> std::path::PathBuf {
@@ -429,6 +431,7 @@ fn ansi_daemon(name: &str, release: &str, pcap: &std::path::Path) -> Daemon {
             ("variant = \"itu\"", "variant = \"ansi\""),
             ("point_code = 200", &pc),
             ("release = \"0.2\"", &release),
+            ("ama_slp_id = \"000000000\"", "ama_slp_id = \"123456789\""),
         ],
         &["--pcap", pcap.to_str().unwrap()],
     )
@@ -581,7 +584,8 @@ fn ain_as_a_wireline_ssp_expects_it() {
         (Response, vec![(Op::Continue, true, Some(1))])
     );
 
-    // A decide subscriber: the data-session server's Connect becomes Analyze_Route.
+    // A decide subscriber: the data-session server's Connect becomes Analyze_Route, with
+    // the provisioned AMAslpID GR-1299 requires in it.
     let q = trigger(Op::InfoAnalyzed, DECIDER, Some(DECIDER), Some("8005550127"));
     let (_, r) = ssp.query(&q, 4, false);
     assert_eq!(r.package, Response, "{r:?}");
@@ -593,6 +597,7 @@ fn ain_as_a_wireline_ssp_expects_it() {
             correlation: Some(4),
             called: Some("2015550177".into()),
             echo: None,
+            ama_slp_id: Some("123456789".into()),
         }]
     );
 
@@ -724,7 +729,13 @@ fn ain_as_a_wireline_ssp_expects_it() {
 
     let replies = ssp.replies;
     d.stop();
-    assert_eq!(dissected_cleanly(&pcap, &[]), replies);
+    let ours = dissected_cleanly(&pcap, &[]);
+    assert_eq!(ours.len(), replies);
+    assert!(
+        ours.iter()
+            .any(|b| b.contains("analyzeRoute") && b.contains("AMAslpID: 1234567890")),
+        "Analyze_Route with its AMAslpID (BCD, filler 0)"
+    );
 }
 
 /// AIN 0.1 (provisioned: no message names the release): a monitored call gets
@@ -797,5 +808,5 @@ fn ain_0_1_ssp_gets_send_notification() {
     d.stop();
     let code = Op::SendNotification.code();
     let note = format!("Unknown invokeData {code}");
-    assert_eq!(dissected_cleanly(&pcap, &[&note]), replies);
+    assert_eq!(dissected_cleanly(&pcap, &[&note]).len(), replies);
 }

@@ -176,6 +176,17 @@ fn m3ua_and_sccp_errors_name_the_key() {
             "sccp.scmg.concerned[0]",
         ),
         ("ain_ssn = 247", "ain_ssn = 1", "sccp.ain_ssn"),
+        (
+            "ama_slp_id = \"000000000\"",
+            "ama_slp_id = \"12345678\"",
+            "ain.ama_slp_id",
+        ),
+        (
+            "ama_slp_id = \"000000000\"",
+            "ama_slp_id = \"12345678A\"",
+            "ain.ama_slp_id",
+        ),
+        ("release = \"0.2\"", "release = \"0.3\"", "0.3"),
     ];
     for (from, to, want) in cases {
         assert!(DEFAULT_TOML.contains(from), "{from}");

@@ -56,7 +56,10 @@ fn node_of(monitored: &[&str], deciding: &[&str], shards: Shards, release: ain::
     };
     let stack = StackConfig {
         sccp_variant: sccp::Variant::Ansi,
-        ain_release: release,
+        ain: crate::tcuser::ain::AinSettings {
+            release,
+            ..Default::default()
+        },
         ..StackConfig::default()
     };
     Node::with_stack(cfg, stack, table, 1_700_000_000_000)

@@ -66,9 +66,9 @@ pub struct StackConfig {
     /// without a dialogue portion is accepted too. Default: Core INAP CS-1 SSP-to-SCP
     /// (ETS 300 374-1), the dialogue InitialDP opens.
     pub inap_acs: Vec<Vec<u8>>,
-    /// The AIN release of the SSPs on the AIN SSN: how monitored calls are followed.
-    /// Default: AIN 0.2.
-    pub ain_release: crate::ain::Release,
+    /// What the AIN SSPs need provisioned: their release (default AIN 0.2) and the
+    /// AMAslpID of Analyze_Route.
+    pub ain: crate::tcuser::ain::AinSettings,
 }
 
 impl Default for StackConfig {
@@ -95,7 +95,7 @@ impl Default for StackConfig {
             reset_timer: None,
             inap_ssn: Some(241),
             inap_acs: vec![crate::inap::ac::SSP_TO_SCP.to_vec()],
-            ain_release: crate::ain::Release::V0_2,
+            ain: Default::default(),
         }
     }
 }

@@ -270,7 +270,7 @@ impl Node {
                 stack.reset_timer,
             ),
             ain: Ain::new(
-                stack.ain_release,
+                &stack.ain,
                 stack.invoke_timeout,
                 stack.decision_deadline,
                 cfg.max_dialogues,

@@ -211,7 +211,7 @@ fn node(
             inap_ssn: Some(cfg.sccp.inap_ssn),
             decision_deadline: Duration::from_millis(cfg.decisions.deadline_ms),
             reset_timer: cfg.decisions.reset_timer(),
-            ain_release: cfg.ain.release,
+            ain: cfg.ain.settings(),
             ..StackConfig::default()
         },
         subscribers.clone(),

@@ -40,12 +40,32 @@ use crate::tcap::tc::{Component, DialogueId, Indication, OpClass, Operation, Pro
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+/// What scpd must be told about its AIN SSPs, since no message says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AinSettings {
+    /// How monitored calls are followed.
+    pub release: ain::Release,
+    /// The AMAslpID every Analyze_Route carries (GR-1299's AnalyzeRouteArg has it
+    /// mandatory): the service logic the SSP's AMA (billing) record names.
+    pub ama_slp_id: ain::AmaSlpId,
+}
+
+impl Default for AinSettings {
+    fn default() -> AinSettings {
+        AinSettings {
+            release: ain::Release::V0_2,
+            ama_slp_id: ain::AmaSlpId("000000000".parse().expect("9 digits")),
+        }
+    }
+}
+
 /// The AIN TC-user of one stack.
 pub struct Ain {
     /// Followed calls, with the argument element (`F2` set, `30` sequence) their SSP uses.
     dialogues: Dialogues<ain::ArgumentForm, Held>,
     /// How calls are monitored: the SSPs' release.
     release: ain::Release,
+    ama_slp_id: ain::AmaSlpId,
     /// AIN 0.1 monitored calls awaiting Termination_Notification, by EchoData.
     notify: BTreeMap<[u8; 6], Call>,
     /// The last EchoData number given out.
@@ -141,7 +161,7 @@ pub struct Held {
 impl Ain {
     /// `notify_limit`: most AIN 0.1 calls awaiting Termination_Notification.
     pub fn new(
-        release: ain::Release,
+        settings: &AinSettings,
         invoke_timeout: Duration,
         decision_deadline: Duration,
         notify_limit: usize,
@@ -150,7 +170,8 @@ impl Ain {
         Ain {
             // AIN has no ResetTimer: the SSP's T1 bounds the decision.
             dialogues: Dialogues::new(User::Ain, decision_deadline, None),
-            release,
+            release: settings.release,
+            ama_slp_id: settings.ama_slp_id,
             notify: BTreeMap::new(),
             echo: 0,
             notify_limit: notify_limit.max(1),
@@ -357,7 +378,10 @@ impl Ain {
         )
         .with_form(h.form);
         let permission = h.permission;
-        let answer = map::answer(&m, &instruction).map_err(|e| Fault::Ain(e.to_string()))?;
+        let mut answer = map::answer(&m, &instruction).map_err(|e| Fault::Ain(e.to_string()))?;
+        if answer.op == AinOp::AnalyzeRoute {
+            answer.arg.ama_slp_id = Some(self.ama_slp_id);
+        }
         let t = self.invoke_timeout;
         let answer = invoke(t, &answer, h.invoke_id, true)?;
         if instruction != Instruction::Monitor {
