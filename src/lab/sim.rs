@@ -40,6 +40,8 @@ use std::time::Duration;
 
 pub use camel::initial_dp_begin;
 pub(crate) use conn::{asp_up, next_message, Conn};
+/// The INAP CS-1 TC-BEGIN with InitialDP the simulated SSP sends.
+pub use inap::initial_dp as inap_initial_dp;
 pub use report::{Percentiles, SctpReport, SimReport};
 pub use wire::SctpStats;
 

@@ -348,11 +348,12 @@ impl Node {
         self.itu.set_refusing(load == Load::Refuse);
         self.ansi.set_refusing(load == Load::Refuse);
         self.inap_tcap.set_refusing(load == Load::Refuse);
-        self.camel
-            .set_gap((load == Load::Refuse).then_some(self.gap));
+        let gap = (load == Load::Refuse).then_some(self.gap);
+        self.camel.set_gap(gap);
+        self.inap.set_gap(gap);
     }
 
-    /// The call gapping asked of CAMEL switches while refusing (`[overload]`).
+    /// The call gapping asked of CAMEL and INAP switches while refusing (`[overload]`).
     pub fn set_gap(&mut self, gap: Gap) {
         self.gap = gap;
     }

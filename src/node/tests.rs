@@ -435,6 +435,50 @@ fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
     assert!(!fx.published()[0].shed);
 }
 
+/// Issue 14: while refusing, the INAP dialogue let through is answered with CallGap for
+/// its service (CS-1 CallGap, the `[overload]` gap) before the Continue, as CAP v3 is.
+#[test]
+fn refusing_asks_an_inap_ssf_to_gap_the_service() {
+    let mut node = node_with(&[], 10);
+    let t0 = Instant::now();
+    let idp = |otid: u8| {
+        let mut t = Vec::new();
+        let cfg = sim_cfg("4911", false);
+        crate::lab::sim::inap_initial_dp(&cfg, "4911", "4930", false, &[otid], &mut t);
+        udt(241, &t, 0x81)
+    };
+    let calls = |fx: &Effects| {
+        let t = sent(fx);
+        let m = TcMessage::decode(&t).unwrap();
+        assert_eq!(m.kind, MessageType::End);
+        invokes(&m)
+    };
+    node.set_load(Load::Refuse);
+    let mut fx = Effects::default();
+    deliver(&mut node, &idp(1), t0, &mut fx).unwrap();
+    assert_eq!(
+        calls(&fx),
+        [crate::inap::opcode::CALL_GAP, crate::inap::opcode::CONTINUE]
+    );
+    let t = sent(&fx);
+    let m = TcMessage::decode(&t).unwrap();
+    let Some(Ok(Component::Invoke {
+        parameter: Some(p), ..
+    })) = m.components().next()
+    else {
+        panic!("no CallGap argument")
+    };
+    assert_eq!(
+        crate::inap::CallGapArg::decode(p).unwrap(),
+        crate::inap::CallGapArg::overloaded(7, 10, 1000)
+    );
+    // Back to normal: no more gapping.
+    node.set_load(Load::Normal);
+    fx.clear();
+    deliver(&mut node, &idp(2), t0, &mut fx).unwrap();
+    assert_eq!(calls(&fx), [crate::inap::opcode::CONTINUE]);
+}
+
 /// `begin(...)` with its bytes `from` replaced by `to` (same length: no BER lengths change).
 fn patched(msg: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
     let at = msg

@@ -12,10 +12,13 @@
 //! ResetTimer class 2; Continue, ReleaseCall class 4; EventReportBCSM and
 //! CallInformationReport received as class 4), so no result is ever expected either way.
 
+use super::camel::Gap;
 use super::inap_map::{armed_events, to_trigger, write_argument};
 use super::{Answering, Ctx, Dialogues, Fault, QueryUser, User};
 use crate::ber::{Tlv, Writer};
-use crate::inap::{opcode, EventReportBcsmArg, InitialDpArg, RequestReportBcsmEventArg};
+use crate::inap::{
+    opcode, CallGapArg, EventReportBcsmArg, InitialDpArg, RequestReportBcsmEventArg,
+};
 use crate::service::{CallState, Direction, Instruction};
 use crate::tcap::sm::{EndKind, Invoke};
 use crate::tcap::tc::{Component, DialogueId, Indication, OpClass, Operation, Problem};
@@ -28,12 +31,15 @@ pub struct Inap {
     invoke_timeout: Duration,
     /// While a decision is pending, the value ResetTimer gives the SSF's Tssf (seconds).
     reset_seconds: u32,
+    /// Overloaded: every InitialDP answered asks the SSF to gap its service.
+    gap: Option<Gap>,
 }
 
 /// What answering an InitialDP later needs of it.
 #[derive(Debug, Clone, Copy)]
 pub struct Held {
     direction: Direction,
+    service_key: u32,
 }
 
 /// Class of an operation the SSF invokes (none expects a result from us).
@@ -84,6 +90,7 @@ impl Inap {
             ),
             invoke_timeout,
             reset_seconds: reset_timer.map_or(0, |(_, s)| s),
+            gap: None,
         }
     }
 
@@ -215,6 +222,7 @@ impl Inap {
         let trigger = to_trigger(&idp);
         let held = Held {
             direction: trigger.direction,
+            service_key: idp.service_key,
         };
         match self.dialogues.trigger(ctx, d, trigger, held, true) {
             Some((call, instruction)) => self.answer_inap(ctx, (d, call, instruction, held)),
@@ -222,8 +230,15 @@ impl Inap {
         }
     }
 
+    /// Ask (`Some`) or stop asking every SSF whose InitialDP is answered to gap.
+    pub fn set_gap(&mut self, gap: Option<Gap>) {
+        self.gap = gap;
+    }
+
     /// Answer an InitialDP: Monitor arms the call-state reports and continues in a
-    /// TC-CONTINUE; anything else goes in a TC-END.
+    /// TC-CONTINUE; anything else goes in a TC-END, after a CallGap for the service when
+    /// overloaded (CS-1 CallGap, ETS 300 374-1: an SCP's way to make the SSF back off;
+    /// its argument is CAP's, tag for tag).
     fn answer_inap(
         &mut self,
         ctx: &mut Ctx<'_>,
@@ -248,6 +263,14 @@ impl Inap {
             ctx.tcap.continue_(d, ctx.now)?;
             self.dialogues.follow(d, call, ());
             return Ok(());
+        }
+        if let Some(g) = self.gap {
+            let mut p = Vec::with_capacity(24);
+            CallGapArg::overloaded(held.service_key, g.seconds, g.interval_ms)
+                .encode(&mut Writer::new(&mut p));
+            let t = self.invoke_timeout;
+            ctx.tcap
+                .invoke(d, invoke(opcode::CALL_GAP, OpClass::Class4, t, Some(p)))?;
         }
         ctx.tcap
             .invoke(d, instruction_invoke(self.invoke_timeout, instruction))?;

@@ -11,7 +11,7 @@ use crate::tcap::itu::{self, DialogueOut, MessageType};
 /// The TC-BEGIN with InitialDP: collectedInfo (event 2) for an originating call,
 /// termAttemptAuthorized (12) for a terminating one, with the Q.763 called and calling
 /// party numbers (a CS-1 switch has no IMSI, location or BCD number to add).
-pub(super) fn initial_dp(
+pub fn initial_dp(
     cfg: &SimConfig,
     calling: &str,
     called: &str,
