@@ -282,6 +282,48 @@ impl Ssp {
         })
     }
 
+    /// A query of a monitored line: Request_Report_BCM_Event (InvokeNotLast) then `answer`
+    /// (InvokeLast), both correlated with the query's invoke, in a
+    /// ConversationWithPermission; the transaction pair and the reply.
+    fn monitored(
+        &mut self,
+        q: &AinMessage<'_>,
+        id: u8,
+        answer: Op,
+        gt: bool,
+    ) -> (([u8; 4], [u8; 4]), Reply) {
+        let (ours, r) = self.query(q, id, gt);
+        assert_eq!(r.package, PackageType::ConversationWithPermission, "{r:?}");
+        assert_eq!(
+            r.ops(),
+            [
+                (Op::RequestReportBcmEvent, false, Some(id)),
+                (answer, true, Some(id))
+            ],
+            "both answer the query's invoke, the last as InvokeLast"
+        );
+        ((ours, r.scp_tid()), r)
+    }
+
+    /// A query answered at once with `answer`, correlated with it, in a Response.
+    fn answered(&mut self, q: &AinMessage<'_>, id: u8, answer: Op, gt: bool) -> Reply {
+        let (_, r) = self.query(q, id, gt);
+        assert_eq!(r.package, PackageType::Response, "{r:?}");
+        assert_eq!(r.ops(), [(answer, true, Some(id))], "{r:?}");
+        r
+    }
+
+    /// An EDP-R report `op` (invoke `id`) on `pair`: scpd ends the transaction with
+    /// `answer`, correlated with the report. The reply.
+    fn edp_r(&mut self, pair: ([u8; 4], [u8; 4]), op: Op, id: u8, answer: Op, gt: bool) -> Reply {
+        let cwp = PackageType::ConversationWithPermission;
+        self.conversation(cwp, pair, &report(op, false), id, gt);
+        let r = self.reply();
+        assert_eq!(r.package, PackageType::Response, "{op:?}: {r:?}");
+        assert_eq!(r.ops(), [(answer, true, Some(id))], "{op:?}");
+        r
+    }
+
     /// Nothing comes back for a while (a notification needs no answer).
     fn silence(&mut self) {
         if let Some(r) = self.try_reply(Duration::from_millis(300)) {
@@ -455,25 +497,11 @@ fn ain_as_a_wireline_ssp_expects_it() {
         Some("2015550999"),
         Some("8005550123"),
     );
-    let (ours, r) = ssp.query(&q, 3, false);
-    assert_eq!(r.package, cwp, "{r:?}");
-    assert_eq!(
-        r.ops(),
-        [
-            (Op::RequestReportBcmEvent, false, Some(3)),
-            (Op::Continue, true, Some(3))
-        ],
-        "both answer the query's invoke, the last as InvokeLast"
-    );
-    let pair = (ours, r.scp_tid());
+    let (pair, _) = ssp.monitored(&q, 3, Op::Continue, false);
     // ... answers (EDP-N: nothing to say) and hangs up (EDP-R: Disconnect, not Continue).
     ssp.conversation(cwop, pair, &report(Op::OAnswer, true), 4, false);
     ssp.silence();
-    ssp.conversation(cwp, pair, &report(Op::ODisconnect, false), 5, false);
-    let r = ssp.reply();
-    assert_eq!(r.package, Response);
-    assert_eq!(r.ops(), [(Op::Disconnect, true, Some(5))]);
-
+    ssp.edp_r(pair, Op::ODisconnect, 5, Op::Disconnect, false);
     // ... and a line that is not enrolled calls from MONITORED's number: not monitored.
     let q = trigger(
         Op::InfoAnalyzed,
@@ -481,95 +509,35 @@ fn ain_as_a_wireline_ssp_expects_it() {
         Some(MONITORED),
         Some("8005550124"),
     );
-    let (_, r) = ssp.query(&q, 1, false);
-    assert_eq!(
-        (r.package, r.ops()),
-        (Response, vec![(Op::Continue, true, Some(1))])
-    );
+    ssp.answered(&q, 1, Op::Continue, false);
 
-    // Termination_Attempt likewise: the line called is UserID's, whatever CalledPartyID.
+    // Termination_Attempt likewise: the line called is UserID's, whatever CalledPartyID;
+    // busy (EDP-R) gets Continue, which T_Busy's LINKED list has.
     let q = trigger(
         Op::TerminationAttempt,
         MONITORED,
         Some("7035550111"),
         Some("2015550999"),
     );
-    let (ours, r) = ssp.query(&q, 2, false);
-    assert_eq!(r.package, cwp, "{r:?}");
-    assert_eq!(
-        r.ops(),
-        [
-            (Op::RequestReportBcmEvent, false, Some(2)),
-            (Op::AuthorizeTermination, true, Some(2))
-        ]
-    );
-    // Busy (EDP-R): T_Busy's LINKED list has Continue.
-    let pair = (ours, r.scp_tid());
-    ssp.conversation(cwp, pair, &report(Op::TBusy, false), 6, false);
-    let r = ssp.reply();
-    assert_eq!(
-        (r.package, r.ops()),
-        (Response, vec![(Op::Continue, true, Some(6))])
-    );
+    let (pair, _) = ssp.monitored(&q, 2, Op::AuthorizeTermination, false);
+    ssp.edp_r(pair, Op::TBusy, 6, Op::Continue, false);
     let q = trigger(
         Op::TerminationAttempt,
         STRANGER,
         Some("7035550112"),
         Some(MONITORED),
     );
-    let (_, r) = ssp.query(&q, 1, false);
-    assert_eq!(
-        (r.package, r.ops()),
-        (Response, vec![(Op::AuthorizeTermination, true, Some(1))])
-    );
+    ssp.answered(&q, 1, Op::AuthorizeTermination, false);
 
     // Info_Collected (digits not yet analysed), then no answer (EDP-R: Continue).
     let q = trigger(Op::InfoCollected, MONITORED, None, Some("8005550125"));
-    let (ours, r) = ssp.query(&q, 1, false);
-    assert_eq!(r.package, cwp, "{r:?}");
-    assert_eq!(
-        r.ops(),
-        [
-            (Op::RequestReportBcmEvent, false, Some(1)),
-            (Op::Continue, true, Some(1))
-        ]
-    );
-    ssp.conversation(
-        cwp,
-        (ours, r.scp_tid()),
-        &report(Op::ONoAnswer, false),
-        2,
-        false,
-    );
-    let r = ssp.reply();
-    assert_eq!(
-        (r.package, r.ops()),
-        (Response, vec![(Op::Continue, true, Some(2))])
-    );
+    let (pair, _) = ssp.monitored(&q, 1, Op::Continue, false);
+    ssp.edp_r(pair, Op::ONoAnswer, 2, Op::Continue, false);
 
     // Origination_Attempt (off hook), then the caller abandons (EDP-R: Disconnect).
     let q = trigger(Op::OriginationAttempt, MONITORED, None, None);
-    let (ours, r) = ssp.query(&q, 9, false);
-    assert_eq!(r.package, cwp, "{r:?}");
-    assert_eq!(
-        r.ops(),
-        [
-            (Op::RequestReportBcmEvent, false, Some(9)),
-            (Op::Continue, true, Some(9))
-        ]
-    );
-    ssp.conversation(
-        cwp,
-        (ours, r.scp_tid()),
-        &report(Op::OAbandon, false),
-        10,
-        false,
-    );
-    let r = ssp.reply();
-    assert_eq!(
-        (r.package, r.ops()),
-        (Response, vec![(Op::Disconnect, true, Some(10))])
-    );
+    let (pair, _) = ssp.monitored(&q, 9, Op::Continue, false);
+    ssp.edp_r(pair, Op::OAbandon, 10, Op::Disconnect, false);
 
     // Network_Busy of a line not enrolled: Continue.
     let q = trigger(
@@ -578,28 +546,15 @@ fn ain_as_a_wireline_ssp_expects_it() {
         Some(STRANGER),
         Some("8005550126"),
     );
-    let (_, r) = ssp.query(&q, 1, false);
-    assert_eq!(
-        (r.package, r.ops()),
-        (Response, vec![(Op::Continue, true, Some(1))])
-    );
+    ssp.answered(&q, 1, Op::Continue, false);
 
     // A decide subscriber: the data-session server's Connect becomes Analyze_Route, with
     // the provisioned AMAslpID GR-1299 requires in it.
     let q = trigger(Op::InfoAnalyzed, DECIDER, Some(DECIDER), Some("8005550127"));
-    let (_, r) = ssp.query(&q, 4, false);
-    assert_eq!(r.package, Response, "{r:?}");
-    assert_eq!(
-        r.invokes,
-        [Inv {
-            op: Op::AnalyzeRoute,
-            last: true,
-            correlation: Some(4),
-            called: Some("2015550177".into()),
-            echo: None,
-            ama_slp_id: Some("123456789".into()),
-        }]
-    );
+    let r = ssp.answered(&q, 4, Op::AnalyzeRoute, false);
+    let route = &r.invokes[0];
+    assert_eq!(route.called.as_deref(), Some("2015550177"));
+    assert_eq!(route.ama_slp_id.as_deref(), Some("123456789"));
 
     // GT-addressed XUDT (as an STP forwards after translation): answered back to the
     // SSP's GT, a monitored call's report too.
@@ -609,34 +564,20 @@ fn ain_as_a_wireline_ssp_expects_it() {
         Some(STRANGER),
         Some("8005550128"),
     );
-    let (_, r) = ssp.query(&q, 1, true);
-    assert_eq!(
-        (r.package, r.ops()),
-        (Response, vec![(Op::Continue, true, Some(1))])
-    );
+    let r = ssp.answered(&q, 1, Op::Continue, true);
     assert_eq!(r.called_gt.as_deref(), Some(SSP_GT), "{r:?}");
+    // A short answer goes in a UDT, which every STP takes (XUDT only to segment).
+    assert_eq!(r.sccp, "UDT", "{r:?}");
     let q = trigger(
         Op::InfoAnalyzed,
         MONITORED,
         Some(MONITORED),
         Some("8005550129"),
     );
-    let (ours, r) = ssp.query(&q, 1, true);
-    assert_eq!(r.package, cwp, "{r:?}");
+    let (pair, r) = ssp.monitored(&q, 1, Op::Continue, true);
     assert_eq!(r.called_gt.as_deref(), Some(SSP_GT), "{r:?}");
-    ssp.conversation(
-        cwp,
-        (ours, r.scp_tid()),
-        &report(Op::ODisconnect, false),
-        2,
-        true,
-    );
-    let r = ssp.reply();
-    assert_eq!(
-        (r.package, r.ops()),
-        (Response, vec![(Op::Disconnect, true, Some(2))])
-    );
-    assert!(r.sccp == "XUDT" || r.sccp == "UDT", "{r:?}");
+    let r = ssp.edp_r(pair, Op::ODisconnect, 2, Op::Disconnect, true);
+    assert_eq!(r.called_gt.as_deref(), Some(SSP_GT), "{r:?}");
 
     // Damaged packages whose transaction id is readable: an Abort with the P-Abort cause.
     let tid = ssp.tid();
