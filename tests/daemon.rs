@@ -105,7 +105,10 @@ async fn events(grpc: &str, n: usize) -> Vec<CallEvent> {
         .await
         .unwrap();
     let mut s = c
-        .subscribe(SubscribeRequest { from_sequence: 0 })
+        .subscribe(SubscribeRequest {
+            from_sequence: 0,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();

@@ -58,7 +58,10 @@ async fn journal(grpc: &str) -> Vec<CallEvent> {
         .await
         .unwrap();
     let mut s = c
-        .subscribe(SubscribeRequest { from_sequence: 0 })
+        .subscribe(SubscribeRequest {
+            from_sequence: 0,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -266,7 +269,10 @@ async fn slow_subscriber_falls_back_to_the_journal_without_gap_or_duplicate() {
         streams: Default::default(),
     };
     let mut stream = api
-        .subscribe(tonic::Request::new(SubscribeRequest { from_sequence: 0 }))
+        .subscribe(tonic::Request::new(SubscribeRequest {
+            from_sequence: 0,
+            ..Default::default()
+        }))
         .await
         .unwrap()
         .into_inner();

@@ -53,6 +53,7 @@ async fn events(grpc: &str, from: u64, n: usize) -> Vec<CallEvent> {
     let mut s = c
         .subscribe(SubscribeRequest {
             from_sequence: from,
+            ..Default::default()
         })
         .await
         .unwrap()

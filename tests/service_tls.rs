@@ -157,7 +157,10 @@ async fn tls_clients_with_the_ca_are_served_and_plaintext_is_refused() {
     let ch = tls_channel(&d.grpc, &pki, "ca.pem", None).await.unwrap();
     enrol(ch.clone(), "491700000001").await.unwrap();
     let mut stream = CallEventsClient::new(ch.clone())
-        .subscribe(SubscribeRequest { from_sequence: 0 })
+        .subscribe(SubscribeRequest {
+            from_sequence: 0,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();

@@ -18,7 +18,10 @@ async fn sigterm_does_not_wait_for_a_subscriber_that_stopped_reading() {
         CallEventsClient::connect(url)
             .await
             .unwrap()
-            .subscribe(SubscribeRequest { from_sequence: 0 })
+            .subscribe(SubscribeRequest {
+                from_sequence: 0,
+                ..Default::default()
+            })
             .await
             .unwrap()
             .into_inner()

@@ -2,7 +2,7 @@
 
 use super::Api;
 use crate::proto::call_events_server::CallEvents;
-use crate::proto::{CallEvent, SubscribeRequest};
+use crate::proto::{CallEvent, EventKind, Protocol, SubscribeRequest};
 use crate::store;
 use crate::store::Since;
 use futures_util::StreamExt;
@@ -72,13 +72,67 @@ impl Drop for StreamGuard {
 
 type EventStream = Pin<Box<dyn Stream<Item = Result<CallEvent, Status>> + Send>>;
 
+/// A request's filters, checked once: an event passes when it matches each non-empty list.
+#[derive(Debug, Default)]
+struct Filter {
+    kinds: Vec<i32>,
+    subscribers: Vec<String>,
+    protocols: Vec<i32>,
+}
+
+impl Filter {
+    /// INVALID_ARGUMENT naming the member for a value no event can have.
+    fn new(r: &SubscribeRequest) -> Result<Filter, Status> {
+        let bad = |field: &str, v: &dyn std::fmt::Display| {
+            Status::invalid_argument(format!("{field}: {v} names no {field} of an event"))
+        };
+        if let Some(k) = r
+            .kinds
+            .iter()
+            .find(|k| **k == 0 || EventKind::try_from(**k).is_err())
+        {
+            return Err(bad("kinds", k));
+        }
+        if let Some(p) = r
+            .protocols
+            .iter()
+            .find(|p| **p == 0 || Protocol::try_from(**p).is_err())
+        {
+            return Err(bad("protocols", p));
+        }
+        if let Some(s) = r.subscribers.iter().find(|s| s.is_empty()) {
+            return Err(bad("subscribers", &format!("{s:?}")));
+        }
+        Ok(Filter {
+            kinds: r.kinds.clone(),
+            subscribers: r.subscribers.clone(),
+            protocols: r.protocols.clone(),
+        })
+    }
+
+    fn passes(&self, e: &CallEvent) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&e.kind))
+            && (self.protocols.is_empty() || self.protocols.contains(&e.protocol))
+            && (self.subscribers.is_empty() || self.subscribers.contains(&e.subscriber))
+    }
+
+    /// The events of `batch` that pass.
+    fn keep(&self, mut batch: Vec<CallEvent>) -> Vec<CallEvent> {
+        if !(self.kinds.is_empty() && self.protocols.is_empty() && self.subscribers.is_empty()) {
+            batch.retain(|e| self.passes(e));
+        }
+        batch
+    }
+}
+
 #[tonic::async_trait]
 impl CallEvents for Api {
     type SubscribeStream = EventStream;
 
     /// Journal replay, then the live tail from the last sequence replayed: nothing
     /// committed during replay is missed, nothing is sent twice. A subscriber that lags
-    /// beyond the tail goes back to the journal from its last sequence.
+    /// beyond the tail goes back to the journal from its last sequence. The request's
+    /// filters drop events at the server; the position still counts every event.
     async fn subscribe(
         &self,
         req: Request<SubscribeRequest>,
@@ -86,7 +140,9 @@ impl CallEvents for Api {
         let peer = req
             .remote_addr()
             .map_or_else(|| "unknown".to_string(), |a| a.to_string());
-        let mut last = req.into_inner().from_sequence;
+        let req = req.into_inner();
+        let filter = Filter::new(&req)?;
+        let mut last = req.from_sequence;
         let position = self.streams.open(peer, last);
         let writer = self.writer.clone();
         let first = check_from_sequence(&writer, last).await?;
@@ -129,7 +185,8 @@ impl CallEvents for Api {
                     if let Some(ev) = page.last() {
                         last = ev.sequence;
                         position.sent(last);
-                        if tx.send(Ok(page)).await.is_err() {
+                        let page = filter.keep(page);
+                        if !page.is_empty() && tx.send(Ok(page)).await.is_err() {
                             return;
                         }
                     }
@@ -148,7 +205,8 @@ impl CallEvents for Api {
                             if let Some(ev) = fresh.last() {
                                 last = ev.sequence;
                                 position.sent(last);
-                                if tx.send(Ok(fresh)).await.is_err() {
+                                let fresh = filter.keep(fresh);
+                                if !fresh.is_empty() && tx.send(Ok(fresh)).await.is_err() {
                                     return;
                                 }
                             }

@@ -37,12 +37,67 @@ async fn subscribe_code(api: &Api, from: u64) -> Code {
     match api
         .subscribe(Request::new(SubscribeRequest {
             from_sequence: from,
+            ..Default::default()
         }))
         .await
     {
         Ok(_) => Code::Ok,
         Err(s) => s.code(),
     }
+}
+
+/// Filters naming no kind, protocol or number an event can have: INVALID_ARGUMENT naming
+/// the field, before any stream opens.
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_refuses_filters_no_event_can_match() {
+    let (api, _stop) = api("filters");
+    let code = |r: SubscribeRequest| async {
+        match api.subscribe(Request::new(r)).await {
+            Ok(_) => (Code::Ok, String::new()),
+            Err(s) => (s.code(), s.message().to_string()),
+        }
+    };
+    for (r, field) in [
+        (
+            SubscribeRequest {
+                kinds: vec![0],
+                ..Default::default()
+            },
+            "kinds",
+        ),
+        (
+            SubscribeRequest {
+                kinds: vec![EventKind::Answered as i32, 99],
+                ..Default::default()
+            },
+            "kinds",
+        ),
+        (
+            SubscribeRequest {
+                protocols: vec![3],
+                ..Default::default()
+            },
+            "protocols",
+        ),
+        (
+            SubscribeRequest {
+                subscribers: vec![String::new()],
+                ..Default::default()
+            },
+            "subscribers",
+        ),
+    ] {
+        let (c, m) = code(r).await;
+        assert_eq!(c, Code::InvalidArgument, "{field}");
+        assert!(m.starts_with(field), "{m}");
+    }
+    let ok = SubscribeRequest {
+        kinds: vec![EventKind::Trigger as i32],
+        protocols: vec![Protocol::Inap as i32],
+        subscribers: vec!["491700000001".into()],
+        ..Default::default()
+    };
+    assert_eq!(code(ok).await.0, Code::Ok);
 }
 
 /// Resume points past the journal's newest sequence, or before what retention kept,

@@ -55,6 +55,33 @@ pub(super) struct EventsArgs {
     /// Keep following live events; without it, stop after the journal is replayed.
     #[arg(long)]
     follow: bool,
+    /// Only events of this kind (trigger, answered, disconnected, busy, ...); repeatable.
+    #[arg(long = "kind", value_name = "KIND", value_parser = event_kind)]
+    kinds: Vec<i32>,
+    /// Only events of calls of this enrolled number; repeatable.
+    #[arg(long = "subscriber", value_name = "NUMBER")]
+    subscribers: Vec<String>,
+    /// Only events of this protocol (camel, ain, inap); repeatable.
+    #[arg(long = "protocol", value_name = "PROTOCOL", value_parser = protocol)]
+    protocols: Vec<i32>,
+}
+
+/// An EventKind by its proto name, in any case (`no_answer`, `NO_ANSWER`).
+fn event_kind(s: &str) -> Result<i32, String> {
+    match proto::EventKind::from_str_name(&s.to_ascii_uppercase()) {
+        Some(k) if k != proto::EventKind::Unspecified => Ok(k as i32),
+        _ => Err(format!(
+            "{s} is not an event kind (trigger, answered, disconnected, ...)"
+        )),
+    }
+}
+
+/// A Protocol by its proto name, in any case.
+fn protocol(s: &str) -> Result<i32, String> {
+    match proto::Protocol::from_str_name(&s.to_ascii_uppercase()) {
+        Some(p) if p != proto::Protocol::Unspecified => Ok(p as i32),
+        _ => Err(format!("{s} is not a protocol (camel, ain, inap)")),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -292,6 +319,9 @@ pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, Failure> {
     let mut stream = client
         .subscribe(proto::SubscribeRequest {
             from_sequence: a.from,
+            kinds: a.kinds,
+            subscribers: a.subscribers,
+            protocols: a.protocols,
         })
         .await
         .map_err(|e| format!("gRPC {}: {}", a.conn.grpc, status(e)))?
