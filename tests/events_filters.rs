@@ -1,6 +1,7 @@
-//! Issue 19 (first step): `CallEvents.Subscribe` filters by event kind, enrolled number and
-//! protocol at the server, over the real daemon: CAMEL and INAP calls of two monitored
-//! numbers played by `scpd sim`, read back with `scpd events` and its filter flags.
+//! Issue 19 (first steps) over the real daemon: `CallEvents.Subscribe` filters by event
+//! kind, enrolled number and protocol at the server (CAMEL and INAP calls of two monitored
+//! numbers played by `scpd sim`, read back with `scpd events` and its filter flags), and a
+//! durable consumer resumes after what it acknowledged, across a daemon restart.
 
 mod common;
 mod lab_daemon;
@@ -107,4 +108,65 @@ fn subscribe_filters_by_kind_subscriber_and_protocol() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ringing"));
     d.stop();
+}
+
+/// `scpd events --consumer NAME` (it acknowledges what it printed): the sequences printed.
+fn consume(grpc: &str, name: &str) -> Vec<u64> {
+    let out = Command::new(BIN)
+        .args(["events", "--grpc", grpc, "--consumer", name])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["sequence"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_durable_consumer_gets_exactly_what_it_has_not_acknowledged_across_a_restart() {
+    let dir = std::env::temp_dir().join(format!("scpd-consumer-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("scpd.db");
+    let calls = |d: &common::Scpd, n: &str| {
+        let r = d.sim(&["--calls", n, "--quiet"]);
+        assert_eq!(r["errors"], 0, "{r}");
+    };
+    let d = common::Scpd::start_on(&db, None);
+    calls(&d, "3");
+    assert_eq!(consume(&d.grpc, "dss-a"), [1, 2, 3]);
+    // Read again at once: nothing new.
+    assert!(consume(&d.grpc, "dss-a").is_empty());
+    // Calls while it is away, some before a restart and one after.
+    calls(&d, "2");
+    d.stop();
+    let d = common::Scpd::start_on(&db, None);
+    calls(&d, "1");
+    assert_eq!(consume(&d.grpc, "dss-a"), [4, 5, 6]);
+    // Another consumer starts from the oldest event; --from still rewinds explicitly.
+    assert_eq!(consume(&d.grpc, "dss-b"), [1, 2, 3, 4, 5, 6]);
+    let out = Command::new(BIN)
+        .args([
+            "events",
+            "--grpc",
+            &d.grpc,
+            "--consumer",
+            "dss-a",
+            "--from",
+            "4",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    d.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }

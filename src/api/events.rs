@@ -2,7 +2,7 @@
 
 use super::Api;
 use crate::proto::call_events_server::CallEvents;
-use crate::proto::{CallEvent, EventKind, Protocol, SubscribeRequest};
+use crate::proto::{AckRequest, AckResponse, CallEvent, EventKind, Protocol, SubscribeRequest};
 use crate::store;
 use crate::store::Since;
 use futures_util::StreamExt;
@@ -132,7 +132,8 @@ impl CallEvents for Api {
     /// Journal replay, then the live tail from the last sequence replayed: nothing
     /// committed during replay is missed, nothing is sent twice. A subscriber that lags
     /// beyond the tail goes back to the journal from its last sequence. The request's
-    /// filters drop events at the server; the position still counts every event.
+    /// filters drop events at the server; the position still counts every event. A
+    /// durable consumer starts after its acknowledged position when from_sequence is 0.
     async fn subscribe(
         &self,
         req: Request<SubscribeRequest>,
@@ -142,10 +143,12 @@ impl CallEvents for Api {
             .map_or_else(|| "unknown".to_string(), |a| a.to_string());
         let req = req.into_inner();
         let filter = Filter::new(&req)?;
-        let mut last = req.from_sequence;
-        let position = self.streams.open(peer, last);
+        let consumer = (!req.consumer.is_empty())
+            .then(|| check_consumer(&req.consumer).map(|()| req.consumer.clone()))
+            .transpose()?;
         let writer = self.writer.clone();
-        let first = check_from_sequence(&writer, last).await?;
+        let (first, mut last) = check_from_sequence(&writer, req.from_sequence, consumer).await?;
+        let position = self.streams.open(peer, last);
         let mut stop = self.stop.clone();
         // Whole pages and commits go through the channel; the stream below hands tonic
         // their events one after the other, and tonic writes what is ready in one frame.
@@ -240,39 +243,79 @@ impl CallEvents for Api {
             }));
         Ok(Response::new(Box::pin(events)))
     }
+
+    /// A durable consumer's position moves to `sequence` (never back), once committed.
+    async fn ack(&self, req: Request<AckRequest>) -> Result<Response<AckResponse>, Status> {
+        let AckRequest { consumer, sequence } = req.into_inner();
+        check_consumer(&consumer)?;
+        let newest = self.writer.newest();
+        if sequence > newest {
+            return Err(Status::out_of_range(format!(
+                "sequence {sequence}: past the newest event {newest}"
+            )));
+        }
+        let acked = self
+            .writer
+            .ack(consumer, sequence)
+            .await
+            .map_err(|e| Status::unavailable(format!("journal: {e}")))?;
+        Ok(Response::new(AckResponse { acked }))
+    }
+}
+
+/// A consumer is named by 1 to 128 printable characters.
+fn check_consumer(name: &str) -> Result<(), Status> {
+    if name.is_empty() || name.chars().count() > 128 || name.chars().any(char::is_control) {
+        return Err(Status::invalid_argument(format!(
+            "consumer {name:?}: want 1 to 128 printable characters"
+        )));
+    }
+    Ok(())
 }
 
 /// A resume point must be one the journal can continue from without a gap: not past the
 /// newest sequence ever issued (the client has another journal's sequences, e.g. after the
 /// database was replaced) and not before events retention already deleted (they are gone,
 /// and a silent skip would look like "no events"). 0 means the oldest retained event. The
-/// reader opened for the check is handed on to the replay.
+/// reader opened for the check is handed on to the replay, with the resume point: `from`,
+/// or with `from` 0 the position `consumer` acknowledged last.
 async fn check_from_sequence(
     writer: &store::Writer,
     from: u64,
-) -> Result<rusqlite::Connection, Status> {
+    consumer: Option<String>,
+) -> Result<(rusqlite::Connection, u64), Status> {
     let path = writer.path().to_path_buf();
-    let (conn, bounds) = tokio::task::spawn_blocking(move || {
+    let (conn, bounds, acked) = tokio::task::spawn_blocking(move || {
         let c = store::open_reader(&path)?;
         let b = store::journal_bounds(&c)?;
-        Ok::<_, store::StoreError>((c, b))
+        let acked = match consumer.filter(|_| from == 0) {
+            Some(name) => store::consumer_position(&c, &name)?,
+            None => None,
+        };
+        Ok::<_, store::StoreError>((c, b, acked))
     })
     .await
     .map_err(|e| Status::internal(e.to_string()))?
     .map_err(|e| Status::unavailable(format!("journal: {e}")))?;
+    let what = if acked.is_some() {
+        "the consumer's acknowledged position"
+    } else {
+        "from_sequence"
+    };
+    let from = acked.unwrap_or(from);
     let (oldest, issued) = bounds;
     if from > issued {
         return Err(Status::out_of_range(format!(
-            "from_sequence {from}: past the newest event {issued} of this journal"
+            "{what} {from}: past the newest event {issued} of this journal"
         )));
     }
     if from != 0 && from + 1 < oldest {
         return Err(Status::out_of_range(format!(
-            "from_sequence {from}: events up to {} were deleted by retention; \
+            "{what} {from}: events up to {} were deleted by retention; \
              resume from {} (or 0) to accept the gap",
             oldest - 1,
             oldest - 1
         )));
     }
-    Ok(conn)
+    Ok((conn, from))
 }

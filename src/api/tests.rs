@@ -100,6 +100,60 @@ async fn subscribe_refuses_filters_no_event_can_match() {
     assert_eq!(code(ok).await.0, Code::Ok);
 }
 
+/// A durable consumer: acks move its position forward only, a Subscribe naming it starts
+/// after the position (what was sent but not acknowledged comes again), and bad names or
+/// sequences past the journal are refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_durable_consumer_resumes_after_what_it_acknowledged() {
+    let (api, _stop) = api("consumer");
+    for i in 0..5 {
+        api.writer.append(crate::service::Event::bare(i)).unwrap();
+    }
+    api.writer.flush().await;
+    let ack = |consumer: &str, sequence| {
+        api.ack(Request::new(AckRequest {
+            consumer: consumer.into(),
+            sequence,
+        }))
+    };
+    let api = &api;
+    let first = |consumer: &str| {
+        let r = SubscribeRequest {
+            consumer: consumer.into(),
+            ..Default::default()
+        };
+        async move {
+            let mut s = api.subscribe(Request::new(r)).await.unwrap().into_inner();
+            futures_util::StreamExt::next(&mut s)
+                .await
+                .unwrap()
+                .unwrap()
+                .sequence
+        }
+    };
+    // A new name starts at the oldest event.
+    assert_eq!(first("dss").await, 1);
+    assert_eq!(ack("dss", 2).await.unwrap().into_inner().acked, 2);
+    assert_eq!(first("dss").await, 3);
+    // Older acks do not move it back.
+    assert_eq!(ack("dss", 1).await.unwrap().into_inner().acked, 2);
+    assert_eq!(first("dss").await, 3);
+    assert_eq!(first("other").await, 1);
+    assert_eq!(
+        ack("dss", 6).await.unwrap_err().code(),
+        Code::OutOfRange,
+        "past the newest event"
+    );
+    for bad in ["", "a\nb"] {
+        assert_eq!(ack(bad, 1).await.unwrap_err().code(), Code::InvalidArgument);
+    }
+    let long = "x".repeat(129);
+    assert_eq!(
+        ack(&long, 1).await.unwrap_err().code(),
+        Code::InvalidArgument
+    );
+}
+
 /// Resume points past the journal's newest sequence, or before what retention kept,
 /// would silently skip events: OUT_OF_RANGE. The newest sequence counts even after
 /// retention deleted every row.

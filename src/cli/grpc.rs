@@ -64,6 +64,10 @@ pub(super) struct EventsArgs {
     /// Only events of this protocol (camel, ain, inap); repeatable.
     #[arg(long = "protocol", value_name = "PROTOCOL", value_parser = protocol)]
     protocols: Vec<i32>,
+    /// Read as this durable consumer: start after the last event it acknowledged (unless
+    /// --from is given), and acknowledge each event once it is written out.
+    #[arg(long, value_name = "NAME")]
+    consumer: Option<String>,
 }
 
 /// An EventKind by its proto name, in any case (`no_answer`, `NO_ANSWER`).
@@ -322,10 +326,27 @@ pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, Failure> {
             kinds: a.kinds,
             subscribers: a.subscribers,
             protocols: a.protocols,
+            consumer: a.consumer.clone().unwrap_or_default(),
         })
         .await
         .map_err(|e| format!("gRPC {}: {}", a.conn.grpc, status(e)))?
         .into_inner();
+    // A durable consumer acknowledges what reached stdout, after each flush: at least once.
+    let (mut written, mut acked) = (0u64, 0u64);
+    let mut ack = async |written: u64, acked: &mut u64| -> Result<(), String> {
+        let Some(consumer) = a.consumer.clone().filter(|_| written > *acked) else {
+            return Ok(());
+        };
+        client
+            .ack(proto::AckRequest {
+                consumer,
+                sequence: written,
+            })
+            .await
+            .map_err(status)?;
+        *acked = written;
+        Ok(())
+    };
     // Under load this runs beside the daemon, so an event costs its decoding and a copy into
     // one reused line buffer, and the events that arrived together leave in one write:
     // stdout is flushed only when the stream has nothing ready, which keeps --follow live.
@@ -337,6 +358,9 @@ pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, Failure> {
             Poll::Pending => {
                 if out.flush().is_err() {
                     break Ok(());
+                }
+                if let Err(e) = ack(written, &mut acked).await {
+                    break Err(e);
                 }
                 if a.follow {
                     stream.message().await
@@ -357,13 +381,20 @@ pub(super) async fn cmd_events(a: EventsArgs) -> Result<ExitCode, Failure> {
                 if out.write_all(line.bytes()).is_err() {
                     break Ok(());
                 }
+                written = ev.sequence;
             }
             Ok(None) => break Ok(()),
             Err(e) => break Err(status(e)),
         }
     };
-    // The lines before an error are printed before it is.
-    let _ = out.flush();
+    // The lines before an error are printed before it is, and acknowledged once out.
+    let end = match out.flush() {
+        Ok(()) => match ack(written, &mut acked).await {
+            Ok(()) => end,
+            Err(e) => end.and(Err(e)),
+        },
+        Err(_) => end,
+    };
     end.map(|()| ExitCode::SUCCESS).map_err(Failure::from)
 }
 

@@ -61,6 +61,12 @@ const MIGRATIONS: &[&str] = &[
         next INTEGER NOT NULL
      );
      CREATE INDEX event_time ON event(timestamp_ms);",
+    // 3: durable event consumers and the last sequence each acknowledged.
+    "CREATE TABLE consumer (
+        name TEXT PRIMARY KEY,
+        acked INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL
+     );",
 ];
 
 /// How much of the journal to keep (`[store]` keys); 0 keeps everything.

@@ -128,6 +128,18 @@ pub fn journal_bounds(conn: &Connection) -> Result<(u64, u64), StoreError> {
     Ok((oldest.map_or(issued + 1, |o| o as u64), issued))
 }
 
+/// The last sequence durable consumer `name` acknowledged; `None` for a name never seen.
+pub fn consumer_position(conn: &Connection, name: &str) -> Result<Option<u64>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT acked FROM consumer WHERE name = ?1",
+            params![name],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .map(|a| a as u64))
+}
+
 /// Events with sequence > `after`, oldest first, at most `limit`.
 pub fn read_events(
     conn: &Connection,

@@ -21,6 +21,8 @@ enum Cmd {
     /// `bool`: fail with "exists" rather than replace.
     PutSubscriber(Subscriber, bool, oneshot::Sender<Result<(), String>>),
     RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
+    /// A durable consumer's acknowledged sequence; the reply is its position after.
+    Ack(String, u64, oneshot::Sender<Result<u64, String>>),
     Routing(Change),
     Flush(oneshot::Sender<Result<(), String>>),
     /// Commit what is queued and end the thread (other handles may still exist).
@@ -281,6 +283,16 @@ impl Writer {
         rx.await.map_err(|_| "store stopped".to_string())?
     }
 
+    /// Record that consumer `name` has handled every event up to `sequence` (positions only
+    /// move forward); its position once committed.
+    pub async fn ack(&self, name: String, sequence: u64) -> Result<u64, String> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Cmd::Ack(name, sequence, tx))
+            .map_err(|_| "store stopped".to_string())?;
+        rx.await.map_err(|_| "store stopped".to_string())?
+    }
+
     /// Commit everything queued and stop the writer thread; later appends fail with
     /// `Stopped`. Join the thread's handle to wait for it.
     pub fn stop(&self) {
@@ -534,6 +546,22 @@ fn writer_loop(
                             .map_err(|e| e.to_string());
                         replies.push(Reply::Remove(reply, r));
                     }
+                    Cmd::Ack(name, sequence, reply) => {
+                        let r = tx
+                            .query_row(
+                                "INSERT INTO consumer (name, acked, updated_ms)
+                                 VALUES (?1, ?2, ?3)
+                                 ON CONFLICT(name) DO UPDATE SET
+                                 acked = MAX(acked, excluded.acked),
+                                 updated_ms = excluded.updated_ms
+                                 RETURNING acked",
+                                params![name, sequence as i64, now_ms()],
+                                |r| r.get::<_, i64>(0),
+                            )
+                            .map(|a| a as u64)
+                            .map_err(|e| e.to_string());
+                        replies.push(Reply::Ack(reply, r));
+                    }
                     Cmd::Flush(reply) => replies.push(Reply::Flush(reply)),
                     Cmd::Stop => stopping = true,
                 }
@@ -568,6 +596,7 @@ fn writer_loop(
                 match r {
                     Reply::Put(tx, _) => drop(tx.send(Err(e.to_string()))),
                     Reply::Remove(tx, _) => drop(tx.send(Err(e.to_string()))),
+                    Reply::Ack(tx, _) => drop(tx.send(Err(e.to_string()))),
                     Reply::Flush(tx) => drop(tx.send(Err(e.to_string()))),
                 }
             }
@@ -583,6 +612,7 @@ fn writer_loop(
             match r {
                 Reply::Put(tx, v) => drop(tx.send(v)),
                 Reply::Remove(tx, v) => drop(tx.send(v)),
+                Reply::Ack(tx, v) => drop(tx.send(v)),
                 Reply::Flush(tx) => drop(tx.send(Ok(()))),
             }
         }
@@ -595,5 +625,6 @@ fn writer_loop(
 enum Reply {
     Put(oneshot::Sender<Result<(), String>>, Result<(), String>),
     Remove(oneshot::Sender<Result<bool, String>>, Result<bool, String>),
+    Ack(oneshot::Sender<Result<u64, String>>, Result<u64, String>),
     Flush(oneshot::Sender<Result<(), String>>),
 }
