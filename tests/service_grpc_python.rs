@@ -1,6 +1,7 @@
 //! Acceptance with an independent client: Python grpcio with stubs generated from our proto
 //! (tests/interop/grpc_events.py) subscribes, stops, and resumes from its last sequence
-//! while `scpd sim` plays calls: every event arrives once, in order.
+//! while `scpd sim` plays calls: every event arrives once, in order; as a durable consumer it
+//! acknowledges, goes away and resumes after what it acknowledged; kind filters apply.
 //!
 //! grpcio and grpcio-tools come from python3's own packages or are installed under the build
 //! tree like pycrate (tests/common); offline without them the test says it skipped (fails
@@ -120,6 +121,18 @@ struct Ev {
 
 /// The Python subscriber as a child process.
 fn subscriber(grpc: &str, from: u64, max: usize, quiet_s: f64) -> std::process::Child {
+    consumer(grpc, from, max, quiet_s, "-", "")
+}
+
+/// The same as durable consumer `name` ("-": none), filtering on `kinds` (comma-separated).
+fn consumer(
+    grpc: &str,
+    from: u64,
+    max: usize,
+    quiet_s: f64,
+    name: &str,
+    kinds: &str,
+) -> std::process::Child {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/grpc_events.py");
     let proto = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proto");
     python()
@@ -130,6 +143,8 @@ fn subscriber(grpc: &str, from: u64, max: usize, quiet_s: f64) -> std::process::
             &from.to_string(),
             &max.to_string(),
             &quiet_s.to_string(),
+            name,
+            kinds,
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -188,4 +203,36 @@ fn python_subscriber_stops_and_resumes_with_every_event_once_in_order() {
     let again = collect(subscriber(&d.grpc, 0, 1000, 1.5));
     let seqs = |v: &[&Ev]| v.iter().map(|e| e.sequence).collect::<Vec<_>>();
     assert_eq!(seqs(&again.iter().collect::<Vec<_>>()), seqs(&all));
+}
+
+/// Issue 19 through the generated proto: a Python durable consumer takes 3 events and
+/// acknowledges them, goes away while more calls come, and comes back to exactly the rest;
+/// a kind filter is applied by the daemon.
+#[test]
+fn python_durable_consumer_resumes_after_its_acknowledged_events() {
+    if !grpcio_ready() {
+        return;
+    }
+    let d = Daemon::start("consumer");
+    d.sim(5, "4917011");
+    let first = collect(consumer(&d.grpc, 0, 3, 10.0, "py-dss", ""));
+    assert_eq!(
+        first.iter().map(|e| e.sequence).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    d.sim(2, "4917012");
+    let rest = collect(consumer(&d.grpc, 0, 1000, 2.0, "py-dss", ""));
+    assert_eq!(
+        rest.iter().map(|e| e.sequence).collect::<Vec<_>>(),
+        [4, 5, 6, 7],
+        "exactly the unacknowledged events"
+    );
+    assert!(collect(consumer(&d.grpc, 0, 1000, 1.5, "py-dss", "")).is_empty());
+    // Filtered by the daemon: unmonitored calls have triggers only.
+    assert_eq!(collect(subscriber(&d.grpc, 0, 1000, 1.5)).len(), 7);
+    assert!(collect(consumer(&d.grpc, 0, 1000, 1.5, "-", "ANSWERED,BUSY")).is_empty());
+    assert_eq!(
+        collect(consumer(&d.grpc, 0, 1000, 1.5, "-", "TRIGGER")).len(),
+        7
+    );
 }

@@ -2,11 +2,13 @@
 """Independent gRPC subscriber: Python grpcio with stubs generated here from
 proto/scpd/v1/scpd.proto by grpc_tools.protoc (none of scpd's code is used).
 
-Usage: grpc_events.py PROTO_DIR ADDR FROM_SEQUENCE MAX_EVENTS QUIET_SECONDS
+Usage: grpc_events.py PROTO_DIR ADDR FROM_SEQUENCE MAX_EVENTS QUIET_SECONDS [CONSUMER [KINDS]]
 
 Subscribes with from_sequence = FROM_SEQUENCE and prints one JSON line per event
 ({"sequence", "call_id", "kind"}), stopping (cancelling the stream) after MAX_EVENTS events
-or when no event came for QUIET_SECONDS.
+or when no event came for QUIET_SECONDS. With CONSUMER (not "-"), subscribes as that durable
+consumer and acknowledges each event after printing it (CallEvents.Ack); KINDS is a
+comma-separated list of EventKind names the server filters on.
 """
 
 import json
@@ -35,10 +37,15 @@ def stubs(proto_dir):
 
 def main():
     proto_dir, addr, start, limit, quiet = sys.argv[1:6]
+    consumer = sys.argv[6] if len(sys.argv) > 6 and sys.argv[6] != "-" else ""
+    kinds = [k for k in sys.argv[7].split(",") if k] if len(sys.argv) > 7 else []
     pb, rpc = stubs(proto_dir)
     channel = grpc.insecure_channel(addr)
-    stream = rpc.CallEventsStub(channel).Subscribe(
-        pb.SubscribeRequest(from_sequence=int(start)))
+    stub = rpc.CallEventsStub(channel)
+    stream = stub.Subscribe(pb.SubscribeRequest(
+        from_sequence=int(start),
+        consumer=consumer,
+        kinds=[pb.EventKind.Value(k) for k in kinds]))
     q = queue.Queue()
 
     def pump():
@@ -69,6 +76,8 @@ def main():
             "calling": ev.calling_party.digits,
             "nature": pb.NatureOfAddress.Name(ev.calling_party.nature),
         }), flush=True)
+        if consumer:
+            stub.Ack(pb.AckRequest(consumer=consumer, sequence=ev.sequence))
         n += 1
     stream.cancel()
     channel.close()
