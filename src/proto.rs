@@ -193,6 +193,7 @@ impl CallEvent {
             malformed: t
                 .malformed
                 .iter()
+                .chain(&ev.malformed)
                 .map(|m| MalformedMember {
                     member: m.member.to_string(),
                     raw: m.raw.to_vec(),

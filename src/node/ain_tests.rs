@@ -532,6 +532,60 @@ fn a_malformed_optional_parameter_is_noted_and_the_call_goes_on() {
     assert!(fx.events.is_empty());
 }
 
+/// Lenient in for event reports too: a T_Busy whose optional BusyCause [14] is one octet
+/// (it needs two or three) is published as BUSY with the parameter noted raw, and the
+/// EDP-R is answered as any other.
+#[test]
+fn a_report_with_a_malformed_optional_parameter_is_noted_and_answered() {
+    let mut n = node(&["2015550100"]);
+    let mut fx = Effects::default();
+    deliver(&mut n, &query(&termination_attempt()), &mut fx).unwrap();
+    let (pkg, ids, _) = answer_of(&fx);
+    assert_eq!(pkg, PackageType::ConversationWithPermission);
+    let bad = [0x8e, 0x01, 0x90];
+    let mut t = Vec::new();
+    let pair = TransactionIds {
+        originating: Some([0, 0, 0, 9]),
+        responding: ids.originating,
+    };
+    let busy = event(Op::TBusy, false);
+    ansi::encode(
+        &mut t,
+        PackageType::ConversationWithPermission,
+        pair,
+        None,
+        |w| {
+            ansi::invoke(
+                w,
+                true,
+                Some(4),
+                None,
+                OpCode::Private(Op::TBusy.code()),
+                |w| {
+                    w.constructed(crate::ber::Tag::SEQUENCE, |w| {
+                        busy.arg.encode_members(Op::TBusy, w);
+                        w.raw(&bad);
+                    })
+                },
+            )
+        },
+    );
+    fx.clear();
+    deliver(&mut n, &to_scp(&t), &mut fx).unwrap();
+    let (pkg, _, ops) = answer_of(&fx);
+    assert_eq!(
+        (pkg, ops),
+        (PackageType::Response, vec![Some(Op::Continue)])
+    );
+    let ev = &fx.published()[0];
+    assert_eq!(ev.kind(), EventKind::Busy);
+    let [m] = &ev.malformed[..] else {
+        panic!("{:?}", ev.malformed)
+    };
+    assert_eq!((m.member.as_str(), &m.raw[..]), ("busyCause", &bad[..]));
+    assert_eq!(n.open_dialogues(), 0);
+}
+
 #[test]
 fn shutdown_ends_followed_ain_calls() {
     let mut n = node(&["2015550100"]);

@@ -267,6 +267,9 @@ pub struct Event {
     pub linked_call_id: String,
     /// Answered while overloaded, the cheapest safe way (see [`super::Engine::set_shedding`]).
     pub shed: bool,
+    /// Optional members of the report this event came from that did not decode (lenient
+    /// in, as for the trigger's, which the call keeps). Empty, unallocated, for most.
+    pub malformed: Box<[MalformedMember]>,
 }
 
 impl Event {
@@ -282,6 +285,7 @@ impl Event {
             routing_number: CompactString::default(),
             linked_call_id: String::new(),
             shed: false,
+            malformed: Box::default(),
         }
     }
 

@@ -434,6 +434,7 @@ impl Ain {
         let mut waiting: Option<(Option<i8>, AinMessage<'static>)> = None;
         let mut ends = false;
         let mut rejected = false;
+        let mut malformed = Vec::new();
         for comp in components {
             match comp {
                 Component::Invoke {
@@ -441,7 +442,7 @@ impl Ain {
                     op,
                     parameter,
                     ..
-                } => match decode(op, parameter.as_deref(), &mut Vec::new()) {
+                } => match decode(op, parameter.as_deref(), &mut malformed) {
                     Ok(m) => {
                         let Some(state) = map::call_state(&m) else {
                             if permission.is_some() {
@@ -451,7 +452,10 @@ impl Ain {
                             }
                             continue;
                         };
-                        ctx.report(&mut c.call, state);
+                        // Lenient in: a report's optional parameter that does not
+                        // decode is noted on its event, and the call goes on.
+                        let noted = malformed.iter().map(MalformedMember::from_ber).collect();
+                        ctx.report_noting(&mut c.call, state, noted);
                         if !m.is_notification() {
                             waiting = Some((*invoke_id, edp_answer(m.op)));
                         }

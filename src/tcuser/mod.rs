@@ -80,6 +80,18 @@ impl Ctx<'_> {
         let ev = self.engine.state(call, state, self.now_ms);
         self.events.push(ev);
     }
+
+    /// [`Ctx::report`], noting the optional members of the report that did not decode.
+    pub fn report_noting(
+        &mut self,
+        call: &mut Call,
+        state: CallState,
+        malformed: Box<[crate::service::MalformedMember]>,
+    ) {
+        let mut ev = self.engine.state(call, state, self.now_ms);
+        ev.malformed = malformed;
+        self.events.push(ev);
+    }
 }
 
 /// Why a TCAP message did not reach its TC-user normally, or what the user refused (for
