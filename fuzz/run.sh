@@ -55,6 +55,8 @@ bin="$here/target/$host/release"
 # (FUZZ_SANITIZER=none): the decoders are safe Rust, and ASan would halve the executions.
 # (cargo-fuzz builds with one codegen unit, so the first build of scpd takes minutes.)
 sanitizer="${FUZZ_SANITIZER:-none}"
+# The commit the targets are built from (a long campaign may outlive HEAD).
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "== building fuzz targets"
 start=$(date +%s)
 mkdir -p "$here/artifacts"
@@ -101,7 +103,6 @@ done
 wait || true
 
 crashed=0
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 if [[ $record -eq 1 && ! -f "$here/CAMPAIGNS.md" ]]; then
     cat >"$here/CAMPAIGNS.md" <<'EOF'
 # Fuzz campaigns
