@@ -148,6 +148,7 @@ fn checkpoint(conn: &Connection, mode: &str) -> Option<(u64, u64)> {
 /// older frames, for at most [`HOLD`]. What the writer waits is that last copy and its two
 /// fsyncs. Whether the WAL was fully copied.
 fn catch_up(conn: &Connection, shared: &Shared, limit: u64) -> bool {
+    let ceiling = CEILING * limit;
     let mut round = Duration::ZERO;
     for _ in 0..ROUNDS {
         let start = Instant::now();
@@ -155,14 +156,17 @@ fn catch_up(conn: &Connection, shared: &Shared, limit: u64) -> bool {
             return false;
         };
         round = start.elapsed();
-        if shared.pages.load(Ordering::Relaxed).saturating_sub(copied) <= LEFT {
+        let pages = shared.pages.load(Ordering::Relaxed);
+        // Another round would let the WAL grow by as much again: not while the disk is
+        // slow, nor past the ceiling.
+        if pages.saturating_sub(copied) <= LEFT || round > SLOW_DISK || pages >= ceiling {
             break;
         }
     }
     // The held copy's fsyncs take about as long as the last round's: while the disk is
     // that slow, the WAL may grow past its limit rather than the answers wait, up to a
     // ceiling.
-    if round > SLOW_DISK && shared.pages.load(Ordering::Relaxed) < CEILING * limit {
+    if round > SLOW_DISK && shared.pages.load(Ordering::Relaxed) < ceiling {
         return false;
     }
     let _held = shared.hold();

@@ -200,8 +200,9 @@ async fn wal_stays_bounded_under_steady_writes() {
         let _ = std::fs::remove_file(f);
     }
     // While the disk is slow (a loaded machine) the WAL may reach its ceiling before it
-    // starts over, plus what a poll's interval adds.
-    let bound = (checkpoint::CEILING + 1) * LIMIT;
+    // starts over, plus what a poll's interval and one slow round beside the writer add.
+    // Unbounded, it would hold all 8 limits written.
+    let bound = (checkpoint::CEILING + 2) * LIMIT;
     assert!(
         largest <= bound,
         "WAL reached {largest} bytes (limit {LIMIT}, bound {bound})"
