@@ -3,9 +3,9 @@
 //! back to default handling; an answer after that only adds load. So each shard watches how
 //! far behind the daemon is and takes on less before answers get late:
 //!
-//! - **pressure** bounds how late the answer to the oldest input a shard takes will be: how
-//!   long that input may have been waiting (in the socket, while reads did not drain it,
-//!   and in the shard's queue since), plus how old the oldest journal batch not yet
+//! - **pressure** bounds how late the answer to the input a shard is about to take will be:
+//!   how long that input may have been waiting (in the socket, while reads did not drain
+//!   it, and in the shard's queue since), plus how old the oldest journal batch not yet
 //!   committed is (answers wait for it);
 //! - past `shed_after` the shard sheds ([`Load::Shed`]: the cheapest safe answer, no call
 //!   state kept, events marked `shed`); past `refuse_after` it refuses new dialogues
@@ -29,7 +29,7 @@ pub struct OverloadConfig {
 /// What a shard measured in one wake-up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pressure {
-    /// How long the oldest input taken may have been waiting since it reached the socket.
+    /// How long the input about to be taken may have been waiting since it reached the socket.
     pub oldest: Duration,
     /// Age of the oldest journal batch not yet committed.
     pub journal_lag: Duration,

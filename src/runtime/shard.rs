@@ -17,9 +17,14 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::{error, warn};
 
 /// Most messages taken in one wake-up (whole batches; a control input counts one): what a
-/// wake-up produces goes out at its end, so a flood must not hold the answers of the first,
-/// and overload is measured between wake-ups.
+/// wake-up produces goes out at its end, so a flood must not hold the answers of the first.
 const MAX_MESSAGES: usize = 1024;
+
+/// Batches a shard's queue holds (each one read, at most 64 KiB). Deep enough that the
+/// association's reader does not stop reading while the shard is behind: a backlog left in
+/// the kernel sits partly in the peer's send buffer, where no read sees how long it has
+/// waited, and overload control would count the wait from when it reached us.
+const QUEUE: usize = 256;
 
 /// M3UA DATA for one shard from one read of one association: the payloads back to back.
 #[derive(Debug, Default)]
@@ -128,8 +133,8 @@ pub struct Inbox {
 
 /// A shard's channels: what the daemon keeps, what the shard's thread takes.
 pub fn channels() -> (Handle, Inbox) {
-    // A few reads' worth: a reader that gets ahead of its shard waits (TCP backpressure).
-    let (data_tx, data) = mpsc::channel(16);
+    // A reader that gets this far ahead of its shard waits (backpressure to the peer).
+    let (data_tx, data) = mpsc::channel(QUEUE);
     let (ctl_tx, ctl) = mpsc::unbounded_channel();
     (
         Handle {
@@ -161,7 +166,6 @@ pub fn spawn(
                 fx: Effects::default(),
                 shared,
                 overload,
-                pressure: Pressure::default(),
                 calls: CallCounts::default(),
                 load: crate::node::Load::Normal,
                 load_changes: 0,
@@ -177,8 +181,6 @@ struct Shard {
     fx: Effects,
     shared: Arc<Shared>,
     overload: Overload,
-    /// What this wake-up's inputs measured.
-    pressure: Pressure,
     calls: CallCounts,
     load: crate::node::Load,
     load_changes: u64,
@@ -192,6 +194,7 @@ impl Shard {
         while stopped.is_none() {
             let deadline = self.node.next_deadline();
             let mut taken = 0;
+            let mut fed = false;
             let now = tokio::select! {
                 biased;
                 c = inbox.ctl.recv() => match c {
@@ -205,10 +208,9 @@ impl Shard {
                 },
                 b = inbox.data.recv() => match b {
                     Some(b) => {
-                        let now = Instant::now();
-                        self.data(&b, now);
+                        fed = true;
                         taken += b.len();
-                        now
+                        self.data(&b)
                     }
                     None => return,
                 },
@@ -220,7 +222,8 @@ impl Shard {
                     self.control(c, now, &mut stopped);
                     taken += 1;
                 } else if let Ok(b) = inbox.data.try_recv() {
-                    self.data(&b, now);
+                    fed = true;
+                    self.data(&b);
                     taken += b.len();
                 } else {
                     break;
@@ -229,7 +232,10 @@ impl Shard {
             if self.node.next_deadline().is_some_and(|d| d <= now) {
                 self.node.on_timeout(now, super::now_ms(), &mut self.fx);
             }
-            self.watch_load(now);
+            if !fed {
+                // Nothing waited: calm, unless the journal lags.
+                self.watch_load(std::time::Duration::ZERO, now);
+            }
             let sent = self.fx.send.len();
             self.flush(now);
             if let Some(done) = stopped.take() {
@@ -239,11 +245,14 @@ impl Shard {
         }
     }
 
-    /// Take on less, or everything again, as this wake-up's pressure says; the change is
-    /// logged once. Applies from the next input on.
-    fn watch_load(&mut self, now: Instant) {
-        let mut p = std::mem::take(&mut self.pressure);
-        p.journal_lag = self.shared.store.lag();
+    /// Take on less, or everything again, as the wait of the input about to be taken says
+    /// (with the journal's lag); the change is logged once. Measured per batch, not per
+    /// wake-up, so that the level changes before the rest of a long wake-up's inputs.
+    fn watch_load(&mut self, waited: std::time::Duration, now: Instant) {
+        let p = Pressure {
+            oldest: waited,
+            journal_lag: self.shared.store.lag(),
+        };
         if let Some(level) = self.overload.observe(p, now) {
             let (shard, state) = (self.index, level.name());
             match level {
@@ -281,10 +290,13 @@ impl Shard {
         }
     }
 
-    fn data(&mut self, b: &Batch, now: Instant) {
-        if let Some(t) = b.since {
-            self.pressure.oldest = self.pressure.oldest.max(now.saturating_duration_since(t));
-        }
+    /// Take a batch at the load its wait calls for; when it was taken.
+    fn data(&mut self, b: &Batch) -> Instant {
+        let now = Instant::now();
+        let waited = b.since.map_or(std::time::Duration::ZERO, |t| {
+            now.saturating_duration_since(t)
+        });
+        self.watch_load(waited, now);
         let t = b.since.unwrap_or(now);
         self.earliest = Some(self.earliest.map_or(t, |e| e.min(t)));
         let now_ms = super::now_ms();
@@ -293,6 +305,7 @@ impl Shard {
                 warn!(assoc, shard = self.index, %fault, "message not processed normally");
             }
         }
+        now
     }
 
     fn control(&mut self, c: Control, now: Instant, stopped: &mut Option<oneshot::Sender<usize>>) {
