@@ -6,7 +6,7 @@
 
 use super::dispatch::Dispatch;
 use super::net::{LinkTx, Queue, Write, HIGH_WATER};
-use super::shard::Batch;
+use super::shard::{Batch, ReadAhead, READ_AHEAD};
 use super::Shared;
 use crate::lab::pcap_out::{
     tap as pcap,
@@ -66,6 +66,7 @@ pub async fn association(
     let mut written: Option<Vec<u8>> = None;
     let mut dispatch = Dispatch::new(shared.variant, shared.shards.len());
     let mut batches: Vec<Batch> = (0..shared.shards.len()).map(|_| Batch::default()).collect();
+    let ahead = Arc::new(ReadAhead::default());
     let mut was_active = false;
     let mut drained = Instant::now();
     loop {
@@ -91,6 +92,23 @@ pub async fn association(
         }
         if paused {
             drained = Instant::now();
+        }
+        // The shards are this far behind: the socket holds the rest (its wait still counts,
+        // from the last read that drained it).
+        while ahead.bytes() > READ_AHEAD {
+            let done = ahead.drained.notified();
+            tokio::pin!(done);
+            done.as_mut().enable();
+            if ahead.bytes() <= READ_AHEAD {
+                break;
+            }
+            tokio::select! {
+                _ = done => {}
+                _ = stop.changed() => break,
+            }
+        }
+        if *stop.borrow() {
+            break;
         }
         let ready = tokio::select! {
             r = rd.ready() => r,
@@ -137,7 +155,7 @@ pub async fn association(
         });
         for (s, b) in batches.iter_mut().enumerate() {
             if !b.is_empty() {
-                b.stamp(drained);
+                b.stamp(drained, &ahead);
                 let _ = shared.shards[s].data.send(std::mem::take(b)).await;
             }
         }

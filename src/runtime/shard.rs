@@ -20,11 +20,49 @@ use tracing::{error, warn};
 /// wake-up produces goes out at its end, so a flood must not hold the answers of the first.
 const MAX_MESSAGES: usize = 1024;
 
-/// Batches a shard's queue holds (each one read, at most 64 KiB). Deep enough that the
-/// association's reader does not stop reading while the shard is behind: a backlog left in
-/// the kernel sits partly in the peer's send buffer, where no read sees how long it has
-/// waited, and overload control would count the wait from when it reached us.
-const QUEUE: usize = 256;
+/// Batches a shard's queue holds; what bounds it is each association's [`READ_AHEAD`].
+const QUEUE: usize = 1024;
+
+/// Bytes an association's reader may have handed to the shards and not yet seen processed.
+/// Deep enough that the reader goes on reading while the shards are behind: a backlog left
+/// in the kernel sits partly in the peer's send buffer, where no read sees how long it has
+/// waited, so overload control would count its wait from when it reached us. Shallow
+/// enough that the answers to all of it fit the association's write queue
+/// ([`super::net::MAX_QUEUED`]) when its peer has stopped reading them.
+pub const READ_AHEAD: usize = 4 << 20;
+
+/// An association's read-ahead: bytes in the shards' queues, and a signal when they fall
+/// back under [`READ_AHEAD`].
+#[derive(Debug, Default)]
+pub struct ReadAhead {
+    bytes: std::sync::atomic::AtomicUsize,
+    pub drained: tokio::sync::Notify,
+}
+
+impl ReadAhead {
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+/// A batch's share of its association's read-ahead, given back when the batch is done.
+#[derive(Debug)]
+struct Ahead {
+    of: Arc<ReadAhead>,
+    bytes: usize,
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        let before = self
+            .of
+            .bytes
+            .fetch_sub(self.bytes, std::sync::atomic::Ordering::AcqRel);
+        if before > READ_AHEAD && before - self.bytes <= READ_AHEAD {
+            self.of.drained.notify_waiters();
+        }
+    }
+}
 
 /// M3UA DATA for one shard from one read of one association: the payloads back to back.
 #[derive(Debug, Default)]
@@ -33,6 +71,7 @@ pub struct Batch {
     items: Vec<Item>,
     /// The earliest its messages may have reached the socket (overload control).
     since: Option<Instant>,
+    ahead: Option<Ahead>,
 }
 
 #[derive(Debug)]
@@ -72,9 +111,18 @@ impl Batch {
     }
 
     /// Say since when its messages may have been waiting: the read, or, when the
-    /// association's reads have not drained its socket since, the last read that did.
-    pub fn stamp(&mut self, since: Instant) {
+    /// association's reads have not drained its socket since, the last read that did; and
+    /// count it in the association's read-ahead until it is done.
+    pub fn stamp(&mut self, since: Instant, ahead: &Arc<ReadAhead>) {
         self.since = Some(since);
+        let bytes = self.bytes.len();
+        ahead
+            .bytes
+            .fetch_add(bytes, std::sync::atomic::Ordering::AcqRel);
+        self.ahead = Some(Ahead {
+            of: ahead.clone(),
+            bytes,
+        });
     }
 
     /// Each message with the association it came on.
