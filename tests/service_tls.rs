@@ -4,89 +4,20 @@
 //! key is committed); an unrelated "rogue" CA signs the certificates that must be refused.
 
 mod common;
+use common::pki::Pki;
 use common::{free_port, Scpd};
-use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose,
-};
 use scpd::proto::{
     call_events_client::CallEventsClient, subscribers_client::SubscribersClient, EventKind,
     ListSubscribersRequest, Policy, SubscribeRequest, Subscriber,
 };
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 
 const BIN: &str = env!("CARGO_BIN_EXE_scpd");
 const EMBEDDED: &str = include_str!("../config/scpd.toml");
-
-/// PEM files of a test PKI in a directory of their own.
-struct Pki {
-    dir: PathBuf,
-}
-
-impl Pki {
-    fn new(name: &str) -> Pki {
-        let dir = std::env::temp_dir().join(format!("scpd-tls-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let pki = Pki { dir };
-        let ca = pki.ca("ca", "scpd test CA");
-        let rogue = pki.ca("rogue", "someone else's CA");
-        // The daemon is reached as 127.0.0.1 (IP SAN) or localhost.
-        pki.leaf(&ca, "server", &["127.0.0.1", "localhost"], true);
-        pki.leaf(&ca, "client", &["data-session-server"], false);
-        pki.leaf(&rogue, "rogue-client", &["data-session-server"], false);
-        pki.leaf(&rogue, "rogue-server", &["127.0.0.1"], true);
-        pki
-    }
-
-    fn path(&self, file: &str) -> PathBuf {
-        self.dir.join(file)
-    }
-
-    fn read(&self, file: &str) -> Vec<u8> {
-        std::fs::read(self.path(file)).unwrap()
-    }
-
-    fn p(&self, file: &str) -> String {
-        self.path(file).display().to_string()
-    }
-
-    fn ca(&self, name: &str, cn: &str) -> CertifiedIssuer<'static, KeyPair> {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(DnType::CommonName, cn);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
-        std::fs::write(self.path(&format!("{name}.pem")), ca.pem()).unwrap();
-        ca
-    }
-
-    fn leaf(&self, ca: &CertifiedIssuer<'_, KeyPair>, name: &str, sans: &[&str], server: bool) {
-        let mut params =
-            CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        params.extended_key_usages = vec![if server {
-            ExtendedKeyUsagePurpose::ServerAuth
-        } else {
-            ExtendedKeyUsagePurpose::ClientAuth
-        }];
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, ca).unwrap();
-        std::fs::write(self.path(&format!("{name}.pem")), cert.pem()).unwrap();
-        std::fs::write(self.path(&format!("{name}.key")), key.serialize_pem()).unwrap();
-    }
-}
-
-impl Drop for Pki {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 /// The embedded configuration with these `[grpc]` TLS keys (paths) added.
 fn config(tls: &[(&str, String)]) -> String {

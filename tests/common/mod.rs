@@ -8,6 +8,8 @@
 //! fails when `CI` is set, else says it skipped.
 #![allow(dead_code)]
 
+pub mod pki;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -190,6 +192,8 @@ pub struct Scpd {
     pub grpc: String,
     /// Where it serves Prometheus metrics (HOST:PORT).
     pub metrics: String,
+    /// Its standard error (the log), beside the database.
+    log: PathBuf,
     /// Removed on drop when the harness created it.
     dir: Option<PathBuf>,
 }
@@ -229,7 +233,7 @@ impl Scpd {
             ])
             .arg("--db")
             .arg(db)
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(db.with_extension("log")).unwrap())
             .spawn()
             .expect("start scpd");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -247,8 +251,14 @@ impl Scpd {
             m3ua,
             grpc,
             metrics,
+            log: db.with_extension("log"),
             dir: None,
         }
+    }
+
+    /// What it logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     pub fn grpc_url(&self) -> String {
