@@ -56,6 +56,7 @@ fn event(i: u64) -> Event {
                 label: "softphone".into(),
             },
         ],
+        tenant: String::new(),
     };
     let trigger = Trigger {
         protocol: Protocol::Camel,
@@ -86,6 +87,7 @@ fn event(i: u64) -> Event {
         },
         trigger,
         subscriber: Some(Arc::new(subscriber)),
+        other: None,
     };
     Event {
         instruction: Some(Instruction::Monitor),

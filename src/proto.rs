@@ -119,6 +119,7 @@ impl From<&service::Subscriber> for Subscriber {
             user: s.user.clone(),
             policy: Policy::from(s.policy) as i32,
             terminals: s.terminals.iter().map(Terminal::from).collect(),
+            tenant: s.tenant.clone(),
         }
     }
 }
@@ -138,6 +139,7 @@ impl From<Subscriber> for service::Subscriber {
                     label: t.label,
                 })
                 .collect(),
+            tenant: s.tenant,
         }
     }
 }
@@ -200,6 +202,7 @@ impl CallEvent {
                     fault: m.fault.clone(),
                 })
                 .collect(),
+            tenants: info.tenants().map(str::to_string).collect(),
         }
     }
 }
@@ -231,6 +234,7 @@ impl From<&service::routing::Allocation> for RoutingNumber {
                 PoolKind::Anchor => RoutingNumberKind::AnchorNumber,
             } as i32,
             allocated_at_ms: a.allocated_ms,
+            tenant: a.tenant.clone(),
         }
     }
 }

@@ -245,6 +245,7 @@ fn event(seq: u64) -> scpd::service::Event {
         id,
         trigger: Default::default(),
         subscriber: None,
+        other: None,
     };
     Event::new(Arc::new(info), EventKind::Trigger, 0)
 }
@@ -267,6 +268,7 @@ async fn slow_subscriber_falls_back_to_the_journal_without_gap_or_duplicate() {
         decisions: scpd::api::Broker::new(Duration::from_secs(1)),
         stop,
         streams: Default::default(),
+        auth: Default::default(),
     };
     let mut stream = api
         .subscribe(tonic::Request::new(SubscribeRequest {

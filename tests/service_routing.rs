@@ -247,6 +247,7 @@ async fn subscribers_validate_and_keep_terminals_and_the_anchor_policy_routes_vi
                 label: "mobile".into(),
             },
         ],
+        tenant: String::new(),
     };
     s.create(alice.clone()).await.unwrap();
     assert_eq!(

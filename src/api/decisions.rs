@@ -23,8 +23,10 @@ impl Decisions for Api {
         &self,
         req: Request<tonic::Streaming<DecisionAnswer>>,
     ) -> Result<Response<Self::SessionStream>, Status> {
+        let caller = self.caller(&req)?;
+        caller.acts("Decisions.Session", "")?;
         let mut answers = req.into_inner();
-        let client = self.decisions.connect();
+        let client = self.decisions.connect(caller.tenant());
         let id = client.id;
         let broker = self.decisions.clone();
         let mut stop = self.stop.clone();
@@ -117,13 +119,23 @@ const CLIENT_QUEUE: usize = 1024;
 
 struct Pending {
     query: DecisionQuery,
+    /// The served subscriber's tenant.
+    tenant: String,
     client: u64,
     reply: oneshot::Sender<DecisionAnswer>,
 }
 
+/// A connected client.
+struct Connected {
+    id: u64,
+    queries: mpsc::Sender<DecisionQuery>,
+    /// Its tenant; `None`: an admin's, asked when none of the tenant's own takes a query.
+    tenant: Option<String>,
+}
+
 #[derive(Default)]
 struct Inner {
-    clients: Vec<(u64, mpsc::Sender<DecisionQuery>)>,
+    clients: Vec<Connected>,
     next_client: u64,
     /// Round-robin position in `clients`.
     turn: usize,
@@ -132,13 +144,21 @@ struct Inner {
 }
 
 impl Inner {
-    /// Offer `q` to the next client that takes it; its id.
-    fn offer(&mut self, q: &DecisionQuery) -> Option<u64> {
+    /// Offer `q`, about a subscriber of `tenant`, to the next of that tenant's clients that
+    /// takes it, else to the next admin's; the client's id. Without `[[tenants]]` every
+    /// client is an admin's and every subscriber no tenant's.
+    fn offer(&mut self, q: &DecisionQuery, tenant: &str) -> Option<u64> {
+        let own = |c: &Connected| c.tenant.as_deref() == Some(tenant) && !tenant.is_empty();
+        let admin = |c: &Connected| c.tenant.is_none();
+        self.offer_to(q, own).or_else(|| self.offer_to(q, admin))
+    }
+
+    fn offer_to(&mut self, q: &DecisionQuery, may: impl Fn(&Connected) -> bool) -> Option<u64> {
         for _ in 0..self.clients.len() {
             self.turn = (self.turn + 1) % self.clients.len();
-            let (id, tx) = &self.clients[self.turn];
-            if tx.try_send(q.clone()).is_ok() {
-                return Some(*id);
+            let c = &self.clients[self.turn];
+            if may(c) && c.queries.try_send(q.clone()).is_ok() {
+                return Some(c.id);
             }
         }
         None
@@ -225,19 +245,24 @@ impl Broker {
         self.lock().clients.len()
     }
 
-    pub fn connect(&self) -> Client {
+    /// A client of `tenant` (`None`: an admin's) connects.
+    pub fn connect(&self, tenant: Option<&str>) -> Client {
         let (tx, queries) = mpsc::channel(CLIENT_QUEUE);
         let mut g = self.lock();
         g.next_client += 1;
         let id = g.next_client;
-        g.clients.push((id, tx));
+        g.clients.push(Connected {
+            id,
+            queries: tx,
+            tenant: tenant.map(str::to_string),
+        });
         Client { id, queries }
     }
 
     /// The client went away: what it had pending goes to the others (or ends now).
     pub fn disconnect(&self, client: u64) {
         let mut g = self.lock();
-        g.clients.retain(|(id, _)| *id != client);
+        g.clients.retain(|c| c.id != client);
         let orphans: Vec<u64> = g
             .pending
             .iter()
@@ -245,8 +270,11 @@ impl Broker {
             .map(|(q, _)| *q)
             .collect();
         for q in orphans {
-            let query = g.pending[&q].query.clone();
-            match g.offer(&query) {
+            let (query, tenant) = {
+                let p = &g.pending[&q];
+                (p.query.clone(), p.tenant.clone())
+            };
+            match g.offer(&query, &tenant) {
                 Some(other) => {
                     if let Some(p) = g.pending.get_mut(&q) {
                         p.client = other;
@@ -275,7 +303,10 @@ impl Broker {
         let deadline = self.deadline();
         let count = |a: &AtomicU64| a.fetch_add(1, Ordering::Relaxed);
         count(&self.counts.asked);
-        let event = CallEvent::of(0, event);
+        let tenant = event.call.tenant().to_string();
+        let mut event = CallEvent::of(0, event);
+        // The query is the served subscriber's tenant's business only.
+        event.tenants.truncate(1);
         let rx = {
             let mut g = self.lock();
             g.next_query += 1;
@@ -284,7 +315,7 @@ impl Broker {
                 event: Some(event),
                 deadline_ms: now_ms + deadline.as_millis() as i64,
             };
-            let Some(client) = g.offer(&query) else {
+            let Some(client) = g.offer(&query, &tenant) else {
                 count(&self.counts.no_client);
                 return None;
             };
@@ -294,6 +325,7 @@ impl Broker {
                 id,
                 Pending {
                     query,
+                    tenant,
                     client,
                     reply,
                 },
@@ -352,7 +384,7 @@ mod tests {
     #[tokio::test]
     async fn fast_client_answers_and_slow_one_times_out() {
         let b = Broker::new(Duration::from_millis(200));
-        let mut c = b.connect();
+        let mut c = b.connect(None);
         let b2 = b.clone();
         let ask = tokio::spawn(async move { b2.ask(&ev(1), 1_000).await });
         let q = c.queries.recv().await.unwrap();
@@ -377,8 +409,8 @@ mod tests {
     #[tokio::test]
     async fn two_clients_share_and_a_leaving_client_hands_over() {
         let b = Broker::new(Duration::from_secs(5));
-        let mut c1 = b.connect();
-        let mut c2 = b.connect();
+        let mut c1 = b.connect(None);
+        let mut c2 = b.connect(None);
         let mut asks = Vec::new();
         for i in 0..4 {
             let b2 = b.clone();

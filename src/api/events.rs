@@ -72,17 +72,22 @@ impl Drop for StreamGuard {
 
 type EventStream = Pin<Box<dyn Stream<Item = Result<CallEvent, Status>> + Send>>;
 
-/// A request's filters, checked once: an event passes when it matches each non-empty list.
+/// A request's filters, checked once: an event passes when it matches each non-empty list,
+/// and it concerns the caller's tenant.
 #[derive(Debug, Default)]
 struct Filter {
     kinds: Vec<i32>,
     subscribers: Vec<String>,
     protocols: Vec<i32>,
+    /// The caller's tenant (`None`: an admin, every event).
+    tenant: Option<String>,
+    /// Every event passes as it is.
+    all: bool,
 }
 
 impl Filter {
     /// INVALID_ARGUMENT naming the member for a value no event can have.
-    fn new(r: &SubscribeRequest) -> Result<Filter, Status> {
+    fn new(r: &SubscribeRequest, tenant: Option<&str>) -> Result<Filter, Status> {
         let bad = |field: &str, v: &dyn std::fmt::Display| {
             Status::invalid_argument(format!("{field}: {v} names no {field} of an event"))
         };
@@ -107,6 +112,11 @@ impl Filter {
             kinds: r.kinds.clone(),
             subscribers: r.subscribers.clone(),
             protocols: r.protocols.clone(),
+            tenant: tenant.map(str::to_string),
+            all: r.kinds.is_empty()
+                && r.protocols.is_empty()
+                && r.subscribers.is_empty()
+                && tenant.is_none(),
         })
     }
 
@@ -114,12 +124,26 @@ impl Filter {
         (self.kinds.is_empty() || self.kinds.contains(&e.kind))
             && (self.protocols.is_empty() || self.protocols.contains(&e.protocol))
             && (self.subscribers.is_empty() || self.subscribers.contains(&e.subscriber))
+            && self.tenant.as_ref().is_none_or(|t| e.tenants.contains(t))
     }
 
-    /// The events of `batch` that pass.
+    /// The events of `batch` that pass, as the caller's tenant may see them: a call whose
+    /// served subscriber is another tenant's comes without that subscriber's enrolment
+    /// (user, terminals, policy), and no event names a tenant but the caller's.
     fn keep(&self, mut batch: Vec<CallEvent>) -> Vec<CallEvent> {
-        if !(self.kinds.is_empty() && self.protocols.is_empty() && self.subscribers.is_empty()) {
-            batch.retain(|e| self.passes(e));
+        if self.all {
+            return batch;
+        }
+        batch.retain(|e| self.passes(e));
+        if let Some(t) = &self.tenant {
+            for e in &mut batch {
+                if e.tenants.first() != Some(t) {
+                    e.user.clear();
+                    e.terminals.clear();
+                    e.policy = 0;
+                }
+                e.tenants.retain(|n| n == t);
+            }
         }
         batch
     }
@@ -138,13 +162,14 @@ impl CallEvents for Api {
         &self,
         req: Request<SubscribeRequest>,
     ) -> Result<Response<Self::SubscribeStream>, Status> {
+        let caller = self.caller(&req)?;
         let peer = req
             .remote_addr()
             .map_or_else(|| "unknown".to_string(), |a| a.to_string());
         let req = req.into_inner();
-        let filter = Filter::new(&req)?;
+        let filter = Filter::new(&req, caller.tenant())?;
         let consumer = (!req.consumer.is_empty())
-            .then(|| check_consumer(&req.consumer).map(|()| req.consumer.clone()))
+            .then(|| self.consumer(&caller, &req.consumer))
             .transpose()?;
         let writer = self.writer.clone();
         let (first, mut last) = check_from_sequence(&writer, req.from_sequence, consumer).await?;
@@ -246,8 +271,9 @@ impl CallEvents for Api {
 
     /// A durable consumer's position moves to `sequence` (never back), once committed.
     async fn ack(&self, req: Request<AckRequest>) -> Result<Response<AckResponse>, Status> {
+        let caller = self.caller(&req)?;
         let AckRequest { consumer, sequence } = req.into_inner();
-        check_consumer(&consumer)?;
+        let consumer = self.consumer(&caller, &consumer)?;
         let newest = self.writer.newest();
         if sequence > newest {
             return Err(Status::out_of_range(format!(
@@ -263,14 +289,21 @@ impl CallEvents for Api {
     }
 }
 
-/// A consumer is named by 1 to 128 printable characters.
-fn check_consumer(name: &str) -> Result<(), Status> {
-    if name.is_empty() || name.chars().count() > 128 || name.chars().any(char::is_control) {
-        return Err(Status::invalid_argument(format!(
-            "consumer {name:?}: want 1 to 128 printable characters"
-        )));
+impl Api {
+    /// A consumer is named by 1 to 128 printable characters; with `[[tenants]]` each
+    /// tenant (or admin) has its own names, kept as `tenant/name`.
+    fn consumer(&self, caller: &super::Caller, name: &str) -> Result<String, Status> {
+        if name.is_empty() || name.chars().count() > 128 || name.chars().any(char::is_control) {
+            return Err(Status::invalid_argument(format!(
+                "consumer {name:?}: want 1 to 128 printable characters"
+            )));
+        }
+        Ok(if self.auth.is_open() {
+            name.to_string()
+        } else {
+            format!("{}/{name}", caller.name)
+        })
     }
-    Ok(())
 }
 
 /// A resume point must be one the journal can continue from without a gap: not past the

@@ -5,6 +5,7 @@
 //! is validated first: INVALID_ARGUMENT names the field and what it wants, NOT_FOUND /
 //! ALREADY_EXISTS / RESOURCE_EXHAUSTED / FAILED_PRECONDITION say what the state refused.
 
+mod auth;
 mod decisions;
 mod events;
 mod node;
@@ -13,6 +14,7 @@ mod subscribers;
 #[cfg(test)]
 mod tests;
 
+pub use auth::{token_sha256, Auth, Caller};
 pub use decisions::{Broker, Client, DecisionCounts};
 pub use events::Streams;
 pub use node::{NodeService, StatusSource};
@@ -38,6 +40,8 @@ pub struct Api {
     pub stop: tokio::sync::watch::Receiver<bool>,
     /// The open event streams (for metrics).
     pub streams: Arc<Streams>,
+    /// Who may call, as `[[tenants]]` says.
+    pub auth: Arc<Auth>,
 }
 
 pub(crate) fn check_number(n: &str) -> Result<(), Status> {
@@ -104,7 +108,14 @@ pub fn grpc_server(cfg: &crate::config::Config) -> Result<tonic::transport::Serv
         .identity(Identity::from_pem(&tls.cert, &tls.key))
         .timeout(TLS_HANDSHAKE_TIMEOUT);
     match &tls.client_ca {
-        Some(ca) => t = t.client_ca_root(Certificate::from_pem(ca)),
+        // With [[tenants]] a client may instead bring a bearer token: the certificate is
+        // then asked for but not required, and the tenants' check refuses whoever has
+        // neither (api::auth).
+        Some(ca) => {
+            t = t
+                .client_ca_root(Certificate::from_pem(ca))
+                .client_auth_optional(!cfg.tenants.is_empty())
+        }
         None if !addr.ip().is_loopback() => tracing::warn!(
             %addr,
             "gRPC over TLS without client certificates (grpc.tls_client_ca): any client \
@@ -146,20 +157,32 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()
         .expect("embedded descriptor sets are valid");
+    // Every service but health and reflection behind the caller's identification.
+    use tonic::service::interceptor::InterceptedService;
+    let who = auth::interceptor(api.auth.clone());
     server
         .add_service(health_service)
         .add_service(reflection)
-        .add_service(
+        .add_service(InterceptedService::new(
             CallEventsServer::new(api.clone()).max_decoding_message_size(MAX_REQUEST_BYTES),
-        )
-        .add_service(
+            who.clone(),
+        ))
+        .add_service(InterceptedService::new(
             SubscribersServer::new(api.clone()).max_decoding_message_size(MAX_REQUEST_BYTES),
-        )
-        .add_service(
+            who.clone(),
+        ))
+        .add_service(InterceptedService::new(
             RoutingNumbersServer::new(api.clone()).max_decoding_message_size(MAX_REQUEST_BYTES),
-        )
-        .add_service(DecisionsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES))
-        .add_service(crate::proto::node_server::NodeServer::new(node))
+            who.clone(),
+        ))
+        .add_service(InterceptedService::new(
+            DecisionsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),
+            who.clone(),
+        ))
+        .add_service(InterceptedService::new(
+            crate::proto::node_server::NodeServer::new(node),
+            who,
+        ))
         .serve_with_incoming_shutdown(
             tokio_stream::wrappers::TcpListenerStream::new(listener),
             shutdown,

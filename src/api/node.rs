@@ -1,5 +1,6 @@
 //! `Node.Status`: what the running node is doing, for `scpd status` and monitoring
-//! scripts. The runtime gathers it ([`StatusSource`]); this is only the gRPC face.
+//! scripts. The runtime gathers it ([`StatusSource`]); this is only the gRPC face. It
+//! tells of every tenant's traffic, so with `[[tenants]]` only admins may ask.
 
 use crate::proto::node_server::Node;
 use crate::proto::{StatusRequest, StatusResponse};
@@ -21,8 +22,14 @@ pub struct NodeService(pub Arc<dyn StatusSource>);
 impl Node for NodeService {
     async fn status(
         &self,
-        _req: Request<StatusRequest>,
+        req: Request<StatusRequest>,
     ) -> Result<Response<StatusResponse>, Status> {
+        // The interceptor put the caller there (no tenants: the operator).
+        if let Some(c) = req.extensions().get::<super::Caller>() {
+            if c.tenant().is_some() {
+                return Err(c.deny("Node.Status", "", "the node's status is for admins"));
+            }
+        }
         Ok(Response::new(self.0.status().await))
     }
 }

@@ -19,6 +19,7 @@ fn routing_status(e: RoutingError) -> Status {
         RoutingError::NoPool(_) => Status::not_found(e.to_string()),
         RoutingError::NoPoolOfKind(_) => Status::failed_precondition(e.to_string()),
         RoutingError::BadPool(..) => Status::internal(e.to_string()),
+        RoutingError::OthersPool(_) => Status::permission_denied(e.to_string()),
     }
 }
 
@@ -40,7 +41,10 @@ impl RoutingNumbers for Api {
         &self,
         req: Request<AllocateRoutingNumberRequest>,
     ) -> Result<Response<RoutingNumber>, Status> {
+        const RPC: &str = "RoutingNumbers.Allocate";
+        let caller = self.caller(&req)?;
         let r = req.into_inner();
+        caller.acts(RPC, &r.pool)?;
         if r.target.is_empty()
             || r.target.len() > 24
             || !r.target.bytes().all(|b| b.is_ascii_digit())
@@ -66,7 +70,8 @@ impl RoutingNumbers for Api {
         }
         let a = self
             .routing()?
-            .allocate(
+            .allocate_for(
+                caller.tenant(),
                 &r.pool,
                 PoolKind::Trn,
                 &r.target,
@@ -74,12 +79,16 @@ impl RoutingNumbers for Api {
                 &r.call_id,
                 now_ms(),
             )
-            .map_err(routing_status)?;
+            .map_err(|e| match e {
+                RoutingError::OthersPool(_) => caller.deny(RPC, &r.pool, &e.to_string()),
+                e => routing_status(e),
+            })?;
         if let Err(e) = self.writer.commit().await {
             // Not durable: it must not be used either.
             self.routing()?.release(&a.number);
             return Err(Status::unavailable(format!("store: {e}")));
         }
+        caller.changed(RPC, &a.number);
         Ok(Response::new(RoutingNumber::from(&a)))
     }
 
@@ -87,14 +96,27 @@ impl RoutingNumbers for Api {
         &self,
         req: Request<ReleaseRoutingNumberRequest>,
     ) -> Result<Response<ReleaseRoutingNumberResponse>, Status> {
+        const RPC: &str = "RoutingNumbers.Release";
+        let caller = self.caller(&req)?;
         let n = req.into_inner().number;
         check_number(&n)?;
-        if self.routing()?.release(&n).is_none() {
-            return Err(Status::not_found(format!(
-                "{n} is not a live routing number"
-            )));
+        caller.acts(RPC, &n)?;
+        {
+            let mut r = self.routing()?;
+            match r.get(&n, now_ms()) {
+                None => {
+                    return Err(Status::not_found(format!(
+                        "{n} is not a live routing number"
+                    )))
+                }
+                Some(a) if !caller.sees(&a.tenant) => {
+                    return Err(caller.deny(RPC, &n, "the number is another tenant's"))
+                }
+                Some(_) => drop(r.release(&n)),
+            }
         }
         self.writer.commit().await.map_err(Status::unavailable)?;
+        caller.changed(RPC, &n);
         Ok(Response::new(ReleaseRoutingNumberResponse {
             released: true,
         }))
@@ -104,22 +126,30 @@ impl RoutingNumbers for Api {
         &self,
         req: Request<GetRoutingNumberRequest>,
     ) -> Result<Response<RoutingNumber>, Status> {
+        let caller = self.caller(&req)?;
         let n = req.into_inner().number;
         check_number(&n)?;
-        self.routing()?
+        caller.acts("RoutingNumbers.Get", &n)?;
+        let r = self.routing()?;
+        let a = r
             .get(&n, now_ms())
-            .map(|a| Response::new(RoutingNumber::from(a)))
-            .ok_or_else(|| Status::not_found(format!("{n} is not a live routing number")))
+            .ok_or_else(|| Status::not_found(format!("{n} is not a live routing number")))?;
+        if !caller.sees(&a.tenant) {
+            return Err(caller.deny("RoutingNumbers.Get", &n, "the number is another tenant's"));
+        }
+        Ok(Response::new(RoutingNumber::from(a)))
     }
 
     async fn list(
         &self,
         req: Request<ListRoutingNumbersRequest>,
     ) -> Result<Response<ListRoutingNumbersResponse>, Status> {
+        let caller = self.caller(&req)?;
         let pool = req.into_inner().pool;
         if pool.len() > 64 {
             return Err(Status::invalid_argument("pool: at most 64 bytes"));
         }
+        caller.acts("RoutingNumbers.List", &pool)?;
         let r = self.routing()?;
         if !pool.is_empty() && !r.has_pool(&pool) {
             return Err(Status::not_found(format!("no pool {pool:?}")));
@@ -127,6 +157,7 @@ impl RoutingNumbers for Api {
         let numbers = r
             .list(&pool, now_ms())
             .iter()
+            .filter(|a| caller.sees(&a.tenant))
             .map(RoutingNumber::from)
             .collect();
         Ok(Response::new(ListRoutingNumbersResponse { numbers }))

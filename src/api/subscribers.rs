@@ -1,6 +1,6 @@
 //! `Subscribers`: enrolment through the store first, then the shared table the engines read.
 
-use super::{check_number, Api};
+use super::{check_number, Api, Caller};
 use crate::proto::subscribers_server::Subscribers;
 use crate::proto::{
     GetSubscriberRequest, ListSubscribersRequest, ListSubscribersResponse, Policy,
@@ -54,14 +54,47 @@ fn check_subscriber(s: &mut Subscriber) -> Result<(), Status> {
 }
 
 impl Api {
-    async fn put(&self, mut s: Subscriber, create_only: bool) -> Result<Subscriber, Status> {
+    async fn put(
+        &self,
+        caller: &Caller,
+        rpc: &str,
+        mut s: Subscriber,
+        create: bool,
+    ) -> Result<Subscriber, Status> {
         check_subscriber(&mut s)?;
+        caller.acts(rpc, &s.number)?;
+        let put = match caller.tenant() {
+            Some(t) => {
+                if s.tenant.is_empty() {
+                    s.tenant = t.to_string();
+                } else if s.tenant != t {
+                    return Err(caller.deny(rpc, &s.number, "a tenant enrols its own numbers"));
+                }
+                if self.owner(&s.number)?.is_some_and(|o| o != t) {
+                    return Err(caller.deny(rpc, &s.number, "the number is another tenant's"));
+                }
+                if create {
+                    store::Put::Create
+                } else {
+                    store::Put::ReplaceOwn
+                }
+            }
+            None => {
+                if !s.tenant.is_empty() && !self.auth.is_tenant(&s.tenant) {
+                    return Err(Status::invalid_argument(format!(
+                        "tenant {:?}: no [[tenants]] entry has that name",
+                        s.tenant
+                    )));
+                }
+                if create {
+                    store::Put::Create
+                } else {
+                    store::Put::Replace
+                }
+            }
+        };
         let enrolled = Arc::new(crate::service::Subscriber::from(s.clone()));
-        match self
-            .writer
-            .put_subscriber((*enrolled).clone(), create_only)
-            .await
-        {
+        match self.writer.put_subscriber((*enrolled).clone(), put).await {
             Ok(()) => {}
             Err(e) if e == store::EXISTS => {
                 return Err(Status::already_exists(format!(
@@ -69,49 +102,79 @@ impl Api {
                     s.number
                 )))
             }
+            Err(e) if e == store::OTHERS => {
+                return Err(caller.deny(rpc, &s.number, "the number is another tenant's"))
+            }
             Err(e) => return Err(Status::internal(e)),
         }
         self.subscribers
             .write()
             .map_err(|_| Status::internal("subscriber table poisoned"))?
             .insert(s.number.clone(), enrolled);
+        caller.changed(rpc, &s.number);
         Ok(s)
+    }
+
+    /// The tenant `number` is enrolled with, if it is.
+    fn owner(&self, number: &str) -> Result<Option<String>, Status> {
+        Ok(self
+            .subscribers
+            .read()
+            .map_err(|_| Status::internal("subscriber table poisoned"))?
+            .get(number)
+            .map(|s| s.tenant.clone()))
     }
 }
 
 #[tonic::async_trait]
 impl Subscribers for Api {
     async fn add(&self, req: Request<Subscriber>) -> Result<Response<Subscriber>, Status> {
-        self.put(req.into_inner(), false).await.map(Response::new)
+        let caller = self.caller(&req)?;
+        self.put(&caller, "Subscribers.Add", req.into_inner(), false)
+            .await
+            .map(Response::new)
     }
 
     async fn create(&self, req: Request<Subscriber>) -> Result<Response<Subscriber>, Status> {
-        self.put(req.into_inner(), true).await.map(Response::new)
+        let caller = self.caller(&req)?;
+        self.put(&caller, "Subscribers.Create", req.into_inner(), true)
+            .await
+            .map(Response::new)
     }
 
     async fn get(
         &self,
         req: Request<GetSubscriberRequest>,
     ) -> Result<Response<Subscriber>, Status> {
+        let caller = self.caller(&req)?;
         let n = req.into_inner().number;
         check_number(&n)?;
-        self.subscribers
+        caller.acts("Subscribers.Get", &n)?;
+        let s = self
+            .subscribers
             .read()
             .map_err(|_| Status::internal("subscriber table poisoned"))?
             .get(&n)
-            .map(|s| Response::new(Subscriber::from(&**s)))
-            .ok_or_else(|| Status::not_found(format!("no subscriber {n}")))
+            .cloned()
+            .ok_or_else(|| Status::not_found(format!("no subscriber {n}")))?;
+        if !caller.sees(&s.tenant) {
+            return Err(caller.deny("Subscribers.Get", &n, "the number is another tenant's"));
+        }
+        Ok(Response::new(Subscriber::from(&*s)))
     }
 
     async fn list(
         &self,
-        _: Request<ListSubscribersRequest>,
+        req: Request<ListSubscribersRequest>,
     ) -> Result<Response<ListSubscribersResponse>, Status> {
+        let caller = self.caller(&req)?;
+        caller.acts("Subscribers.List", "")?;
         let mut subscribers: Vec<Subscriber> = self
             .subscribers
             .read()
             .map_err(|_| Status::internal("subscriber table poisoned"))?
             .values()
+            .filter(|s| caller.sees(&s.tenant))
             .map(|s| Subscriber::from(&**s))
             .collect();
         subscribers.sort_by(|a, b| a.number.cmp(&b.number));
@@ -124,17 +187,29 @@ impl Subscribers for Api {
         &self,
         req: Request<RemoveSubscriberRequest>,
     ) -> Result<Response<RemoveSubscriberResponse>, Status> {
+        const RPC: &str = "Subscribers.Remove";
+        let caller = self.caller(&req)?;
         let n = req.into_inner().number;
         check_number(&n)?;
+        caller.acts(RPC, &n)?;
+        let tenant = caller.tenant().map(str::to_string);
+        if let (Some(t), Some(o)) = (&tenant, self.owner(&n)?) {
+            if *t != o {
+                return Err(caller.deny(RPC, &n, "the number is another tenant's"));
+            }
+        }
         let removed = self
             .writer
-            .remove_subscriber(n.clone())
+            .remove_subscriber(n.clone(), tenant)
             .await
             .map_err(Status::internal)?;
-        self.subscribers
-            .write()
-            .map_err(|_| Status::internal("subscriber table poisoned"))?
-            .remove(&n);
+        if removed {
+            self.subscribers
+                .write()
+                .map_err(|_| Status::internal("subscriber table poisoned"))?
+                .remove(&n);
+            caller.changed(RPC, &n);
+        }
         Ok(Response::new(RemoveSubscriberResponse { removed }))
     }
 }

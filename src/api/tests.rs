@@ -29,6 +29,7 @@ fn api(name: &str) -> (Api, tokio::sync::watch::Sender<bool>) {
         decisions: Broker::new(Duration::from_secs(5)),
         stop,
         streams: Default::default(),
+        auth: Default::default(),
     };
     (api, stop_tx)
 }

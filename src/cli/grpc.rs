@@ -43,7 +43,26 @@ pub(super) struct GrpcConn {
     /// Name the daemon's certificate must carry (default: the host of --grpc).
     #[arg(long = "tls-domain", value_name = "NAME", requires = "tls_ca")]
     tls_domain: Option<String>,
+    /// Bearer token of a [[tenants]] entry (sent as `authorization: Bearer TOKEN`).
+    #[arg(long, value_name = "TOKEN", env = "SCPD_TOKEN", hide_env_values = true)]
+    token: Option<String>,
 }
+
+/// Adds the `--token` to every request.
+#[derive(Clone)]
+pub(super) struct Bearer(Option<tonic::metadata::AsciiMetadataValue>);
+
+impl tonic::service::Interceptor for Bearer {
+    fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(v) = &self.0 {
+            req.metadata_mut().insert("authorization", v.clone());
+        }
+        Ok(req)
+    }
+}
+
+/// A connection to the daemon, with the caller's token.
+type Conn = tonic::service::interceptor::InterceptedService<tonic::transport::Channel, Bearer>;
 
 #[derive(Args)]
 pub(super) struct EventsArgs {
@@ -212,7 +231,7 @@ pub(super) enum SubscriberCmd {
     },
 }
 
-async fn grpc_channel(c: &GrpcConn) -> Result<tonic::transport::Channel, String> {
+async fn grpc_channel(c: &GrpcConn) -> Result<Conn, String> {
     use tonic::transport::{Certificate, ClientTlsConfig, Identity};
     let read = |flag: &str, p: &std::path::Path| {
         std::fs::read(p).map_err(|e| format!("{flag} {}: {e}", p.display()))
@@ -238,13 +257,25 @@ async fn grpc_channel(c: &GrpcConn) -> Result<tonic::transport::Channel, String>
             .tls_config(tls)
             .map_err(|e| format!("TLS: {}", crate::api::chain(&e)))?;
     }
-    ep.connect().await.map_err(|e| {
+    let bearer = match &c.token {
+        Some(t) => Some(
+            format!("Bearer {t}")
+                .parse()
+                .map_err(|_| "--token: printable ASCII only".to_string())?,
+        ),
+        None => None,
+    };
+    let channel = ep.connect().await.map_err(|e| {
         format!(
             "cannot reach scpd's gRPC at {addr}: {} (is scpd running there? the address \
              comes from --grpc or SCPD_GRPC)",
             causes(&e)
         )
-    })
+    })?;
+    Ok(tonic::service::interceptor::InterceptedService::new(
+        channel,
+        Bearer(bearer),
+    ))
 }
 
 /// An error and its sources in one line, each text once: tonic and hyper wrap the same
@@ -430,6 +461,7 @@ pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, Failure
                     PolicyArg::Decide => proto::Policy::Decide,
                 } as i32,
                 terminals,
+                tenant: String::new(),
             };
             let s = if new {
                 client.create(sub).await

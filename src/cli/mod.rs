@@ -11,6 +11,7 @@ mod out;
 mod run;
 mod sim;
 mod start;
+mod tenant;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use decode::{DecodeArgs, ReplayArgs};
@@ -19,6 +20,7 @@ use out::Failure;
 use run::RunArgs;
 use sim::SimArgs;
 use std::process::ExitCode;
+use tenant::TenantCmd;
 
 #[derive(Parser)]
 #[command(
@@ -59,6 +61,9 @@ enum Command {
     /// What a running scpd is doing (over gRPC): associations, dialogues open,
     /// subscribers, journal position, each shard's overload state; one JSON object.
     Status(StatusArgs),
+    /// The [[tenants]] of a configuration, and new bearer tokens for them.
+    #[command(subcommand)]
+    Tenant(TenantCmd),
     /// Validate a configuration file; exit 0, or print the offending key and exit 1.
     CheckConfig {
         /// The TOML file (see config/scpd.toml for every key).
@@ -90,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Subscriber(c) => block_on(runtime(), grpc::cmd_subscriber(c)),
         Command::RoutingNumber(c) => block_on(runtime(), grpc::cmd_routing_number(c)),
         Command::Status(a) => block_on(runtime(), grpc::cmd_status(a)),
+        Command::Tenant(c) => tenant::cmd_tenant(c),
         Command::Completions(a) => docs::cmd_completions(a, Cli::command()),
         Command::Man(a) => docs::cmd_man(a, Cli::command()),
     };

@@ -10,6 +10,7 @@ mod m3ua;
 mod node;
 mod sccp;
 mod service;
+mod tenants;
 mod validate;
 
 pub use ain::Ain;
@@ -20,6 +21,7 @@ pub use m3ua::{ApplicationServerConfig, IpspExchange, M3ua, RegistrationMode, Tr
 pub use node::{Metrics, Node, Overload, Runtime, Store, Tcap, MAX_SHARDS};
 pub use sccp::{Sccp, Scmg};
 pub use service::{Decisions, Fallback, RoutingNumbers};
+pub use tenants::{Role, Tenant};
 
 use sccp::check_gt_rule_keys;
 use serde::Deserialize;
@@ -61,6 +63,9 @@ pub struct Config {
     pub metrics: Metrics,
     #[serde(default)]
     pub log: Log,
+    /// `[[tenants]]`; none: every client that reaches the API is an operator (admin).
+    #[serde(default)]
+    pub tenants: Vec<Tenant>,
 }
 
 /// The sections a configuration may hold, for naming a misspelt one.
@@ -78,6 +83,7 @@ const SECTIONS: &[&str] = &[
     "overload",
     "metrics",
     "log",
+    "tenants",
 ];
 
 /// `[m3ua]` left out: the embedded default's (listen on 127.0.0.1:2905, routing context 1),

@@ -417,3 +417,64 @@ fn log_section() {
         Config::parse("[node]\npoint_code = 3\n[log]\nlevel = \"info,scpd::m3ua=debug\"\n").is_ok()
     );
 }
+
+#[test]
+fn tenants_are_checked_and_name_their_key() {
+    let base = "[node]\npoint_code = 300\n";
+    let hash = "a".repeat(64);
+    let ok = format!(
+        "{base}[[tenants]]\nname = \"acme\"\ntoken_sha256 = [\"{hash}\"]\n\
+         [[tenants]]\nname = \"acme\"\nrole = \"reader\"\ntoken_sha256 = [\"{}\"]\n",
+        "b".repeat(64)
+    );
+    let c = Config::parse(&ok).unwrap();
+    assert_eq!(c.tenants.len(), 2);
+    assert_eq!(c.tenants[1].role, crate::config::Role::Reader);
+    let cases: &[(String, &str)] = &[
+        (
+            format!("{base}[[tenants]]\nname = \"a b\"\ntoken_sha256 = [\"{hash}\"]\n"),
+            "tenants[0].name",
+        ),
+        (format!("{base}[[tenants]]\nname = \"acme\"\n"), "no client"),
+        (
+            format!("{base}[[tenants]]\nname = \"acme\"\ntoken_sha256 = [\"abc\"]\n"),
+            "tenants[0].token_sha256",
+        ),
+        (
+            format!(
+                "{base}[[tenants]]\nname = \"a\"\ntoken_sha256 = [\"{hash}\"]\n\
+                 [[tenants]]\nname = \"b\"\ntoken_sha256 = [\"{hash}\"]\n"
+            ),
+            "also in tenants[0]",
+        ),
+        (
+            format!(
+                "{base}[[tenants]]\nname = \"ops\"\nrole = \"admin\"\ntoken_sha256 = [\"{hash}\"]\n\
+                 [[tenants]]\nname = \"ops\"\ntoken_sha256 = [\"{}\"]\n",
+                "c".repeat(64)
+            ),
+            "both an admin and a tenant",
+        ),
+        (
+            format!("{base}[[tenants]]\nname = \"a\"\ncertificate_names = [\"a\"]\n"),
+            "grpc.tls_client_ca",
+        ),
+        (
+            format!(
+                "{base}[[tenants]]\nname = \"a\"\nrole = \"owner\"\ntoken_sha256 = [\"{hash}\"]\n"
+            ),
+            "owner",
+        ),
+        (
+            format!(
+                "{ok}[[routing_numbers.pool]]\nname = \"p\"\nfirst = \"100\"\nlast = \"199\"\n\
+                 kind = \"trn\"\ntenant = \"globex\"\n"
+            ),
+            "routing_numbers.pool[0].tenant",
+        ),
+    ];
+    for (text, want) in cases {
+        let e = err(text);
+        assert!(e.contains(want), "{want}: {e}");
+    }
+}

@@ -235,6 +235,16 @@ impl Config {
                 "client certificates need TLS: set grpc.tls_cert and grpc.tls_key",
             ));
         }
+        super::tenants::validate(&self.tenants, self.grpc.tls_client_ca.is_some())?;
+        for (i, p) in self.routing_numbers.pool.iter().enumerate() {
+            let tenant = |t: &super::Tenant| t.name == p.tenant && t.role != super::Role::Admin;
+            if !p.tenant.is_empty() && !self.tenants.iter().any(tenant) {
+                return Err(invalid(
+                    format!("routing_numbers.pool[{i}].tenant"),
+                    format!("{:?}: no [[tenants]] entry of that name", p.tenant),
+                ));
+            }
+        }
         let r = &self.routing_numbers;
         if r.sweep_interval_ms < 10 {
             return Err(invalid(

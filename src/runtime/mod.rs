@@ -338,6 +338,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         decisions,
         stop: stop_rx.clone(),
         streams,
+        auth: Arc::new(api::Auth::new(&cfg.tenants)),
     };
     let mut grpc_stop = stop_rx.clone();
     let node = api::NodeService(Arc::new(collect.clone()));

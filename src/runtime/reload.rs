@@ -100,6 +100,7 @@ pub fn plan(old: &Config, new: &Config) -> (Config, Vec<&'static str>, Vec<&'sta
         overload,
         metrics,
         log,
+        tenants,
     } = new;
     let r = &running;
     let restart = [
@@ -115,6 +116,7 @@ pub fn plan(old: &Config, new: &Config) -> (Config, Vec<&'static str>, Vec<&'sta
         ("overload", *overload != r.overload),
         ("metrics", *metrics != r.metrics),
         ("log", *log != r.log),
+        ("tenants", *tenants != r.tenants),
     ]
     .into_iter()
     .filter_map(|(name, differs)| differs.then_some(name))

@@ -107,6 +107,15 @@ impl Engine {
         })
     }
 
+    /// The party on the far side of the served one: the called party of an originating
+    /// trigger, the calling party of a terminating one.
+    fn other(t: &Trigger) -> Option<&Party> {
+        match t.direction {
+            Direction::Terminating => t.calling.as_ref(),
+            _ => t.called.as_ref(),
+        }
+    }
+
     fn next_id(&mut self) -> CallId {
         self.calls += 1;
         CallId {
@@ -131,12 +140,13 @@ impl Engine {
         events: &mut Vec<Event>,
     ) -> (Call, Decision) {
         let id = self.next_id();
-        let subscriber = Self::served(&trigger).and_then(|p| {
-            self.subscribers
-                .read()
-                .ok()
-                .and_then(|m| m.get(p.digits.as_str()).cloned())
-        });
+        let (subscriber, other) = match self.subscribers.read() {
+            Ok(m) => {
+                let find = |p: Option<&Party>| p.and_then(|p| m.get(p.digits.as_str()).cloned());
+                (find(Self::served(&trigger)), find(Self::other(&trigger)))
+            }
+            Err(_) => (None, None),
+        };
         // Transfer leg on a live routing number.
         let hit = match (&self.cfg.routing, &trigger.called) {
             (Some(r), Some(called)) if !called.digits.is_empty() => r
@@ -148,6 +158,7 @@ impl Engine {
         let policy = subscriber
             .as_ref()
             .map_or(Policy::Unspecified, |s| s.policy);
+        let tenant = subscriber.as_ref().map(|s| s.tenant.clone());
         let anchor_to = (policy == Policy::Anchor)
             .then_some(trigger.called.as_ref())
             .flatten()
@@ -157,6 +168,7 @@ impl Engine {
             id,
             trigger,
             subscriber,
+            other,
         });
         let call = Call {
             info: info.clone(),
@@ -193,7 +205,9 @@ impl Engine {
                 _ => Instruction::Continue,
             }),
             Policy::Monitor => Decision::Now(Instruction::Monitor),
-            Policy::Anchor => Decision::Now(self.anchor(anchor_to, id, now_ms, &mut ev)),
+            Policy::Anchor => {
+                Decision::Now(self.anchor(anchor_to, tenant.as_deref(), id, now_ms, &mut ev))
+            }
             Policy::Decide if self.cfg.decisions => Decision::Pending(ev.clone()),
             Policy::Decide => Decision::Now(self.cfg.fallback),
             Policy::Pass | Policy::Unspecified => Decision::Now(Instruction::Continue),
@@ -213,6 +227,7 @@ impl Engine {
     fn anchor(
         &self,
         called: Option<CompactString>,
+        tenant: Option<&str>,
         id: CallId,
         now_ms: i64,
         ev: &mut Event,
@@ -225,7 +240,8 @@ impl Engine {
             r.lock()
                 .map_err(|_| "routing table poisoned".to_string())
                 .and_then(|mut r| {
-                    r.allocate(
+                    r.allocate_for(
+                        tenant,
                         "",
                         PoolKind::Anchor,
                         called.as_str(),
@@ -282,11 +298,13 @@ impl Engine {
                 .map(Instruction::Release)
                 .unwrap_or(self.cfg.fallback),
             Some(Answer::RoutingNumber(n)) => {
-                let a = self
-                    .cfg
-                    .routing
-                    .as_ref()
-                    .and_then(|r| r.lock().ok()?.consume(n, now_ms));
+                // Only a number of the subscriber's own tenant.
+                let tenant = call.info.tenant();
+                let a = self.cfg.routing.as_ref().and_then(|r| {
+                    let mut r = r.lock().ok()?;
+                    r.get(n, now_ms).filter(|a| a.tenant == tenant)?;
+                    r.consume(n, now_ms)
+                });
                 match a.and_then(|a| Some((a.target.parse::<Digits>().ok()?, a))) {
                     Some((target, a)) => {
                         ev.kind = EventKind::TransferLeg;
@@ -360,6 +378,7 @@ mod tests {
                         id: "t1".into(),
                         label: "laptop".into(),
                     }],
+                    tenant: String::new(),
                 }),
             );
         }
@@ -451,6 +470,7 @@ mod tests {
                 first: f.to_string(),
                 last: l.to_string(),
                 kind: *k,
+                tenant: String::new(),
             })
             .collect();
         let table: RoutingTable = Arc::new(std::sync::Mutex::new(

@@ -92,6 +92,8 @@ pub struct Subscriber {
     pub user: String,
     pub policy: Policy,
     pub terminals: Vec<Terminal>,
+    /// The tenant it belongs to (`[[tenants]]`; empty without them).
+    pub tenant: String,
 }
 
 /// A party number as the switch sent it.
@@ -246,6 +248,27 @@ pub struct CallInfo {
     pub id: CallId,
     pub trigger: Trigger,
     pub subscriber: Option<Arc<Subscriber>>,
+    /// The other party (called of an originating trigger, calling of a terminating one)
+    /// when it is enrolled too: its tenant is told of the call as well.
+    pub other: Option<Arc<Subscriber>>,
+}
+
+impl CallInfo {
+    /// The tenants the call concerns: the served subscriber's (empty if it is no tenant's),
+    /// then the other party's if it is another tenant's; none when no tenant is concerned
+    /// (always, without `[[tenants]]`).
+    pub fn tenants(&self) -> impl Iterator<Item = &str> {
+        let served = self.subscriber.as_deref().map(|s| s.tenant.as_str());
+        let other = self.other.as_deref().map(|s| s.tenant.as_str());
+        let other = other.filter(|o| !o.is_empty() && Some(*o) != served);
+        let any = other.is_some() || served.is_some_and(|s| !s.is_empty());
+        served.into_iter().chain(other).filter(move |_| any)
+    }
+
+    /// The served subscriber's tenant ("" when none).
+    pub fn tenant(&self) -> &str {
+        self.subscriber.as_deref().map_or("", |s| &s.tenant)
+    }
 }
 
 /// One call event, as the service produces it (the store gives it its sequence number).
@@ -301,6 +324,7 @@ impl Event {
             id,
             trigger: Trigger::default(),
             subscriber: None,
+            other: None,
         };
         Event::new(Arc::new(info), EventKind::Trigger, 0)
     }

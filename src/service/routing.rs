@@ -26,6 +26,10 @@ pub struct PoolConfig {
     pub first: String,
     pub last: String,
     pub kind: PoolKind,
+    /// Only this tenant's clients (and admins) allocate from it (`[[tenants]]`); empty:
+    /// every tenant's.
+    #[serde(default)]
+    pub tenant: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -61,6 +65,8 @@ pub enum RoutingError {
     NoPoolOfKind(&'static str),
     #[error("pool {0:?} is exhausted: every number is live")]
     Exhausted(String),
+    #[error("pool {0:?} is another tenant's")]
+    OthersPool(String),
 }
 
 /// A live number.
@@ -73,6 +79,8 @@ pub struct Allocation {
     pub call_id: String,
     pub allocated_ms: i64,
     pub expires_ms: i64,
+    /// Whose it is: the allocating tenant's, or its pool's when an admin allocated it.
+    pub tenant: String,
 }
 
 /// Why a number stopped being live (for the store's log and the journal).
@@ -299,17 +307,37 @@ impl Allocator {
         }
     }
 
-    fn pool_for(&self, pool: &str, kind: PoolKind) -> Result<usize, RoutingError> {
+    /// `tenant` `None`: any pool (an admin); otherwise the tenant's own pools and the shared
+    /// ones, and with `pool` empty its own first.
+    fn pool_for(
+        &self,
+        pool: &str,
+        kind: PoolKind,
+        tenant: Option<&str>,
+    ) -> Result<usize, RoutingError> {
+        let usable = |p: &Pool| tenant.is_none_or(|t| p.cfg.tenant.is_empty() || p.cfg.tenant == t);
         if pool.is_empty() {
-            self.pools
-                .iter()
-                .position(|p| p.cfg.kind == kind)
-                .ok_or(RoutingError::NoPoolOfKind(kind.name()))
+            let own = tenant.filter(|t| !t.is_empty()).and_then(|t| {
+                self.pools
+                    .iter()
+                    .position(|p| p.cfg.kind == kind && p.cfg.tenant == t)
+            });
+            own.or_else(|| {
+                self.pools
+                    .iter()
+                    .position(|p| p.cfg.kind == kind && usable(p))
+            })
+            .ok_or(RoutingError::NoPoolOfKind(kind.name()))
         } else {
-            self.pools
+            let i = self
+                .pools
                 .iter()
                 .position(|p| p.cfg.name == pool)
-                .ok_or_else(|| RoutingError::NoPool(pool.into()))
+                .ok_or_else(|| RoutingError::NoPool(pool.into()))?;
+            if !usable(&self.pools[i]) {
+                return Err(RoutingError::OthersPool(pool.into()));
+            }
+            Ok(i)
         }
     }
 
@@ -324,7 +352,22 @@ impl Allocator {
         call_id: &str,
         now_ms: i64,
     ) -> Result<Allocation, RoutingError> {
-        let i = self.pool_for(pool, kind)?;
+        self.allocate_for(None, pool, kind, target, ttl_ms, call_id, now_ms)
+    }
+
+    /// [`Allocator::allocate`] for `tenant` (`None`: an admin), from a pool it may use.
+    #[allow(clippy::too_many_arguments)]
+    pub fn allocate_for(
+        &mut self,
+        tenant: Option<&str>,
+        pool: &str,
+        kind: PoolKind,
+        target: &str,
+        ttl_ms: i64,
+        call_id: &str,
+        now_ms: i64,
+    ) -> Result<Allocation, RoutingError> {
+        let i = self.pool_for(pool, kind, tenant)?;
         let n = match self.pools[i].take() {
             Some(n) => n,
             None => {
@@ -349,6 +392,7 @@ impl Allocator {
             call_id: call_id.to_string(),
             allocated_ms: now_ms,
             expires_ms: now_ms.saturating_add(ttl_ms),
+            tenant: tenant.unwrap_or(&p.cfg.tenant).to_string(),
         };
         self.live.insert(a.number.clone(), a.clone());
         self.emit(Change::Allocated {
@@ -448,6 +492,7 @@ mod tests {
             first: first.into(),
             last: last.into(),
             kind,
+            tenant: String::new(),
         }
     }
 

@@ -25,7 +25,9 @@ mod tests;
 mod writer;
 pub use live::{Committed, Follower, Since, Tail, LIVE_BUFFER};
 pub use read::*;
-pub use writer::{prune, Batch, Encoded, JournalStats, Ticket, Writer, COMMIT_BUCKETS, EXISTS};
+pub use writer::{
+    prune, Batch, Encoded, JournalStats, Put, Ticket, Writer, COMMIT_BUCKETS, EXISTS, OTHERS,
+};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -67,6 +69,9 @@ const MIGRATIONS: &[&str] = &[
         acked INTEGER NOT NULL,
         updated_ms INTEGER NOT NULL
      );",
+    // 4: tenants ([[tenants]]): whose each subscriber and live routing number is.
+    "ALTER TABLE subscriber ADD COLUMN tenant TEXT NOT NULL DEFAULT '';
+     ALTER TABLE routing_number ADD COLUMN tenant TEXT NOT NULL DEFAULT '';",
 ];
 
 /// How much of the journal to keep (`[store]` keys); 0 keeps everything.

@@ -54,6 +54,7 @@ fn subscriber_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscriber> {
     let policy: String = r.get(2)?;
     let terminals: String = r.get(3)?;
     Ok(Subscriber {
+        tenant: r.get(4)?,
         number: r.get(0)?,
         user: r.get(1)?,
         policy: policy_from_name(&policy).unwrap_or(Policy::Pass),
@@ -62,8 +63,9 @@ fn subscriber_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscriber> {
 }
 
 pub fn load_subscribers(conn: &Connection) -> Result<Vec<Subscriber>, StoreError> {
-    let mut st =
-        conn.prepare("SELECT number, user, policy, terminals FROM subscriber ORDER BY number")?;
+    let mut st = conn.prepare(
+        "SELECT number, user, policy, terminals, tenant FROM subscriber ORDER BY number",
+    )?;
     let rows = st.query_map([], subscriber_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -74,7 +76,7 @@ pub fn load_routing(
     conn: &Connection,
 ) -> Result<(Vec<Allocation>, Vec<(String, u64)>), StoreError> {
     let mut st = conn.prepare(
-        "SELECT number, target, pool, kind, call_id, allocated_ms, expires_ms
+        "SELECT number, target, pool, kind, call_id, allocated_ms, expires_ms, tenant
          FROM routing_number ORDER BY number",
     )?;
     let live = st
@@ -88,6 +90,7 @@ pub fn load_routing(
                 call_id: r.get(4)?,
                 allocated_ms: r.get(5)?,
                 expires_ms: r.get(6)?,
+                tenant: r.get(7)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -165,7 +168,7 @@ pub fn read_events(
 pub fn get_subscriber(conn: &Connection, number: &str) -> Result<Option<Subscriber>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT number, user, policy, terminals FROM subscriber WHERE number = ?1",
+            "SELECT number, user, policy, terminals, tenant FROM subscriber WHERE number = ?1",
             params![number],
             subscriber_row,
         )

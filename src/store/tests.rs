@@ -53,22 +53,47 @@ async fn subscribers_persist_across_reopen() {
                 id: "sip:alice@x".into(),
                 label: "desk \"phone\"".into(),
             }],
+            tenant: "acme".into(),
         };
-        w.put_subscriber(alice.clone(), true).await.unwrap();
-        assert_eq!(w.put_subscriber(alice, true).await, Err(EXISTS.to_string()));
+        w.put_subscriber(alice.clone(), Put::Create).await.unwrap();
+        assert_eq!(
+            w.put_subscriber(alice.clone(), Put::Create).await,
+            Err(EXISTS.to_string())
+        );
+        // Another tenant cannot take it over; its own tenant can change it.
+        let taken = Subscriber {
+            tenant: "globex".into(),
+            policy: Policy::Pass,
+            ..alice.clone()
+        };
+        assert_eq!(
+            w.put_subscriber(taken, Put::ReplaceOwn).await,
+            Err(OTHERS.to_string())
+        );
+        w.put_subscriber(alice.clone(), Put::ReplaceOwn)
+            .await
+            .unwrap();
+        assert!(!w
+            .remove_subscriber(alice.number.clone(), Some("globex".into()))
+            .await
+            .unwrap());
         w.put_subscriber(
             Subscriber {
                 number: "491700000002".into(),
                 user: String::new(),
                 policy: Policy::Decide,
                 terminals: vec![],
+                tenant: String::new(),
             },
-            false,
+            Put::Replace,
         )
         .await
         .unwrap();
-        assert!(w.remove_subscriber("491700000002".into()).await.unwrap());
-        assert!(!w.remove_subscriber("nope".into()).await.unwrap());
+        assert!(w
+            .remove_subscriber("491700000002".into(), None)
+            .await
+            .unwrap());
+        assert!(!w.remove_subscriber("nope".into(), None).await.unwrap());
     }
     let conn = open(&path).unwrap();
     let subs = load_subscribers(&conn).unwrap();
@@ -78,6 +103,7 @@ async fn subscribers_persist_across_reopen() {
     assert_eq!(alice.user, "alice");
     assert_eq!(alice.terminals[0].label, "desk \"phone\"");
     assert_eq!(alice.terminals[0].id, "sip:alice@x");
+    assert_eq!(alice.tenant, "acme");
     // Reopening does not re-run migrations.
     drop(conn);
     assert!(open(&path).is_ok());
@@ -92,6 +118,7 @@ async fn routing_changes_persist_in_order() {
         first: "100".into(),
         last: "199".into(),
         kind: PoolKind::Trn,
+        tenant: String::new(),
     }];
     let kept;
     {

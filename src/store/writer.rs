@@ -19,8 +19,13 @@ enum Cmd {
     /// Events of one batch of work, journalled in order, and the batch's number.
     Append(Encoded, Batch),
     /// `bool`: fail with "exists" rather than replace.
-    PutSubscriber(Subscriber, bool, oneshot::Sender<Result<(), String>>),
-    RemoveSubscriber(String, oneshot::Sender<Result<bool, String>>),
+    PutSubscriber(Subscriber, Put, oneshot::Sender<Result<(), String>>),
+    /// The number, and the tenant it must belong to (`None`: whoever's).
+    RemoveSubscriber(
+        String,
+        Option<String>,
+        oneshot::Sender<Result<bool, String>>,
+    ),
     /// A durable consumer's acknowledged sequence; the reply is its position after.
     Ack(String, u64, oneshot::Sender<Result<u64, String>>),
     Routing(Change),
@@ -129,8 +134,22 @@ pub type Batch = u64;
 /// Resolves when the commit of what was sent before it is done (`Err`: it failed).
 pub type Ticket = oneshot::Receiver<Result<(), String>>;
 
-/// What `PutSubscriber` with `create_only` answers when the number is enrolled.
+/// What [`Put::Create`] answers when the number is enrolled.
 pub const EXISTS: &str = "exists";
+/// What [`Put::ReplaceOwn`] answers when the number is another tenant's.
+pub const OTHERS: &str = "another tenant's";
+
+/// How a subscriber is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// Only if the number is not enrolled ([`EXISTS`] otherwise).
+    Create,
+    /// Add or replace, whoever's it was (an admin may move a number between tenants).
+    Replace,
+    /// Add or replace, but not another tenant's number ([`OTHERS`]): checked in the same
+    /// transaction, so two tenants enrolling one number at once cannot both have it.
+    ReplaceOwn,
+}
 
 impl crate::service::routing::Persist for Writer {
     fn persist(&self, change: Change) {
@@ -266,19 +285,24 @@ impl Writer {
         self.live.follow()
     }
 
-    /// Add or replace (`create_only`: fail with [`EXISTS`] if enrolled).
-    pub async fn put_subscriber(&self, s: Subscriber, create_only: bool) -> Result<(), String> {
+    /// Enrol `s` as `put` says.
+    pub async fn put_subscriber(&self, s: Subscriber, put: Put) -> Result<(), String> {
         let (tx, rx) = oneshot::channel();
         self.tx
-            .send(Cmd::PutSubscriber(s, create_only, tx))
+            .send(Cmd::PutSubscriber(s, put, tx))
             .map_err(|_| "store stopped".to_string())?;
         rx.await.map_err(|_| "store stopped".to_string())?
     }
 
-    pub async fn remove_subscriber(&self, number: String) -> Result<bool, String> {
+    /// Remove `number` if it is enrolled (and `tenant`'s, when given); whether it was.
+    pub async fn remove_subscriber(
+        &self,
+        number: String,
+        tenant: Option<String>,
+    ) -> Result<bool, String> {
         let (tx, rx) = oneshot::channel();
         self.tx
-            .send(Cmd::RemoveSubscriber(number, tx))
+            .send(Cmd::RemoveSubscriber(number, tenant, tx))
             .map_err(|_| "store stopped".to_string())?;
         rx.await.map_err(|_| "store stopped".to_string())?
     }
@@ -482,29 +506,35 @@ fn writer_loop(
                             published.push(Committed::new(first, batch));
                         }
                     }
-                    Cmd::PutSubscriber(s, create_only, reply) => {
-                        let sql = if create_only {
-                            "INSERT INTO subscriber (number, user, policy, terminals)
-                             VALUES (?1, ?2, ?3, ?4) ON CONFLICT(number) DO NOTHING"
-                        } else {
-                            "INSERT INTO subscriber (number, user, policy, terminals)
-                             VALUES (?1, ?2, ?3, ?4) ON CONFLICT(number) DO UPDATE SET
-                             user = excluded.user, policy = excluded.policy,
-                             terminals = excluded.terminals"
+                    Cmd::PutSubscriber(s, put, reply) => {
+                        let insert = "INSERT INTO subscriber
+                            (number, user, policy, terminals, tenant)
+                            VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(number) DO";
+                        let update = "UPDATE SET user = excluded.user,
+                            policy = excluded.policy, terminals = excluded.terminals,
+                            tenant = excluded.tenant";
+                        let sql = match put {
+                            Put::Create => format!("{insert} NOTHING"),
+                            Put::Replace => format!("{insert} {update}"),
+                            Put::ReplaceOwn => format!(
+                                "{insert} {update} WHERE subscriber.tenant = excluded.tenant"
+                            ),
                         };
                         let r = tx
                             .execute(
-                                sql,
+                                &sql,
                                 params![
                                     s.number,
                                     s.user,
                                     policy_name(s.policy),
-                                    terminals_json(&s.terminals)
+                                    terminals_json(&s.terminals),
+                                    s.tenant
                                 ],
                             )
                             .map_err(|e| e.to_string())
                             .and_then(|n| match n {
-                                0 => Err(EXISTS.to_string()),
+                                0 if put == Put::Create => Err(EXISTS.to_string()),
+                                0 => Err(OTHERS.to_string()),
                                 _ => Ok(()),
                             });
                         replies.push(Reply::Put(reply, r));
@@ -515,8 +545,9 @@ fn writer_loop(
                     }) => {
                         tx.execute(
                             "INSERT OR REPLACE INTO routing_number
-                             (number, target, pool, kind, call_id, allocated_ms, expires_ms)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                             (number, target, pool, kind, call_id, allocated_ms, expires_ms,
+                              tenant)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                             params![
                                 a.number,
                                 a.target,
@@ -524,7 +555,8 @@ fn writer_loop(
                                 a.kind.name(),
                                 a.call_id,
                                 a.allocated_ms,
-                                a.expires_ms
+                                a.expires_ms,
+                                a.tenant
                             ],
                         )?;
                         tx.execute(
@@ -539,9 +571,13 @@ fn writer_loop(
                             params![number],
                         )?;
                     }
-                    Cmd::RemoveSubscriber(n, reply) => {
+                    Cmd::RemoveSubscriber(n, tenant, reply) => {
                         let r = tx
-                            .execute("DELETE FROM subscriber WHERE number = ?1", params![n])
+                            .execute(
+                                "DELETE FROM subscriber
+                                 WHERE number = ?1 AND (?2 IS NULL OR tenant = ?2)",
+                                params![n, tenant],
+                            )
                             .map(|c| c > 0)
                             .map_err(|e| e.to_string());
                         replies.push(Reply::Remove(reply, r));
