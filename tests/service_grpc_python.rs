@@ -8,48 +8,13 @@
 //! under `CI`).
 
 mod common;
-use common::{free_port, python};
+use common::{free_port, grpcio_ready, python};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_scpd");
-
-fn grpcio_ready() -> bool {
-    let importable = || {
-        python()
-            .args(["-c", "import grpc, grpc_tools.protoc"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if importable() {
-        return true;
-    }
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pyoracles");
-    let ok = python()
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .arg("--target")
-        .arg(&dir)
-        .args(["grpcio", "grpcio-tools"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if ok && importable() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "grpcio could not be installed"
-    );
-    println!("skipped: grpcio not importable and pip could not install it (offline?)");
-    false
-}
 
 struct Daemon {
     child: Child,

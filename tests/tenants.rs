@@ -54,11 +54,13 @@ impl tonic::service::Interceptor for Bearer {
 struct World {
     pki: Pki,
     d: Scpd,
+    /// Its configuration, as a file.
+    config: std::path::PathBuf,
 }
 
 impl World {
-    fn start() -> World {
-        let pki = Pki::new("tenants");
+    fn start(name: &str) -> World {
+        let pki = Pki::new(&format!("tenants-{name}"));
         pki.client("acme-dss", &[]);
         pki.client("dss-7", &["globex-dss.example.net"]);
         pki.client("noc", &[]);
@@ -108,8 +110,10 @@ token_sha256 = ["{}"]
             h("globex-token"),
             h("noc-token"),
         );
-        let d = Scpd::start("tenants", Some(&cfg));
-        World { pki, d }
+        let d = Scpd::start(&format!("tenants-{name}"), Some(&cfg));
+        let config = pki.path("scpd.toml");
+        std::fs::write(&config, cfg).unwrap();
+        World { pki, d, config }
     }
 
     async fn conn(&self, cred: Cred<'_>) -> Conn {
@@ -181,7 +185,7 @@ fn code<T: std::fmt::Debug>(r: Result<T, tonic::Status>) -> Code {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_tenant_sees_and_changes_only_its_own_and_the_admin_everything() {
-    let w = World::start();
+    let w = World::start("scoped");
     let acme = w.conn(Cred::Cert("acme-dss")).await;
     let globex = w.conn(Cred::Cert("dss-7")).await;
     let admin = w.conn(Cred::Cert("noc")).await;
@@ -389,6 +393,156 @@ async fn each_tenant_sees_and_changes_only_its_own_and_the_admin_everything() {
     assert!(
         has(&["denied", "acme", "reader", "Subscribers.List"]),
         "{log}"
+    );
+    w.d.stop();
+}
+
+/// `tests/interop/grpc_tenants.py` as `cred` doing `op`: its one JSON line.
+fn py(w: &World, cred: &str, op: &[&str]) -> serde_json::Value {
+    let proto = format!("{}/proto", env!("CARGO_MANIFEST_DIR"));
+    let ca = w.pki.p("ca.pem");
+    let out = common::run_script(
+        "grpc_tenants.py",
+        &[&[&*proto, &*w.d.grpc, &*ca, cred][..], op].concat(),
+    );
+    serde_json::from_str(out.trim()).unwrap()
+}
+
+/// The same through an independent client: Python grpcio with stubs generated from our
+/// proto, as acme by token and as globex by client certificate.
+#[test]
+fn a_python_grpcio_client_is_scoped_the_same() {
+    if !common::grpcio_ready() {
+        return;
+    }
+    let w = World::start("python");
+    let acme = "token:acme-token";
+    let globex = format!("cert:{}", w.pki.p("dss-7"));
+    let r = py(&w, acme, &["add", ACME_LINE]);
+    assert_eq!(
+        (&r["code"], &r["tenant"]),
+        (&"OK".into(), &"acme".into()),
+        "{r}"
+    );
+    let r = py(&w, &globex, &["add", GLOBEX_LINE]);
+    assert_eq!(r["tenant"], "globex", "{r}");
+    for op in [["get", GLOBEX_LINE], ["remove", GLOBEX_LINE]] {
+        let r = py(&w, acme, &op);
+        assert_eq!(r["code"], "PERMISSION_DENIED", "{op:?}: {r}");
+    }
+    assert_eq!(
+        py(&w, acme, &["list"])["numbers"],
+        serde_json::json!([ACME_LINE])
+    );
+    assert_eq!(py(&w, "token:nobody", &["list"])["code"], "UNAUTHENTICATED");
+
+    let r = w.d.sim(&[
+        "--calling",
+        ACME_LINE,
+        "--called",
+        GLOBEX_LINE,
+        "--hold-ms",
+        "20",
+    ]);
+    assert_eq!(r["monitored"].as_u64(), Some(1), "{r}");
+    // globex, as a durable consumer: the call its line was called in, without acme's
+    // enrolment; acknowledged, nothing is left for it.
+    let r = py(&w, &globex, &["events", "py", "10", "3"]);
+    let evs = r["events"].as_array().unwrap();
+    assert_eq!(evs.len(), 3, "{r}");
+    for e in evs {
+        assert_eq!(e["tenants"], serde_json::json!(["globex"]), "{e}");
+        assert_eq!(e["user"], "", "{e}");
+        assert_eq!(e["subscriber"], ACME_LINE, "{e}");
+    }
+    let r = py(&w, &globex, &["events", "py", "10", "1.5"]);
+    assert_eq!(r["events"], serde_json::json!([]), "{r}");
+    // acme's own consumer of that name is its own: the whole call, with its enrolment.
+    let r = py(&w, acme, &["events", "py", "10", "3"]);
+    let evs = r["events"].as_array().unwrap();
+    assert_eq!(evs.len(), 3, "{r}");
+    assert!(
+        evs.iter().all(|e| e["user"] == format!("py {ACME_LINE}")),
+        "{r}"
+    );
+    w.d.stop();
+}
+
+/// The client commands: `--token` on `scpd subscriber`, and `scpd tenant token|list`.
+#[test]
+fn the_cli_carries_a_token_and_lists_tenants() {
+    let w = World::start("cli");
+    let scpd = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_scpd"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let ca = w.pki.p("ca.pem");
+    let conn = ["--grpc", &*w.d.grpc, "--tls-ca", &*ca];
+    let (ok, _, err) = scpd(
+        &[
+            &["subscriber", "add", ACME_LINE, "--token", "acme-token"],
+            &conn[..],
+        ]
+        .concat(),
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = scpd(
+        &[
+            &["subscriber", "get", ACME_LINE, "--token", "globex-token"],
+            &conn[..],
+        ]
+        .concat(),
+    );
+    assert!(!ok && err.contains("ermission"), "{err}");
+    let (ok, _, err) = scpd(&[&["subscriber", "list"], &conn[..]].concat());
+    assert!(!ok && err.contains("no client certificate; no token"), "{err}");
+    let (ok, out, err) =
+        scpd(&[&["subscriber", "list", "--token", "acme-token"], &conn[..]].concat());
+    assert!(
+        ok && out.contains(ACME_LINE) && out.contains("\"acme\""),
+        "{out} {err}"
+    );
+
+    // A new token: its digest is the one to configure.
+    let (ok, out, _) = scpd(&["tenant", "token"]);
+    assert!(ok);
+    let t: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let token = t["token"].as_str().unwrap();
+    assert_eq!(token.len(), 64);
+    assert_eq!(t["token_sha256"], scpd::api::token_sha256(token));
+    let (_, again, _) = scpd(&["tenant", "token"]);
+    assert_ne!(out, again, "tokens are random");
+
+    let cfg = w.config.display().to_string();
+    let (ok, out, err) = scpd(&["tenant", "list", "--config", &cfg]);
+    assert!(ok, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l["name"].as_str().unwrap(), l["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("acme", "tenant"),
+            ("acme", "reader"),
+            ("globex", "tenant"),
+            ("noc", "admin")
+        ]
+    );
+    assert_eq!(
+        lines[2]["certificate_names"],
+        serde_json::json!(["globex-dss.example.net"])
     );
     w.d.stop();
 }

@@ -439,6 +439,7 @@ pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, Failure
             "terminals": s.terminals.iter()
                 .map(|t| serde_json::json!({"id": t.id, "label": t.label}))
                 .collect::<Vec<_>>(),
+            "tenant": s.tenant,
         }))
     };
     match c {
@@ -514,6 +515,7 @@ pub(super) async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, 
             "call_id": n.call_id,
             "pool": n.pool,
             "kind": n.kind().as_str_name(),
+            "tenant": n.tenant,
         }))
     };
     let err = status;

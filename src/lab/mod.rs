@@ -97,6 +97,13 @@ pub fn write_event_json(j: &mut json::J, ev: &CallEvent) {
     }
     j.key("subscriber").str(&ev.subscriber);
     opt_party(j, "switch_address", &ev.switch_address);
+    if !ev.tenants.is_empty() {
+        j.key("tenants").open_array();
+        for t in &ev.tenants {
+            j.str(t);
+        }
+        j.close_array();
+    }
     if !ev.terminals.is_empty() {
         j.key("terminals").open_array();
         for t in &ev.terminals {
@@ -174,6 +181,9 @@ mod tests {
                 v[k] = serde_json::json!(s);
             }
         }
+        if !ev.tenants.is_empty() {
+            v["tenants"] = serde_json::json!(ev.tenants);
+        }
         if !ev.terminals.is_empty() {
             v["terminals"] = ev
                 .terminals
@@ -242,6 +252,7 @@ mod tests {
             location_number: party("", 0),
             imei: "35".into(),
             user: "u\\".into(),
+            tenants: vec!["acme".into(), "glo\"bex".into()],
             terminals: vec![
                 Terminal {
                     id: "t1".into(),

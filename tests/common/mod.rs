@@ -71,20 +71,20 @@ pub fn python() -> Command {
     c
 }
 
-fn pycrate_importable() -> bool {
-    python()
-        .args(["-c", "import pycrate_asn1dir, pycrate_mobile"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// True when pycrate can be used, installing it under the build tree first if needed. When it
-/// cannot: panics under `CI`, else prints why the test is skipped and returns false.
-pub fn pycrate_ready() -> bool {
-    if pycrate_importable() {
+/// True when python3 can `import` these modules, installing `packages` under the build tree
+/// first if needed. When it cannot: panics under `CI`, else prints why the test is skipped
+/// and returns false.
+pub fn python_ready(imports: &str, packages: &[&str]) -> bool {
+    let importable = || {
+        python()
+            .args(["-c", &format!("import {imports}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if importable() {
         return true;
     }
-    eprintln!("installing pycrate into {}", oracle_dir().display());
+    eprintln!("installing {packages:?} into {}", oracle_dir().display());
     let installed = python()
         .args([
             "-m",
@@ -95,18 +95,28 @@ pub fn pycrate_ready() -> bool {
             "--target",
         ])
         .arg(oracle_dir())
-        .arg("pycrate")
+        .args(packages)
         .status()
         .is_ok_and(|s| s.success());
-    if installed && pycrate_importable() {
+    if installed && importable() {
         return true;
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "pycrate could not be installed (python3 -m pip install --target)"
+        "{packages:?} could not be installed (python3 -m pip install --target)"
     );
-    println!("skipped: pycrate not importable and pip could not install it (offline?)");
+    println!("skipped: {imports} not importable and pip could not install it (offline?)");
     false
+}
+
+/// pycrate, the ASN.1 and mobile-protocol oracle.
+pub fn pycrate_ready() -> bool {
+    python_ready("pycrate_asn1dir, pycrate_mobile", &["pycrate"])
+}
+
+/// grpcio with its code generator, the independent gRPC client.
+pub fn grpcio_ready() -> bool {
+    python_ready("grpc, grpc_tools.protoc", &["grpcio", "grpcio-tools"])
 }
 
 /// Run `tests/interop/<script>` with `args`; its stdout, or a panic with both streams.
