@@ -14,7 +14,8 @@ use scpd::proto::{
     routing_numbers_client::RoutingNumbersClient, subscribers_client::SubscribersClient,
     AckRequest, AllocateRoutingNumberRequest, CallEvent, EventKind, GetRoutingNumberRequest,
     GetSubscriberRequest, ListRoutingNumbersRequest, ListSubscribersRequest, Policy,
-    RemoveSubscriberRequest, StatusRequest, SubscribeRequest, Subscriber, Terminal,
+    ReleaseRoutingNumberRequest, RemoveSubscriberRequest, StatusRequest, SubscribeRequest,
+    Subscriber, Terminal,
 };
 use std::time::Duration;
 use tonic::service::interceptor::InterceptedService;
@@ -278,12 +279,22 @@ async fn each_tenant_sees_and_changes_only_its_own_and_the_admin_everything() {
         .unwrap()
         .into_inner();
     assert_eq!(listed.numbers.len(), 1);
-    let listed = RoutingNumbersClient::new(admin.clone())
+    let mut r = RoutingNumbersClient::new(admin.clone());
+    let listed = r
         .list(ListRoutingNumbersRequest::default())
         .await
         .unwrap()
         .into_inner();
     assert_eq!(listed.numbers.len(), 2);
+    // The admin allocates from a tenant's pool (the number is that tenant's) and releases
+    // another's.
+    let for_acme = r.allocate(alloc("acme-trn")).await.unwrap().into_inner();
+    assert_eq!(for_acme.tenant, "acme");
+    r.release(ReleaseRoutingNumberRequest {
+        number: for_acme.number,
+    })
+    .await
+    .unwrap();
 
     // The node's status is for admins.
     let e = NodeClient::new(acme.clone()).status(StatusRequest {}).await;
@@ -502,7 +513,10 @@ fn the_cli_carries_a_token_and_lists_tenants() {
     );
     assert!(!ok && err.contains("ermission"), "{err}");
     let (ok, _, err) = scpd(&[&["subscriber", "list"], &conn[..]].concat());
-    assert!(!ok && err.contains("no client certificate; no token"), "{err}");
+    assert!(
+        !ok && err.contains("no client certificate; no token"),
+        "{err}"
+    );
     let (ok, out, err) =
         scpd(&[&["subscriber", "list", "--token", "acme-token"], &conn[..]].concat());
     assert!(

@@ -1,8 +1,8 @@
 //! The `[ain]` section: what scpd must know of its AIN SSPs that their messages do not say.
 
-use super::{invalid, ConfigError};
+use crate::ain::AmaSlpId;
 use crate::tcuser::ain::AinSettings;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -11,41 +11,37 @@ pub struct Ain {
     pub release: crate::ain::Release,
     /// The AMAslpID (9 digits) every Analyze_Route carries: GR-1299 makes it mandatory there,
     /// and the SSP writes it into the call's AMA (billing) record.
-    pub ama_slp_id: String,
+    #[serde(deserialize_with = "nine_digits")]
+    pub ama_slp_id: AmaSlpId,
 }
 
 impl Default for Ain {
     fn default() -> Ain {
+        let s = AinSettings::default();
         Ain {
-            release: crate::ain::Release::V0_2,
-            ama_slp_id: "000000000".into(),
+            release: s.release,
+            ama_slp_id: s.ama_slp_id,
         }
     }
 }
 
+/// The AMAslpID as the file gives it: a string of 9 decimal digits, checked as it is read.
+fn nine_digits<'de, D: Deserializer<'de>>(d: D) -> Result<AmaSlpId, D::Error> {
+    let s = String::deserialize(d)?;
+    match s.parse() {
+        Ok(digits) if s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(AmaSlpId(digits)),
+        _ => Err(serde::de::Error::custom(format!(
+            "ain.ama_slp_id {s:?}: must be 9 decimal digits"
+        ))),
+    }
+}
+
 impl Ain {
-    /// The AMAslpID as digits, or why it is not 9 decimal digits.
-    pub fn check(&self) -> Result<(), ConfigError> {
-        self.ama_slp_id().map(|_| ())
-    }
-
-    fn ama_slp_id(&self) -> Result<crate::ain::AmaSlpId, ConfigError> {
-        let s = &self.ama_slp_id;
-        if s.len() != 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid("ain.ama_slp_id", "must be 9 decimal digits"));
-        }
-        Ok(crate::ain::AmaSlpId(s.parse().map_err(|_| {
-            invalid("ain.ama_slp_id", "must be 9 decimal digits")
-        })?))
-    }
-
-    /// What the AIN TC-user is given (after [`Ain::check`]).
+    /// What the AIN TC-user is given.
     pub fn settings(&self) -> AinSettings {
         AinSettings {
             release: self.release,
-            ama_slp_id: self
-                .ama_slp_id()
-                .unwrap_or(AinSettings::default().ama_slp_id),
+            ama_slp_id: self.ama_slp_id,
         }
     }
 }

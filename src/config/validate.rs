@@ -120,7 +120,6 @@ impl Config {
         if !(1..=15).contains(&self.sccp.hop_counter) {
             return Err(invalid("sccp.hop_counter", "must be 1 to 15 (Q.713 §3.18)"));
         }
-        self.ain.check()?;
         let r = &self.sccp.reassembly;
         if !(1_000..=60_000).contains(&r.timeout_ms) {
             return Err(invalid(

@@ -224,13 +224,14 @@ impl<'a> AnsiMessage<'a> {
     }
 }
 
-/// Find the package type and transaction ID contents of a package that may not decode, so
-/// the dialogue layer can address its Abort. Best effort: `None` when even that is unreadable.
+/// [`salvage_transaction_id`] of a package of a type T1.114.3 defines: its type and
+/// Transaction ID contents, read without decoding the rest (dispatch, and the Abort of a
+/// package that does not decode).
 pub fn peek_transaction_id(buf: &[u8]) -> Option<(PackageType, &[u8])> {
-    let (top, _) = Tlv::parse(buf, 0).ok()?;
-    let package = PackageType::from_tag(top.tag)?;
-    let tid = top.children().ok()?.next_tlv().ok()??;
-    (tid.tag == tags::TRANSACTION_ID).then_some((package, tid.value))
+    match salvage_transaction_id(buf)? {
+        (Some(package), ids) => Some((package, ids)),
+        (None, _) => None,
+    }
 }
 
 /// The package type (`None`: not one T1.114.3 defines) and Transaction ID contents of a
