@@ -27,8 +27,6 @@ pub use events::{EdpSet, TimeoutTimer};
 pub use isup::{Cause, RedirectionInformation};
 pub use user_id::UserId;
 
-use crate::ber::{BerError, BerErrorKind, Result, Tlv};
-
 /// Context tag numbers of the parameters (GR-1299 §6; `AIN-Parameters.asn`).
 pub mod tag {
     pub const ACCESS_CODE: u32 = 1;
@@ -99,32 +97,7 @@ pub mod tag {
     pub const SSP_RESPONSE_MESSAGE_TIMER_T1: u32 = 166;
 }
 
-pub(super) fn invalid(what: &'static str, offset: usize) -> BerError {
-    BerError::new(BerErrorKind::Invalid(what), offset)
-}
-
-/// Contents of a member typed as a string or number: primitive form only.
-pub(super) fn prim<'a>(t: &Tlv<'a>, what: &'static str) -> Result<&'a [u8]> {
-    if t.tag.constructed {
-        Err(invalid(what, t.offset))
-    } else {
-        Ok(t.value)
-    }
-}
-
-/// Contents of a fixed-size string member.
-pub(super) fn fixed<const N: usize>(t: &Tlv<'_>, what: &'static str) -> Result<[u8; N]> {
-    prim(t, what)?
-        .try_into()
-        .map_err(|_| invalid(what, t.value_offset))
-}
-
-/// An INTEGER/ENUMERATED member whose range fits one octet (GR-1299 enumerations, station
-/// types, leg IDs, timers in seconds up to 120).
-pub(super) fn small(t: &Tlv<'_>, what: &'static str) -> Result<u8> {
-    prim(t, what)?;
-    u8::try_from(t.as_i64()?).map_err(|_| invalid(what, t.value_offset))
-}
+pub(super) use crate::ber::{fixed, invalid, prim, small};
 
 #[cfg(test)]
 mod tests;

@@ -7,10 +7,12 @@
 //! truly malformed with the absolute offset of the fault. The writer emits canonical
 //! definite-length encodings (X.690 §10.1, DER-style minimal lengths).
 
+mod member;
 mod reader;
 mod text;
 mod writer;
 
+pub use member::{fixed, invalid, prim, small};
 pub use reader::{Reader, Tlv};
 pub use text::{from_hex, hex, oid_to_string};
 pub use writer::Writer;

@@ -40,7 +40,6 @@ pub use location::{CellIdOrLai, Plmn};
 pub use redirection::RedirectionInformation;
 pub use time::TimeAndTimezone;
 
-use crate::ber::{BerError, BerErrorKind};
 use crate::digits::{Digits, Isup, Tbcd};
 
 /// Address signals of an ISUP number (Q.763 §3.9).
@@ -50,9 +49,7 @@ pub type IsupDigits = Digits<Isup>;
 /// odd-length string.
 pub type TbcdDigits = Digits<Tbcd>;
 
-fn invalid(what: &'static str, offset: usize) -> BerError {
-    BerError::new(BerErrorKind::Invalid(what), offset)
-}
+use crate::ber::invalid;
 
 /// The bits of a BER BIT STRING's contents (X.690 §8.6: unused-bits octet, then bits from
 /// the most significant), as a bit mask with bit 0 = the first named bit (e.g.

@@ -40,14 +40,12 @@ pub use release_call::ReleaseCallArg;
 pub use request_report::{BcsmEvent, DpSpecificCriteria, RequestReportBcsmEventArg};
 
 use super::numbers::{AddressString, Cause, IsupNumber, TbcdDigits};
-use crate::ber::{BerError, BerErrorKind, Class, Result, Tag, Tlv, Writer};
+use crate::ber::{Class, Result, Tag, Tlv, Writer};
 
 // ---------------------------------------------------------------------------------------
 // Small helpers shared by the codecs.
 
-pub(crate) fn invalid(what: &'static str, offset: usize) -> BerError {
-    BerError::new(BerErrorKind::Invalid(what), offset)
-}
+pub(crate) use crate::ber::invalid;
 
 /// The context tag number of a member, `None` for other classes.
 pub(crate) fn ctx(t: &Tlv<'_>) -> Option<u32> {
