@@ -177,3 +177,88 @@ fn ain_query_members_by_gr1299_names() {
     assert_eq!(a["calledPartyID"]["natureOfNumber"], 3, "{a}");
     assert_eq!(a["callingPartyID"]["digits"], "2015550100", "{a}");
 }
+
+/// WIN (ANSI-41 family 9) in `ansi_map_win.pcap`, ANSI MTP3: every WIN invoke and result
+/// is named, and its parameters carry the values tshark's `ansi_map` shows for the same
+/// frames (billing id, digits, trigger type, action code).
+#[test]
+fn win_arguments_and_results_match_tshark() {
+    let Some(dir) = common::traces() else {
+        return;
+    };
+    let file = dir.join("wireshark-wiki/ansi_map_win.pcap");
+    let lines = decode(&["--mtp3", "ansi", file.to_str().unwrap()], None);
+    if Command::new("tshark").arg("-v").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "tshark missing under CI");
+        println!("skipped: no tshark");
+        return;
+    }
+    let mut c = Command::new("tshark");
+    c.args(["-o", "mtp3.standard:ANSI", "-r"]).arg(&file);
+    c.args(["-T", "fields", "-E", "separator=|", "-E", "aggregator=,"]);
+    for f in [
+        "frame.number",
+        "ansi_map.idno",
+        "ansi_map.bcd_digits",
+        "ansi_map.triggerType",
+        "ansi_map.actionCode",
+    ] {
+        c.args(["-e", f]);
+    }
+    let out = String::from_utf8(c.output().unwrap().stdout).unwrap();
+    let shark: Vec<Vec<&str>> = out.lines().map(|l| l.split('|').collect()).collect();
+    assert_eq!(lines.len(), shark.len());
+    let mut checked = 0;
+    for (line, t) in lines.iter().zip(&shark) {
+        let comp = &line["tcap"]["components"][0];
+        let Some(p) = comp
+            .get("argument")
+            .or_else(|| comp.get("result"))
+            .filter(|_| line["application"] == "WIN")
+        else {
+            continue;
+        };
+        checked += 1;
+        let name = comp["operation"].as_str().unwrap();
+        assert!(!name.starts_with("private"), "{line}");
+        if !t[1].is_empty() {
+            assert_eq!(p["billingID"]["idNumber"].to_string(), t[1], "{name}");
+        }
+        // Every number tshark shows is one of ours (it shows an odd count's filler as a
+        // trailing 0).
+        let mut ours = Vec::new();
+        digit_strings(p, &mut ours);
+        for d in t[2].split(',').filter(|d| !d.is_empty()) {
+            assert!(
+                ours.iter().any(|o| d == o || *d == format!("{o}0")),
+                "{name}: tshark {d}, ours {ours:?}"
+            );
+        }
+        if !t[3].is_empty() {
+            assert_eq!(p["triggerType"].to_string(), t[3], "{name}");
+        }
+        if !t[4].is_empty() {
+            assert_eq!(p["actionCode"].to_string(), t[4], "{name}");
+        }
+    }
+    // AnalyzedInformation twice with its results, TAnswer, TDisconnect and its result.
+    assert_eq!(checked, 7, "{lines:#?}");
+}
+
+/// The values of every `digits` member under `v`, and the MINs and IMSIs (BCD too).
+fn digit_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("digits" | "mobileIdentificationNumber" | "imsi", Value::String(d)) => {
+                        out.push(d.clone())
+                    }
+                    _ => digit_strings(x, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| digit_strings(x, out)),
+        _ => {}
+    }
+}

@@ -9,7 +9,8 @@
 //! with their structure, never dropped. INAP CS-1 arguments are walked the same way with
 //! their own table (ETS 300 374-1 §9), which reuses the CAP entries where the ASN.1 is the
 //! same. AIN arguments come from [`crate::ain::Arg`], named
-//! by GR-1299's ASN.1 ([`crate::ain::P::name`]).
+//! by GR-1299's ASN.1 ([`crate::ain::P::name`]); WIN arguments and results from
+//! [`crate::win::Params`], named as Wireshark's `ansi_map.asn` names them.
 //!
 //! The walker borrows the message and writes the JSON straight into the output buffer
 //! ([`J`]): no copies of the input, no tree of values. Members of an object are written in
@@ -19,6 +20,7 @@ mod ain;
 mod ber_walk;
 mod cap_schema;
 mod inap_schema;
+mod win;
 
 use super::json::J;
 use crate::ber::{BerError, Tlv};
@@ -28,6 +30,7 @@ use cap_schema::cap_schema;
 use inap_schema::inap_schema;
 
 pub use ain::ain_argument;
+pub use win::win_params;
 
 /// An ISUP-format number (Q.763 §3.9); `qualifier` for a GenericNumber (§3.26).
 pub fn isup(j: &mut J, n: &camel::IsupNumber, qualifier: Option<u8>) {

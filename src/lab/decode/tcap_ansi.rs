@@ -1,5 +1,6 @@
 //! ANSI TCAP (T1.114): packages and components, the dialogue they belong to, and the
-//! operations AIN defines named, with their arguments.
+//! operations AIN (GR-1299) and WIN (TIA/EIA-41 family 9) define named, with their
+//! arguments and, for WIN, results.
 
 use super::dialogues::{Dialogues, Step};
 use super::line::Line;
@@ -50,27 +51,32 @@ pub(super) fn ansi_layer(
         line.dialogue = Some(n);
         n
     };
-    // The name of an operation code, and whether AIN defines it.
-    let op_name = |op: OpCode| -> (Small, bool) {
+    // The name of an operation code, and which application defines it.
+    let op_name = |op: OpCode| -> (Small, Option<&'static str>) {
         let code = op.value() & 0x7fff;
         let mut s = Small::new();
-        let ain = match (op.is_private(), crate::ain::operation_name(code)) {
-            (true, Some(n)) => {
+        let win = crate::win::Operation::from_code(code).map(|o| o.name());
+        let app = match (op.is_private(), crate::ain::operation_name(code), win) {
+            (true, Some(n), _) => {
                 let _ = s.write_str(n);
-                true
+                Some("AIN")
             }
-            (true, None) => {
+            (true, None, Some(n)) => {
+                let _ = s.write_str(n);
+                Some("WIN")
+            }
+            (true, None, None) => {
                 let _ = write!(s, "private {code:#06x}");
-                false
+                None
             }
-            (false, _) => {
+            (false, ..) => {
                 let _ = write!(s, "national {code:#06x}");
-                false
+                None
             }
         };
-        (s, ain)
+        (s, app)
     };
-    let mut ain = false;
+    let mut app = None;
     let t = &mut line.tcap;
     t.open();
     let mut any = false;
@@ -87,27 +93,32 @@ pub(super) fn ansi_layer(
                 opcode,
                 parameter,
             }) => {
-                let (name, is_ain) = op_name(opcode);
+                let (name, is_app) = op_name(opcode);
                 let name = name.as_str();
-                ain |= is_ain;
+                app = app.or(is_app);
                 count_fmt(&mut totals.operations, format_args!("invoke {name}"));
                 if let (Some(id), Some(i)) = (invoke_id, dl.info.get_mut(&n)) {
                     i.ansi_invokes.retain(|(x, _)| *x != id);
                     i.ansi_invokes.push((id, opcode));
                 }
                 t.open();
-                if is_ain {
-                    let mut bad = Vec::new();
-                    match crate::ain::ain_lenient(opcode, parameter, &mut bad) {
+                let mut bad = Vec::new();
+                let at = parameter.map_or(0, |p| p.offset);
+                match is_app {
+                    Some("AIN") => match crate::ain::ain_lenient(opcode, parameter, &mut bad) {
                         Ok(m) => {
                             crate::lab::decode_args::ain_argument(t.key("argument"), &m.arg, &bad)
                         }
-                        Err(e) => line.error.set(
-                            "ain",
-                            parameter.map_or(0, |p| p.offset),
-                            format_args!("{name}: {e}"),
-                        ),
-                    }
+                        Err(e) => line.error.set("ain", at, format_args!("{name}: {e}")),
+                    },
+                    Some(_) => match crate::win::decode_invoke_lenient(opcode, parameter, &mut bad)
+                    {
+                        Ok(m) => {
+                            crate::lab::decode_args::win_params(t.key("argument"), &m.params, &bad)
+                        }
+                        Err(e) => line.error.set("win", at, format_args!("{name}: {e}")),
+                    },
+                    None => {}
                 }
                 t.key("component")
                     .str(if last { "invokeLast" } else { "invokeNotLast" });
@@ -128,7 +139,7 @@ pub(super) fn ansi_layer(
             Ok(AnsiComponent::ReturnResult {
                 last,
                 correlation_id,
-                ..
+                parameter,
             }) => {
                 // The operation is the one of the Invoke it answers (by correlation id).
                 let op = dl.info.get_mut(&n).and_then(|i| {
@@ -154,6 +165,26 @@ pub(super) fn ansi_layer(
                 if let Some(op) = op {
                     t.key("opcode").num(op.value());
                     t.key("operation").str(name);
+                }
+                // A WIN result's parameters, read as the operation it answers defines them.
+                let win = op
+                    .filter(|o| {
+                        o.is_private() && crate::ain::operation_name(o.value() & 0x7fff).is_none()
+                    })
+                    .and_then(|o| crate::win::Operation::from_code(o.value() & 0x7fff));
+                if let Some(w) = win {
+                    let mut bad = Vec::new();
+                    match crate::win::decode_result_lenient(w, parameter, &mut bad) {
+                        Ok(m) => {
+                            crate::lab::decode_args::win_params(t.key("result"), &m.params, &bad);
+                            app = app.or(Some("WIN"));
+                        }
+                        Err(e) => line.error.set(
+                            "win",
+                            parameter.map_or(0, |p| p.offset),
+                            format_args!("{name} result: {e}"),
+                        ),
+                    }
                 }
                 t.close();
             }
@@ -202,7 +233,7 @@ pub(super) fn ansi_layer(
     if !returned {
         dl.close(n, step, totals);
     }
-    if ain {
-        line.application = Some("AIN");
+    if app.is_some() {
+        line.application = app;
     }
 }
