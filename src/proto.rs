@@ -18,6 +18,7 @@ impl From<service::Protocol> for Protocol {
             service::Protocol::Camel => Protocol::Camel,
             service::Protocol::Ain => Protocol::Ain,
             service::Protocol::Inap => Protocol::Inap,
+            service::Protocol::Win => Protocol::Win,
         }
     }
 }

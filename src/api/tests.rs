@@ -75,7 +75,7 @@ async fn subscribe_refuses_filters_no_event_can_match() {
         ),
         (
             SubscribeRequest {
-                protocols: vec![3],
+                protocols: vec![7],
                 ..Default::default()
             },
             "protocols",

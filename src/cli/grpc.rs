@@ -80,7 +80,7 @@ pub(super) struct EventsArgs {
     /// Only events of calls of this enrolled number; repeatable.
     #[arg(long = "subscriber", value_name = "NUMBER")]
     subscribers: Vec<String>,
-    /// Only events of this protocol (camel, ain, inap); repeatable.
+    /// Only events of this protocol (camel, ain, inap, win); repeatable.
     #[arg(long = "protocol", value_name = "PROTOCOL", value_parser = protocol)]
     protocols: Vec<i32>,
     /// Read as this durable consumer: start after the last event it acknowledged (unless
@@ -103,7 +103,7 @@ fn event_kind(s: &str) -> Result<i32, String> {
 fn protocol(s: &str) -> Result<i32, String> {
     match proto::Protocol::from_str_name(&s.to_ascii_uppercase()) {
         Some(p) if p != proto::Protocol::Unspecified => Ok(p as i32),
-        _ => Err(format!("{s} is not a protocol (camel, ain, inap)")),
+        _ => Err(format!("{s} is not a protocol (camel, ain, inap, win)")),
     }
 }
 

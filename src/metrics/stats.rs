@@ -10,11 +10,12 @@ use crate::store::JournalStats;
 use crate::tcap::sm::Counters as TcapCounters;
 
 /// Protocols counted apart (as [`Protocol`] numbers them).
-pub const PROTOCOLS: [Protocol; 4] = [
+pub const PROTOCOLS: [Protocol; 5] = [
     Protocol::Unspecified,
     Protocol::Camel,
     Protocol::Ain,
     Protocol::Inap,
+    Protocol::Win,
 ];
 /// Event kinds counted apart (as [`EventKind`] numbers them).
 pub const KINDS: [EventKind; 11] = [
@@ -45,6 +46,7 @@ pub fn protocol_name(p: Protocol) -> &'static str {
         Protocol::Camel => "camel",
         Protocol::Ain => "ain",
         Protocol::Inap => "inap",
+        Protocol::Win => "win",
     }
 }
 

@@ -16,6 +16,8 @@ pub enum Protocol {
     Ain,
     /// Core INAP CS-1 (ETS 300 374-1).
     Inap,
+    /// WIN (TIA/EIA-41-D, IS-771) from an ANSI-41 MSC.
+    Win,
 }
 
 /// The half call the trigger belongs to.
