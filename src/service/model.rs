@@ -148,7 +148,8 @@ pub struct Trigger {
     pub called: Option<Party>,
     /// The line the trigger is subscribed on, when the protocol names it apart from the
     /// parties (AIN UserID, GR-1299); otherwise the calling party of an originating trigger
-    /// and the called party of a terminating one are served. Boxed: only AIN has it.
+    /// and the called party of a terminating one are served. Boxed: only AIN (and WIN, when
+    /// the mobile is neither party) has it.
     pub served: Option<Box<Party>>,
     /// Boxed: seldom present, and a followed call keeps its trigger.
     pub original_called: Option<Box<Party>>,

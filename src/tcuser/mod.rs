@@ -1,7 +1,8 @@
 //! TC-users: the application protocols on top of TCAP that serve switch queries (CAMEL,
-//! AIN, INAP; WIN later), each mapping its protocol to the service model and back. They
-//! see dialogues, indications and components ([`crate::tcap::tc`]), never wire formats:
-//! [`crate::tcap::sm::Tcap`] does the transaction and component sub-layers.
+//! AIN, INAP; WIN's mapping is here, its TC-user to come), each mapping its protocol to the
+//! service model and back. They see dialogues, indications and components
+//! ([`crate::tcap::tc`]), never wire formats: [`crate::tcap::sm::Tcap`] does the
+//! transaction and component sub-layers.
 //!
 //! What every such user shares is the query-dialogue core, [`Dialogues`]: a trigger is put
 //! to the service engine, answered now or held for the data-session server's decision (with
@@ -17,6 +18,7 @@ pub mod inap;
 pub mod inap_map;
 #[cfg(test)]
 mod tests;
+pub mod win_map;
 
 use crate::sccp::scrc::Route;
 use crate::service::{Answer, Call, CallState, Decision, Engine, Event, Instruction, Trigger};
