@@ -127,6 +127,7 @@ impl Seeds {
                 } = c
                 {
                     self.ain(code, p.raw);
+                    self.win(code, p.raw);
                 }
             }
         }
@@ -150,6 +151,22 @@ impl Seeds {
             self.add("ain", &s);
         }
         self.ber(arg);
+    }
+
+    /// A WIN argument behind the octet selecting its operation (see fuzz_targets/win.rs),
+    /// and the same parameters offered as that operation's result.
+    fn win(&mut self, code: u16, arg: &[u8]) {
+        use scpd::win::Operation as Win;
+        if let Some(i) = Win::ALL
+            .iter()
+            .position(|o| Some(*o) == Win::from_code(code))
+        {
+            for kind in [0u8, 0x80] {
+                let mut s = vec![i as u8 | kind];
+                s.extend_from_slice(arg);
+                self.add("win", &s);
+            }
+        }
     }
 
     /// A BER encoding, and each short primitive value in it as a number seed (the first
@@ -507,6 +524,13 @@ fn main() {
         }
     }
     played_calls(&mut seeds);
+    // The worked TBusy of WIN-INAP-NOTES.md (whatever the captures held of WIN).
+    let tbusy = scpd::ber::from_hex(
+        "f23b81073940010112340095033940019f7b020c719f82170141bf82180c9f8215037d7b1f\
+         9f8219010f880517193254819f5009023021090758552101",
+    )
+    .expect("hex");
+    seeds.win(scpd::win::opcode::T_BUSY, &tbusy);
     let summary: Vec<String> = seeds
         .count
         .iter()
