@@ -19,27 +19,13 @@ and prints one JSON line: {"code": STATUS_CODE_NAME, ...what the call returned}.
 """
 
 import json
-import os
 import queue
 import sys
-import tempfile
 import threading
 
-from grpc_tools import protoc
 import grpc
 
-
-def stubs(proto_dir):
-    out = tempfile.mkdtemp(prefix="scpd-pystubs-")
-    rc = protoc.main([
-        "protoc", "-I" + proto_dir, "--python_out=" + out, "--grpc_python_out=" + out,
-        os.path.join(proto_dir, "scpd", "v1", "scpd.proto"),
-    ])
-    if rc != 0:
-        sys.exit("protoc failed: %d" % rc)
-    sys.path.insert(0, out)
-    from scpd.v1 import scpd_pb2, scpd_pb2_grpc
-    return scpd_pb2, scpd_pb2_grpc
+from grpc_stubs import stubs
 
 
 def channel(addr, ca, cred):
