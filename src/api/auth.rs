@@ -137,13 +137,15 @@ impl Auth {
             }
             None => Err("no client certificate".to_string()),
         };
-        let by_token = match authorization {
-            Some(v) => {
-                let token = v
-                    .strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-                    .ok_or("authorization: want \"Bearer TOKEN\"")?;
-                self.token(token.trim()).ok_or("unknown token".to_string())
+        // Another scheme (a proxy's Basic, say) is no token of ours, not a reason to refuse
+        // a client its certificate names.
+        let by_token = match authorization.and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        }) {
+            Some(token) => self.token(token.trim()).ok_or("unknown token".to_string()),
+            None if authorization.is_some() => {
+                Err("authorization is not \"Bearer TOKEN\"".to_string())
             }
             None => Err("no token".to_string()),
         };
@@ -299,6 +301,11 @@ mod tests {
         assert!(auth
             .identify(Some(&ops_der), Some("Bearer acme-secret"))
             .is_err());
+        // Another authorization scheme beside a certificate: the certificate decides.
+        assert_eq!(
+            auth.identify(Some(&ops_der), Some("Basic b3BzOng=")),
+            Ok(admin.clone())
+        );
         // Open without tenants.
         assert_eq!(
             Auth::default().identify(None, None).unwrap(),
