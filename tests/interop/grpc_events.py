@@ -12,13 +12,11 @@ comma-separated list of EventKind names the server filters on.
 """
 
 import json
-import queue
 import sys
-import threading
 
 import grpc
 
-from grpc_stubs import stubs
+from grpc_stubs import stubs, take
 
 
 def main():
@@ -32,40 +30,19 @@ def main():
         from_sequence=int(start),
         consumer=consumer,
         kinds=[pb.EventKind.Value(k) for k in kinds]))
-    q = queue.Queue()
-
-    def pump():
-        try:
-            for ev in stream:
-                q.put(ev)
-        except grpc.RpcError as e:
-            q.put(e)
-        q.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    n = 0
-    while n < int(limit):
-        try:
-            ev = q.get(timeout=float(quiet))
-        except queue.Empty:
-            break
-        if ev is None:
-            break
-        if isinstance(ev, grpc.RpcError):
-            if ev.code() == grpc.StatusCode.CANCELLED:
-                break
-            sys.exit("stream failed: %s" % ev)
-        print(json.dumps({
-            "sequence": ev.sequence,
-            "call_id": ev.call_id,
-            "kind": pb.EventKind.Name(ev.kind),
-            "calling": ev.calling_party.digits,
-            "nature": pb.NatureOfAddress.Name(ev.calling_party.nature),
-        }), flush=True)
-        if consumer:
-            stub.Ack(pb.AckRequest(consumer=consumer, sequence=ev.sequence))
-        n += 1
-    stream.cancel()
+    try:
+        for ev in take(stream, int(limit), float(quiet)):
+            print(json.dumps({
+                "sequence": ev.sequence,
+                "call_id": ev.call_id,
+                "kind": pb.EventKind.Name(ev.kind),
+                "calling": ev.calling_party.digits,
+                "nature": pb.NatureOfAddress.Name(ev.calling_party.nature),
+            }), flush=True)
+            if consumer:
+                stub.Ack(pb.AckRequest(consumer=consumer, sequence=ev.sequence))
+    except grpc.RpcError as e:
+        sys.exit("stream failed: %s" % e)
     channel.close()
 
 

@@ -19,13 +19,11 @@ and prints one JSON line: {"code": STATUS_CODE_NAME, ...what the call returned}.
 """
 
 import json
-import queue
 import sys
-import threading
 
 import grpc
 
-from grpc_stubs import stubs
+from grpc_stubs import stubs, take
 
 
 def channel(addr, ca, cred):
@@ -73,36 +71,14 @@ def main():
             consumer, limit, quiet = args[0], int(args[1]), float(args[2])
             events = rpc.CallEventsStub(ch)
             stream = events.Subscribe(pb.SubscribeRequest(consumer=consumer), metadata=md)
-            q = queue.Queue()
-
-            def pump():
-                try:
-                    for ev in stream:
-                        q.put(ev)
-                except grpc.RpcError as e:
-                    q.put(e)
-                q.put(None)
-
-            threading.Thread(target=pump, daemon=True).start()
             got = []
-            while len(got) < limit:
-                try:
-                    ev = q.get(timeout=quiet)
-                except queue.Empty:
-                    break
-                if ev is None:
-                    break
-                if isinstance(ev, grpc.RpcError):
-                    if ev.code() != grpc.StatusCode.CANCELLED:
-                        raise ev
-                    break
+            for ev in take(stream, limit, quiet):
                 got.append({"sequence": ev.sequence, "call_id": ev.call_id,
                             "kind": pb.EventKind.Name(ev.kind),
                             "subscriber": ev.subscriber, "user": ev.user,
                             "tenants": list(ev.tenants)})
                 events.Ack(pb.AckRequest(consumer=consumer, sequence=ev.sequence),
                            metadata=md)
-            stream.cancel()
             out["events"] = got
         else:
             sys.exit("unknown op " + op)
