@@ -158,7 +158,6 @@ impl Engine {
         let policy = subscriber
             .as_ref()
             .map_or(Policy::Unspecified, |s| s.policy);
-        let tenant = subscriber.as_ref().map(|s| s.tenant.clone());
         let anchor_to = (policy == Policy::Anchor)
             .then_some(trigger.called.as_ref())
             .flatten()
@@ -205,8 +204,9 @@ impl Engine {
                 _ => Instruction::Continue,
             }),
             Policy::Monitor => Decision::Now(Instruction::Monitor),
+            // The anchor number comes from a pool of the (enrolled) subscriber's tenant.
             Policy::Anchor => {
-                Decision::Now(self.anchor(anchor_to, tenant.as_deref(), id, now_ms, &mut ev))
+                Decision::Now(self.anchor(anchor_to, Some(call.info.tenant()), id, now_ms, &mut ev))
             }
             Policy::Decide if self.cfg.decisions => Decision::Pending(ev.clone()),
             Policy::Decide => Decision::Now(self.cfg.fallback),
