@@ -103,18 +103,6 @@ impl Auth {
             .any(|c| c.caller.role != Role::Admin && &*c.caller.name == name)
     }
 
-    /// The configured clients: (name, role, certificate names, how many tokens).
-    pub fn clients(&self) -> impl Iterator<Item = (&str, Role, &[String], usize)> {
-        self.clients.iter().map(|c| {
-            (
-                &*c.caller.name,
-                c.caller.role,
-                &c.certificate_names[..],
-                c.token_sha256.len(),
-            )
-        })
-    }
-
     /// Who presents `certificates` (the TLS peer's chain, leaf first) and `authorization`
     /// (the request's metadata value). A certificate and a token that name two different
     /// clients are refused: one connection is one client.
