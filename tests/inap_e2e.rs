@@ -9,14 +9,10 @@
 mod common;
 mod lab_daemon;
 
+use common::switch::Switch;
 use lab_daemon::Daemon;
-use scpd::m3ua::{Builder, Kind, Message, ProtocolData};
-use scpd::sccp::{self, Address, Unitdata};
 use scpd::tcap::itu::{Component, MessageType, TcMessage};
 use serde_json::Value;
-use std::io::Write;
-use std::net::TcpStream;
-use std::time::Duration;
 
 const INAP_SSN: u8 = 241;
 
@@ -47,69 +43,6 @@ fn called(digits: &str) -> Vec<u8> {
         v.push(p[0] | p.get(1).map_or(0, |x| x << 4));
     }
     v
-}
-
-struct Ssp {
-    s: TcpStream,
-}
-
-impl Ssp {
-    fn connect(addr: &str) -> Ssp {
-        let s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let mut p = Ssp { s };
-        p.send_kind(Kind::AspUp);
-        assert_eq!(p.recv_kind(), Kind::AspUpAck);
-        p.send_kind(Kind::AspAc);
-        assert_eq!(p.recv_kind(), Kind::AspAcAck);
-        assert_eq!(p.recv_kind(), Kind::Ntfy);
-        p
-    }
-    fn send_kind(&mut self, k: Kind) {
-        let mut b = Vec::new();
-        Builder::new(&mut b, k).finish();
-        self.s.write_all(&b).unwrap();
-    }
-    fn recv(&mut self) -> Vec<u8> {
-        common::read_m3ua(&mut self.s).unwrap()
-    }
-    fn recv_kind(&mut self) -> Kind {
-        Message::parse(&self.recv()).unwrap().kind().unwrap()
-    }
-    /// TCAP to the INAP SSN in a UDT.
-    fn send(&mut self, tcap: &[u8]) {
-        let mut u = Vec::new();
-        sccp::encode_udt(
-            &mut u,
-            0x81,
-            &Address::ssn_pc(200, INAP_SSN),
-            &Address::ssn_pc(100, INAP_SSN),
-            tcap,
-        );
-        let mut b = Vec::new();
-        Builder::new(&mut b, Kind::Data)
-            .protocol_data(&ProtocolData {
-                opc: 100,
-                dpc: 200,
-                si: 3,
-                ni: 2,
-                mp: 0,
-                sls: 0,
-                data: &u,
-            })
-            .finish();
-        self.s.write_all(&b).unwrap();
-    }
-    /// The TCAP message of the next DATA.
-    fn recv_tcap(&mut self) -> Vec<u8> {
-        let b = self.recv();
-        let m = Message::parse(&b).unwrap();
-        assert_eq!(m.kind(), Some(Kind::Data), "expected DATA");
-        let sccp = m.protocol_data().unwrap().data.to_vec();
-        let u = Unitdata::decode(&sccp).unwrap();
-        assert_eq!(u.calling.ssn, Some(INAP_SSN), "answered from the INAP SSN");
-        u.data.to_vec()
-    }
 }
 
 /// (message type, otid, dtid, components as (opcode or None, component)).
@@ -158,7 +91,7 @@ fn events_of<'a>(events: &'a [Value], call_id: &Value) -> Vec<&'a str> {
 fn inap_ssp_calls_end_to_end() {
     let d = Daemon::start("inap-e2e", None);
     d.monitor("7085551212");
-    let mut ssp = Ssp::connect(&d.m3ua);
+    let mut ssp = Switch::connect(&d.m3ua, INAP_SSN);
 
     // 1. The notes' worked InitialDP (AC 0.4.0.1.1.1.0.0, calling 7085551212, monitored).
     ssp.send(&hex(

@@ -82,8 +82,8 @@ fn ansi_daemon_announces_its_subsystem_and_answers_in_ansi() {
     send_kind(&mut s, Kind::AspUp);
     assert_eq!(kind(&recv(&mut s)), Kind::AspUpAck);
     send_kind(&mut s, Kind::AspAc);
-    // ASPAC-ACK and NTFY(AS-ACTIVE), then SCMG's SSA for each local subsystem (CAMEL 146,
-    // INAP 241, AIN 247) to the STP.
+    // ASPAC-ACK and NTFY(AS-ACTIVE), then SCMG's SSA for each local subsystem (WIN 14,
+    // CAMEL 146, INAP 241, AIN 247) to the STP, in SSN order.
     let scmg = |b: &[u8]| {
         let m = Message::parse(b).unwrap();
         assert_eq!(m.kind(), Some(Kind::Data));
@@ -105,9 +105,9 @@ fn ansi_daemon_announces_its_subsystem_and_answers_in_ansi() {
     }
     assert_eq!(
         first.expect("an SSA broadcast after ASP-ACTIVE"),
-        (scmg_type::SSA, 146, OURS)
+        (scmg_type::SSA, 14, OURS)
     );
-    // The INAP subsystem (241 by default) and the AIN one, in SSN order.
+    assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSA, 146, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSA, 241, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSA, 247, OURS));
 
@@ -166,6 +166,7 @@ fn ansi_daemon_announces_its_subsystem_and_answers_in_ansi() {
     let mut child = d;
     let pid = child.child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 14, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 146, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 241, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 247, OURS));

@@ -20,6 +20,10 @@ pub struct Sccp {
     /// alone tells INAP from CAP when a switch sends no application context.
     #[serde(default = "default_inap_ssn")]
     pub inap_ssn: u8,
+    /// Subsystem ANSI-41 MSCs query for WIN triggers: deployment specific (TIA/EIA-41
+    /// assigns none), 14 by default.
+    #[serde(default = "default_win_ssn")]
+    pub win_ssn: u8,
     /// SCCP standard: "itu" (Q.713), "ansi" (T1.112) or "chinese"; absent: `node.variant`,
     /// else itu.
     #[serde(default)]
@@ -59,6 +63,10 @@ fn default_inap_ssn() -> u8 {
     241
 }
 
+fn default_win_ssn() -> u8 {
+    14
+}
+
 /// `[sccp]` left out: the documented defaults, the variant following `node.variant`.
 impl Default for Sccp {
     fn default() -> Sccp {
@@ -66,6 +74,7 @@ impl Default for Sccp {
             camel_ssn: default_camel_ssn(),
             ain_ssn: default_ain_ssn(),
             inap_ssn: default_inap_ssn(),
+            win_ssn: default_win_ssn(),
             variant: None,
             hop_counter: default_hop_counter(),
             reassembly: ReassemblyConfig::default(),

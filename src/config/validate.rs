@@ -105,6 +105,7 @@ impl Config {
             ("sccp.camel_ssn", self.sccp.camel_ssn),
             ("sccp.ain_ssn", self.sccp.ain_ssn),
             ("sccp.inap_ssn", self.sccp.inap_ssn),
+            ("sccp.win_ssn", self.sccp.win_ssn),
         ] {
             if ssn == 0 || ssn == 1 {
                 return Err(invalid(key, "SSN 0 and 1 are reserved (Q.713 §3.4.2.2)"));
@@ -115,6 +116,12 @@ impl Config {
             return Err(invalid(
                 "sccp.inap_ssn",
                 "must differ from camel_ssn and ain_ssn: the SSN tells INAP from CAP",
+            ));
+        }
+        if [s.camel_ssn, s.ain_ssn, s.inap_ssn].contains(&s.win_ssn) {
+            return Err(invalid(
+                "sccp.win_ssn",
+                "must differ from camel_ssn, ain_ssn and inap_ssn: the SSN tells WIN from AIN",
             ));
         }
         if !(1..=15).contains(&self.sccp.hop_counter) {
@@ -152,13 +159,14 @@ impl Config {
                 GtAction::Local { ssn } => {
                     if let Some(s) = ssn {
                         let sccp = &self.sccp;
-                        if ![sccp.camel_ssn, sccp.ain_ssn, sccp.inap_ssn].contains(s) {
+                        let local = [sccp.camel_ssn, sccp.ain_ssn, sccp.inap_ssn, sccp.win_ssn];
+                        if !local.contains(s) {
                             return Err(invalid(
                                 key("ssn"),
                                 format!(
                                     "{s} is not a local subsystem (camel_ssn {}, ain_ssn {}, \
-                                     inap_ssn {})",
-                                    sccp.camel_ssn, sccp.ain_ssn, sccp.inap_ssn
+                                     inap_ssn {}, win_ssn {})",
+                                    sccp.camel_ssn, sccp.ain_ssn, sccp.inap_ssn, sccp.win_ssn
                                 ),
                             ));
                         }

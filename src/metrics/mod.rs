@@ -7,12 +7,12 @@
 pub mod stats;
 
 use crate::store::COMMIT_BUCKETS;
+use crate::tcuser::User;
 use prometheus::core::Collector;
 use prometheus::proto::MetricFamily;
 use prometheus::{Encoder, IntCounterVec, IntGaugeVec, Opts, TextEncoder};
 use stats::{
     direction_name, kind_name, protocol_name, Snapshot, DIRECTIONS, INSTRUCTIONS, KINDS, PROTOCOLS,
-    TCAPS,
 };
 use std::collections::BTreeMap;
 
@@ -129,8 +129,10 @@ fn by<K: std::fmt::Debug>(maps: impl Iterator<Item = Vec<(K, u64)>>) -> BTreeMap
 /// Write `s` (and this process's own metrics) in the text format.
 pub fn render(s: &Snapshot) -> String {
     let mut f = Families::default();
-    let tcaps = TCAPS;
-    let tcap = |name: &'static str| s.shards.iter().map(move |sh| sh.tcap(name).0);
+    // One TCAP instance per TC-user, labelled by what it speaks on whose SSN.
+    let tcaps = User::ALL.map(User::tcap_label);
+    let index = move |name: &str| tcaps.iter().position(|t| *t == name).unwrap_or(0);
+    let tcap = |name: &'static str| s.shards.iter().map(move |sh| &sh.tcaps[index(name)].0);
 
     // M3UA (RFC 4666).
     let m = &s.m3ua;
@@ -169,7 +171,7 @@ pub fn render(s: &Snapshot) -> String {
         "TCAP dialogues open now.",
         &["tcap"],
         tcaps.iter().map(|&name| {
-            let open: usize = s.shards.iter().map(|sh| sh.tcap(name).1).sum();
+            let open: usize = s.shards.iter().map(|sh| sh.tcaps[index(name)].1).sum();
             (vec![name], open as i64)
         }),
     );
@@ -603,14 +605,18 @@ mod tests {
     #[test]
     fn every_family_is_named_and_typed() {
         let mut sh = ShardStats::default();
-        sh.itu.opened_incoming = 3;
-        sh.itu.ended_normally = 2;
+        sh.tcaps[User::Camel.index()].0.opened_incoming = 3;
+        sh.tcaps[User::Win.index()].0.opened_incoming = 1;
+        sh.tcaps[User::Win.index()].1 = 2;
+        sh.tcaps[User::Camel.index()].0.ended_normally = 2;
         sh.calls.triggers[1][1] = 3;
         let text = render(&Snapshot {
             shards: vec![sh.clone(), sh],
             ..Default::default()
         });
         assert!(text.contains("scpd_tcap_dialogues_begun_total{by=\"peer\",tcap=\"itu\"} 6"));
+        assert!(text.contains("scpd_tcap_dialogues_begun_total{by=\"peer\",tcap=\"win\"} 2"));
+        assert!(text.contains("scpd_tcap_dialogues_open{tcap=\"win\"} 4"));
         assert!(
             text.contains("scpd_triggers_total{direction=\"originating\",protocol=\"camel\"} 6")
         );

@@ -145,13 +145,8 @@ impl CallCounts {
 /// A copy of one shard's counters.
 #[derive(Debug, Clone, Default)]
 pub struct ShardStats {
-    /// ITU TCAP (CAMEL), ANSI TCAP (AIN) and ITU TCAP on the INAP SSN.
-    pub itu: TcapCounters,
-    pub ansi: TcapCounters,
-    pub inap: TcapCounters,
-    pub itu_open: usize,
-    pub ansi_open: usize,
-    pub inap_open: usize,
+    /// Each TC-user's TCAP counters and open dialogues, by [`User::index`].
+    pub tcaps: [(TcapCounters, usize); 4],
     pub sccp: SccpCounters,
     /// Segmented messages being reassembled.
     pub reassemblies: usize,
@@ -232,19 +227,11 @@ pub struct M3uaStats {
 }
 
 impl ShardStats {
-    /// The TCAP counters and open dialogues of the instance named in [`TCAPS`].
-    pub fn tcap(&self, name: &str) -> (&TcapCounters, usize) {
-        match name {
-            "ansi" => (&self.ansi, self.ansi_open),
-            "inap" => (&self.inap, self.inap_open),
-            _ => (&self.itu, self.itu_open),
-        }
+    /// Open TCAP dialogues, of every TC-user.
+    pub fn open_dialogues(&self) -> usize {
+        self.tcaps.iter().map(|t| t.1).sum()
     }
 }
-
-/// The TCAP instances by the `tcap` label: ITU TCAP on the CAMEL SSN, ANSI TCAP on the AIN
-/// SSN, ITU TCAP on the INAP SSN.
-pub const TCAPS: [&str; 3] = ["itu", "ansi", "inap"];
 
 impl Snapshot {
     /// The calls of every shard together.

@@ -66,6 +66,10 @@ pub struct StackConfig {
     /// without a dialogue portion is accepted too. Default: Core INAP CS-1 SSP-to-SCP
     /// (ETS 300 374-1), the dialogue InitialDP opens.
     pub inap_acs: Vec<Vec<u8>>,
+    /// Subsystem of the WIN SCP (ANSI TCAP), `None`: no WIN. Default: 14, the SCP's in
+    /// the WIN capture of WIN-INAP-NOTES.md (TIA/EIA-41 assigns none). Ignored when
+    /// another subsystem has that number.
+    pub win_ssn: Option<u8>,
     /// What the AIN SSPs need provisioned: their release (default AIN 0.2) and the
     /// AMAslpID of Analyze_Route.
     pub ain: crate::tcuser::ain::AinSettings,
@@ -95,6 +99,7 @@ impl Default for StackConfig {
             reset_timer: None,
             inap_ssn: Some(241),
             inap_acs: vec![crate::inap::ac::SSP_TO_SCP.to_vec()],
+            win_ssn: Some(14),
             ain: Default::default(),
         }
     }

@@ -7,11 +7,12 @@
 //! [`Node::on_timeout`]. The runtime runs one node per shard.
 //!
 //! - **SCCP** ([`Scrc`]): routing, relay, reassembly, return on error, SCMG.
-//! - **TCAP**: [`crate::tcap::sm::Tcap`] three times — ITU (Q.774) for the CAMEL SSN and
-//!   for the INAP SSN, ANSI (T1.114) for the AIN SSN: AC negotiation by the subsystem's policy, P-Abort answers
+//! - **TCAP**: [`crate::tcap::sm::Tcap`] once per TC-user, so that the SSN alone says
+//!   whose a dialogue is — ITU (Q.774) for the CAMEL and the INAP SSN, ANSI (T1.114) for
+//!   the AIN and the WIN SSN: AC negotiation by the subsystem's policy, P-Abort answers
 //!   (including resourceLimitation when the dialogue table is full), invoke timers, idle
 //!   timeout.
-//! - **TC-users** ([`crate::tcuser`]): CAMEL, AIN and INAP, on the query-dialogue core.
+//! - **TC-users** ([`crate::tcuser`]): CAMEL, AIN, INAP and WIN, on the query-dialogue core.
 //!
 //! SCCP answers go to the calling address of the received message, from its called address
 //! (INTERFACES.md: "SCCP answers with the calling and called addresses swapped"); the MTP3
@@ -25,6 +26,8 @@ mod decision_tests;
 mod refusals;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod win_tests;
 
 use crate::m3ua::ProtocolData;
 use crate::sccp;
@@ -39,11 +42,12 @@ use crate::tcap::tc::{AppContext, Indication, Variant};
 use crate::tcuser::ain::Ain;
 use crate::tcuser::camel::{Camel, Gap};
 use crate::tcuser::inap::Inap;
-use crate::tcuser::{Ctx, Fault as TcFault, QueryUser, User};
-pub use crate::tcuser::{Note, Query, QueryId};
+use crate::tcuser::win::Win;
+use crate::tcuser::{Ctx, Fault as TcFault, QueryUser};
+pub use crate::tcuser::{Note, Query, QueryId, User};
 pub use config::{NodeConfig, Reload, StackConfig};
 use refusals::Refusals;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// How much a node takes on (the runtime decides, [`Node::set_load`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -134,24 +138,91 @@ impl From<crate::sccp::SccpError> for Fault {
     }
 }
 
-pub struct Node {
-    scrc: Scrc,
-    /// ITU TCAP (Q.774) for the CAMEL subsystem.
-    itu: Tcap<Route>,
-    /// ANSI TCAP (T1.114) for the AIN subsystem.
-    ansi: Tcap<Route>,
-    /// ITU TCAP for the INAP subsystem: a table of its own, so that the SSN alone says
-    /// which TC-user a dialogue belongs to (CS-1 switches may send no AC).
-    inap_tcap: Tcap<Route>,
+/// The TC-users of one stack.
+struct Users {
     camel: Camel,
     ain: Ain,
     inap: Inap,
+    win: Win,
+}
+
+impl Users {
+    fn indication(
+        &mut self,
+        user: User,
+        ctx: &mut Ctx<'_>,
+        ind: &Indication,
+        rejects_queued: bool,
+    ) -> Result<(), TcFault> {
+        match user {
+            User::Camel => self.camel.indication(ctx, ind, rejects_queued),
+            User::Ain => self.ain.indication(ctx, ind, rejects_queued),
+            User::Inap => self.inap.indication(ctx, ind, rejects_queued),
+            User::Win => self.win.indication(ctx, ind, rejects_queued),
+        }
+    }
+
+    fn decision(&mut self, ctx: &mut Ctx<'_>, id: QueryId, answer: Option<&Answer>) {
+        match id.user {
+            User::Camel => self.camel.decision(ctx, id, answer),
+            User::Ain => self.ain.decision(ctx, id, answer),
+            User::Inap => self.inap.decision(ctx, id, answer),
+            User::Win => self.win.decision(ctx, id, answer),
+        }
+    }
+
+    fn on_timeout(&mut self, user: User, ctx: &mut Ctx<'_>) {
+        match user {
+            User::Camel => self.camel.on_timeout(ctx),
+            User::Ain => self.ain.on_timeout(ctx),
+            User::Inap => self.inap.on_timeout(ctx),
+            User::Win => self.win.on_timeout(ctx),
+        }
+    }
+
+    fn shutdown(&mut self, user: User, ctx: &mut Ctx<'_>) {
+        match user {
+            User::Camel => self.camel.shutdown(ctx),
+            User::Ain => self.ain.shutdown(ctx),
+            User::Inap => self.inap.shutdown(ctx),
+            User::Win => self.win.shutdown(ctx),
+        }
+    }
+
+    fn pending(&self) -> usize {
+        self.camel.pending() + self.ain.pending() + self.inap.pending() + self.win.pending()
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        [
+            self.camel.next_deadline(),
+            self.ain.next_deadline(),
+            self.inap.next_deadline(),
+            self.win.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    fn set_deadline(&mut self, decision_deadline: Duration, reset_timer: Option<(Duration, u32)>) {
+        self.camel.set_timing(decision_deadline, reset_timer);
+        self.inap.set_timing(decision_deadline, reset_timer);
+        self.ain.set_deadline(decision_deadline);
+        self.win.set_deadline(decision_deadline);
+    }
+}
+
+pub struct Node {
+    scrc: Scrc,
+    /// One TCAP per TC-user, by [`User::index`].
+    tcaps: [Tcap<Route>; 4],
+    users: Users,
     engine: Engine,
     /// The call gapping asked while refusing.
     gap: Gap,
-    camel_ssn: u8,
-    ain_ssn: Option<u8>,
-    inap_ssn: Option<u8>,
+    /// Each TC-user's subsystem, by [`User::index`] (`None`: not served).
+    ssns: [Option<u8>; 4],
     shards: Shards,
     /// Indications of one step, reused.
     batch: Vec<Indication>,
@@ -172,76 +243,64 @@ impl Node {
         subscribers: SubscriberTable,
         boot_ms: i64,
     ) -> Node {
-        let tcap_config = |variant, ssns| {
-            let mut c = TcapConfig::new(variant);
+        // The INAP and WIN SSNs, unless another subsystem already has that number.
+        let inap_ssn = stack
+            .inap_ssn
+            .filter(|s| *s != cfg.camel_ssn && Some(*s) != cfg.ain_ssn);
+        let win_ssn = stack
+            .win_ssn
+            .filter(|s| *s != cfg.camel_ssn && Some(*s) != cfg.ain_ssn && Some(*s) != inap_ssn);
+        let ssns = [Some(cfg.camel_ssn), cfg.ain_ssn, inap_ssn, win_ssn];
+        let policy = |user: User| match user {
+            User::Camel => SsnPolicy {
+                accepted: stack.camel_acs.iter().map(|a| AppContext::oid(a)).collect(),
+                fallback: Some(AppContext::oid(&stack.camel_fallback_ac)),
+                accept_without_ac: stack.camel_accept_without_ac,
+                class_of: crate::tcuser::camel::class_of,
+            },
+            User::Ain => SsnPolicy {
+                // AIN 0.1/0.2 SSPs send no application context (GR-1299).
+                accepted: Vec::new(),
+                fallback: None,
+                accept_without_ac: true,
+                class_of: crate::tcuser::ain::class_of,
+            },
+            User::Inap => SsnPolicy {
+                accepted: stack.inap_acs.iter().map(|a| AppContext::oid(a)).collect(),
+                fallback: Some(AppContext::oid(crate::inap::ac::SSP_TO_SCP)),
+                // ETS 300 374-1 switches often open without a dialogue portion.
+                accept_without_ac: true,
+                class_of: crate::tcuser::inap::class_of,
+            },
+            User::Win => SsnPolicy {
+                // ANSI-41 MSCs send no application context (TIA/EIA-41-D §6.4.1).
+                accepted: Vec::new(),
+                fallback: None,
+                accept_without_ac: true,
+                class_of: crate::tcuser::win::class_of,
+            },
+        };
+        let tcaps = User::ALL.map(|user| {
+            let mut c = TcapConfig::new(match user {
+                User::Camel | User::Inap => Variant::Itu,
+                User::Ain | User::Win => Variant::Ansi,
+            });
             c.instance = cfg.instance;
             c.shards = cfg.shards;
             c.max_dialogues = cfg.max_dialogues;
             c.idle_timeout = cfg.dialogue_idle;
             c.abort_on_idle = stack.abort_on_idle;
-            c.ssns = ssns;
-            c
-        };
-        let itu = tcap_config(
-            Variant::Itu,
-            vec![(
-                cfg.camel_ssn,
-                SsnPolicy {
-                    accepted: stack.camel_acs.iter().map(|a| AppContext::oid(a)).collect(),
-                    fallback: Some(AppContext::oid(&stack.camel_fallback_ac)),
-                    accept_without_ac: stack.camel_accept_without_ac,
-                    class_of: crate::tcuser::camel::class_of,
-                },
-            )],
-        );
-        let ansi = tcap_config(
-            Variant::Ansi,
-            cfg.ain_ssn
-                .map(|ssn| {
-                    (
-                        ssn,
-                        SsnPolicy {
-                            // AIN 0.1/0.2 SSPs send no application context (GR-1299).
-                            accepted: Vec::new(),
-                            fallback: None,
-                            accept_without_ac: true,
-                            class_of: crate::tcuser::ain::class_of,
-                        },
-                    )
-                })
+            c.ssns = ssns[user.index()]
+                .map(|ssn| (ssn, policy(user)))
                 .into_iter()
-                .collect(),
-        );
-        // The INAP SSN, unless another subsystem already has that number.
-        let inap_ssn = stack
-            .inap_ssn
-            .filter(|s| *s != cfg.camel_ssn && Some(*s) != cfg.ain_ssn);
-        let inap_tcap = tcap_config(
-            Variant::Itu,
-            inap_ssn
-                .map(|ssn| {
-                    (
-                        ssn,
-                        SsnPolicy {
-                            accepted: stack.inap_acs.iter().map(|a| AppContext::oid(a)).collect(),
-                            fallback: Some(AppContext::oid(crate::inap::ac::SSP_TO_SCP)),
-                            // ETS 300 374-1 switches often open without a dialogue portion.
-                            accept_without_ac: true,
-                            class_of: crate::tcuser::inap::class_of,
-                        },
-                    )
-                })
-                .into_iter()
-                .collect(),
-        );
+                .collect();
+            Tcap::new(c)
+        });
         let scrc = Scrc::new(
             ScrcConfig {
                 point_code: cfg.point_code,
                 network_indicator: cfg.network_indicator,
-                subsystems: std::iter::once(cfg.camel_ssn)
-                    .chain(cfg.ain_ssn)
-                    .chain(inap_ssn)
-                    .collect(),
+                subsystems: ssns.iter().flatten().copied().collect(),
                 variant: stack.sccp_variant,
                 hop_counter: stack.hop_counter,
                 reassembly: stack.reassembly,
@@ -259,11 +318,7 @@ impl Node {
         );
         let mut engine = Engine::new(subscribers, cfg.instance, boot_ms);
         engine.set_shard(cfg.shards.index as usize, cfg.shards.count as usize);
-        Node {
-            scrc,
-            itu: Tcap::new(itu),
-            ansi: Tcap::new(ansi),
-            inap_tcap: Tcap::new(inap_tcap),
+        let users = Users {
             camel: Camel::new(
                 stack.invoke_timeout,
                 stack.decision_deadline,
@@ -281,11 +336,19 @@ impl Node {
                 stack.decision_deadline,
                 stack.reset_timer,
             ),
+            win: Win::new(
+                crate::tcuser::win_map::scp_address(cfg.point_code, win_ssn.unwrap_or(0)),
+                stack.decision_deadline,
+                cfg.max_dialogues,
+            ),
+        };
+        Node {
+            scrc,
+            tcaps,
+            users,
             engine,
             gap: Gap::DEFAULT,
-            camel_ssn: cfg.camel_ssn,
-            ain_ssn: cfg.ain_ssn,
-            inap_ssn,
+            ssns,
             shards: cfg.shards,
             batch: Vec::new(),
             last_now: None,
@@ -294,38 +357,18 @@ impl Node {
     }
 
     pub fn open_dialogues(&self) -> usize {
-        self.itu.dialogues() + self.ansi.dialogues() + self.inap_tcap.dialogues()
+        self.tcaps.iter().map(|t| t.dialogues()).sum()
     }
 
-    /// Open ITU TCAP (CAMEL) dialogues.
-    pub fn itu_dialogues(&self) -> usize {
-        self.itu.dialogues()
+    /// Open TCAP dialogues of `user`'s subsystem.
+    pub fn dialogues(&self, user: User) -> usize {
+        self.tcaps[user.index()].dialogues()
     }
 
-    /// Open ITU TCAP dialogues on the INAP SSN.
-    pub fn inap_dialogues(&self) -> usize {
-        self.inap_tcap.dialogues()
-    }
-
-    /// Open ANSI TCAP (AIN) dialogues.
-    pub fn ansi_dialogues(&self) -> usize {
-        self.ansi.dialogues()
-    }
-
-    /// ITU TCAP (CAMEL) outcome counters (dialogues opened/ended/aborted/timed out, P-Abort
-    /// answers, AC refusals, rejects, invoke timeouts, notices).
-    pub fn tcap_counters(&self) -> &Counters {
-        self.itu.counters()
-    }
-
-    /// ANSI TCAP (AIN) outcome counters, likewise.
-    pub fn ansi_tcap_counters(&self) -> &Counters {
-        self.ansi.counters()
-    }
-
-    /// ITU TCAP (INAP) outcome counters, likewise.
-    pub fn inap_tcap_counters(&self) -> &Counters {
-        self.inap_tcap.counters()
+    /// TCAP outcome counters of `user`'s subsystem (dialogues opened/ended/aborted/timed
+    /// out, P-Abort answers, AC refusals, rejects, invoke timeouts, notices).
+    pub fn tcap_counters(&self, user: User) -> &Counters {
+        self.tcaps[user.index()].counters()
     }
 
     pub fn sccp_counters(&self) -> &SccpCounters {
@@ -339,18 +382,24 @@ impl Node {
 
     /// Triggers waiting for a decision.
     pub fn pending_decisions(&self) -> usize {
-        self.camel.pending() + self.ain.pending() + self.inap.pending()
+        self.users.pending()
+    }
+
+    /// WIN calls followed by their BillingID.
+    #[cfg(test)]
+    pub(crate) fn win_calls(&self) -> usize {
+        self.users.win.followed()
     }
 
     /// Take on less (or everything again) while overloaded.
     pub fn set_load(&mut self, load: Load) {
         self.engine.set_shedding(load >= Load::Shed);
-        self.itu.set_refusing(load == Load::Refuse);
-        self.ansi.set_refusing(load == Load::Refuse);
-        self.inap_tcap.set_refusing(load == Load::Refuse);
+        for t in &mut self.tcaps {
+            t.set_refusing(load == Load::Refuse);
+        }
         let gap = (load == Load::Refuse).then_some(self.gap);
-        self.camel.set_gap(gap);
-        self.inap.set_gap(gap);
+        self.users.camel.set_gap(gap);
+        self.users.inap.set_gap(gap);
     }
 
     /// The call gapping asked of CAMEL and INAP switches while refusing (`[overload]`).
@@ -358,12 +407,9 @@ impl Node {
         self.gap = gap;
     }
 
-    /// The service engine (the runtime configures routing numbers and decisions on it).
     /// Apply a configuration reload (see [`Reload`]).
     pub fn reload(&mut self, r: &Reload) {
-        self.camel.set_timing(r.decision_deadline, r.reset_timer);
-        self.inap.set_timing(r.decision_deadline, r.reset_timer);
-        self.ain.set_deadline(r.decision_deadline);
+        self.users.set_deadline(r.decision_deadline, r.reset_timer);
         let mut engine = self.engine.config().clone();
         engine.fallback = r.fallback;
         engine.anchor_ttl_ms = r.anchor_ttl_ms;
@@ -377,6 +423,7 @@ impl Node {
         self.scrc.reload(r.gt_rules.clone(), concerned);
     }
 
+    /// The service engine (the runtime configures routing numbers and decisions on it).
     pub fn engine_mut(&mut self) -> &mut Engine {
         &mut self.engine
     }
@@ -384,18 +431,12 @@ impl Node {
     /// When [`Node::on_timeout`] next has something to do (invoke timers, dialogue idle
     /// timers, reassembly timers, decision deadlines).
     pub fn next_deadline(&self) -> Option<Instant> {
-        [
-            self.itu.next_deadline(),
-            self.ansi.next_deadline(),
-            self.inap_tcap.next_deadline(),
-            self.scrc.next_deadline(),
-            self.camel.next_deadline(),
-            self.ain.next_deadline(),
-            self.inap.next_deadline(),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        self.tcaps
+            .iter()
+            .map(|t| t.next_deadline())
+            .chain([self.scrc.next_deadline(), self.users.next_deadline()])
+            .flatten()
+            .min()
     }
 
     fn stamp(&mut self, now: Instant, now_ms: i64) {
@@ -439,7 +480,7 @@ impl Node {
                 // One of our messages came back (Q.714 §4.2): TC-NOTICE to its dialogue.
                 if first {
                     let user = self.user_of(ssn);
-                    self.tcap_mut(user).on_notice(data, cause);
+                    self.tcaps[user.index()].on_notice(data, cause);
                     self.run_user(user, now, now_ms, fx)?;
                 }
                 let kind = match pd.data.first() {
@@ -467,8 +508,8 @@ impl Node {
     /// A report another shard took for a call this one follows.
     pub fn on_note(&mut self, n: Note, now: Instant, now_ms: i64, fx: &mut Effects) {
         self.stamp(now, now_ms);
-        self.with_user(User::Ain, now, now_ms, fx, |_, ain, _, ctx| {
-            ain.notified(ctx, n.echo, n.state)
+        self.with_user(User::Ain, now, now_ms, fx, |users, ctx| {
+            users.ain.notified(ctx, n.echo, n.state)
         });
     }
 
@@ -496,11 +537,11 @@ impl Node {
         fx: &mut Effects,
     ) -> Result<(), Fault> {
         let user = self.user_of(ssn);
-        let t = self.tcap_mut(user);
+        let t = &mut self.tcaps[user.index()];
         let before = Refusals::of(t.counters());
         t.on_message(route, ssn, tcap, now);
         let handled = self.run_user(user, now, now_ms, fx);
-        let c = self.tcap_mut(user).counters();
+        let c = self.tcaps[user.index()].counters();
         match Refusals::of(c).since(&before, c, tcap) {
             Some(f) => Err(f.into()),
             None => handled,
@@ -509,21 +550,10 @@ impl Node {
 
     /// Which TC-user serves subsystem `ssn` (SCCP only delivers our subsystems).
     fn user_of(&self, ssn: u8) -> User {
-        if Some(ssn) == self.ain_ssn && ssn != self.camel_ssn {
-            User::Ain
-        } else if Some(ssn) == self.inap_ssn {
-            User::Inap
-        } else {
-            User::Camel
-        }
-    }
-
-    fn tcap_mut(&mut self, user: User) -> &mut Tcap<Route> {
-        match user {
-            User::Camel => &mut self.itu,
-            User::Ain => &mut self.ansi,
-            User::Inap => &mut self.inap_tcap,
-        }
+        User::ALL
+            .into_iter()
+            .find(|u| self.ssns[u.index()] == Some(ssn))
+            .unwrap_or(User::Camel)
     }
 
     /// Hand every pending TCAP indication of `user`'s TCAP to it, then send what TCAP
@@ -537,7 +567,7 @@ impl Node {
     ) -> Result<(), Fault> {
         let mut batch = std::mem::take(&mut self.batch);
         batch.clear();
-        let tcap = self.tcap_mut(user);
+        let tcap = &mut self.tcaps[user.index()];
         while let Some(i) = tcap.poll_indication() {
             batch.push(i);
         }
@@ -549,12 +579,9 @@ impl Node {
                     .iter()
                     .any(|x| matches!(x, Indication::LReject { dialogue, .. } if *dialogue == d))
             });
-            let handled =
-                self.with_user(user, now, now_ms, fx, |camel, ain, inap, ctx| match user {
-                    User::Camel => camel.indication(ctx, ind, rejects_queued),
-                    User::Ain => ain.indication(ctx, ind, rejects_queued),
-                    User::Inap => inap.indication(ctx, ind, rejects_queued),
-                });
+            let handled = self.with_user(user, now, now_ms, fx, |users, ctx| {
+                users.indication(user, ctx, ind, rejects_queued)
+            });
             if let Err(e) = handled {
                 if result.is_ok() {
                     result = Err(e.into());
@@ -574,15 +601,10 @@ impl Node {
         now: Instant,
         now_ms: i64,
         fx: &mut Effects,
-        f: impl FnOnce(&mut Camel, &mut Ain, &mut Inap, &mut Ctx<'_>) -> T,
+        f: impl FnOnce(&mut Users, &mut Ctx<'_>) -> T,
     ) -> T {
-        let tcap = match user {
-            User::Camel => &mut self.itu,
-            User::Ain => &mut self.ansi,
-            User::Inap => &mut self.inap_tcap,
-        };
         let mut ctx = Ctx {
-            tcap,
+            tcap: &mut self.tcaps[user.index()],
             engine: &mut self.engine,
             events: &mut fx.events,
             queries: &mut fx.queries,
@@ -590,19 +612,15 @@ impl Node {
             now,
             now_ms,
         };
-        f(&mut self.camel, &mut self.ain, &mut self.inap, &mut ctx)
+        f(&mut self.users, &mut ctx)
     }
 
     /// Send what TCAP queued, each in a UDT or XUDT(s) on its route.
     fn flush(&mut self, fx: &mut Effects) {
-        while let Some(t) = self.itu.poll_transmit() {
-            self.scrc.send(&t.to, &t.data, &mut fx.send);
-        }
-        while let Some(t) = self.ansi.poll_transmit() {
-            self.scrc.send(&t.to, &t.data, &mut fx.send);
-        }
-        while let Some(t) = self.inap_tcap.poll_transmit() {
-            self.scrc.send(&t.to, &t.data, &mut fx.send);
+        for tcap in &mut self.tcaps {
+            while let Some(t) = tcap.poll_transmit() {
+                self.scrc.send(&t.to, &t.data, &mut fx.send);
+            }
         }
     }
 
@@ -617,12 +635,8 @@ impl Node {
         fx: &mut Effects,
     ) {
         self.stamp(now, now_ms);
-        self.with_user(id.user, now, now_ms, fx, |camel, ain, inap, ctx| {
-            match id.user {
-                User::Camel => camel.decision(ctx, id, answer),
-                User::Ain => ain.decision(ctx, id, answer),
-                User::Inap => inap.decision(ctx, id, answer),
-            }
+        self.with_user(id.user, now, now_ms, fx, |users, ctx| {
+            users.decision(ctx, id, answer)
         });
         self.flush(fx);
     }
@@ -632,20 +646,16 @@ impl Node {
     /// T(reass) ran out (XUDTS when the first segment asked for return on error).
     pub fn on_timeout(&mut self, now: Instant, now_ms: i64, fx: &mut Effects) {
         self.stamp(now, now_ms);
-        self.with_user(User::Camel, now, now_ms, fx, |camel, _, _, ctx| {
-            camel.on_timeout(ctx)
-        });
-        self.with_user(User::Ain, now, now_ms, fx, |_, ain, _, ctx| {
-            ain.on_timeout(ctx)
-        });
-        self.with_user(User::Inap, now, now_ms, fx, |_, _, inap, ctx| {
-            inap.on_timeout(ctx)
-        });
+        for user in User::ALL {
+            self.with_user(user, now, now_ms, fx, |users, ctx| {
+                users.on_timeout(user, ctx)
+            });
+        }
         self.flush(fx);
-        self.itu.on_timeout(now);
-        self.ansi.on_timeout(now);
-        self.inap_tcap.on_timeout(now);
-        for user in [User::Camel, User::Ain, User::Inap] {
+        for t in &mut self.tcaps {
+            t.on_timeout(now);
+        }
+        for user in User::ALL {
             if let Err(e) = self.run_user(user, now, now_ms, fx) {
                 tracing::warn!(error = %e, "timer handling");
             }
@@ -677,15 +687,11 @@ impl Node {
         // A followed call implies a message was handled, so there is a last time.
         let Some(now) = self.last_now else { return };
         let now_ms = self.last_now_ms;
-        self.with_user(User::Camel, now, now_ms, fx, |camel, _, _, ctx| {
-            camel.shutdown(ctx)
-        });
-        self.with_user(User::Ain, now, now_ms, fx, |_, ain, _, ctx| {
-            ain.shutdown(ctx)
-        });
-        self.with_user(User::Inap, now, now_ms, fx, |_, _, inap, ctx| {
-            inap.shutdown(ctx)
-        });
+        for user in User::ALL {
+            self.with_user(user, now, now_ms, fx, |users, ctx| {
+                users.shutdown(user, ctx)
+            });
+        }
         self.flush(fx);
     }
 }

@@ -336,7 +336,7 @@ fn full_dialogue_table_answers_p_abort_resource_limitation() {
     );
     assert!(fx.events.is_empty());
     assert_eq!(node.open_dialogues(), 1);
-    let c = node.tcap_counters();
+    let c = node.tcap_counters(User::Camel);
     assert_eq!(
         c.p_abort_answers.get(&PAbortCause::ResourceLimitation),
         Some(&1)
@@ -415,7 +415,7 @@ fn overload_sheds_then_refuses_new_dialogues_and_open_ones_go_on() {
         (MessageType::Abort, Some(&[3][..]), Some(4))
     );
     assert!(fx.events.is_empty());
-    assert_eq!(node.tcap_counters().refused_overloaded, 1);
+    assert_eq!(node.tcap_counters(User::Camel).refused_overloaded, 1);
     // The dialogue opened before goes on to its disconnect report.
     fx.clear();
     deliver(&mut node, &report(&scp, &[1], 9, false), t0, &mut fx).unwrap();
@@ -1002,7 +1002,7 @@ fn returned_message_of_a_live_dialogue_aborts_the_call() {
         (EventKind::DialogueAborted, call_id.as_str())
     );
     assert_eq!(node.open_dialogues(), 0);
-    assert_eq!(node.tcap_counters().notices, 1);
+    assert_eq!(node.tcap_counters(User::Camel).notices, 1);
     // The same again: no live dialogue, nothing happens.
     fx.clear();
     assert!(deliver(&mut node, &udts, t0, &mut fx).is_err());
@@ -1282,13 +1282,13 @@ fn ac_negotiation_and_invoke_timers() {
         m.dialogue,
         Some(DialoguePdu::Aare { result: 1, ac: a, .. }) if a == ac::CAP_V2_GSMSSF_TO_GSMSCF
     ));
-    assert_eq!(node.tcap_counters().ac_refused, 1);
+    assert_eq!(node.tcap_counters(User::Camel).ac_refused, 1);
     // RequestReportBCSMEvent (class 2) and Continue (class 4) expect no result: their
     // timers run out silently, the dialogues stay.
     fx.clear();
     node.on_timeout(t0 + Duration::from_secs(11), 0, &mut fx);
     assert!(fx.send.is_empty() && fx.events.is_empty());
-    assert_eq!(node.tcap_counters().invoke_timeouts, 6);
+    assert_eq!(node.tcap_counters(User::Camel).invoke_timeouts, 6);
     assert_eq!(node.open_dialogues(), 3);
 }
 
@@ -1521,10 +1521,12 @@ fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
     };
     let mut fx = Effects::default();
     node.announce_subsystems(&mut fx);
-    // Every local subsystem: CAMEL (146), AIN (247) and INAP (241).
+    // Every local subsystem: WIN (14), CAMEL (146), INAP (241) and AIN (247).
     assert_eq!(
         told(&fx),
         [
+            (300, scmg_type::SSA, 14, 200),
+            (301, scmg_type::SSA, 14, 200),
             (300, scmg_type::SSA, 146, 200),
             (301, scmg_type::SSA, 146, 200),
             (300, scmg_type::SSA, 241, 200),
@@ -1547,6 +1549,8 @@ fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
     assert_eq!(
         told(&fx),
         [
+            (300, scmg_type::SSP, 14, 200),
+            (301, scmg_type::SSP, 14, 200),
             (300, scmg_type::SSP, 146, 200),
             (301, scmg_type::SSP, 146, 200),
             (300, scmg_type::SSP, 241, 200),
@@ -1555,7 +1559,7 @@ fn scmg_tells_concerned_point_codes_ssa_when_announced_and_ssp_at_shutdown() {
             (301, scmg_type::SSP, 247, 200)
         ]
     );
-    assert_eq!(node.sccp_counters().scmg_sent, 16);
+    assert_eq!(node.sccp_counters().scmg_sent, 20);
 }
 
 #[test]

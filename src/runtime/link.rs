@@ -64,7 +64,7 @@ pub async fn association(
         peer.clone(),
     ));
     let mut written: Option<Vec<u8>> = None;
-    let mut dispatch = Dispatch::new(shared.variant, shared.shards.len());
+    let mut dispatch = Dispatch::new(shared.variant, shared.shards.len(), shared.win_ssn);
     let mut batches: Vec<Batch> = (0..shared.shards.len()).map(|_| Batch::default()).collect();
     let ahead = Arc::new(ReadAhead::default());
     let mut was_active = false;

@@ -70,6 +70,8 @@ pub(crate) struct Shared {
     queries: mpsc::UnboundedSender<(usize, Query)>,
     /// The SCCP variant on the wire (to read transaction ids for dispatch).
     variant: crate::sccp::Variant,
+    /// The WIN subsystem, whose new transactions are dispatched by BillingID.
+    win_ssn: Option<u8>,
     /// Kept by the association writers (metrics).
     latency: Arc<crate::metrics::stats::AnswerLatency>,
 }
@@ -209,6 +211,7 @@ fn node(
             hop_counter: cfg.sccp.hop_counter,
             scmg_concerned: cfg.sccp.scmg.concerned.clone(),
             inap_ssn: Some(cfg.sccp.inap_ssn),
+            win_ssn: Some(cfg.sccp.win_ssn),
             decision_deadline: Duration::from_millis(cfg.decisions.deadline_ms),
             reset_timer: cfg.decisions.reset_timer(),
             ain: cfg.ain.settings(),
@@ -275,6 +278,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         shards: handles,
         queries: queries_tx,
         variant: cfg.variant(),
+        win_ssn: Some(cfg.sccp.win_ssn),
         latency: Arc::default(),
     });
     let mut threads = Vec::new();
@@ -433,11 +437,7 @@ impl api::StatusSource for Collect {
                         active,
                     })
                     .collect(),
-                dialogues_open: s
-                    .shards
-                    .iter()
-                    .map(|sh| (sh.itu_open + sh.ansi_open + sh.inap_open) as u64)
-                    .sum(),
+                dialogues_open: s.shards.iter().map(|sh| sh.open_dialogues() as u64).sum(),
                 subscribers: self.subscribers.read().map_or(0, |t| t.len() as u64),
                 journal_sequence: self.shared.store.newest(),
                 shards: s.shards.iter().map(|sh| sh.load.name().into()).collect(),

@@ -9,7 +9,7 @@ use super::Shared;
 use crate::m3ua::endpoint::{AssocId, Label};
 use crate::m3ua::ProtocolData;
 use crate::metrics::stats::{CallCounts, ShardStats};
-use crate::node::{Effects, Forward, Node, Note, Query, QueryId};
+use crate::node::{Effects, Forward, Node, Note, Query, QueryId, User};
 use crate::service::Answer;
 use std::sync::Arc;
 use std::time::Instant;
@@ -324,12 +324,7 @@ impl Shard {
     fn stats(&self) -> ShardStats {
         let n = &self.node;
         ShardStats {
-            itu: n.tcap_counters().clone(),
-            ansi: n.ansi_tcap_counters().clone(),
-            inap: n.inap_tcap_counters().clone(),
-            itu_open: n.itu_dialogues(),
-            ansi_open: n.ansi_dialogues(),
-            inap_open: n.inap_dialogues(),
+            tcaps: User::ALL.map(|u| (n.tcap_counters(u).clone(), n.dialogues(u))),
             sccp: n.sccp_counters().clone(),
             reassemblies: n.reassemblies(),
             calls: self.calls.clone(),

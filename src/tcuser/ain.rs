@@ -29,7 +29,7 @@
 //! DIALOGUE_ABORTED or DIALOGUE_TIMED_OUT, as for CAMEL.
 
 use super::ain_map as map;
-use super::{Answering, Ctx, Dialogues, Fault, Note, QueryUser, User};
+use super::{finish, Answering, Ctx, Dialogues, Fault, Note, QueryUser, User};
 use crate::ain::{self, AinMessage, Operation as AinOp};
 use crate::ber::{MalformedMembers, Tlv};
 use crate::service::{Call, CallState, Instruction, MalformedMember};
@@ -126,18 +126,6 @@ fn invoke(
         linked_id: linked,
         last,
     })
-}
-
-/// End the dialogue with what is queued: a Response when the SSP gave permission, else a
-/// ConversationWithPermission so that the SSP closes it.
-fn finish(ctx: &mut Ctx<'_>, d: DialogueId, permission: bool) -> Result<(), Fault> {
-    if permission {
-        ctx.tcap.end(d, EndKind::Basic, ctx.now)?;
-    } else {
-        ctx.tcap.set_permission(d, true)?;
-        ctx.tcap.continue_(d, ctx.now)?;
-    }
-    Ok(())
 }
 
 /// The 6-octet EchoData naming an AIN 0.1 monitored call: the shard, then a counter (so

@@ -1,5 +1,5 @@
 //! TC-users: the application protocols on top of TCAP that serve switch queries (CAMEL,
-//! AIN, INAP; WIN's mapping is here, its TC-user to come), each mapping its protocol to the
+//! AIN, INAP, WIN), each mapping its protocol to the
 //! service model and back. They see dialogues, indications and components
 //! ([`crate::tcap::tc`]), never wire formats: [`crate::tcap::sm::Tcap`] does the
 //! transaction and component sub-layers.
@@ -18,6 +18,7 @@ pub mod inap;
 pub mod inap_map;
 #[cfg(test)]
 mod tests;
+pub mod win;
 pub mod win_map;
 
 use crate::sccp::scrc::Route;
@@ -33,6 +34,28 @@ pub enum User {
     Camel,
     Ain,
     Inap,
+    Win,
+}
+
+impl User {
+    /// Every TC-user, in the order of their index ([`User::index`]).
+    pub const ALL: [User; 4] = [User::Camel, User::Ain, User::Inap, User::Win];
+
+    /// Its place in [`User::ALL`] (and in tables kept per user).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The TCAP instance serving it, as metrics label it: ITU on the CAMEL SSN, ANSI on the
+    /// AIN SSN, ITU on the INAP SSN, ANSI on the WIN SSN.
+    pub const fn tcap_label(self) -> &'static str {
+        match self {
+            User::Camel => "itu",
+            User::Ain => "ansi",
+            User::Inap => "inap",
+            User::Win => "win",
+        }
+    }
 }
 
 /// Names a trigger held for a decision.
@@ -114,6 +137,21 @@ pub enum Fault {
     Ain(String),
     #[error("INAP: {0}")]
     Inap(String),
+    #[error("WIN: {0}")]
+    Win(String),
+}
+
+/// End an ANSI TCAP transaction with what is queued: a Response when the switch gave
+/// permission to end, else a ConversationWithPermission granting it, so that the switch
+/// closes it (T1.114.4 §3.2: only the side given permission may end).
+pub(crate) fn finish(ctx: &mut Ctx<'_>, d: DialogueId, permission: bool) -> Result<(), Fault> {
+    if permission {
+        ctx.tcap.end(d, crate::tcap::sm::EndKind::Basic, ctx.now)?;
+    } else {
+        ctx.tcap.set_permission(d, true)?;
+        ctx.tcap.continue_(d, ctx.now)?;
+    }
+    Ok(())
 }
 
 /// A call followed with its dialogue, and the protocol's own state of it.

@@ -98,11 +98,14 @@ pub fn direction(op: Operation) -> Direction {
 
 /// Whether a TriggerType (IS-771 §6.5.2.dh) is detected for a call *to* the mobile: the
 /// call-delivery triggers of TIA/EIA-41-D (mobile-Termination 32, advanced-Termination 33,
-/// location 34), initial-Termination 38 and the T_BCM triggers terminating-Resource-Available
-/// 64 to t-Disconnect 70. The others (the digit-analysis triggers, origination- and
-/// calling/called-routing-address triggers, o-*) belong to the originating half call.
+/// location 34), initial-Termination 38, called-Routing-Address-Available 39 (the called
+/// mobile's routing address is known, as for its prepaid charging; `ansi_map_win.pcap`
+/// has it in the same call, for the same MIN, after initial-Termination) and the T_BCM
+/// triggers terminating-Resource-Available 64 to t-Disconnect 70. The others (the
+/// digit-analysis triggers, origination-Attempt-Authorized, calling-Routing-Address-
+/// Available, o-*) belong to the originating half call.
 pub fn is_terminating_trigger(t: u8) -> bool {
-    matches!(t, 32..=34 | trigger_type::INITIAL_TERMINATION | 64..=70)
+    matches!(t, 32..=34 | trigger_type::INITIAL_TERMINATION | 39 | 64..=70)
 }
 
 /// The half call of a message: [`direction`] of its operation, except that an

@@ -214,7 +214,7 @@ fn origination_request_of_a_mobile() {
 fn served_mobile_apart_from_the_calling_number() {
     let op = Operation::AnalyzedInformation;
     let mdn = digits(0, 0, "2125550100");
-    let base = mandatory(op, trigger_type::CALLED_ROUTING_ADDRESS_AVAILABLE);
+    let base = mandatory(op, trigger_type::CALLING_ROUTING_ADDRESS_AVAILABLE);
     // CallingPartyNumberDigits1 other than the MDN: calling is it, the MDN is served.
     let t = trigger_of(
         op,
@@ -230,7 +230,7 @@ fn served_mobile_apart_from_the_calling_number() {
         },
     );
     assert_eq!(t.direction, Direction::Originating);
-    assert_eq!(t.trigger, "called-Routing-Address-Available");
+    assert_eq!(t.trigger, "calling-Routing-Address-Available");
     assert_eq!(
         t.calling,
         Some(Party {
@@ -282,7 +282,6 @@ fn analyzed_information_takes_its_half_from_the_trigger_type() {
         (24, "local-Call"),
         (36, "origination-Attempt-Authorized"),
         (37, "calling-Routing-Address-Available"),
-        (39, "called-Routing-Address-Available"),
         (10, "a2-Digit"),
     ] {
         let tr = trigger_of(op, mandatory(op, t));
@@ -290,6 +289,7 @@ fn analyzed_information_takes_its_half_from_the_trigger_type() {
     }
     for (t, name) in [
         (38, "initial-Termination"),
+        (39, "called-Routing-Address-Available"),
         (32, "mobile-Termination"),
         (33, "advanced-Termination"),
         (65, "t-Busy"),
@@ -509,7 +509,9 @@ fn direction_of_each_operation() {
     }
     let ai = |t| WinMessage::invoke(AnalyzedInformation, mandatory(AnalyzedInformation, t));
     assert_eq!(message_direction(&ai(38)), Terminating);
+    assert_eq!(message_direction(&ai(39)), Terminating);
     assert_eq!(message_direction(&ai(36)), Originating);
+    assert_eq!(message_direction(&ai(37)), Originating);
     // Only AnalyzedInformation is refined: a TBusy stays terminating whatever it says.
     let m = WinMessage::invoke(TBusy, mandatory(TBusy, 36));
     assert_eq!(message_direction(&m), Terminating);

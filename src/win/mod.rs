@@ -296,6 +296,25 @@ impl<'a> WinMessage<'a> {
     }
 }
 
+/// The BillingID of the first Invoke in an ANSI TCAP package, read without decoding the
+/// rest: the runtime gives every message of a call to the shard that follows it
+/// ([`crate::tcuser::win`]). `None` for anything else, or a package that does not parse.
+pub fn peek_billing_id(tcap: &[u8]) -> Option<BillingId> {
+    let m = ansi::AnsiMessage::decode(tcap).ok()?;
+    let Ok(ansi::AnsiComponent::Invoke {
+        parameter: Some(p), ..
+    }) = m.components().next()?
+    else {
+        return None;
+    };
+    let id = p
+        .children()
+        .ok()?
+        .map_while(Result::ok)
+        .find(|t| t.tag == crate::ber::Tag::ctx(params::tag::BILLING_ID))?;
+    <[u8; 7]>::try_from(id.value).ok().map(BillingId::decode)
+}
+
 // ---------------------------------------------------------------------------------------
 // Builders for what scpd sends (SCP → MSC).
 

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod pki;
+pub mod switch;
 
 use std::path::PathBuf;
 use std::process::Command;
