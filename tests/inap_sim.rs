@@ -138,17 +138,18 @@ fn inap_ssp_calls_complete_against_the_daemon() {
 }
 
 #[test]
-fn mix_plays_inap_beside_camel_and_ain() {
+fn mix_plays_inap_beside_camel_ain_and_win() {
     // The mix speaks ANSI SCCP (for AIN) by default: the daemon runs it too.
     let cfg = scpd::config::DEFAULT_TOML.replace("variant = \"itu\"", "variant = \"ansi\"");
     let d = Scpd::start("inap-mix", Some(&cfg));
     enrol(&d, "491700000001", "monitor");
     enrol(&d, "2015550100", "monitor");
+    enrol(&d, "2125550100", "monitor");
     let r = d.sim(&[
         "--protocol",
         "mix",
         "--calls",
-        "12",
+        "16",
         "--concurrency",
         "4",
         "--numbers",
@@ -157,15 +158,15 @@ fn mix_plays_inap_beside_camel_and_ain() {
         "20",
         "--quiet",
     ]);
-    assert_eq!(n(&r, "completed"), 12, "{r}");
+    assert_eq!(n(&r, "completed"), 16, "{r}");
     assert_eq!(n(&r, "errors"), 0, "{r}");
     assert_eq!(
-        (n(&r, "camel"), n(&r, "ain"), n(&r, "inap")),
-        (4, 4, 4),
+        (n(&r, "camel"), n(&r, "ain"), n(&r, "inap"), n(&r, "win")),
+        (4, 4, 4, 4),
         "{r}"
     );
-    // Served numbers alternate per round of three: half of each protocol's calls monitored.
-    assert_eq!(n(&r, "monitored"), 6, "{r}");
-    assert_eq!(n(&r, "continued"), 6, "{r}");
+    // Served numbers alternate per round of four: half of each protocol's calls monitored.
+    assert_eq!(n(&r, "monitored"), 8, "{r}");
+    assert_eq!(n(&r, "continued"), 8, "{r}");
     d.stop();
 }

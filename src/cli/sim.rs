@@ -13,7 +13,9 @@ enum SimProtocolArg {
     Ain,
     /// INAP CS-1 from a fixed-network SSP (ITU TCAP, ITU SCCP).
     Inap,
-    /// CAMEL, AIN and INAP in turn over one association (ANSI SCCP unless --sccp says
+    /// WIN (ANSI-41, IS-771) from an MSC (ANSI TCAP, ANSI SCCP).
+    Win,
+    /// CAMEL, AIN, INAP and WIN in turn over one association (ANSI SCCP unless --sccp says
     /// otherwise).
     Mix,
 }
@@ -55,18 +57,27 @@ pub(super) struct SimArgs {
     #[arg(long, default_value_t = 1)]
     numbers: u32,
     /// Calling party digits (the served subscriber of an originating call). Default
-    /// 491700000001 for CAMEL, the line 2015550100 for AIN.
+    /// 491700000001 for CAMEL, the line 2015550100 for AIN, the mobile 2125550100 for WIN.
     #[arg(long)]
     calling: Option<String>,
     /// Called party digits (served by a terminating call). Default 4930123456 for CAMEL,
-    /// 2015550199 for AIN (an AIN served line is a 10-digit DN).
+    /// 2015550199 for AIN, 2125550199 for WIN (an AIN served line is a 10-digit DN, a WIN
+    /// served mobile a 10-digit MIN).
     #[arg(long)]
     called: Option<String>,
+    /// Calling party digits of WIN calls, as in --protocol mix (with --protocol win,
+    /// --calling overrides it).
+    #[arg(long, default_value = "2125550100")]
+    win_calling: String,
+    /// Called party digits of WIN calls, as in --protocol mix (with --protocol win, --called
+    /// overrides it).
+    #[arg(long, default_value = "2125550199")]
+    win_called: String,
     /// IMSI of the calling (or, with --terminating, called) subscriber (CAMEL).
     #[arg(long, default_value = "262011234567890")]
     imsi: String,
-    /// Play terminating calls (CAMEL T-CSI termAttemptAuthorized, AIN Termination_Attempt):
-    /// the called party is served.
+    /// Play terminating calls (CAMEL T-CSI termAttemptAuthorized, AIN Termination_Attempt,
+    /// WIN AnalyzedInformation at initial-Termination): the called party is served.
     #[arg(long)]
     terminating: bool,
     /// Our (the switch's) point code. The defaults fit ITU 14-bit and ANSI 24-bit
@@ -77,7 +88,8 @@ pub(super) struct SimArgs {
     #[arg(long, default_value_t = 200)]
     dpc: u32,
     /// Subsystem number on both sides for the protocol played (default 146 for CAMEL,
-    /// 247 for AIN, 241 for INAP; with --protocol mix, the CAMEL SSN).
+    /// 247 for AIN, 241 for INAP; for WIN the SCP's, --win-ssn, ours being the MSC's 8;
+    /// with --protocol mix, the CAMEL SSN).
     #[arg(long)]
     ssn: Option<u8>,
     /// AIN subsystem with --protocol mix.
@@ -86,7 +98,11 @@ pub(super) struct SimArgs {
     /// INAP subsystem with --protocol mix.
     #[arg(long, default_value_t = 241)]
     inap_ssn: u8,
-    /// SCCP variant (default: itu for CAMEL and INAP, ansi with 24-bit point codes for AIN and mix).
+    /// The SCP's WIN subsystem (the sim, an MSC, calls from SSN 8).
+    #[arg(long, default_value_t = 14)]
+    win_ssn: u8,
+    /// SCCP variant (default: itu for CAMEL and INAP, ansi with 24-bit point codes for AIN,
+    /// WIN and mix).
     #[arg(long, value_enum)]
     sccp: Option<SccpArg>,
     /// Routing context to activate with (omit to activate without one).
@@ -162,10 +178,12 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
         SimProtocolArg::Camel => SimProtocol::Camel,
         SimProtocolArg::Ain => SimProtocol::Ain,
         SimProtocolArg::Inap => SimProtocol::Inap,
+        SimProtocolArg::Win => SimProtocol::Win,
         SimProtocolArg::Mix => SimProtocol::Mix,
     };
     let ain = a.protocol == SimProtocolArg::Ain;
     let inap = a.protocol == SimProtocolArg::Inap;
+    let win = a.protocol == SimProtocolArg::Win;
     let cfg = SimConfig {
         to,
         calls: a
@@ -182,6 +200,8 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
             247
         } else if inap {
             241
+        } else if win {
+            a.win_ssn
         } else {
             146
         }),
@@ -202,6 +222,9 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
         }),
         ain_ssn: if ain { cfg.ssn } else { a.ain_ssn },
         inap_ssn: if inap { cfg.ssn } else { a.inap_ssn },
+        win_ssn: if win { cfg.ssn } else { a.win_ssn },
+        win_calling: a.calling.clone().filter(|_| win).unwrap_or(a.win_calling),
+        win_called: a.called.clone().filter(|_| win).unwrap_or(a.win_called),
         ain_calling: a.calling.unwrap_or_else(|| "2015550100".into()),
         ain_called: a.called.unwrap_or_else(|| "2015550199".into()),
         progress: !a.quiet,
@@ -211,11 +234,14 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
         .await
         .map_err(|e| e.to_string())?;
     super::out::line(serde_json::to_string(&rep).map_err(|e| e.to_string())?)?;
-    // AIN (and the mix, by default) speaks ANSI SCCP; an SCP reading ITU SCCP answers in
-    // a layout the sim cannot read, which says nothing about why unless told.
+    // AIN and WIN (and the mix, by default) speak ANSI SCCP; an SCP reading ITU SCCP
+    // answers in a layout the sim cannot read, which says nothing about why unless told.
     let ansi = match a.sccp {
         Some(s) => matches!(s, SccpArg::Ansi),
-        None => matches!(protocol, SimProtocol::Ain | SimProtocol::Mix),
+        None => matches!(
+            protocol,
+            SimProtocol::Ain | SimProtocol::Win | SimProtocol::Mix
+        ),
     };
     if ansi && rep.error_samples.iter().any(|e| e.starts_with("SCCP")) {
         eprintln!(

@@ -1,13 +1,16 @@
 //! `scpd sim`: a switch simulator and load generator that plays calls against a running SCP
-//! over M3UA on TCP or kernel SCTP: an MSC (gsmSSF, CAMEL on ITU TCAP) and a wireline SSP
-//! (AIN on ANSI TCAP, [`super::sim_ain`]), or a fixed-network SSP (INAP CS-1 on ITU TCAP).
-//! An INAP call follows the CAMEL flow with CS-1's InitialDP and application context, on
-//! the INAP SSN.
+//! over M3UA on TCP or kernel SCTP: an MSC (gsmSSF, CAMEL on ITU TCAP), a wireline SSP
+//! (AIN on ANSI TCAP, [`super::sim_ain`]), a fixed-network SSP (INAP CS-1 on ITU TCAP), or
+//! an ANSI-41 MSC (WIN on ANSI TCAP, [`super::sim_win`]). An INAP call follows the CAMEL
+//! flow with CS-1's InitialDP and application context, on the INAP SSN.
 //!
 //! A CAMEL call opens with InitialDP; if the SCP arms events, the simulator reports answer
 //! (notification) at once and disconnect (request) after the hold time, like a real MSC, and
 //! expects the SCP to close the dialogue. An AIN call does the same with Info_Analyzed /
-//! Termination_Attempt and O_/T_Answer (EDP-N), O_/T_Disconnect (EDP-R).
+//! Termination_Attempt and O_/T_Answer (EDP-N), O_/T_Disconnect (EDP-R). A WIN call opens
+//! with OriginationRequest / AnalyzedInformation; if the result arms the answer and
+//! disconnect triggers, OAnswer / TAnswer goes in a Unidirectional package and ODisconnect /
+//! TDisconnect, after the hold time, in a query of its own (WIN holds no transaction open).
 //!
 //! As a load generator it starts calls at a target rate ([`LoadConfig::rate`]) within a
 //! concurrency window for a number of calls or a duration, in a mix of protocols and
@@ -77,8 +80,10 @@ pub enum SimProtocol {
     Ain,
     /// INAP CS-1 (a fixed-network SSP, ETS 300 374-1).
     Inap,
-    /// All three, in turn over the same association (the SCP serves CAP, AIN and INAP on
-    /// their own SSNs; SCCP must then be the variant the SCP runs, ANSI for AIN).
+    /// WIN (an ANSI-41 MSC, TIA/EIA-41-D with IS-771).
+    Win,
+    /// All four, in turn over the same association (the SCP serves CAP, AIN, INAP and WIN
+    /// on their own SSNs; SCCP must then be the variant the SCP runs, ANSI for AIN and WIN).
     Mix,
 }
 
@@ -109,7 +114,8 @@ pub struct LoadConfig {
     /// the mix, so every kind of call meets each number), so that some of them can be
     /// enrolled as monitored subscribers.
     pub numbers: u32,
-    /// SCCP variant; `None`: ITU for CAMEL, ANSI (24-bit point codes) for AIN and mix.
+    /// SCCP variant; `None`: ITU for CAMEL and INAP, ANSI (24-bit point codes) for AIN, WIN
+    /// and mix.
     pub sccp: Option<Variant>,
     /// The AIN subsystem (both sides).
     pub ain_ssn: u8,
@@ -118,6 +124,12 @@ pub struct LoadConfig {
     /// Calling and called numbers of AIN calls (the served one is the line's 10-digit DN).
     pub ain_calling: String,
     pub ain_called: String,
+    /// The SCP's WIN subsystem (14, as ANSI-41 SCPs use); ours is the MSC's, 8
+    /// ([`super::sim_win::MSC_SSN`]).
+    pub win_ssn: u8,
+    /// Calling and called numbers of WIN calls (the served one is the mobile's 10-digit MIN).
+    pub win_calling: String,
+    pub win_called: String,
     /// Print progress on stderr once a second.
     pub progress: bool,
     /// TCP, or kernel SCTP to a multi-homed SCP.
@@ -137,6 +149,9 @@ impl Default for LoadConfig {
             inap_ssn: 241,
             ain_calling: "2015550100".into(),
             ain_called: "2015550199".into(),
+            win_ssn: 14,
+            win_calling: "2125550100".into(),
+            win_called: "2125550199".into(),
             progress: false,
             transport: SimTransport::Tcp,
         }
@@ -168,7 +183,7 @@ pub async fn run(cfg: SimConfig) -> Result<SimReport, SimError> {
 pub async fn run_load(cfg: SimConfig, load: LoadConfig) -> Result<SimReport, SimError> {
     let variant = load.sccp.unwrap_or(match load.protocol {
         SimProtocol::Camel | SimProtocol::Inap => Variant::Itu,
-        SimProtocol::Ain | SimProtocol::Mix => Variant::Ansi,
+        SimProtocol::Ain | SimProtocol::Win | SimProtocol::Mix => Variant::Ansi,
     });
     let pc_max = if variant == Variant::Itu {
         0x3fff

@@ -3,15 +3,16 @@
 //! call answered with the answer notification.
 
 use super::camel::report;
-use super::conn::wrap;
-use super::engine::{Engine, Phase};
+use super::conn::{wrap, wrap_ssns};
+use super::engine::{Engine, Phase, Proto};
 use super::io::Inbox;
-use super::SimError;
+use super::{SimError, SimProtocol};
 use crate::camel::{opcode, LegType, RequestReportBcsmEventArg};
 use crate::lab::sim_ain::{self, AinAnswer, Outcome};
+use crate::lab::sim_win::{self, WinAnswer};
 use crate::m3ua::{Kind, Message};
 use crate::sccp::Unitdata;
-use crate::tcap::ansi::PackageType;
+use crate::tcap::ansi::{self, PackageType};
 use crate::tcap::itu::{self, Component, MessageType, TcMessage};
 use std::time::Instant;
 
@@ -55,10 +56,103 @@ impl Engine {
         }
         // ANSI TCAP packages are private-class (E1–F6), ITU messages application-class.
         if u.data.first().is_some_and(|b| b & 0xc0 == 0xc0) {
-            self.on_ain(u.data, now)
+            // A package for no call of ours is reported by the run's own protocol's check.
+            let win = match self.ansi_call(u.data) {
+                Some(proto) => proto == Proto::Win,
+                None => self.load.protocol == SimProtocol::Win,
+            };
+            if win {
+                self.on_win(u.data, now)
+            } else {
+                self.on_ain(u.data, now)
+            }
         } else {
             self.on_itu(u.data, now)
         }
+    }
+
+    /// The protocol of the call an ANSI TCAP package answers (AIN and WIN share the
+    /// package format): the one of our transaction its responding id (the last four
+    /// octets of its transaction id, T1.114.3) names.
+    fn ansi_call(&self, tcap: &[u8]) -> Option<Proto> {
+        let (package, ids) = ansi::peek_transaction_id(tcap)?;
+        if !package.has_responding_id() {
+            return None;
+        }
+        let ours = <[u8; 4]>::try_from(ids.get(ids.len().checked_sub(4)?..)?).ok()?;
+        self.calls.get(&u32::from_be_bytes(ours)).map(|c| c.proto)
+    }
+
+    /// A WIN answer: the Response to a trigger query or to a disconnect report (each its own
+    /// transaction, see [`sim_win`]); a monitored call's answer is reported at once.
+    fn on_win(&mut self, tcap: &[u8], now: Instant) -> Result<(), String> {
+        let calls = &self.calls;
+        let (tid, ans) = sim_win::answer(tcap, |t| {
+            calls.get(&t).map(|c| {
+                let end = matches!(c.phase, Phase::WaitEnd);
+                let op = if end {
+                    sim_win::report_op(c.terminating, false)
+                } else {
+                    sim_win::trigger_op(c.terminating)
+                };
+                (op, c.terminating)
+            })
+        })?;
+        let Some(st) = self.calls.get(&tid) else {
+            return Err(format!("WIN answer for unknown transaction {tid:#x}"));
+        };
+        let (sent, n, terminating) = (st.sent, st.n, st.terminating);
+        match (&st.phase, ans) {
+            (_, WinAnswer::Refused(why)) => {
+                self.calls.remove(&tid);
+                return Err(format!("WIN {why}"));
+            }
+            (Phase::WaitFirst, WinAnswer::Done(o)) => {
+                self.calls.remove(&tid);
+                self.latency(true, sent, now);
+                match o {
+                    Outcome::Continued => self.rep.continued += 1,
+                    Outcome::Connected => self.rep.connected += 1,
+                    Outcome::Released => self.rep.released += 1,
+                }
+                self.rep.completed += 1;
+            }
+            (Phase::WaitFirst, WinAnswer::Monitored) => {
+                // Answered: a notification in a Unidirectional package (no transaction, no
+                // result); the disconnect follows after the hold time.
+                if let Err(e) =
+                    self.win_report(n, terminating, true, PackageType::Unidirectional, None)
+                {
+                    self.calls.remove(&tid);
+                    return Err(e);
+                }
+                wrap_ssns(
+                    &self.cfg,
+                    self.variant,
+                    self.ssns(Proto::Win),
+                    &self.tcap,
+                    (tid % 16) as u8,
+                    &mut self.out,
+                );
+                if let Some(st) = self.calls.get_mut(&tid) {
+                    st.phase = Phase::Held;
+                }
+                self.latency(true, sent, now);
+                self.rep.monitored += 1;
+                self.held.push_back((now + self.cfg.hold, tid));
+            }
+            (Phase::WaitEnd, WinAnswer::Done(Outcome::Continued)) => {
+                self.calls.remove(&tid);
+                self.latency(false, sent, now);
+                self.rep.completed += 1;
+            }
+            (phase, ans) => {
+                let e = format!("unexpected WIN {ans:?} while {phase:?}");
+                self.calls.remove(&tid);
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 
     fn on_ain(&mut self, tcap: &[u8], now: Instant) -> Result<(), String> {

@@ -128,14 +128,27 @@ pub(super) fn wrap(
     sls: u8,
     out: &mut Vec<u8>,
 ) {
+    wrap_ssns(cfg, variant, (ssn, ssn), tcap, sls, out)
+}
+
+/// [`wrap`] from our subsystem `ssns.0` to the SCP's `ssns.1`, which differ for WIN (an
+/// MSC on 8, the SCP on 14).
+pub(super) fn wrap_ssns(
+    cfg: &SimConfig,
+    variant: Variant,
+    (ours, theirs): (u8, u8),
+    tcap: &[u8],
+    sls: u8,
+    out: &mut Vec<u8>,
+) {
     let national = variant == Variant::Ansi;
     let msc = Address {
         national,
-        ..Address::ssn_pc(cfg.opc, ssn)
+        ..Address::ssn_pc(cfg.opc, ours)
     };
     let scp = Address {
         national,
-        ..Address::ssn_pc(cfg.dpc, ssn)
+        ..Address::ssn_pc(cfg.dpc, theirs)
     };
     let mut udt = Vec::with_capacity(tcap.len() + 16);
     if variant == Variant::Itu {

@@ -4,25 +4,27 @@
 //! loop to write; the SCP's answers are handled in `answers`.
 
 use super::camel::{initial_dp, report};
-use super::conn::wrap;
+use super::conn::wrap_ssns;
 use super::inap;
 use super::io::PACE_MIN_CALLS;
 use super::report::SimReport;
 use super::{LoadConfig, SimConfig, SimError, SimProtocol};
 use crate::camel::LegType;
 use crate::lab::sim_ain::{self, AinParties};
+use crate::lab::sim_win::{self, WinParties};
 use crate::sccp::Variant;
 use crate::tcap::ansi::PackageType;
 use crate::tcap::itu::{self, MessageType};
 use hdrhistogram::Histogram;
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Proto {
     Camel,
     Ain,
     Inap,
+    Win,
 }
 
 #[derive(Debug)]
@@ -41,7 +43,8 @@ pub(super) struct CallState {
     /// When the request we await an answer to was sent.
     pub(super) sent: Instant,
     pub(super) phase: Phase,
-    /// The SCP's transaction id (1 to 4 octets in ITU TCAP, 4 in ANSI).
+    /// The SCP's transaction id (1 to 4 octets in ITU TCAP, 4 in ANSI; none in WIN, whose
+    /// every transaction is one query and its Response).
     pub(super) scp_tid: ([u8; 4], u8),
 }
 
@@ -53,6 +56,13 @@ impl CallState {
 
 /// Our transaction ids: call `i` uses `TID_BASE + i` (4 octets, CAMEL and AIN alike).
 const TID_BASE: u32 = 0x5100_0000;
+
+/// Protocols a `--protocol mix` run takes turns with: CAMEL, AIN, INAP, WIN.
+const MIX_PROTOCOLS: u32 = 4;
+
+/// A WIN call's disconnect report opens a transaction of its own: the call's id with this
+/// bit flipped, 2^31 calls away from any other call's, so never one in progress.
+const WIN_REPORT_TID: u32 = 0x8000_0000;
 
 /// Add `k` to the number `base` keeping its length (wrapping), for [`LoadConfig::numbers`].
 pub(super) fn vary(base: &str, k: u32) -> String {
@@ -107,14 +117,22 @@ impl Engine {
         } else {
             load.mix
         };
-        if matches!(load.protocol, SimProtocol::Ain | SimProtocol::Mix) {
-            // Fail at once on numbers a UserID cannot carry, not once per call.
-            for term in [false, true] {
-                let used = if term { mix.1 } else { mix.0 };
-                if used > 0 {
-                    AinParties::new(&load.ain_calling, &load.ain_called, term)
-                        .map_err(SimError::Config)?;
-                }
+        // Fail at once on numbers a UserID or a MIN cannot carry, not once per call.
+        let (ain, win) = match load.protocol {
+            SimProtocol::Ain => (true, false),
+            SimProtocol::Win => (false, true),
+            SimProtocol::Mix => (true, true),
+            SimProtocol::Camel | SimProtocol::Inap => (false, false),
+        };
+        for term in [false, true] {
+            let used = if term { mix.1 } else { mix.0 };
+            if used > 0 && ain {
+                AinParties::new(&load.ain_calling, &load.ain_called, term)
+                    .map_err(SimError::Config)?;
+            }
+            if used > 0 && win {
+                WinParties::new(&load.win_calling, &load.win_called, term)
+                    .map_err(SimError::Config)?;
             }
         }
         Ok(Engine {
@@ -175,7 +193,7 @@ impl Engine {
     }
 
     /// The protocol and direction of call `i`: weighted round robin over the mix; in a
-    /// protocol mix, the rounds of the direction mix go CAMEL, AIN, INAP in turn.
+    /// protocol mix, the rounds of the direction mix go CAMEL, AIN, INAP, WIN in turn.
     fn kind_of(&self, i: u32) -> (Proto, bool) {
         let total = (self.mix.0 + self.mix.1).max(1);
         let terminating = i % total >= self.mix.0;
@@ -183,10 +201,12 @@ impl Engine {
             SimProtocol::Camel => Proto::Camel,
             SimProtocol::Ain => Proto::Ain,
             SimProtocol::Inap => Proto::Inap,
-            SimProtocol::Mix => match (i / total) % 3 {
+            SimProtocol::Win => Proto::Win,
+            SimProtocol::Mix => match (i / total) % MIX_PROTOCOLS {
                 0 => Proto::Camel,
                 1 => Proto::Ain,
-                _ => Proto::Inap,
+                2 => Proto::Inap,
+                _ => Proto::Win,
             },
         };
         (proto, terminating)
@@ -197,11 +217,12 @@ impl Engine {
         let (calling, called) = match proto {
             Proto::Camel | Proto::Inap => (&self.cfg.calling, &self.cfg.called),
             Proto::Ain => (&self.load.ain_calling, &self.load.ain_called),
+            Proto::Win => (&self.load.win_calling, &self.load.win_called),
         };
         // One step per round of the mix, so every kind of call meets every number.
         let round = (self.mix.0 + self.mix.1).max(1)
             * if self.load.protocol == SimProtocol::Mix {
-                3
+                MIX_PROTOCOLS
             } else {
                 1
             };
@@ -218,11 +239,33 @@ impl Engine {
         AinParties::new(&calling, &called, terminating)
     }
 
+    pub(super) fn win_parties(&self, n: u32, terminating: bool) -> Result<WinParties, String> {
+        let (calling, called) = self.numbers(n, Proto::Win, terminating);
+        WinParties::new(&calling, &called, terminating)
+    }
+
+    /// A WIN report of call `n` (answer or disconnect) encoded into [`Engine::tcap`], in a
+    /// package of `package` with our originating id `ours`, if any.
+    pub(super) fn win_report(
+        &mut self,
+        n: u32,
+        terminating: bool,
+        answer: bool,
+        package: PackageType,
+        ours: Option<u32>,
+    ) -> Result<(), String> {
+        let p = self.win_parties(n, terminating)?;
+        let tod = sim_win::time_of_day(SystemTime::now());
+        let m = sim_win::event(&p, terminating, answer, sim_win::billing_id(n), tod);
+        self.tcap.clear();
+        sim_win::package(&mut self.tcap, package, ours.map(u32::to_be_bytes), &m)
+    }
+
     fn start_call(&mut self, i: u32, now: Instant) -> Result<(), String> {
         let (proto, terminating) = self.kind_of(i);
         let tid = TID_BASE.wrapping_add(i);
         self.tcap.clear();
-        let ssn = match proto {
+        match proto {
             Proto::Camel => {
                 let (calling, called) = self.numbers(i, proto, terminating);
                 initial_dp(
@@ -234,7 +277,6 @@ impl Engine {
                     &mut self.tcap,
                 );
                 self.rep.camel += 1;
-                self.cfg.ssn
             }
             Proto::Ain => {
                 let p = self.ain_parties(i, terminating)?;
@@ -246,7 +288,6 @@ impl Engine {
                     &sim_ain::trigger(&p, terminating),
                 )?;
                 self.rep.ain += 1;
-                self.load.ain_ssn
             }
             Proto::Inap => {
                 let (calling, called) = self.numbers(i, proto, terminating);
@@ -259,18 +300,27 @@ impl Engine {
                     &mut self.tcap,
                 );
                 self.rep.inap += 1;
-                self.load.inap_ssn
             }
-        };
+            Proto::Win => {
+                let p = self.win_parties(i, terminating)?;
+                sim_win::package(
+                    &mut self.tcap,
+                    PackageType::QueryWithPermission,
+                    Some(tid.to_be_bytes()),
+                    &sim_win::trigger(&p, terminating, sim_win::billing_id(i)),
+                )?;
+                self.rep.win += 1;
+            }
+        }
         if terminating {
             self.rep.terminating += 1;
         } else {
             self.rep.originating += 1;
         }
-        wrap(
+        wrap_ssns(
             &self.cfg,
             self.variant,
-            ssn,
+            self.ssns(proto),
             &self.tcap,
             (i % 16) as u8,
             &mut self.out,
@@ -298,6 +348,17 @@ impl Engine {
         }
     }
 
+    /// Our subsystem and the SCP's for a protocol's calls: the same one but for WIN, where
+    /// the MSC's is 8 ([`sim_win::MSC_SSN`]).
+    pub(super) fn ssns(&self, proto: Proto) -> (u8, u8) {
+        let ssn = match proto {
+            Proto::Camel | Proto::Inap => self.itu_ssn(proto),
+            Proto::Ain => self.load.ain_ssn,
+            Proto::Win => return (sim_win::MSC_SSN, self.load.win_ssn),
+        };
+        (ssn, ssn)
+    }
+
     /// Report the disconnect of held calls whose hold time is over.
     pub(super) fn disconnect_due(&mut self, now: Instant) {
         while let Some(&(due, tid)) = self.held.front() {
@@ -306,6 +367,8 @@ impl Engine {
             }
             self.held.pop_front();
             if let Err(e) = self.disconnect(tid, now) {
+                // Held calls never time out: one whose report cannot be sent is over.
+                self.calls.remove(&tid);
                 self.error(e);
             }
         }
@@ -315,8 +378,11 @@ impl Engine {
         let Some(st) = self.calls.get(&tid) else {
             return Ok(());
         };
+        let proto = st.proto;
+        // The transaction the SCP's answer will name.
+        let mut key = tid;
         self.tcap.clear();
-        let ssn = match st.proto {
+        match proto {
             Proto::Camel | Proto::Inap => {
                 let disc_ev = if st.terminating { 17 } else { 9 };
                 itu::encode(
@@ -327,7 +393,6 @@ impl Engine {
                     None,
                     |w| report(disc_ev, LegType::LEG1, false, Some(16), 2, w),
                 );
-                self.itu_ssn(st.proto)
             }
             Proto::Ain => {
                 let p = self.ain_parties(st.n, st.terminating)?;
@@ -339,18 +404,32 @@ impl Engine {
                     Some(scp),
                     &sim_ain::event(&p, st.terminating, false),
                 )?;
-                self.load.ain_ssn
             }
-        };
-        wrap(
+            Proto::Win => {
+                // A query of its own (IS-771 §6.4.2): the call moves to its new id.
+                key = tid ^ WIN_REPORT_TID;
+                let (n, terminating) = (st.n, st.terminating);
+                self.win_report(
+                    n,
+                    terminating,
+                    false,
+                    PackageType::QueryWithPermission,
+                    Some(key),
+                )?;
+                if let Some(st) = self.calls.remove(&tid) {
+                    self.calls.insert(key, st);
+                }
+            }
+        }
+        wrap_ssns(
             &self.cfg,
             self.variant,
-            ssn,
+            self.ssns(proto),
             &self.tcap,
             (tid % 16) as u8,
             &mut self.out,
         );
-        if let Some(st) = self.calls.get_mut(&tid) {
+        if let Some(st) = self.calls.get_mut(&key) {
             st.phase = Phase::WaitEnd;
             st.sent = now;
         }

@@ -34,13 +34,14 @@ impl Percentiles {
 pub struct SimReport {
     /// Calls started.
     pub calls: u32,
-    /// Answered with Continue (CAMEL) or Continue / Authorize_Termination (AIN).
+    /// Answered with Continue (CAMEL), Continue / Authorize_Termination (AIN) or the empty
+    /// result (WIN).
     pub continued: u32,
     /// Events armed: the call was monitored through answer and disconnect.
     pub monitored: u32,
-    /// Connect (CAMEL), Analyze_Route / Forward_Call (AIN).
+    /// Connect (CAMEL), Analyze_Route / Forward_Call (AIN), a TerminationList or Digits (WIN).
     pub connected: u32,
-    /// ReleaseCall (CAMEL), Disconnect (AIN).
+    /// ReleaseCall (CAMEL), Disconnect (AIN), ActionCode "disconnect call" (WIN).
     pub released: u32,
     /// Calls whose dialogue ended as expected.
     pub completed: u32,
@@ -54,15 +55,18 @@ pub struct SimReport {
     pub ain: u32,
     /// Calls played as INAP CS-1.
     pub inap: u32,
+    /// Calls played as WIN (ANSI-41).
+    pub win: u32,
     pub elapsed_ms: u64,
     /// Completed calls per second over the run.
     pub throughput_cps: f64,
     /// The target rate, when one was given.
     pub rate_target: Option<f64>,
-    /// First answer: from the trigger (InitialDP, Info_Analyzed, Termination_Attempt) to the
-    /// SCP's first package for the call.
+    /// First answer: from the trigger (InitialDP, Info_Analyzed, Termination_Attempt,
+    /// OriginationRequest, AnalyzedInformation) to the SCP's first package for the call.
     pub latency_us: Percentiles,
-    /// From the disconnect report (an EDP-R) to the SCP's closing package.
+    /// From the disconnect report (an EDP-R; WIN's ODisconnect / TDisconnect query) to the
+    /// SCP's closing package.
     pub end_latency_us: Percentiles,
     pub first_answer_p50_us: u64,
     pub first_answer_max_us: u64,
