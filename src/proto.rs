@@ -184,6 +184,7 @@ impl CallEvent {
             duration_seconds: ev.duration_seconds,
             location_number: boxed(&t.location_number),
             imei: text(&t.imei),
+            min: text(&t.min),
             user: sub.map(|s| s.user.clone()).unwrap_or_default(),
             terminals: sub.map_or_else(Vec::new, |s| {
                 s.terminals.iter().map(Terminal::from).collect()

@@ -276,6 +276,7 @@ fn malformed_win_query_gets_the_ansi_reject_and_the_association_goes_on() {
         assert_eq!(e["trigger"], "t-Busy");
         assert_eq!(e["direction"], "TERMINATING");
         assert_eq!(e["called_party"]["digits"], "7191234518", "the served MIN");
+        assert_eq!(e["min"], "7191234518");
         assert_eq!(e["calling_party"]["digits"], "708555121");
         assert_eq!(e["call_reference"], "39400101123400");
     }
@@ -402,6 +403,10 @@ fn a_real_msc_s_win_call_is_answered_and_followed() {
         assert_eq!(e["call_reference"], "000c0200001200", "{e}");
     }
     assert_eq!(events[0]["subscriber"], "7191234518", "the MIN matched");
+    assert!(
+        events.iter().all(|e| e["min"] == "7191234518"),
+        "{events:#?}"
+    );
     assert_eq!(events[1]["called_party"]["digits"], "4518");
     assert_eq!(events[2]["call_id"], events[0]["call_id"]);
     assert_eq!(events[3]["call_id"], events[0]["call_id"]);

@@ -81,6 +81,7 @@ pub fn write_event_json(j: &mut json::J, ev: &CallEvent) {
         }
         j.close_array();
     }
+    opt_str(j, "min", &ev.min);
     opt_party(j, "original_called_party", &ev.original_called_party);
     if ev.policy != 0 {
         j.key("policy")
@@ -174,6 +175,7 @@ mod tests {
         }
         for (k, s) in [
             ("imei", &ev.imei),
+            ("min", &ev.min),
             ("user", &ev.user),
             ("routing_number", &ev.routing_number),
             ("linked_call_id", &ev.linked_call_id),
@@ -252,6 +254,7 @@ mod tests {
             duration_seconds: 3,
             location_number: party("", 0),
             imei: "35".into(),
+            min: "2125550100".into(),
             user: "u\\".into(),
             tenants: vec!["acme".into(), "glo\"bex".into()],
             terminals: vec![

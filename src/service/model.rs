@@ -157,6 +157,8 @@ pub struct Trigger {
     pub location_number: Option<Box<Party>>,
     pub imsi: Option<CompactString>,
     pub imei: Option<CompactString>,
+    /// ANSI-41 MobileIdentificationNumber (WIN).
+    pub min: Option<CompactString>,
     pub switch_address: Option<Party>,
     pub location: Option<Location>,
     /// Call reference number, hex.

@@ -168,6 +168,7 @@ pub fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigger {
             .and_then(Result::ok)
             .and_then(|x| x.imei)
             .map(|i| i.text().as_str().into()),
+        min: None,
         switch_address: idp.msc_address.as_ref().map(address_party),
         location,
         call_reference: idp.call_reference_number.map(hex),

@@ -106,6 +106,7 @@ pub fn to_trigger(idp: &InitialDpArg<'_>) -> Trigger {
             .map(|n| Box::new(isup_party(n))),
         imsi: None,
         imei: None,
+        min: None,
         switch_address: None,
         location: None,
         call_reference: None,

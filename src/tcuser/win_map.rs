@@ -198,7 +198,7 @@ pub fn trigger_type_name(t: u8) -> Option<&'static str> {
 ///   that stands for it ([`Trigger::served`]): e.g. a CallingPartyNumberDigits1 other
 ///   than the MDN.
 /// - `redirecting`: RedirectingNumberDigits (§6.5.2.107).
-/// - `imsi` (§6.5.2.bu); `switch_address`: MSCIdentificationNumber (§6.5.2.83);
+/// - `imsi` (§6.5.2.bu), `min` (§6.5.2.81); `switch_address`: MSCIdentificationNumber (§6.5.2.83);
 ///   `location`: ServingCellID (§6.5.2.117) and LocationAreaID (§6.5.2.77), MCC and MNC
 ///   unknown (ANSI-41 identifies the system by MSCID, not by PLMN).
 /// - `call_reference`: the BillingID (§6.5.2.16) as received, in hex: it names the call in
@@ -250,6 +250,7 @@ pub fn trigger(m: &WinMessage<'_>) -> Option<Trigger> {
             .as_ref()
             .map(|d| Box::new(party(d))),
         imsi: p.imsi.map(|i| i.0.text().as_str().into()),
+        min: p.min.map(|m| m.0.text().as_str().into()),
         switch_address: p.msc_identification_number.as_ref().map(party),
         location,
         call_reference: p

@@ -153,6 +153,7 @@ fn worked_tbusy_example_is_a_terminating_trigger() {
             // TBusy has no dialled digits: the called party is the served mobile, its MIN.
             called: Some(national(MIN)),
             served: None,
+            min: Some(MIN.into()),
             call_reference: Some(BILLING_HEX.into()),
             ..Default::default()
         }
@@ -182,6 +183,7 @@ fn origination_request_of_a_mobile() {
     assert_eq!(t.called, Some(national("8005551234")));
     assert_eq!(t.served, None);
     assert_eq!(t.imsi.as_deref(), Some("310150123456789"));
+    assert_eq!(t.min.as_deref(), Some(MIN));
     assert_eq!(t.switch_address, Some(national("2125550000")));
     assert_eq!(
         t.location,
