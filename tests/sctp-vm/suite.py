@@ -593,7 +593,9 @@ def t_large(port):
               "BEAT ACK of %d octets does not echo the %d-octet heartbeat data" % (len(raw), len(b)))
         check(pieces > 1, "BEAT ACK read in %d piece(s): want several reads joined at MSG_EOR" % pieces)
         # An LUDT to a subsystem the SCP does not have, return on error: LUDTS with our data.
-        data = bytes(random.randrange(256) for _ in range(3900))
+        # Its first octet is no TCAP message tag (ITU 0x61-0x67, ANSI 0xe1-0xe6): tshark
+        # would dissect the random octets after one as TCAP and flag them malformed.
+        data = bytes([0]) + bytes(random.randrange(256) for _ in range(3899))
         with msc.PYCRATE_LOCK:
             u = msc.SCCP.SCCPLongUnitData()
             msc.sccp_set_pc_ssn(u["CalledPartyAddr"]["Value"], msc.SCP_PC, 99)
