@@ -7,34 +7,12 @@
 mod common;
 mod lab_daemon;
 
-use lab_daemon::Daemon;
+use lab_daemon::{calls_of, kinds, Daemon};
 use serde_json::Value;
 
 /// Point codes beyond 14 bits, so an ITU-framed exchange could not carry them.
 const SCP_PC: u32 = 0x01_02_03;
 const SSP_PC: u32 = 0x0a_0b_0c;
-
-fn calls_of<'a>(events: &'a [Value], trigger: &str, calling: &str, called: &str) -> Vec<&'a Value> {
-    let first = events.iter().find(|e| {
-        e["kind"] == "TRIGGER"
-            && e["trigger"] == trigger
-            && e["calling_party"]["digits"] == calling
-            && e["called_party"]["digits"] == called
-    });
-    let Some(first) = first else {
-        panic!("no {trigger} {calling}→{called} in {events:#?}");
-    };
-    events
-        .iter()
-        .filter(|e| e["call_id"] == first["call_id"])
-        .collect()
-}
-
-fn kinds(call: &[&Value]) -> Vec<String> {
-    call.iter()
-        .map(|e| e["kind"].as_str().unwrap().to_string())
-        .collect()
-}
 
 #[test]
 fn ain_ssp_calls_reach_the_grpc_stream() {

@@ -13,7 +13,7 @@ mod common;
 mod lab_daemon;
 
 use common::switch::Switch;
-use lab_daemon::Daemon;
+use lab_daemon::{calls_of, kinds, Daemon};
 use scpd::lab::capture::{read_capture, CaptureOptions, Mtp3Variant, Payload};
 use scpd::sccp::{Unitdata, Variant};
 use scpd::tcap::ansi::{AnsiComponent, AnsiMessage, OpCode, PackageType, Problem};
@@ -32,28 +32,6 @@ const TBUSY: &str = "e24ec70401020304e846e944cf0101d102094bf23b\
     bf82180c9f8215037d7b1f9f8219010f\
     88051719325481\
     9f5009023021090758552101";
-
-fn calls_of<'a>(events: &'a [Value], trigger: &str, calling: &str, called: &str) -> Vec<&'a Value> {
-    let first = events.iter().find(|e| {
-        e["kind"] == "TRIGGER"
-            && e["trigger"] == trigger
-            && e["calling_party"]["digits"] == calling
-            && e["called_party"]["digits"] == called
-    });
-    let Some(first) = first else {
-        panic!("no {trigger} {calling}→{called} in {events:#?}");
-    };
-    events
-        .iter()
-        .filter(|e| e["call_id"] == first["call_id"])
-        .collect()
-}
-
-fn kinds(call: &[&Value]) -> Vec<String> {
-    call.iter()
-        .map(|e| e["kind"].as_str().unwrap().to_string())
-        .collect()
-}
 
 #[test]
 fn win_msc_calls_reach_the_grpc_stream() {

@@ -8,12 +8,10 @@ use crate::proto::{Direction, EventKind, Protocol};
 use crate::sccp::Address;
 #[allow(unused_imports)]
 use crate::sccp::Unitdata;
-use crate::service::{Policy, Subscriber};
 use crate::tcap::ansi::{self, AnsiComponent, AnsiMessage, OpCode, PackageType, TransactionIds};
 #[allow(unused_imports)]
 use crate::tcap::{itu, tc::PAbortCause};
 use crate::tcuser::Fault as TcFault;
-use std::sync::Arc;
 use std::time::Duration;
 
 const SSP: u32 = 0x0a_0b_0c;
@@ -29,21 +27,7 @@ fn node_with(monitored: &[&str], deciding: &[&str]) -> Node {
 }
 
 fn node_of(monitored: &[&str], deciding: &[&str], shards: Shards, release: ain::Release) -> Node {
-    let table: SubscriberTable = Default::default();
-    for (n, policy) in monitored
-        .iter()
-        .map(|n| (n, Policy::Monitor))
-        .chain(deciding.iter().map(|n| (n, Policy::Decide)))
-    {
-        table.write().unwrap().insert(
-            n.to_string(),
-            Arc::new(Subscriber {
-                number: n.to_string(),
-                policy,
-                ..Default::default()
-            }),
-        );
-    }
+    let table = super::tests::subscribers(monitored, deciding);
     let cfg = NodeConfig {
         point_code: SCP,
         network_indicator: 2,

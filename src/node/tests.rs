@@ -20,19 +20,28 @@ use std::time::Duration;
 
 const MSC_PC: u32 = 100;
 
-fn node_with(monitored: &[&str], max_dialogues: usize) -> Node {
+/// A subscriber table with `monitored` and `deciding` numbers enrolled by those policies.
+pub(super) fn subscribers(monitored: &[&str], deciding: &[&str]) -> SubscriberTable {
     let table: SubscriberTable = Default::default();
-    for n in monitored {
+    for (n, policy) in monitored
+        .iter()
+        .map(|n| (n, Policy::Monitor))
+        .chain(deciding.iter().map(|n| (n, Policy::Decide)))
+    {
         table.write().unwrap().insert(
             n.to_string(),
             Arc::new(Subscriber {
                 number: n.to_string(),
-                user: String::new(),
-                policy: Policy::Monitor,
+                policy,
                 ..Default::default()
             }),
         );
     }
+    table
+}
+
+fn node_with(monitored: &[&str], max_dialogues: usize) -> Node {
+    let table = subscribers(monitored, &[]);
     Node::new(
         NodeConfig {
             point_code: 200,

@@ -6,7 +6,6 @@ use super::*;
 use crate::digits::{Digits, Isup};
 use crate::proto::{Direction, EventKind, Protocol};
 use crate::sccp::{Address, Unitdata};
-use crate::service::{Policy, Subscriber};
 use crate::tcap::ansi::{self, AnsiComponent, AnsiMessage, PackageType, TransactionIds};
 use crate::tcuser::Fault as TcFault;
 use crate::win::params::{action_code, digit_type, release_cause, trigger_type};
@@ -14,7 +13,6 @@ use crate::win::{
     self, BillingId, DestinationAddress, Kind, Min, Mscid, Operation as Op, Params, Termination,
     WinCapability, WinDigits, WinMessage,
 };
-use std::sync::Arc;
 use std::time::Duration;
 
 const MSC: u32 = 0x0a_0b_0c;
@@ -25,21 +23,7 @@ const MOBILE: &str = "2125550100";
 const OTHER: &str = "2125550199";
 
 fn node(monitored: &[&str], deciding: &[&str]) -> Node {
-    let table: SubscriberTable = Default::default();
-    for (n, policy) in monitored
-        .iter()
-        .map(|n| (n, Policy::Monitor))
-        .chain(deciding.iter().map(|n| (n, Policy::Decide)))
-    {
-        table.write().unwrap().insert(
-            n.to_string(),
-            Arc::new(Subscriber {
-                number: n.to_string(),
-                policy,
-                ..Default::default()
-            }),
-        );
-    }
+    let table = super::tests::subscribers(monitored, deciding);
     let cfg = NodeConfig {
         point_code: SCP,
         network_indicator: 2,

@@ -122,3 +122,32 @@ impl Drop for Daemon {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// The events of the call whose TRIGGER has this trigger name and these numbers.
+pub fn calls_of<'a>(
+    events: &'a [serde_json::Value],
+    trigger: &str,
+    calling: &str,
+    called: &str,
+) -> Vec<&'a serde_json::Value> {
+    let first = events.iter().find(|e| {
+        e["kind"] == "TRIGGER"
+            && e["trigger"] == trigger
+            && e["calling_party"]["digits"] == calling
+            && e["called_party"]["digits"] == called
+    });
+    let Some(first) = first else {
+        panic!("no {trigger} {calling}→{called} in {events:#?}");
+    };
+    events
+        .iter()
+        .filter(|e| e["call_id"] == first["call_id"])
+        .collect()
+}
+
+/// The kinds of a call's events, in order.
+pub fn kinds(call: &[&serde_json::Value]) -> Vec<String> {
+    call.iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
