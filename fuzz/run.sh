@@ -37,7 +37,7 @@ while [[ $# -gt 0 ]]; do
 done
 seconds="${1:?usage: fuzz/run.sh [--record] [--parallel N] SECONDS [TARGET...]}"
 shift
-all_targets=(ber numbers m3ua sccp tcap_itu tcap_ansi cap ain win capture node)
+all_targets=(ber numbers m3ua sccp tcap_itu tcap_ansi cap ain win map capture node)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
 

@@ -43,6 +43,12 @@ const REC_ANSI: u8 = 3;
 const REC_TIME: u8 = 4;
 const REC_DECIDE: u8 = 5;
 
+/// What the map target's selector octet says follows (see fuzz_targets/map.rs, bits 3–2).
+const MAP_INVOKE: u8 = 0;
+const MAP_RESULT: u8 = 1;
+const MAP_ERROR: u8 = 2;
+const MAP_GEOGRAPHICAL: u8 = 3;
+
 struct Seeds {
     out: PathBuf,
     seen: HashSet<(&'static str, u64)>,
@@ -106,13 +112,31 @@ impl Seeds {
                         opcode,
                         parameter: Some(p),
                         ..
-                    } => self.cap(opcode, p.raw),
-                    Component::ReturnResult {
-                        parameter: Some(p), ..
+                    } => {
+                        self.cap(opcode, p.raw);
+                        self.map(MAP_INVOKE, opcode, None, p.raw);
                     }
-                    | Component::ReturnError {
-                        parameter: Some(p), ..
-                    } => self.ber(p.raw),
+                    Component::ReturnResult {
+                        opcode,
+                        parameter: Some(p),
+                        ..
+                    } => {
+                        self.ber(p.raw);
+                        if let Some(op) = opcode {
+                            self.map(MAP_RESULT, op, None, p.raw);
+                        }
+                    }
+                    Component::ReturnError {
+                        error_code,
+                        parameter,
+                        ..
+                    } => {
+                        let raw = parameter.map_or(&[][..], |p| p.raw);
+                        self.ber(raw);
+                        for op in scpd::map::Operation::ALL {
+                            self.map(MAP_ERROR, op.code(), Some(error_code), raw);
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -166,6 +190,28 @@ impl Seeds {
                 s.extend_from_slice(arg);
                 self.add("win", &s);
             }
+        }
+    }
+
+    /// A MAP argument, result or error parameter behind the octet selecting what it is (see
+    /// fuzz_targets/map.rs), for both MAP versions.
+    fn map(&mut self, kind: u8, opcode: u32, error: Option<u32>, p: &[u8]) {
+        use scpd::map::{Operation, Version};
+        let Some(op) = Operation::from_code(opcode.into()) else {
+            return;
+        };
+        let op_bit = u8::from(op == Operation::AnyTimeInterrogation);
+        for (version_bit, version) in [(0u8, Version::V3), (2, Version::V2)] {
+            let mut sel = op_bit | version_bit | (kind << 2);
+            if let Some(e) = error {
+                let Some(i) = op.errors(version).iter().position(|&c| c == e) else {
+                    continue;
+                };
+                sel |= (i as u8) << 4;
+            }
+            let mut s = vec![sel];
+            s.extend_from_slice(p);
+            self.add("map", &s);
         }
     }
 
@@ -478,6 +524,53 @@ impl Seeds {
     }
 }
 
+/// What scpd's MAP codec writes (whatever the captures held of MAP): the gsmSCF's
+/// SendRoutingInfo (both versions) and AnyTimeInterrogation, a routing answer, an error and a
+/// geographical information.
+fn map_seeds(seeds: &mut Seeds) {
+    use scpd::ber::Writer;
+    use scpd::map::*;
+    let intl = |d: &str| AddressString::international(d.parse().unwrap());
+    let sri = SendRoutingInfoArg::gsmscf(intl("31612345678"), intl("31655500001"));
+    let ati = AnyTimeInterrogationArg::location_and_state(
+        SubscriberIdentity::Msisdn(intl("31612345678")),
+        intl("31655500001"),
+    );
+    let res = SendRoutingInfoRes::roaming("204081234567890".parse().unwrap(), intl("31600099"));
+    for version in [Version::V3, Version::V2] {
+        for (kind, op, f) in [
+            (
+                MAP_INVOKE,
+                Operation::SendRoutingInfo,
+                Box::new(|w: &mut Writer<'_>| sri.encode(w, version))
+                    as Box<dyn Fn(&mut Writer<'_>) -> Result<(), CodecError>>,
+            ),
+            (
+                MAP_INVOKE,
+                Operation::AnyTimeInterrogation,
+                Box::new(|w: &mut Writer<'_>| ati.encode(w)),
+            ),
+            (
+                MAP_RESULT,
+                Operation::SendRoutingInfo,
+                Box::new(|w: &mut Writer<'_>| res.encode(w, version)),
+            ),
+        ] {
+            let mut out = Vec::new();
+            if f(&mut Writer::new(&mut out)).is_ok() {
+                seeds.map(kind, op.code(), None, &out);
+            }
+        }
+        let e = MapError::AbsentSubscriber { reason: Some(0) };
+        if let Ok(Some(p)) = e.parameter_bytes(version) {
+            seeds.map(MAP_ERROR, Operation::SendRoutingInfo.code(), Some(27), &p);
+        }
+    }
+    let mut g = vec![MAP_GEOGRAPHICAL << 2];
+    g.extend_from_slice(&GeographicalInformation::from_degrees(52.5, 13.4, 100.0).encode());
+    seeds.add("map", &g);
+}
+
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
@@ -531,6 +624,7 @@ fn main() {
     )
     .expect("hex");
     seeds.win(scpd::win::opcode::T_BUSY, &tbusy);
+    map_seeds(&mut seeds);
     let summary: Vec<String> = seeds
         .count
         .iter()

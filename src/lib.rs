@@ -18,6 +18,7 @@ pub mod digits;
 pub mod inap;
 pub mod lab;
 pub mod m3ua;
+pub mod map;
 pub mod metrics;
 pub mod node;
 pub mod sccp;

@@ -55,7 +55,7 @@ impl<'a> LocationInformation<'a> {
     /// InitialDP decodes into its own member instead of moving ~300 octets through `Result`s.
     /// Lenient: a malformed member is noted in `malformed` and left absent; only a
     /// malformed SEQUENCE fails.
-    pub(super) fn decode_in_place(
+    pub(crate) fn decode_in_place(
         &mut self,
         t: Tlv<'a>,
         malformed: &mut MalformedMembers<'a>,
