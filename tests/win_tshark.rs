@@ -688,3 +688,35 @@ fn shared_captures_decode_like_tshark() {
         assert_eq!(n, 1);
     }
 }
+
+/// Issue 15's acceptance: `scpd decode` reads the three ANSI-41 captures whole — every
+/// message a JSON line without an `error` member, exit status 0 (everything decoded).
+#[test]
+fn ansi_map_captures_decode_without_error_lines() {
+    let Some(dir) = common::traces() else {
+        return;
+    };
+    for (file, mtp3) in [
+        ("ansi_map_ota.pcap", "itu"),
+        ("ansi_map_win.pcap", "ansi"),
+        ("ansi_tcap_over_itu_sccp_over_mtp3_over_mtp2.pcap", "itu"),
+    ] {
+        let path = dir.join("wireshark-wiki").join(file);
+        let out = Command::new(env!("CARGO_BIN_EXE_scpd"))
+            .args(["decode", "--mtp3", mtp3])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{file}: {out:?}");
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(!lines.is_empty(), "{file}");
+        for l in &lines {
+            assert!(l.get("error").is_none(), "{file}: {l}");
+            assert!(l["tcap"].get("error").is_none(), "{file}: {l}");
+        }
+    }
+}
