@@ -7,12 +7,12 @@
 //! shared/PYCRATE-NOTES.md), the same wrapping the jSS7 vectors were checked with. Errors go
 //! in a ReturnError of a TC-END.
 
+mod common;
 use scpd::ber::Writer;
 use scpd::camel::errors::CapError;
 use scpd::camel::numbers::nature;
 use scpd::camel::*;
 use scpd::tcap::itu::{self, DialogueOut, MessageType};
-use std::process::Command;
 
 type Enc = Box<dyn Fn(&mut Writer<'_>)>;
 
@@ -215,63 +215,6 @@ fn error_samples() -> Vec<CapError> {
     ]
 }
 
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success())
-        && Command::new("text2pcap").arg("-h").output().is_ok();
-    if !ok {
-        assert!(std::env::var_os("CI").is_none(), "tshark/text2pcap missing");
-        eprintln!("skipped: tshark not installed");
-    }
-    ok
-}
-
-/// Dissect TCAP messages with tshark; the verbose text of each frame.
-fn dissect(msgs: &[Vec<u8>]) -> Vec<String> {
-    let dir = std::env::temp_dir().join(format!("scpd-cap-tshark-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let txt = dir.join("in.txt");
-    let pcap = dir.join("out.pcap");
-    let mut s = String::new();
-    for m in msgs {
-        s.push_str("000000");
-        for b in m {
-            s.push_str(&format!(" {b:02x}"));
-        }
-        s.push('\n');
-    }
-    std::fs::write(&txt, s).unwrap();
-    let st = Command::new("text2pcap")
-        .args(["-q", "-l", "147"])
-        .arg(&txt)
-        .arg(&pcap)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(&pcap)
-        .args([
-            "-o",
-            r#"uat:user_dlts:"User 0 (DLT=147)","tcap","0","","0","""#,
-            "-V",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.split("\nFrame ")
-        .map(str::to_string)
-        .collect::<Vec<_>>()
-}
-
 fn assert_clean(frame: &str, what: &str) {
     for bad in [
         "Malformed",
@@ -289,7 +232,7 @@ fn assert_clean(frame: &str, what: &str) {
 
 #[test]
 fn tshark_decodes_every_cap_message_scpd_encodes() {
-    if !tshark_available() {
+    if !common::tshark::available(true) {
         return;
     }
     let samples = samples();
@@ -346,7 +289,7 @@ fn tshark_decodes_every_cap_message_scpd_encodes() {
         );
         msgs.push(out);
     }
-    let frames = dissect(&msgs);
+    let frames = common::tshark::dissect_tcap("cap", &msgs);
     assert_eq!(frames.len(), msgs.len());
     let names = samples.iter().map(|(n, op, _)| (*n, *op)).chain([
         ("continue", opcode::CONTINUE),

@@ -6,6 +6,7 @@
 //! (an independent decoder) must show the same operations and values for the same frames;
 //! without tshark that check says it skipped, and fails under CI.
 
+mod common;
 use scpd::ber::{Tag, Writer};
 use scpd::camel::numbers::nature;
 use scpd::camel::CapError;
@@ -389,19 +390,6 @@ fn without_a_dialogue_portion_the_ssn_says_inap() {
     assert!(v[0].get("application").is_none(), "{}", v[0]);
 }
 
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success())
-        && Command::new("text2pcap").arg("-h").output().is_ok();
-    if !ok {
-        assert!(std::env::var_os("CI").is_none(), "tshark/text2pcap missing");
-        eprintln!("skipped: tshark not installed");
-    }
-    ok
-}
-
 /// tshark's values of `fields` per frame of bare TCAP messages (link type 147 as tcap).
 fn tshark(msgs: &[Vec<u8>], fields: &[&str]) -> Vec<Vec<String>> {
     let dir = std::env::temp_dir().join(format!("scpd-inap-decode-{}", std::process::id()));
@@ -451,7 +439,7 @@ fn tshark(msgs: &[Vec<u8>], fields: &[&str]) -> Vec<Vec<String>> {
 
 #[test]
 fn tshark_shows_the_same_operations_and_values() {
-    if !tshark_available() {
+    if !common::tshark::available(true) {
         return;
     }
     let msgs = messages();

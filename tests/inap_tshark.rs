@@ -8,13 +8,13 @@
 //! see shared/PYCRATE-NOTES.md). Errors go in a ReturnError of a TC-END. pycrate has no INAP
 //! module, so tshark is the oracle here.
 
+mod common;
 use scpd::ber::{Tag, Writer};
 use scpd::camel::numbers::nature;
 use scpd::camel::RequestedInformation;
 use scpd::camel::{CapError, RequestedInformationValue};
 use scpd::inap::*;
 use scpd::tcap::itu::{self, DialogueOut, MessageType};
-use std::process::Command;
 
 type Enc = Box<dyn Fn(&mut Writer<'_>)>;
 
@@ -334,61 +334,6 @@ fn error_samples() -> Vec<(InapError, &'static str)> {
     ]
 }
 
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success())
-        && Command::new("text2pcap").arg("-h").output().is_ok();
-    if !ok {
-        assert!(std::env::var_os("CI").is_none(), "tshark/text2pcap missing");
-        eprintln!("skipped: tshark not installed");
-    }
-    ok
-}
-
-/// Dissect TCAP messages with tshark; the verbose text of each frame.
-fn dissect(msgs: &[Vec<u8>]) -> Vec<String> {
-    let dir = std::env::temp_dir().join(format!("scpd-inap-tshark-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let txt = dir.join("in.txt");
-    let pcap = dir.join("out.pcap");
-    let mut s = String::new();
-    for m in msgs {
-        s.push_str("000000");
-        for b in m {
-            s.push_str(&format!(" {b:02x}"));
-        }
-        s.push('\n');
-    }
-    std::fs::write(&txt, s).unwrap();
-    let st = Command::new("text2pcap")
-        .args(["-q", "-l", "147"])
-        .arg(&txt)
-        .arg(&pcap)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(&pcap)
-        .args([
-            "-o",
-            r#"uat:user_dlts:"User 0 (DLT=147)","tcap","0","","0","""#,
-            "-V",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.split("\nFrame ").map(str::to_string).collect()
-}
-
 /// What tshark complains of in a frame, if anything.
 fn clean(frame: &str) -> Option<&'static str> {
     [
@@ -427,7 +372,7 @@ fn every_inap_argument_round_trips() {
 
 #[test]
 fn tshark_decodes_every_inap_message_scpd_encodes() {
-    if !tshark_available() {
+    if !common::tshark::available(true) {
         return;
     }
     let samples = samples();
@@ -458,7 +403,7 @@ fn tshark_decodes_every_inap_message_scpd_encodes() {
         );
         msgs.push(out);
     }
-    let frames = dissect(&msgs);
+    let frames = common::tshark::dissect_tcap("inap", &msgs);
     assert_eq!(frames.len(), msgs.len());
     let mut problems = Vec::new();
     let mut check = |ok: bool, what: String, f: &str| {

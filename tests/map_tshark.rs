@@ -11,6 +11,7 @@
 //! mapped to `tcap`, see shared/PYCRATE-NOTES.md) carries them. Every message also
 //! round-trips through scpd's own decoder.
 
+mod common;
 use scpd::ber::{Tag, Tlv, Writer};
 use scpd::map::errors::{
     absent_subscriber_reason, call_barring_cause, cug_reject_cause, network_resource,
@@ -18,7 +19,6 @@ use scpd::map::errors::{
 };
 use scpd::map::*;
 use scpd::tcap::itu::{self, DialogueOut, MessageType};
-use std::process::Command;
 
 fn intl(d: &str) -> AddressString {
     AddressString::international(d.parse().unwrap())
@@ -456,61 +456,6 @@ fn errors() -> Vec<(Operation, Version, MapError, Vec<String>)> {
     ]
 }
 
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success())
-        && Command::new("text2pcap").arg("-h").output().is_ok();
-    if !ok {
-        assert!(std::env::var_os("CI").is_none(), "tshark/text2pcap missing");
-        eprintln!("skipped: tshark not installed");
-    }
-    ok
-}
-
-/// Dissect TCAP messages with tshark; the verbose text of each frame.
-fn dissect(msgs: &[Vec<u8>]) -> Vec<String> {
-    let dir = std::env::temp_dir().join(format!("scpd-map-tshark-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let txt = dir.join("in.txt");
-    let pcap = dir.join("out.pcap");
-    let mut s = String::new();
-    for m in msgs {
-        s.push_str("000000");
-        for b in m {
-            s.push_str(&format!(" {b:02x}"));
-        }
-        s.push('\n');
-    }
-    std::fs::write(&txt, s).unwrap();
-    let st = Command::new("text2pcap")
-        .args(["-q", "-l", "147"])
-        .arg(&txt)
-        .arg(&pcap)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(&pcap)
-        .args([
-            "-o",
-            r#"uat:user_dlts:"User 0 (DLT=147)","tcap","0","","0","""#,
-            "-V",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.split("\nFrame ").map(str::to_string).collect()
-}
-
 /// What tshark complains of in a frame, if anything.
 fn clean(frame: &str) -> Option<&'static str> {
     [
@@ -602,7 +547,7 @@ fn every_sample_round_trips_through_scpd() {
 
 #[test]
 fn tshark_decodes_every_map_message_scpd_encodes() {
-    if !tshark_available() {
+    if !common::tshark::available(true) {
         return;
     }
     let samples = samples();
@@ -615,7 +560,7 @@ fn tshark_decodes_every_map_message_scpd_encodes() {
         let p = e.parameter_bytes(*v).unwrap().unwrap_or_default();
         msgs.push(message(*op, *v, Kind::Error(e.code()), &p));
     }
-    let frames = dissect(&msgs);
+    let frames = common::tshark::dissect_tcap("map", &msgs);
     assert_eq!(frames.len(), msgs.len());
     if std::env::var_os("MAP_TSHARK_SHOW").is_some() {
         for f in &frames {

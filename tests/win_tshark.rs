@@ -33,18 +33,6 @@ const SCP_SSN: u8 = 14;
 const MSC_PC: u32 = 0x01_02_03;
 const SCP_PC: u32 = 0x04_05_06;
 
-fn tshark_available() -> bool {
-    let ok = Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(std::env::var_os("CI").is_none(), "tshark missing in CI");
-        eprintln!("tshark not installed: skipped");
-    }
-    ok
-}
-
 /// SCTP/IPv4/Ethernet frame with one M3UA DATA whose ANSI SCCP UDT carries `tcap`.
 fn frame(tcap: &[u8], from_msc: bool, tsn: u32) -> Vec<u8> {
     let (opc, dpc, ossn, dssn) = if from_msc {
@@ -391,7 +379,7 @@ fn package(pkg: PackageType, tid: [u8; 4], component: impl FnOnce(&mut Writer<'_
 
 #[test]
 fn tshark_dissects_every_encoded_operation_and_result() {
-    if !tshark_available() {
+    if !common::tshark::available(false) {
         return;
     }
     let mut frames = Vec::new();
@@ -663,7 +651,7 @@ fn check_capture(file: &str, mtp3: Mtp3Variant, sccp: Variant, tshark_opts: &[&s
 
 #[test]
 fn shared_captures_decode_like_tshark() {
-    if !tshark_available() {
+    if !common::tshark::available(false) {
         return;
     }
     // ansi_map_win.pcap: AnalyzedInformation x2 (+ results), TAnswer, TDisconnect (+ result);

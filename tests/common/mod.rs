@@ -10,6 +10,7 @@
 
 pub mod pki;
 pub mod switch;
+pub mod tshark;
 
 use std::path::PathBuf;
 use std::process::Command;
