@@ -218,14 +218,21 @@ impl Win {
                     parameter,
                     ..
                 } => match decode(op, parameter.as_deref(), &mut malformed) {
-                    Ok(m) if m.op.from_msc() && found.is_none() => found = Some((m, *invoke_id)),
-                    Ok(m) => {
+                    Ok(m) if !m.op.from_msc() => {
                         fault = Some((
                             *invoke_id,
                             Problem::UnrecognizedOperation,
-                            format!("{} from an MSC", m.op.name()),
+                            format!("{}, the SCP's operation, from an MSC", m.op.name()),
                         ))
                     }
+                    Ok(m) if found.is_some() => {
+                        fault = Some((
+                            *invoke_id,
+                            Problem::UnrecognizedOperation,
+                            format!("a second operation ({}) in one query", m.op.name()),
+                        ))
+                    }
+                    Ok(m) => found = Some((m, *invoke_id)),
                     Err(p) => fault = Some((*invoke_id, p, format!("undecodable {op:?}"))),
                 },
                 other => {
@@ -276,11 +283,9 @@ impl Win {
             let Some((d, permission)) = dialogue else {
                 return Ok(());
             };
-            // The report's own result (empty: default processing); the notifications have
-            // none, and their transaction just ends.
-            let result = map::report_answer(m.op)
-                .or_else(|| followed_state.and_then(|_| win::continue_call(m.op).ok()));
-            if let Some(r) = result {
+            // The report's own result (empty: default processing, TBusy and TNoAnswer
+            // included); the notifications have none, and their transaction just ends.
+            if let Some(r) = map::report_answer(m.op) {
                 respond(ctx, d, invoke_id, &r)?;
             }
             return finish(ctx, d, permission);
