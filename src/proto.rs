@@ -168,13 +168,7 @@ impl CallEvent {
             trigger: t.trigger.to_string(),
             service_key: t.service_key,
             switch_address: party(&t.switch_address),
-            location: t.location.as_ref().map(|l| Location {
-                mcc: l.mcc.to_string(),
-                mnc: l.mnc.to_string(),
-                lac: l.lac.into(),
-                cell_id: l.cell_id.into(),
-                vlr_number: l.vlr.to_string(),
-            }),
+            location: t.location.as_ref().map(Location::from),
             call_reference: text(&t.call_reference),
             original_called_party: boxed(&t.original_called),
             redirecting_party: boxed(&t.redirecting),
@@ -222,6 +216,47 @@ impl DecisionAnswer {
     }
 }
 
+impl From<&service::Location> for Location {
+    fn from(l: &service::Location) -> Location {
+        Location {
+            mcc: l.mcc.to_string(),
+            mnc: l.mnc.to_string(),
+            lac: l.lac.into(),
+            cell_id: l.cell_id.into(),
+            vlr_number: l.vlr.to_string(),
+        }
+    }
+}
+
+impl SubscriberLocation {
+    /// What the HLR said of `number`, retrieved at `now_ms`.
+    pub fn of(number: &str, w: &service::hlr::Whereabouts, now_ms: i64) -> SubscriberLocation {
+        use service::hlr::Reachability;
+        let (state, reason) = match w.state {
+            Reachability::Unknown => (SubscriberState::Unspecified, ""),
+            Reachability::AssumedIdle => (SubscriberState::AssumedIdle, ""),
+            Reachability::Busy => (SubscriberState::CamelBusy, ""),
+            Reachability::NotReachable(r) => (SubscriberState::NotReachable, r),
+            Reachability::NotProvidedFromVlr => (SubscriberState::NotProvidedFromVlr, ""),
+        };
+        SubscriberLocation {
+            number: number.to_string(),
+            state: state as i32,
+            not_reachable_reason: reason.to_string(),
+            location: w.location.as_ref().map(Location::from),
+            age_minutes: w.age_minutes,
+            geographical: w.geo.map(|g| GeoPoint {
+                latitude: g.latitude,
+                longitude: g.longitude,
+                uncertainty_meters: g.uncertainty_m,
+            }),
+            msc_number: w.msc.clone(),
+            current_location_retrieved: w.current,
+            retrieved_at_ms: now_ms,
+        }
+    }
+}
+
 impl From<&service::routing::Allocation> for RoutingNumber {
     fn from(a: &service::routing::Allocation) -> RoutingNumber {
         use service::routing::PoolKind;
@@ -237,6 +272,8 @@ impl From<&service::routing::Allocation> for RoutingNumber {
             } as i32,
             allocated_at_ms: a.allocated_ms,
             tenant: a.tenant.clone(),
+            source: RoutingNumberSource::Pool as i32,
+            ..RoutingNumber::default()
         }
     }
 }

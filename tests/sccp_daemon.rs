@@ -83,7 +83,7 @@ fn ansi_daemon_announces_its_subsystem_and_answers_in_ansi() {
     assert_eq!(kind(&recv(&mut s)), Kind::AspUpAck);
     send_kind(&mut s, Kind::AspAc);
     // ASPAC-ACK and NTFY(AS-ACTIVE), then SCMG's SSA for each local subsystem (WIN 14,
-    // CAMEL 146, INAP 241, AIN 247) to the STP, in SSN order.
+    // CAMEL 146, the MAP client's 147, INAP 241, AIN 247) to the STP, in SSN order.
     let scmg = |b: &[u8]| {
         let m = Message::parse(b).unwrap();
         assert_eq!(m.kind(), Some(Kind::Data));
@@ -108,6 +108,7 @@ fn ansi_daemon_announces_its_subsystem_and_answers_in_ansi() {
         (scmg_type::SSA, 14, OURS)
     );
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSA, 146, OURS));
+    assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSA, 147, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSA, 241, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSA, 247, OURS));
 
@@ -168,6 +169,7 @@ fn ansi_daemon_announces_its_subsystem_and_answers_in_ansi() {
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 14, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 146, OURS));
+    assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 147, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 241, OURS));
     assert_eq!(scmg(&recv(&mut s)), (scmg_type::SSP, 247, OURS));
     let status = child.child.wait().unwrap();

@@ -131,6 +131,7 @@ async fn kill_9_loses_no_answered_trigger_and_no_routing_number() {
                 ttl_seconds: 600,
                 call_id: String::new(),
                 pool: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap()
@@ -146,6 +147,7 @@ async fn kill_9_loses_no_answered_trigger_and_no_routing_number() {
                 ttl_seconds: 600,
                 call_id: String::new(),
                 pool: String::new(),
+                ..Default::default()
             })
             .await
     });
@@ -206,6 +208,7 @@ async fn kill_9_loses_no_answered_trigger_and_no_routing_number() {
                 ttl_seconds: 60,
                 call_id: String::new(),
                 pool: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap()
@@ -269,6 +272,7 @@ async fn slow_subscriber_falls_back_to_the_journal_without_gap_or_duplicate() {
         stop,
         streams: Default::default(),
         auth: Default::default(),
+        hlr: Default::default(),
     };
     let mut stream = api
         .subscribe(tonic::Request::new(SubscribeRequest {

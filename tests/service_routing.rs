@@ -43,6 +43,7 @@ fn alloc(target: &str, ttl: u32, call_id: &str) -> AllocateRoutingNumberRequest 
         ttl_seconds: ttl,
         call_id: call_id.into(),
         pool: String::new(),
+        ..Default::default()
     }
 }
 

@@ -254,6 +254,7 @@ async fn each_tenant_sees_and_changes_only_its_own_and_the_admin_everything() {
         ttl_seconds: 600,
         call_id: String::new(),
         pool: pool.into(),
+        ..Default::default()
     };
     let acme_trn = RoutingNumbersClient::new(acme.clone())
         .allocate(alloc(""))

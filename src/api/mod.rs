@@ -8,6 +8,7 @@
 mod auth;
 mod decisions;
 mod events;
+mod hlr;
 mod node;
 mod routing;
 mod subscribers;
@@ -17,6 +18,7 @@ mod tests;
 pub use auth::{token_sha256, Auth, Caller};
 pub use decisions::{Broker, Client, DecisionCounts};
 pub use events::Streams;
+pub use hlr::{Hlr, HlrCount};
 pub use node::{NodeService, StatusSource};
 pub use routing::{sweep_routing_numbers, MAX_TTL_SECONDS};
 
@@ -42,6 +44,38 @@ pub struct Api {
     pub streams: Arc<Streams>,
     /// Who may call, as `[[tenants]]` says.
     pub auth: Arc<Auth>,
+    /// The subscribers' HLRs, through the MAP client.
+    pub hlr: Arc<Hlr>,
+}
+
+impl Api {
+    /// May `caller` ask the HLR about `number`: an operator about any, a tenant about its
+    /// own subscribers only (where a phone is, and calls to it, are theirs to know).
+    pub(crate) fn may_ask_hlr(
+        &self,
+        caller: &Caller,
+        rpc: &str,
+        number: &str,
+    ) -> Result<(), Status> {
+        caller.acts(rpc, number)?;
+        let Some(t) = caller.tenant() else {
+            return Ok(());
+        };
+        let owner = self
+            .subscribers
+            .read()
+            .map_err(|_| Status::internal("subscriber table poisoned"))?
+            .get(number)
+            .map(|s| s.tenant.clone());
+        if owner.as_deref() != Some(t) {
+            return Err(caller.deny(
+                rpc,
+                number,
+                "a tenant asks the HLR about its own subscribers",
+            ));
+        }
+        Ok(())
+    }
 }
 
 pub(crate) fn check_number(n: &str) -> Result<(), Status> {

@@ -5,8 +5,9 @@ use crate::proto::routing_numbers_server::RoutingNumbers;
 use crate::proto::{
     AllocateRoutingNumberRequest, GetRoutingNumberRequest, ListRoutingNumbersRequest,
     ListRoutingNumbersResponse, ReleaseRoutingNumberRequest, ReleaseRoutingNumberResponse,
-    RoutingNumber,
+    RoutingNumber, RoutingNumberKind, RoutingNumberSource,
 };
+use crate::service::hlr::{HlrAnswer, HlrQuery};
 use crate::service::routing::{PoolKind, RoutingError, RoutingTable};
 use tonic::{Request, Response, Status};
 
@@ -24,6 +25,61 @@ fn routing_status(e: RoutingError) -> Status {
 }
 
 impl Api {
+    /// Allocate with source HLR: the target's MSRN, asked by SendRoutingInformation. The
+    /// number is the visited network's: it expires as the VLR lets it, nothing is stored.
+    async fn roaming_number(
+        &self,
+        caller: &super::Caller,
+        req: Request<AllocateRoutingNumberRequest>,
+    ) -> Result<Response<RoutingNumber>, Status> {
+        const RPC: &str = "RoutingNumbers.Allocate";
+        let r = req.get_ref();
+        super::check_digits("target", &r.target)?;
+        if r.target.len() > 15 {
+            return Err(Status::invalid_argument(format!(
+                "target {:?}: an MSISDN has at most 15 digits (E.164)",
+                r.target
+            )));
+        }
+        if !r.pool.is_empty() {
+            return Err(Status::invalid_argument(
+                "pool: an MSRN comes from the HLR, not from a pool (leave it empty)",
+            ));
+        }
+        if r.call_id.len() > 128 || r.call_id.chars().any(char::is_control) {
+            return Err(Status::invalid_argument(
+                "call_id: at most 128 bytes, printable",
+            ));
+        }
+        self.may_ask_hlr(caller, RPC, &r.target)?;
+        let query = HlrQuery::Msrn {
+            msisdn: r.target.clone(),
+        };
+        let answer = self.hlr.ask(&req, query).await;
+        let r = req.into_inner();
+        let roaming = match answer {
+            Ok(HlrAnswer::Roaming(x)) => x,
+            Ok(other) => return Err(Status::internal(format!("unexpected answer {other:?}"))),
+            Err(e) => return Err(super::hlr::status(&e)),
+        };
+        let now = now_ms();
+        caller.changed(RPC, &roaming.msrn);
+        Ok(Response::new(RoutingNumber {
+            number: roaming.msrn,
+            target: r.target,
+            expires_at_ms: now + self.hlr.msrn_lifetime.as_millis() as i64,
+            call_id: r.call_id,
+            pool: String::new(),
+            kind: RoutingNumberKind::Trn as i32,
+            allocated_at_ms: now,
+            tenant: caller.tenant().unwrap_or_default().to_string(),
+            source: RoutingNumberSource::Hlr as i32,
+            imsi: roaming.imsi,
+            vmsc_address: roaming.vmsc,
+            map_version: u32::from(roaming.map_version),
+        }))
+    }
+
     fn routing(
         &self,
     ) -> Result<std::sync::MutexGuard<'_, crate::service::routing::Allocator>, Status> {
@@ -43,6 +99,16 @@ impl RoutingNumbers for Api {
     ) -> Result<Response<RoutingNumber>, Status> {
         const RPC: &str = "RoutingNumbers.Allocate";
         let caller = self.caller(&req)?;
+        match RoutingNumberSource::try_from(req.get_ref().source) {
+            Ok(RoutingNumberSource::Pool) => {}
+            Ok(RoutingNumberSource::Hlr) => return self.roaming_number(&caller, req).await,
+            Err(_) => {
+                return Err(Status::invalid_argument(format!(
+                    "source {}: want ROUTING_NUMBER_SOURCE_POOL or ROUTING_NUMBER_SOURCE_HLR",
+                    req.get_ref().source
+                )))
+            }
+        }
         let r = req.into_inner();
         caller.acts(RPC, &r.pool)?;
         if r.target.is_empty()

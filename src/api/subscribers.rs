@@ -3,9 +3,10 @@
 use super::{check_number, Api, Caller};
 use crate::proto::subscribers_server::Subscribers;
 use crate::proto::{
-    GetSubscriberRequest, ListSubscribersRequest, ListSubscribersResponse, Policy,
-    RemoveSubscriberRequest, RemoveSubscriberResponse, Subscriber,
+    GetSubscriberRequest, ListSubscribersRequest, ListSubscribersResponse, LocateRequest, Policy,
+    RemoveSubscriberRequest, RemoveSubscriberResponse, Subscriber, SubscriberLocation,
 };
+use crate::service::hlr::{HlrAnswer, HlrQuery};
 use crate::store;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
@@ -140,6 +141,33 @@ impl Subscribers for Api {
         self.put(&caller, "Subscribers.Create", req.into_inner(), true)
             .await
             .map(Response::new)
+    }
+
+    /// Where the subscriber is, asked of its HLR by AnyTimeInterrogation.
+    async fn locate(
+        &self,
+        req: Request<LocateRequest>,
+    ) -> Result<Response<SubscriberLocation>, Status> {
+        const RPC: &str = "Subscribers.Locate";
+        let caller = self.caller(&req)?;
+        let n = req.get_ref().number.clone();
+        check_number(&n)?;
+        if n.len() > 15 {
+            return Err(Status::invalid_argument(format!(
+                "number {n:?}: an MSISDN has at most 15 digits (E.164)"
+            )));
+        }
+        self.may_ask_hlr(&caller, RPC, &n)?;
+        let query = HlrQuery::Locate { msisdn: n.clone() };
+        match self.hlr.ask(&req, query).await {
+            Ok(HlrAnswer::Whereabouts(w)) => Ok(Response::new(SubscriberLocation::of(
+                &n,
+                &w,
+                super::now_ms(),
+            ))),
+            Ok(other) => Err(Status::internal(format!("unexpected answer {other:?}"))),
+            Err(e) => Err(super::hlr::status(&e)),
+        }
     }
 
     async fn get(

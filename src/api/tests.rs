@@ -30,6 +30,7 @@ fn api(name: &str) -> (Api, tokio::sync::watch::Sender<bool>) {
         stop,
         streams: Default::default(),
         auth: Default::default(),
+        hlr: Default::default(),
     };
     (api, stop_tx)
 }
@@ -248,6 +249,7 @@ async fn subscriber_and_routing_requests_name_the_bad_field() {
         ttl_seconds: ttl,
         call_id: call_id.into(),
         pool: String::new(),
+        ..Default::default()
     };
     for (req, field) in [
         (alloc("", 60, ""), "target"),

@@ -147,6 +147,14 @@ fn parse_terminal(s: &str) -> Result<proto::Terminal, String> {
     })
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+pub(super) enum SourceArg {
+    /// scpd's own pool: the transfer leg triggers back into scpd.
+    Pool,
+    /// The target's HLR (an MSRN): the leg routes straight to the visited MSC.
+    Hlr,
+}
+
 #[derive(Subcommand)]
 pub(super) enum RoutingNumberCmd {
     /// Allocate a temporary routing number bound to TARGET; prints it as JSON.
@@ -164,6 +172,10 @@ pub(super) enum RoutingNumberCmd {
         /// Pool name (default: the first TRN pool).
         #[arg(long, default_value = "")]
         pool: String,
+        /// Where the number comes from: scpd's pool, or TARGET's HLR (an MSRN; needs
+        /// [hlr]; --ttl-seconds and --pool do not apply).
+        #[arg(long, value_enum, default_value = "pool")]
+        source: SourceArg,
     },
     /// Release a routing number before its time runs out.
     Release {
@@ -221,6 +233,14 @@ pub(super) enum SubscriberCmd {
     List {
         #[command(flatten)]
         conn: GrpcConn,
+    },
+    /// Ask the subscriber's HLR where it is and whether it is reachable (MAP
+    /// AnyTimeInterrogation; needs [hlr]); prints the answer as JSON.
+    Locate {
+        #[command(flatten)]
+        conn: GrpcConn,
+        /// The subscriber's MSISDN (international digits).
+        number: String,
     },
     /// Remove a subscriber: its calls are no longer reported.
     Remove {
@@ -480,6 +500,31 @@ pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, Failure
                 .map_err(status)?;
             print(s.get_ref())?;
         }
+        SubscriberCmd::Locate { conn, number } => {
+            let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
+            let l = client
+                .locate(proto::LocateRequest { number })
+                .await
+                .map_err(status)?;
+            let l = l.get_ref();
+            out::line(serde_json::json!({
+                "number": l.number,
+                "state": l.state().as_str_name(),
+                "not_reachable_reason": l.not_reachable_reason,
+                "location": l.location.as_ref().map(|c| serde_json::json!({
+                    "mcc": c.mcc, "mnc": c.mnc, "lac": c.lac, "cell_id": c.cell_id,
+                    "vlr_number": c.vlr_number,
+                })),
+                "age_minutes": l.age_minutes,
+                "geographical": l.geographical.as_ref().map(|g| serde_json::json!({
+                    "latitude": g.latitude, "longitude": g.longitude,
+                    "uncertainty_meters": g.uncertainty_meters,
+                })),
+                "msc_number": l.msc_number,
+                "current_location_retrieved": l.current_location_retrieved,
+                "retrieved_at_ms": l.retrieved_at_ms,
+            }))?;
+        }
         SubscriberCmd::List { conn } => {
             let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
             let l = client
@@ -516,6 +561,10 @@ pub(super) async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, 
             "pool": n.pool,
             "kind": n.kind().as_str_name(),
             "tenant": n.tenant,
+            "source": n.source().as_str_name(),
+            "imsi": n.imsi,
+            "vmsc_address": n.vmsc_address,
+            "map_version": n.map_version,
         }))
     };
     let err = status;
@@ -526,14 +575,20 @@ pub(super) async fn cmd_routing_number(c: RoutingNumberCmd) -> Result<ExitCode, 
             ttl_seconds,
             call_id,
             pool,
+            source,
         } => {
             let mut client = RoutingNumbersClient::new(grpc_channel(&conn).await?);
+            let source = match source {
+                SourceArg::Pool => proto::RoutingNumberSource::Pool,
+                SourceArg::Hlr => proto::RoutingNumberSource::Hlr,
+            };
             let n = client
                 .allocate(proto::AllocateRoutingNumberRequest {
                     target,
                     ttl_seconds,
                     call_id,
                     pool,
+                    source: source as i32,
                 })
                 .await
                 .map_err(err)?;

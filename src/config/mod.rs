@@ -5,6 +5,7 @@
 mod ain;
 mod endpoint;
 mod grpc;
+mod hlr;
 mod log;
 mod m3ua;
 mod node;
@@ -16,6 +17,7 @@ mod validate;
 pub use ain::Ain;
 pub use endpoint::{parse_endpoint, Endpoint};
 pub use grpc::{Grpc, GrpcTls};
+pub use hlr::Hlr;
 pub use log::{Log, LogFormat};
 pub use m3ua::{ApplicationServerConfig, IpspExchange, M3ua, RegistrationMode, TrafficModeConfig};
 pub use node::{Metrics, Node, Overload, Runtime, Store, Tcap, MAX_SHARDS};
@@ -48,6 +50,8 @@ pub struct Config {
     #[serde(default)]
     pub ain: Ain,
     #[serde(default)]
+    pub hlr: Hlr,
+    #[serde(default)]
     pub grpc: Grpc,
     #[serde(default)]
     pub store: Store,
@@ -75,6 +79,7 @@ const SECTIONS: &[&str] = &[
     "sccp",
     "tcap",
     "ain",
+    "hlr",
     "grpc",
     "store",
     "routing_numbers",

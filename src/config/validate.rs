@@ -124,6 +124,16 @@ impl Config {
                 "must differ from camel_ssn, ain_ssn and inap_ssn: the SSN tells WIN from AIN",
             ));
         }
+        self.hlr.validate(
+            &check_pc,
+            self.node.point_code,
+            &[
+                ("sccp.camel_ssn", s.camel_ssn),
+                ("sccp.ain_ssn", s.ain_ssn),
+                ("sccp.inap_ssn", s.inap_ssn),
+                ("sccp.win_ssn", s.win_ssn),
+            ],
+        )?;
         if !(1..=15).contains(&self.sccp.hop_counter) {
             return Err(invalid("sccp.hop_counter", "must be 1 to 15 (Q.713 §3.18)"));
         }

@@ -481,6 +481,18 @@ pub fn render(s: &Snapshot) -> String {
         ],
     );
 
+    // Questions put to the subscribers' HLRs (MAP client).
+    f.counter(
+        "scpd_hlr_requests_total",
+        "Questions put to HLRs (sendRoutingInfo for an MSRN, anyTimeInterrogation for a \
+         location) by how they ended: ok, the MAP error's name, no_routing_number, timeout, \
+         failed (abort, reject, SCCP return) or unavailable.",
+        &["operation", "outcome"],
+        s.hlr
+            .iter()
+            .map(|c| (vec![c.operation, c.outcome], c.count)),
+    );
+
     // Routing numbers, per pool.
     f.gauge(
         "scpd_routing_numbers_live",

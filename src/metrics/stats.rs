@@ -146,7 +146,7 @@ impl CallCounts {
 #[derive(Debug, Clone, Default)]
 pub struct ShardStats {
     /// Each TC-user's TCAP counters and open dialogues, by [`User::index`].
-    pub tcaps: [(TcapCounters, usize); 4],
+    pub tcaps: [(TcapCounters, usize); 5],
     pub sccp: SccpCounters,
     /// Segmented messages being reassembled.
     pub reassemblies: usize,
@@ -209,6 +209,8 @@ pub struct Snapshot {
     pub journal: JournalStats,
     /// How the queries to the data-session servers ended.
     pub decisions: crate::api::DecisionCounts,
+    /// Questions put to HLRs, by operation and outcome.
+    pub hlr: Vec<crate::api::HlrCount>,
     /// Routing-number pools.
     pub pools: Vec<crate::service::routing::PoolStats>,
     pub m3ua: M3uaStats,

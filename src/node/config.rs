@@ -73,6 +73,8 @@ pub struct StackConfig {
     /// What the AIN SSPs need provisioned: their release (default AIN 0.2) and the
     /// AMAslpID of Analyze_Route.
     pub ain: crate::tcuser::ain::AinSettings,
+    /// The MAP client towards HLRs; `None` (default): scpd asks no HLR.
+    pub hlr: Option<crate::tcuser::hlr::HlrSettings>,
 }
 
 impl Default for StackConfig {
@@ -101,6 +103,7 @@ impl Default for StackConfig {
             inap_acs: vec![crate::inap::ac::SSP_TO_SCP.to_vec()],
             win_ssn: Some(14),
             ain: Default::default(),
+            hlr: None,
         }
     }
 }

@@ -23,6 +23,8 @@ mod ain_tests;
 mod config;
 #[cfg(test)]
 mod decision_tests;
+#[cfg(test)]
+mod hlr_tests;
 mod refusals;
 #[cfg(test)]
 mod tests;
@@ -33,6 +35,7 @@ use crate::m3ua::ProtocolData;
 use crate::sccp;
 pub use crate::sccp::scrc::{AssocId, Counters as SccpCounters, Outgoing, Route, ANY_ASSOC};
 use crate::sccp::scrc::{Fault as SccpFault, Received, Scrc, ScrcConfig};
+use crate::service::hlr::{HlrQuery, HlrResult};
 use crate::service::{Answer, Engine, Event, SubscriberTable};
 use crate::tcap::dialogues::Shards;
 #[cfg(test)]
@@ -41,6 +44,7 @@ use crate::tcap::sm::{Counters, SsnPolicy, Tcap, TcapConfig};
 use crate::tcap::tc::{AppContext, Indication, Variant};
 use crate::tcuser::ain::Ain;
 use crate::tcuser::camel::{Camel, Gap};
+use crate::tcuser::hlr::Hlr;
 use crate::tcuser::inap::Inap;
 use crate::tcuser::win::Win;
 use crate::tcuser::{Ctx, Fault as TcFault, QueryUser};
@@ -85,6 +89,8 @@ pub struct Effects {
     /// Reports for calls another shard follows: hand each to that shard's
     /// [`Node::on_note`].
     pub notes: Vec<Note>,
+    /// Answers to the questions put to HLRs ([`Node::ask_hlr`]), by request id.
+    pub hlr: Vec<(u64, HlrResult)>,
 }
 
 /// A whole TCAP message for another shard's dialogue (segments are reassembled wherever
@@ -113,6 +119,7 @@ impl Effects {
         self.queries.clear();
         self.forward.clear();
         self.notes.clear();
+        self.hlr.clear();
     }
 }
 
@@ -144,6 +151,7 @@ struct Users {
     ain: Ain,
     inap: Inap,
     win: Win,
+    hlr: Hlr,
 }
 
 impl Users {
@@ -159,6 +167,7 @@ impl Users {
             User::Ain => self.ain.indication(ctx, ind, rejects_queued),
             User::Inap => self.inap.indication(ctx, ind, rejects_queued),
             User::Win => self.win.indication(ctx, ind, rejects_queued),
+            User::Map => self.hlr.indication(ctx, ind),
         }
     }
 
@@ -168,6 +177,7 @@ impl Users {
             User::Ain => self.ain.decision(ctx, id, answer),
             User::Inap => self.inap.decision(ctx, id, answer),
             User::Win => self.win.decision(ctx, id, answer),
+            User::Map => {}
         }
     }
 
@@ -177,6 +187,8 @@ impl Users {
             User::Ain => self.ain.on_timeout(ctx),
             User::Inap => self.inap.on_timeout(ctx),
             User::Win => self.win.on_timeout(ctx),
+            // Its deadlines are invoke timers: TCAP's TC-L-CANCEL.
+            User::Map => {}
         }
     }
 
@@ -186,6 +198,7 @@ impl Users {
             User::Ain => self.ain.shutdown(ctx),
             User::Inap => self.inap.shutdown(ctx),
             User::Win => self.win.shutdown(ctx),
+            User::Map => self.hlr.shutdown(ctx),
         }
     }
 
@@ -216,13 +229,13 @@ impl Users {
 pub struct Node {
     scrc: Scrc,
     /// One TCAP per TC-user, by [`User::index`].
-    tcaps: [Tcap<Route>; 4],
+    tcaps: [Tcap<Route>; 5],
     users: Users,
     engine: Engine,
     /// The call gapping asked while refusing.
     gap: Gap,
     /// Each TC-user's subsystem, by [`User::index`] (`None`: not served).
-    ssns: [Option<u8>; 4],
+    ssns: [Option<u8>; 5],
     shards: Shards,
     /// Indications of one step, reused.
     batch: Vec<Indication>,
@@ -250,7 +263,13 @@ impl Node {
         let win_ssn = stack
             .win_ssn
             .filter(|s| *s != cfg.camel_ssn && Some(*s) != cfg.ain_ssn && Some(*s) != inap_ssn);
-        let ssns = [Some(cfg.camel_ssn), cfg.ain_ssn, inap_ssn, win_ssn];
+        let map_ssn = stack.hlr.as_ref().map(|h| h.ssn).filter(|s| {
+            *s != cfg.camel_ssn
+                && Some(*s) != cfg.ain_ssn
+                && Some(*s) != inap_ssn
+                && Some(*s) != win_ssn
+        });
+        let ssns = [Some(cfg.camel_ssn), cfg.ain_ssn, inap_ssn, win_ssn, map_ssn];
         let policy = |user: User| match user {
             User::Camel => SsnPolicy {
                 accepted: stack.camel_acs.iter().map(|a| AppContext::oid(a)).collect(),
@@ -279,10 +298,17 @@ impl Node {
                 accept_without_ac: true,
                 class_of: crate::tcuser::win::class_of,
             },
+            // We begin the dialogues; a TC-BEGIN here gets a U-Abort from the user.
+            User::Map => SsnPolicy {
+                accepted: Vec::new(),
+                fallback: None,
+                accept_without_ac: false,
+                class_of: |_| crate::tcap::tc::OpClass::Class1,
+            },
         };
         let tcaps = User::ALL.map(|user| {
             let mut c = TcapConfig::new(match user {
-                User::Camel | User::Inap => Variant::Itu,
+                User::Camel | User::Inap | User::Map => Variant::Itu,
                 User::Ain | User::Win => Variant::Ansi,
             });
             c.instance = cfg.instance;
@@ -340,6 +366,14 @@ impl Node {
                 crate::tcuser::win_map::scp_address(cfg.point_code, win_ssn.unwrap_or(0)),
                 stack.decision_deadline,
                 cfg.max_dialogues,
+            ),
+            hlr: Hlr::new(
+                stack.hlr.clone().filter(|_| map_ssn.is_some()),
+                crate::tcuser::hlr::Network {
+                    variant: stack.sccp_variant,
+                    point_code: cfg.point_code,
+                    network_indicator: cfg.network_indicator,
+                },
             ),
         };
         Node {
@@ -609,6 +643,7 @@ impl Node {
             events: &mut fx.events,
             queries: &mut fx.queries,
             notes: &mut fx.notes,
+            hlr: &mut fx.hlr,
             now,
             now_ms,
         };
@@ -637,6 +672,24 @@ impl Node {
         self.stamp(now, now_ms);
         self.with_user(id.user, now, now_ms, fx, |users, ctx| {
             users.decision(ctx, id, answer)
+        });
+        self.flush(fx);
+    }
+
+    /// Ask the HLR of `query`'s subscriber (MAP, [`crate::tcuser::hlr`]); the answer to
+    /// request `id` comes in [`Effects::hlr`] by `deadline`.
+    pub fn ask_hlr(
+        &mut self,
+        id: u64,
+        query: HlrQuery,
+        deadline: Instant,
+        now: Instant,
+        now_ms: i64,
+        fx: &mut Effects,
+    ) {
+        self.stamp(now, now_ms);
+        self.with_user(User::Map, now, now_ms, fx, |users, ctx| {
+            users.hlr.ask(ctx, id, query, deadline)
         });
         self.flush(fx);
     }

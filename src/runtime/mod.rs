@@ -215,6 +215,7 @@ fn node(
             decision_deadline: Duration::from_millis(cfg.decisions.deadline_ms),
             reset_timer: cfg.decisions.reset_timer(),
             ain: cfg.ain.settings(),
+            hlr: cfg.hlr.settings(),
             ..StackConfig::default()
         },
         subscribers.clone(),
@@ -265,6 +266,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
     };
     let decisions = api::Broker::new(Duration::from_millis(cfg.decisions.deadline_ms));
     let (queries_tx, queries_rx) = mpsc::unbounded_channel();
+    let (hlr_tx, hlr_rx) = mpsc::unbounded_channel();
 
     // The shards: their channels first (everyone reaches every shard), then their threads.
     let count = cfg.runtime.shards();
@@ -297,6 +299,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
     }
     info!(shards = count, "signalling stacks running");
     let asker = tokio::spawn(shard::ask(queries_rx, decisions.clone(), shared.clone()));
+    let hlr_asker = tokio::spawn(shard::ask_hlr(hlr_rx, shared.clone()));
     info!(
         server_mode = ?cfg.m3ua.traffic_mode,
         client_mode = ?cfg.m3ua.connect_traffic_mode,
@@ -327,12 +330,18 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         stop_rx.clone(),
     ));
     let streams = Arc::new(api::Streams::default());
+    let hlr = Arc::new(api::Hlr::new(
+        cfg.hlr.enabled().then_some(hlr_tx),
+        cfg.hlr.timeout(),
+        Duration::from_secs(cfg.hlr.msrn_lifetime_seconds.into()),
+    ));
     let collect = Collect {
         shared: shared.clone(),
         broker: decisions.clone(),
         routing: routing.clone(),
         streams: streams.clone(),
         subscribers: subscribers.clone(),
+        hlr: hlr.clone(),
         started: Instant::now(),
     };
     let api = Api {
@@ -343,6 +352,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
         stop: stop_rx.clone(),
         streams,
         auth: Arc::new(api::Auth::new(&cfg.tenants)),
+        hlr,
     };
     let mut grpc_stop = stop_rx.clone();
     let node = api::NodeService(Arc::new(collect.clone()));
@@ -380,6 +390,7 @@ pub async fn run(cfg: Config, source: reload::Source) -> Result<(), String> {
     let _ = stop_tx.send(true);
     // Undecided triggers were answered by the shards' shutdown; no more questions.
     asker.abort();
+    hlr_asker.abort();
     for t in tasks {
         let _ = t.await;
     }
@@ -414,6 +425,7 @@ struct Collect {
     routing: crate::service::routing::RoutingTable,
     streams: Arc<api::Streams>,
     subscribers: SubscriberTable,
+    hlr: Arc<api::Hlr>,
     started: Instant,
 }
 
@@ -453,6 +465,7 @@ impl Collect {
     async fn snapshot(&self) -> crate::metrics::stats::Snapshot {
         let mut s = self.shared.snapshot(Duration::from_secs(1)).await;
         s.decisions = self.broker.counts();
+        s.hlr = self.hlr.counts();
         s.pools = self
             .routing
             .lock()

@@ -10,7 +10,9 @@ use crate::m3ua::endpoint::{AssocId, Label};
 use crate::m3ua::ProtocolData;
 use crate::metrics::stats::{CallCounts, ShardStats};
 use crate::node::{Effects, Forward, Node, Note, Query, QueryId, User};
+use crate::service::hlr::{HlrRequest, HlrResult};
 use crate::service::Answer;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
@@ -165,6 +167,8 @@ pub enum Control {
     Stats(oneshot::Sender<ShardStats>),
     /// New settings from a configuration reload.
     Reload(Arc<crate::node::Reload>),
+    /// A question for a subscriber's HLR (the MAP client).
+    Hlr(HlrRequest),
 }
 
 /// How the rest of the daemon reaches a shard.
@@ -218,6 +222,8 @@ pub fn spawn(
                 load: crate::node::Load::Normal,
                 load_changes: 0,
                 earliest: None,
+                hlr: HashMap::new(),
+                next_hlr: 0,
             };
             rt.block_on(shard.run(inbox));
         })
@@ -234,6 +240,9 @@ struct Shard {
     load_changes: u64,
     /// When the earliest message of this wake-up may have reached the socket.
     earliest: Option<Instant>,
+    /// Who waits for each question put to an HLR, by request id.
+    hlr: HashMap<u64, oneshot::Sender<HlrResult>>,
+    next_hlr: u64,
 }
 
 impl Shard {
@@ -371,6 +380,13 @@ impl Shard {
             }
             Control::Stats(reply) => drop(reply.send(self.stats())),
             Control::Reload(r) => self.node.reload(&r),
+            Control::Hlr(r) => {
+                self.next_hlr += 1;
+                let id = self.next_hlr;
+                self.hlr.insert(id, r.reply);
+                self.node
+                    .ask_hlr(id, r.query, r.deadline, now, now_ms, &mut self.fx);
+            }
         }
     }
 
@@ -384,6 +400,11 @@ impl Shard {
         for f in fx.forward.drain(..) {
             if let Some(s) = self.shared.shards.get(f.shard as usize) {
                 let _ = s.ctl.send(Control::Forward(f));
+            }
+        }
+        for (id, r) in fx.hlr.drain(..) {
+            if let Some(reply) = self.hlr.remove(&id) {
+                let _ = reply.send(r);
             }
         }
         for n in fx.notes.drain(..) {
@@ -437,5 +458,17 @@ pub async fn ask(
                 let _ = s.ctl.send(Control::Decision(q.id, answer));
             }
         });
+    }
+}
+
+/// Put each question for an HLR to a shard, in turn: its MAP dialogue lives there, and the
+/// HLR's answer reaches it by the dialogue's transaction id.
+pub async fn ask_hlr(mut requests: mpsc::UnboundedReceiver<HlrRequest>, shared: Arc<Shared>) {
+    let mut next = 0;
+    while let Some(r) = requests.recv().await {
+        next = (next + 1) % shared.shards.len().max(1);
+        if let Some(s) = shared.shards.get(next) {
+            let _ = s.ctl.send(Control::Hlr(r));
+        }
     }
 }

@@ -122,6 +122,28 @@ pub enum SccpError {
     },
 }
 
+/// A return cause (Q.713 §3.12) as the standard names it.
+pub fn return_cause_name(cause: u8) -> &'static str {
+    match cause {
+        0 => "no translation for an address of such nature",
+        1 => "no translation for this specific address",
+        2 => "subsystem congestion",
+        3 => "subsystem failure",
+        4 => "unequipped user",
+        5 => "MTP failure",
+        6 => "network congestion",
+        7 => "unqualified",
+        8 => "error in message transport",
+        9 => "error in local processing",
+        10 => "destination cannot perform reassembly",
+        11 => "SCCP failure",
+        12 => "hop counter violation",
+        13 => "segmentation not supported",
+        14 => "segmentation failure",
+        _ => "reserved cause",
+    }
+}
+
 pub fn type_name(t: u8) -> &'static str {
     match t {
         msg_type::UDT => "UDT",

@@ -5,6 +5,7 @@
 //! time in; `api` and `store` translate events, subscribers and answers for their side.
 
 mod engine;
+pub mod hlr;
 mod model;
 pub mod routing;
 

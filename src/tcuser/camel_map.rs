@@ -109,6 +109,29 @@ fn address_party(a: &AddressString) -> Party {
     }
 }
 
+/// LocationInformation (TS 29.002 §17.7.1, as CAP and MAP carry it) → protocol-neutral:
+/// the cell or location area and the VLR number.
+pub fn location(l: &crate::camel::LocationInformation<'_>) -> Location {
+    let mut loc = Location::default();
+    if let Some(c) = l.cell_id_or_lai {
+        let p = c.plmn();
+        loc.mcc = compact_str::format_compact!("{:03}", p.mcc);
+        loc.mnc = if p.mnc_3_digits {
+            compact_str::format_compact!("{:03}", p.mnc)
+        } else {
+            compact_str::format_compact!("{:02}", p.mnc)
+        };
+        loc.lac = c.lac();
+        if let CellIdOrLai::CellId { ci, .. } = c {
+            loc.cell_id = ci;
+        }
+    }
+    if let Some(v) = &l.vlr_number {
+        loc.vlr = v.digits.text().as_str().into();
+    }
+    loc
+}
+
 /// InitialDP → protocol-neutral trigger (TS 29.078 §6.1.1 / TS 23.078 §4.6.1.8).
 pub fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigger {
     let event = idp.event_type_bcsm;
@@ -116,26 +139,7 @@ pub fn to_trigger(idp: &InitialDpArg<'_>, phase: Option<Phase>) -> Trigger {
         Some(e) if e.is_terminating() => Direction::Terminating,
         _ => Direction::Originating,
     };
-    let location = idp.location_information.as_ref().map(|l| {
-        let mut loc = Location::default();
-        if let Some(c) = l.cell_id_or_lai {
-            let p = c.plmn();
-            loc.mcc = compact_str::format_compact!("{:03}", p.mcc);
-            loc.mnc = if p.mnc_3_digits {
-                compact_str::format_compact!("{:03}", p.mnc)
-            } else {
-                compact_str::format_compact!("{:02}", p.mnc)
-            };
-            loc.lac = c.lac();
-            if let CellIdOrLai::CellId { ci, .. } = c {
-                loc.cell_id = ci;
-            }
-        }
-        if let Some(v) = &l.vlr_number {
-            loc.vlr = v.digits.text().as_str().into();
-        }
-        loc
-    });
+    let location = idp.location_information.as_ref().map(location);
     Trigger {
         protocol: Protocol::Camel,
         version: version_name(phase),

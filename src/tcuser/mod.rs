@@ -14,6 +14,7 @@ pub mod ain;
 pub mod ain_map;
 pub mod camel;
 pub mod camel_map;
+pub mod hlr;
 pub mod inap;
 pub mod inap_map;
 #[cfg(test)]
@@ -35,11 +36,13 @@ pub enum User {
     Ain,
     Inap,
     Win,
+    /// The MAP client towards HLRs ([`hlr`]): it asks, it is not asked.
+    Map,
 }
 
 impl User {
     /// Every TC-user, in the order of their index ([`User::index`]).
-    pub const ALL: [User; 4] = [User::Camel, User::Ain, User::Inap, User::Win];
+    pub const ALL: [User; 5] = [User::Camel, User::Ain, User::Inap, User::Win, User::Map];
 
     /// Its place in [`User::ALL`] (and in tables kept per user).
     pub const fn index(self) -> usize {
@@ -47,13 +50,14 @@ impl User {
     }
 
     /// The TCAP instance serving it, as metrics label it: ITU on the CAMEL SSN, ANSI on the
-    /// AIN SSN, ITU on the INAP SSN, ANSI on the WIN SSN.
+    /// AIN SSN, ITU on the INAP SSN, ANSI on the WIN SSN, ITU on the MAP client's.
     pub const fn tcap_label(self) -> &'static str {
         match self {
             User::Camel => "itu",
             User::Ain => "ansi",
             User::Inap => "inap",
             User::Win => "win",
+            User::Map => "map",
         }
     }
 }
@@ -95,6 +99,8 @@ pub struct Ctx<'a> {
     pub queries: &'a mut Vec<Query>,
     /// Reports for calls other shards follow.
     pub notes: &'a mut Vec<Note>,
+    /// Answers to questions put to HLRs, by request id.
+    pub hlr: &'a mut Vec<(u64, crate::service::hlr::HlrResult)>,
     pub now: Instant,
     pub now_ms: i64,
 }
@@ -139,6 +145,8 @@ pub enum Fault {
     Inap(String),
     #[error("WIN: {0}")]
     Win(String),
+    #[error("MAP: {0}")]
+    Map(String),
 }
 
 /// End an ANSI TCAP transaction with what is queued: a Response when the switch gave

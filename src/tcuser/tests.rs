@@ -15,6 +15,7 @@ struct World {
     events: Vec<Event>,
     queries: Vec<Query>,
     notes: Vec<Note>,
+    hlr: Vec<(u64, crate::service::hlr::HlrResult)>,
 }
 
 impl World {
@@ -40,6 +41,7 @@ impl World {
             events: Vec::new(),
             queries: Vec::new(),
             notes: Vec::new(),
+            hlr: Vec::new(),
         }
     }
 
@@ -50,6 +52,7 @@ impl World {
             events: &mut self.events,
             queries: &mut self.queries,
             notes: &mut self.notes,
+            hlr: &mut self.hlr,
             now,
             now_ms: 0,
         }
