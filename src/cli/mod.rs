@@ -43,9 +43,10 @@ enum Command {
     Run(RunArgs),
     /// Decode captured signalling (pcap/pcapng or hex lines) to one JSON line per message.
     Decode(DecodeArgs),
-    /// Switch simulator and load generator: plays an MSC (CAMEL) or a wireline SSP (AIN)
-    /// against a running SCP; prints the outcome counts, throughput and latency percentiles
-    /// as JSON.
+    /// Switch simulator and load generator: plays an MSC (CAMEL, WIN) or a fixed-network
+    /// SSP (AIN, INAP) against a running SCP, or (--role hlr) the HLR the SCP asks for
+    /// roaming numbers and locations; prints the outcome counts, throughput and latency
+    /// percentiles (an HLR: the requests it answered) as JSON.
     Sim(SimArgs),
     /// Play the switch side of each TCAP dialogue in a capture against a live SCP and report,
     /// as JSON, where its answers differ from the captured ones.

@@ -1,9 +1,46 @@
-//! `scpd sim`: the switch simulator and load generator's options (durations and call mixes
-//! parsed here, so a bad value is a usage error naming the flag).
+//! `scpd sim`: the switch simulator and load generator's options, and the simulated HLR's
+//! (`--role hlr`). Durations, call mixes, cells, positions and MAP errors are parsed here,
+//! so a bad value is a usage error naming the flag.
 
 use clap::{Args, ValueEnum};
+use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Duration;
+
+/// What the simulator plays.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RoleArg {
+    /// A mobile switch (CAMEL, WIN; --protocol camel, win or mix).
+    Msc,
+    /// A fixed-network switch (AIN, INAP; --protocol ain or inap).
+    Ssp,
+    /// An HLR (TS 29.002 MAP) that scpd, as gsmSCF, queries with SendRoutingInformation and
+    /// AnyTimeInterrogation.
+    Hlr,
+}
+
+impl RoleArg {
+    fn name(self) -> &'static str {
+        match self {
+            RoleArg::Msc => "msc",
+            RoleArg::Ssp => "ssp",
+            RoleArg::Hlr => "hlr",
+        }
+    }
+}
+
+/// The subscriber state the HLR reports (AnyTimeInterrogation).
+#[derive(Clone, Copy, ValueEnum)]
+enum StateArg {
+    /// assumedIdle.
+    Idle,
+    /// camelBusy.
+    Busy,
+    /// netDetNotReachable (imsiDetached).
+    NotReachable,
+    /// notProvidedFromVLR.
+    NotProvided,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SimProtocolArg {
@@ -32,10 +69,16 @@ pub(super) struct SimArgs {
     /// SCTP (several hosts: the SCP's addresses of a multi-homed association).
     #[arg(long, default_value = "tcp://127.0.0.1:2905", value_name = "URL")]
     to: String,
-    /// What the switch speaks.
-    #[arg(long, value_enum, default_value = "camel")]
-    protocol: SimProtocolArg,
-    /// Number of calls (default 1; with --duration, unlimited).
+    /// What the simulator plays: a switch (msc, ssp) querying scpd, or an HLR scpd queries.
+    /// Default: the switch --protocol implies (msc for camel, win and mix; ssp for ain and
+    /// inap).
+    #[arg(long, value_enum)]
+    role: Option<RoleArg>,
+    /// What the switch speaks (default camel; not with --role hlr).
+    #[arg(long, value_enum)]
+    protocol: Option<SimProtocolArg>,
+    /// Number of calls (default 1; with --duration, unlimited). With --role hlr: stop once
+    /// this many requests have been answered (default: no limit).
     #[arg(long)]
     calls: Option<u32>,
     /// Calls in progress at once.
@@ -46,6 +89,7 @@ pub(super) struct SimArgs {
     #[arg(long, value_name = "CALLS_PER_S")]
     rate: Option<f64>,
     /// Stop starting calls after this long (e.g. 30s, 500ms, 2m; a bare number is seconds).
+    /// With --role hlr: stop serving after this long.
     #[arg(long, value_parser = parse_duration)]
     duration: Option<Duration>,
     /// Call mix: relative weights of originating and terminating calls, e.g.
@@ -73,23 +117,26 @@ pub(super) struct SimArgs {
     /// overrides it).
     #[arg(long, default_value = "2125550199")]
     win_called: String,
-    /// IMSI of the calling (or, with --terminating, called) subscriber (CAMEL).
+    /// IMSI of the calling (or, with --terminating, called) subscriber (CAMEL). With
+    /// --role hlr, its first 5 digits (MCC, MNC) head every subscriber's IMSI, the last 10
+    /// digits of the MSISDN following.
     #[arg(long, default_value = "262011234567890")]
     imsi: String,
     /// Play terminating calls (CAMEL T-CSI termAttemptAuthorized, AIN Termination_Attempt,
     /// WIN AnalyzedInformation at initial-Termination): the called party is served.
     #[arg(long)]
     terminating: bool,
-    /// Our (the switch's) point code. The defaults fit ITU 14-bit and ANSI 24-bit
-    /// (0-0-100) alike, and the embedded default configuration's point code 200.
-    #[arg(long, default_value_t = 100)]
-    opc: u32,
+    /// Our point code: default 100 for a switch, 300 for the HLR. The defaults fit ITU
+    /// 14-bit and ANSI 24-bit (0-0-100) alike, and the embedded default configuration's
+    /// point code 200.
+    #[arg(long)]
+    opc: Option<u32>,
     /// The SCP's point code.
     #[arg(long, default_value_t = 200)]
     dpc: u32,
     /// Subsystem number on both sides for the protocol played (default 146 for CAMEL,
     /// 247 for AIN, 241 for INAP; for WIN the SCP's, --win-ssn, ours being the MSC's 8;
-    /// with --protocol mix, the CAMEL SSN).
+    /// with --protocol mix, the CAMEL SSN). With --role hlr, the HLR's (default 6).
     #[arg(long)]
     ssn: Option<u8>,
     /// AIN subsystem with --protocol mix.
@@ -102,7 +149,7 @@ pub(super) struct SimArgs {
     #[arg(long, default_value_t = 14)]
     win_ssn: u8,
     /// SCCP variant (default: itu for CAMEL and INAP, ansi with 24-bit point codes for AIN,
-    /// WIN and mix).
+    /// WIN and mix; itu for the HLR).
     #[arg(long, value_enum)]
     sccp: Option<SccpArg>,
     /// Routing context to activate with (omit to activate without one).
@@ -114,12 +161,149 @@ pub(super) struct SimArgs {
     /// How long a monitored call stays answered before the switch reports disconnect (ms).
     #[arg(long, default_value_t = 200)]
     hold_ms: u64,
-    /// How long to wait for any answer (ms).
+    /// How long to wait for any answer (ms); with --role hlr, for the ASP to come up.
     #[arg(long, default_value_t = 5000)]
     timeout_ms: u64,
     /// No progress line on stderr.
     #[arg(long)]
     quiet: bool,
+    /// --role hlr: one JSON line per request on stdout, before the report.
+    #[arg(long)]
+    verbose: bool,
+    /// --role hlr: the first MSRN of the range SendRoutingInformation hands out
+    /// (consecutive numbers of the same length).
+    #[arg(long, default_value = "491739990000", value_name = "DIGITS")]
+    msrn: String,
+    /// --role hlr: how many MSRNs before the first comes round again.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    msrns: u32,
+    /// --role hlr: ageOfLocationInformation in minutes (0-32767).
+    #[arg(long, default_value_t = 0, value_name = "MINUTES")]
+    age: u32,
+    /// --role hlr: the subscriber's cell (cellGlobalIdOrServiceAreaIdFixedLength),
+    /// MCC-MNC-LAC-CI; a 3-digit MNC is written with 3 digits (e.g. 310-410-...); LAC and
+    /// CI decimal or 0x hex.
+    #[arg(long, default_value = "262-01-4660-22136", value_name = "MCC-MNC-LAC-CI",
+          value_parser = parse_cell)]
+    cell: crate::map::CellIdOrLai,
+    /// --role hlr: the vlr-number and msc-Number of the location (international digits).
+    #[arg(long, default_value = "491720000001", value_name = "DIGITS")]
+    vlr: String,
+    /// --role hlr: geographicalInformation of the location, LAT,LON in degrees (north
+    /// and east positive), optionally ,RADIUS in metres (default 0): a TS 23.032 ellipsoid
+    /// point with uncertainty circle. None by default.
+    #[arg(long, value_name = "LAT,LON[,RADIUS]", value_parser = parse_geo,
+          allow_hyphen_values = true)]
+    geo: Option<crate::map::GeographicalInformation>,
+    /// --role hlr: the subscriber state AnyTimeInterrogation reports.
+    #[arg(long, value_enum, default_value = "idle")]
+    state: StateArg,
+    /// --role hlr: answer this MSISDN with unknownSubscriber (repeatable, or comma
+    /// separated).
+    #[arg(long, value_name = "MSISDN", value_delimiter = ',')]
+    unknown: Vec<String>,
+    /// --role hlr: answer this MSISDN with absentSubscriber (repeatable).
+    #[arg(long, value_name = "MSISDN", value_delimiter = ',')]
+    absent: Vec<String>,
+    /// --role hlr: answer MSISDN with the MAP error NAME as TS 29.002 spells it, e.g.
+    /// systemFailure, ati-NotAllowed, callBarred (repeatable). An ATI by IMSI is matched
+    /// by the IMSI.
+    #[arg(long, value_name = "MSISDN=NAME", value_parser = parse_error)]
+    error: Vec<(String, crate::map::MapError)>,
+    /// --role hlr: never answer this MSISDN (the dialogue stays open; repeatable).
+    #[arg(long, value_name = "MSISDN", value_delimiter = ',')]
+    silent: Vec<String>,
+    /// --role hlr: refuse the v3 SendRoutingInformation context (an HLR of MAP phase 2):
+    /// TC-ABORT with AARE reject-permanent, application-context-name-not-supported,
+    /// naming v2.
+    #[arg(long)]
+    v2_only: bool,
+}
+
+/// MCC-MNC-LAC-CI.
+fn parse_cell(s: &str) -> Result<crate::map::CellIdOrLai, String> {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let [mcc, mnc, lac, ci] = parts[..] else {
+        return Err(format!(
+            "{s:?}: expected MCC-MNC-LAC-CI, e.g. 262-01-4660-22136"
+        ));
+    };
+    let digits = |v: &str, what: &str, lens: &[usize]| -> Result<u16, String> {
+        if !lens.contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "{s:?}: the {what} is {} digits",
+                lens.iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ));
+        }
+        v.parse().map_err(|_| format!("{s:?}: bad {what}"))
+    };
+    let number = |v: &str, what: &str| -> Result<u16, String> {
+        let r = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+            Some(h) => u16::from_str_radix(h, 16),
+            None => v.parse(),
+        };
+        r.map_err(|_| format!("{s:?}: the {what} is a number 0-65535"))
+    };
+    Ok(crate::map::CellIdOrLai::CellId {
+        plmn: crate::map::Plmn {
+            mcc: digits(mcc, "MCC", &[3])?,
+            mnc: digits(mnc, "MNC", &[2, 3])?,
+            mnc_3_digits: mnc.len() == 3,
+        },
+        lac: number(lac, "LAC")?,
+        ci: number(ci, "CI")?,
+    })
+}
+
+/// LAT,LON[,RADIUS].
+fn parse_geo(s: &str) -> Result<crate::map::GeographicalInformation, String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{s:?}: expected LAT,LON[,RADIUS], degrees and metres"))?;
+    let (lat, lon, radius) = match v[..] {
+        [lat, lon] => (lat, lon, 0.0),
+        [lat, lon, r] => (lat, lon, r),
+        _ => return Err(format!("{s:?}: expected LAT,LON[,RADIUS]")),
+    };
+    if !(-90.0..=90.0).contains(&lat)
+        || !(-180.0..=180.0).contains(&lon)
+        || !(0.0..).contains(&radius)
+    {
+        return Err(format!(
+            "{s:?}: latitude -90..90, longitude -180..180, radius at least 0"
+        ));
+    }
+    Ok(crate::map::GeographicalInformation::from_degrees(
+        lat, lon, radius,
+    ))
+}
+
+/// MSISDN=NAME.
+fn parse_error(s: &str) -> Result<(String, crate::map::MapError), String> {
+    let (who, name) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected MSISDN=NAME, e.g. 491700000001=systemFailure"))?;
+    let e = crate::lab::sim_hlr::map_error_by_name(name.trim())
+        .ok_or_else(|| format!("{name:?} is not a MAP error name (TS 29.002 §17.6.6)"))?;
+    Ok((subscriber(who), e))
+}
+
+/// A subscriber's digits as the HLR compares them (no leading +, lower case).
+fn subscriber(s: &str) -> String {
+    s.trim().trim_start_matches('+').to_ascii_lowercase()
+}
+
+/// A usage error (status 2) naming the flags at fault, as clap reports its own.
+fn usage(msg: String) -> Result<ExitCode, super::Failure> {
+    let mut cmd = <SimArgs as Args>::augment_args(clap::Command::new("scpd sim"));
+    let e = cmd.error(clap::error::ErrorKind::ArgumentConflict, msg);
+    let _ = e.print();
+    Ok(ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)))
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -167,6 +351,35 @@ fn parse_mix(s: &str) -> Result<(u32, u32), String> {
 
 pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
     use crate::lab::sim::{LoadConfig, SimConfig, SimProtocol, SimTransport};
+    let switch_role = match a.protocol {
+        None | Some(SimProtocolArg::Camel | SimProtocolArg::Win | SimProtocolArg::Mix) => {
+            RoleArg::Msc
+        }
+        Some(SimProtocolArg::Ain | SimProtocolArg::Inap) => RoleArg::Ssp,
+    };
+    match (a.role, a.protocol) {
+        (Some(RoleArg::Hlr), None) => return cmd_hlr(a).await,
+        (Some(RoleArg::Hlr), Some(p)) => {
+            return usage(format!(
+                "--role hlr answers MAP queries: --protocol {} does not apply",
+                p.to_possible_value()
+                    .map_or("?".into(), |v| v.get_name().to_string())
+            ))
+        }
+        (Some(r), Some(p)) if r != switch_role => {
+            return usage(format!(
+                "--role {} does not play --protocol {}, an {} protocol: use --role {} (or leave \
+                 --role out)",
+                r.name(),
+                p.to_possible_value()
+                    .map_or("?".into(), |v| v.get_name().to_string()),
+                switch_role.name().to_ascii_uppercase(),
+                switch_role.name()
+            ))
+        }
+        _ => {}
+    }
+    let a_protocol = a.protocol.unwrap_or(SimProtocolArg::Camel);
     let (to, transport) = match crate::config::parse_endpoint(&a.to)? {
         crate::config::Endpoint::Tcp(addr) => (addr, SimTransport::Tcp),
         crate::config::Endpoint::Sctp(addrs) => {
@@ -174,16 +387,16 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
             (addrs[0], SimTransport::Sctp(addrs))
         }
     };
-    let protocol = match a.protocol {
+    let protocol = match a_protocol {
         SimProtocolArg::Camel => SimProtocol::Camel,
         SimProtocolArg::Ain => SimProtocol::Ain,
         SimProtocolArg::Inap => SimProtocol::Inap,
         SimProtocolArg::Win => SimProtocol::Win,
         SimProtocolArg::Mix => SimProtocol::Mix,
     };
-    let ain = a.protocol == SimProtocolArg::Ain;
-    let inap = a.protocol == SimProtocolArg::Inap;
-    let win = a.protocol == SimProtocolArg::Win;
+    let ain = a_protocol == SimProtocolArg::Ain;
+    let inap = a_protocol == SimProtocolArg::Inap;
+    let win = a_protocol == SimProtocolArg::Win;
     let cfg = SimConfig {
         to,
         calls: a
@@ -194,7 +407,7 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
         called: a.called.clone().unwrap_or_else(|| "4930123456".into()),
         imsi: a.imsi,
         terminating: a.terminating,
-        opc: a.opc,
+        opc: a.opc.unwrap_or(100),
         dpc: a.dpc,
         ssn: a.ssn.unwrap_or(if ain {
             247
@@ -254,5 +467,112 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    })
+}
+
+/// `scpd sim --role hlr`: serve scpd's MAP queries until --duration, --calls or Ctrl-C;
+/// print the report (and, with --verbose, a line per request before it).
+async fn cmd_hlr(a: SimArgs) -> Result<ExitCode, super::Failure> {
+    use crate::lab::sim_hlr::{self, HlrConfig, HlrProfile, HlrState, Special};
+    let mut special: HashMap<String, Special> = HashMap::new();
+    let given = a
+        .unknown
+        .iter()
+        .map(|m| {
+            (
+                subscriber(m),
+                Special::Error(sim_hlr::UNKNOWN_SUBSCRIBER),
+                "--unknown",
+            )
+        })
+        .chain(a.absent.iter().map(|m| {
+            (
+                subscriber(m),
+                Special::Error(sim_hlr::ABSENT_SUBSCRIBER),
+                "--absent",
+            )
+        }))
+        .chain(
+            a.error
+                .iter()
+                .map(|(m, e)| (m.clone(), Special::Error(*e), "--error")),
+        )
+        .chain(
+            a.silent
+                .iter()
+                .map(|m| (subscriber(m), Special::Silent, "--silent")),
+        );
+    for (who, what, flag) in given {
+        if who.is_empty() {
+            return usage(format!("{flag}: an empty MSISDN"));
+        }
+        if let Some(before) = special.insert(who.clone(), what) {
+            if before != what {
+                return usage(format!(
+                    "{flag} {who}: that subscriber already has another answer \
+                     (--unknown, --absent, --error, --silent)"
+                ));
+            }
+        }
+    }
+    let to = crate::config::parse_endpoint(&a.to)?;
+    if matches!(to, crate::config::Endpoint::Sctp(_)) {
+        crate::transport::sctp::probe().map_err(|e| e.to_string())?;
+    }
+    let profile = HlrProfile {
+        imsi_prefix: a.imsi.chars().take(5).collect(),
+        msrn_first: a.msrn,
+        msrns: a.msrns,
+        age: a.age,
+        cell: a.cell,
+        vlr: a.vlr.trim_start_matches('+').to_string(),
+        geo: a.geo,
+        state: match a.state {
+            StateArg::Idle => HlrState::Idle,
+            StateArg::Busy => HlrState::Busy,
+            StateArg::NotReachable => HlrState::NotReachable,
+            StateArg::NotProvided => HlrState::NotProvided,
+        },
+        special,
+        v2_only: a.v2_only,
+        ssn: a.ssn.unwrap_or(sim_hlr::HLR_SSN),
+    };
+    let cfg = HlrConfig {
+        to,
+        opc: a.opc.unwrap_or(300),
+        dpc: a.dpc,
+        routing_context: a.routing_context,
+        variant: match a.sccp {
+            Some(SccpArg::Ansi) => crate::sccp::Variant::Ansi,
+            _ => crate::sccp::Variant::Itu,
+        },
+        timeout: Duration::from_millis(a.timeout_ms),
+        duration: a.duration,
+        calls: a.calls.map(u64::from),
+        progress: !a.quiet,
+        verbose: a.verbose,
+        profile,
+    };
+    // Installed before the association comes up, so that Ctrl-C at any time ends the run
+    // with its report rather than the process.
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| format!("SIGINT: {e}"))?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| format!("SIGTERM: {e}"))?;
+    let stop = async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
+    };
+    let rep = sim_hlr::run(cfg, stop, std::io::stdout())
+        .await
+        .map_err(|e| e.to_string())?;
+    super::out::line(serde_json::to_string(&rep).map_err(|e| e.to_string())?)?;
+    Ok(match &rep.error {
+        None => ExitCode::SUCCESS,
+        Some(e) => {
+            eprintln!("scpd: the association failed: {e}");
+            ExitCode::FAILURE
+        }
     })
 }

@@ -8,6 +8,7 @@ pub mod pcap_out;
 pub mod replay;
 pub mod sim;
 pub mod sim_ain;
+pub mod sim_hlr;
 pub mod sim_win;
 
 use crate::proto::{CallEvent, Direction, EventKind, Protocol};
