@@ -214,16 +214,25 @@ impl Scpd {
     /// Start `scpd run` in a fresh directory; `config` (TOML text) replaces the embedded
     /// default when given.
     pub fn start(name: &str, config: Option<&str>) -> Scpd {
+        Scpd::start_with(name, config, &[])
+    }
+
+    /// [`Scpd::start`] with more `scpd run` arguments.
+    pub fn start_with(name: &str, config: Option<&str>, args: &[&str]) -> Scpd {
         let dir = std::env::temp_dir().join(format!("scpd-e2e-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let mut d = Scpd::start_on(&dir.join("scpd.db"), config);
+        let mut d = Scpd::launch(&dir.join("scpd.db"), config, args);
         d.dir = Some(dir);
         d
     }
 
     /// Start `scpd run` on the database `db`, which outlives it (restart tests).
     pub fn start_on(db: &std::path::Path, config: Option<&str>) -> Scpd {
+        Scpd::launch(db, config, &[])
+    }
+
+    fn launch(db: &std::path::Path, config: Option<&str>, args: &[&str]) -> Scpd {
         let m3ua = format!("127.0.0.1:{}", free_port());
         let grpc = format!("127.0.0.1:{}", free_port());
         let metrics = format!("127.0.0.1:{}", free_port());
@@ -245,6 +254,7 @@ impl Scpd {
             ])
             .arg("--db")
             .arg(db)
+            .args(args)
             .stderr(std::fs::File::create(db.with_extension("log")).unwrap())
             .spawn()
             .expect("start scpd");
