@@ -5,13 +5,12 @@
 mod common;
 use common::Scpd;
 use scpd::proto::{
-    node_client::NodeClient, routing_numbers_client::RoutingNumbersClient,
-    subscribers_client::SubscribersClient, AllocateRoutingNumberRequest, GetRoutingNumberRequest,
-    LocateRequest, RoutingNumberSource, StatusRequest, SubscriberState,
+    routing_numbers_client::RoutingNumbersClient, subscribers_client::SubscribersClient,
+    AllocateRoutingNumberRequest, GetRoutingNumberRequest, LocateRequest, RoutingNumberSource,
+    SubscriberState,
 };
 use std::io::BufRead;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 use tonic::Code;
 
 fn msrn_of(target: &str) -> AllocateRoutingNumberRequest {
@@ -37,15 +36,7 @@ async fn the_simulated_hlr_hands_out_msrns_and_locations() {
     let mut numbers = RoutingNumbersClient::connect(d.grpc_url()).await.unwrap();
     let mut subs = SubscribersClient::connect(d.grpc_url()).await.unwrap();
     // The HLR is reachable once its ASP is active; its SSA then tells scpd where it is.
-    let mut node = NodeClient::connect(d.grpc_url()).await.unwrap();
-    for _ in 0..100 {
-        let s = node.status(StatusRequest {}).await.unwrap().into_inner();
-        if s.associations.iter().any(|a| a.active) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    d.wait_active().await;
     let first = numbers
         .allocate(msrn_of("491700000001"))
         .await

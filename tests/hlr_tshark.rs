@@ -9,12 +9,10 @@
 mod common;
 use common::Scpd;
 use scpd::proto::{
-    node_client::NodeClient, routing_numbers_client::RoutingNumbersClient,
-    subscribers_client::SubscribersClient, AllocateRoutingNumberRequest, LocateRequest,
-    RoutingNumberSource, StatusRequest,
+    routing_numbers_client::RoutingNumbersClient, subscribers_client::SubscribersClient,
+    AllocateRoutingNumberRequest, LocateRequest, RoutingNumberSource,
 };
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 const MSISDN: &str = "491700000001";
 
@@ -33,16 +31,8 @@ async fn hlr(d: &Scpd, extra: &[&str]) -> Child {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let mut node = NodeClient::connect(d.grpc_url()).await.unwrap();
-    for _ in 0..100 {
-        let s = node.status(StatusRequest {}).await.unwrap().into_inner();
-        if s.associations.iter().any(|a| a.active) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     // Its SSA tells scpd which association reaches the HLR's point code.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    d.wait_active().await;
     child
 }
 

@@ -172,6 +172,23 @@ pub enum SimError {
     Config(String),
 }
 
+/// Our point code and the SCP's must fit `variant`'s format (14 bits ITU, 24 ANSI).
+pub(crate) fn check_point_codes(variant: Variant, opc: u32, dpc: u32) -> Result<(), SimError> {
+    let pc_max = if variant == Variant::Itu {
+        0x3fff
+    } else {
+        0xff_ffff
+    };
+    for (what, pc) in [("opc", opc), ("dpc", dpc)] {
+        if pc > pc_max {
+            return Err(SimError::Config(format!(
+                "{what} {pc} does not fit the {variant:?} SCCP point code"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Play the calls of `cfg` (CAMEL, `cfg.calls` of them, `cfg.concurrency` at once); errors
 /// are counted in the report, not fatal.
 pub async fn run(cfg: SimConfig) -> Result<SimReport, SimError> {
@@ -185,18 +202,7 @@ pub async fn run_load(cfg: SimConfig, load: LoadConfig) -> Result<SimReport, Sim
         SimProtocol::Camel | SimProtocol::Inap => Variant::Itu,
         SimProtocol::Ain | SimProtocol::Win | SimProtocol::Mix => Variant::Ansi,
     });
-    let pc_max = if variant == Variant::Itu {
-        0x3fff
-    } else {
-        0xff_ffff
-    };
-    for (what, pc) in [("opc", cfg.opc), ("dpc", cfg.dpc)] {
-        if pc > pc_max {
-            return Err(SimError::Config(format!(
-                "{what} {pc} does not fit the {variant:?} SCCP point code"
-            )));
-        }
-    }
+    check_point_codes(variant, cfg.opc, cfg.dpc)?;
     let eng = Engine::new(cfg, load, variant)?;
     // On a thread of its own with a single-threaded runtime: the thread that waits for the
     // socket is the one that handles it (no hand-over between threads on each event), and

@@ -31,7 +31,7 @@
 //! appended to a buffer. [`run`] (in `io`) is the thin async glue around it: one batch of received
 //! messages handled, their replies written in one send.
 
-use crate::ber::{Reader, Tag, Writer};
+use crate::ber::{Reader, Writer};
 use crate::lab::json::{self, J};
 use crate::m3ua::{self, Builder, Kind, Message, ProtocolData};
 use crate::map::errors::{absent_subscriber_reason, unknown_subscriber_diagnostic};
@@ -764,15 +764,7 @@ impl Hlr {
             None,
             Some(ids.otid),
             Some(accepted(ids.ac)),
-            |w| {
-                w.constructed(Tag::ctx_cons(2), |w| {
-                    w.integer(Tag::INTEGER, ids.invoke_id.into());
-                    w.constructed(Tag::SEQUENCE, |w| {
-                        w.integer(Tag::INTEGER, op.code().into());
-                        w.raw(param);
-                    });
-                })
-            },
+            |w| itu::return_result(w, ids.invoke_id, op.code(), |w| w.raw(param)),
         );
     }
 
@@ -791,13 +783,7 @@ impl Hlr {
             None,
             Some(ids.otid),
             Some(accepted(ids.ac)),
-            |w| {
-                w.constructed(Tag::ctx_cons(3), |w| {
-                    w.integer(Tag::INTEGER, ids.invoke_id.into());
-                    w.integer(Tag::INTEGER, e.code());
-                    w.raw(param);
-                })
-            },
+            |w| itu::return_error(w, ids.invoke_id, e.code(), |w| w.raw(param)),
         );
         log.key("answer").str(e.name()).close().newline();
     }

@@ -110,21 +110,6 @@ fn end(otid: &[u8], ac: &[u8], component: impl FnOnce(&mut crate::ber::Writer<'_
     t
 }
 
-fn return_result(
-    w: &mut crate::ber::Writer<'_>,
-    op: u32,
-    result: impl FnOnce(&mut crate::ber::Writer<'_>),
-) {
-    use crate::ber::Tag;
-    w.constructed(Tag::ctx_cons(2), |w| {
-        w.integer(Tag::INTEGER, 1);
-        w.constructed(Tag::SEQUENCE, |w| {
-            w.integer(Tag::INTEGER, op.into());
-            result(w);
-        });
-    });
-}
-
 fn msrn_answer(otid: &[u8], version: Version) -> Vec<u8> {
     let res = map::SendRoutingInfoRes::roaming(
         "262011234567890".parse().unwrap(),
@@ -132,7 +117,7 @@ fn msrn_answer(otid: &[u8], version: Version) -> Vec<u8> {
     );
     let ac = map::Operation::SendRoutingInfo.ac(version).unwrap();
     end(otid, ac, |w| {
-        return_result(w, map::opcode::SEND_ROUTING_INFO, |w| {
+        itu::return_result(w, 1, map::opcode::SEND_ROUTING_INFO, |w| {
             res.encode(w, version).unwrap()
         })
     })
@@ -313,12 +298,7 @@ fn map_errors_come_back_by_name() {
         .encode_parameter(&mut crate::ber::Writer::new(&mut param), Version::V3)
         .unwrap();
     let answer = end(&otid, map::ac::LOCATION_INFO_RETRIEVAL_V3, |w| {
-        use crate::ber::Tag;
-        w.constructed(Tag::ctx_cons(3), |w| {
-            w.integer(Tag::INTEGER, 1);
-            w.integer(Tag::INTEGER, 27);
-            w.raw(&param);
-        })
+        itu::return_error(w, 1, 27, |w| w.raw(&param))
     });
     fx.clear();
     deliver(&mut n, &from_hlr(&answer), t0, &mut fx).unwrap();
@@ -449,7 +429,7 @@ fn whereabouts_are_read_from_the_subscriber_info() {
         ..Default::default()
     };
     let answer = end(&otid, map::ac::ANY_TIME_INFO_ENQUIRY_V3, |w| {
-        return_result(w, map::opcode::ANY_TIME_INTERROGATION, |w| {
+        itu::return_result(w, 1, map::opcode::ANY_TIME_INTERROGATION, |w| {
             res.encode(w).unwrap()
         })
     });

@@ -11,8 +11,8 @@ mod dialogue;
 mod message;
 
 pub use component::{
-    invoke, problem, reject, Code, Component, ComponentFault, ComponentIter, ComponentPdu,
-    ComponentPduIter,
+    invoke, problem, reject, return_error, return_result, Code, Component, ComponentFault,
+    ComponentIter, ComponentPdu, ComponentPduIter,
 };
 pub use dialogue::DialogueOut;
 pub use message::{encode, encode_p_abort, DialoguePdu, TcMessage, TcapError};

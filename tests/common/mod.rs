@@ -303,6 +303,21 @@ impl Scpd {
         serde_json::from_str(text.trim()).unwrap()
     }
 
+    /// Wait (up to 5 s) until an association of this daemon is ASP-ACTIVE (a peer started
+    /// beside it has come up), then a little longer for what it sends once active.
+    pub async fn wait_active(&self) {
+        use scpd::proto::{node_client::NodeClient, StatusRequest};
+        let mut node = NodeClient::connect(self.grpc_url()).await.unwrap();
+        for _ in 0..100 {
+            let s = node.status(StatusRequest {}).await.unwrap().into_inner();
+            if s.associations.iter().any(|a| a.active) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
     /// SIGTERM and wait for a clean exit.
     pub fn stop(mut self) {
         stop_gracefully(&mut self.child);

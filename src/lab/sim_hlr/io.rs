@@ -63,19 +63,7 @@ pub async fn run(
     stop: impl Future<Output = ()>,
     mut verbose: impl std::io::Write,
 ) -> Result<HlrReport, SimError> {
-    let pc_max = if cfg.variant == Variant::Itu {
-        0x3fff
-    } else {
-        0xff_ffff
-    };
-    for (what, pc) in [("opc", cfg.opc), ("dpc", cfg.dpc)] {
-        if pc > pc_max {
-            return Err(SimError::Config(format!(
-                "{what} {pc} does not fit the {:?} SCCP point code",
-                cfg.variant
-            )));
-        }
-    }
+    crate::lab::sim::check_point_codes(cfg.variant, cfg.opc, cfg.dpc)?;
     let mut hlr = Hlr::new(cfg.profile.clone(), cfg.variant).map_err(SimError::Config)?;
     let rc = cfg.routing_context;
     tokio::pin!(stop);

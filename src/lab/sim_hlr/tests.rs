@@ -2,6 +2,7 @@
 //! scpd's own decoders; and the whole run against a stand-in scpd on loopback.
 
 use super::*;
+use crate::ber::Tag;
 use crate::config::Endpoint;
 use crate::lab::sim::SimError;
 use crate::map::{decode_error, decode_result, ExtendedRoutingInfo, RequestedInfo, Res};

@@ -385,6 +385,37 @@ pub fn invoke(
     });
 }
 
+/// Write a ReturnResultLast component (Q.773 §4.2.2.2) with the operation and its result.
+pub fn return_result(
+    w: &mut Writer<'_>,
+    invoke_id: i8,
+    opcode: u32,
+    result: impl FnOnce(&mut Writer<'_>),
+) {
+    w.constructed(Tag::ctx_cons(2), |w| {
+        w.integer(Tag::INTEGER, invoke_id.into());
+        w.constructed(Tag::SEQUENCE, |w| {
+            w.integer(Tag::INTEGER, opcode.into());
+            result(w);
+        });
+    });
+}
+
+/// Write a ReturnError component (Q.773 §4.2.2.3) with a local error code and its
+/// parameter.
+pub fn return_error(
+    w: &mut Writer<'_>,
+    invoke_id: i8,
+    error: i64,
+    parameter: impl FnOnce(&mut Writer<'_>),
+) {
+    w.constructed(Tag::ctx_cons(3), |w| {
+        w.integer(Tag::INTEGER, invoke_id.into());
+        w.integer(Tag::INTEGER, error);
+        parameter(w);
+    });
+}
+
 /// Write a Reject component (Q.773 §4.2.2.4).
 pub fn reject(w: &mut Writer<'_>, invoke_id: Option<i8>, problem: (u8, u8)) {
     w.constructed(Tag::ctx_cons(4), |w| {
