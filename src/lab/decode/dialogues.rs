@@ -4,6 +4,7 @@
 
 use super::Totals;
 use crate::camel::Phase;
+use crate::map::Version;
 use std::collections::HashMap;
 
 /// A transaction id as a map key: 1 to 4 octets (Q.773 §4.2.1.1, T1.114 §3.3.2), packed
@@ -25,12 +26,16 @@ pub(super) struct Dialogues {
 }
 
 /// What a dialogue's application context names: CAP of a phase (TS 29.078 §5), Core INAP
-/// CS-1 (ETS 300 374-1 §9), MAP (TS 29.002: 0.4.0.0.1.0.x), or another application.
+/// CS-1 (ETS 300 374-1 §9), MAP (TS 29.002: 0.4.0.0.1.0.x) of a version, or another
+/// application. Remembered for the dialogue, so that a TC-END without AC is read in the
+/// version its TC-BEGIN named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum AcApp {
     Cap(Phase),
     Inap,
-    Map,
+    /// MAP; the version is the AC's last arc (§17.3.3 {map-ac x version}), `None` for a
+    /// version the codec does not have (v1, v4).
+    Map(Option<Version>),
     Other,
 }
 
@@ -41,7 +46,11 @@ impl AcApp {
         } else if crate::inap::ac::is_inap(ac) {
             AcApp::Inap
         } else if ac.starts_with(&[0x04, 0x00, 0x00, 0x01, 0x00]) {
-            AcApp::Map
+            AcApp::Map(crate::map::ac_info(ac).map(|(_, v)| v).or(match ac {
+                [_, _, _, _, _, _, 2] => Some(Version::V2),
+                [_, _, _, _, _, _, 3] => Some(Version::V3),
+                _ => None,
+            }))
         } else {
             AcApp::Other
         }

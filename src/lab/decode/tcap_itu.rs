@@ -1,14 +1,17 @@
 //! ITU TCAP (Q.773): the message, its dialogue portion and components, the dialogue it
-//! belongs to and the application (CAP by phase, INAP CS-1, MAP, or by SSN), with CAP and
-//! INAP arguments and errors named.
+//! belongs to and the application (CAP by phase, INAP CS-1, MAP by version, or by SSN),
+//! with CAP, INAP and MAP arguments and errors (and MAP results) named.
 
 use super::dialogues::{AcApp, Step};
 use super::input::State;
 use super::line::{Line, Problem};
 use super::tcap_ansi::ansi_layer;
 use super::{App, Totals};
-use crate::camel::{self, Phase};
+use crate::ber::{BerError, Tlv};
+use crate::camel::Phase;
+use crate::lab::decode_args::ItuApp;
 use crate::lab::json::{count, count_fmt, Small, J};
+use crate::map::Version;
 use crate::tcap::itu::{Component, DialoguePdu, MessageType, TcMessage};
 use std::fmt::Write as _;
 
@@ -131,10 +134,20 @@ pub(super) fn tcap_layer(
     let app = match known {
         Some(AcApp::Cap(_)) => Some(App::Camel),
         Some(AcApp::Inap) => Some(App::Inap),
-        Some(AcApp::Map) => Some(App::Map),
+        Some(AcApp::Map(_)) => Some(App::Map),
         // An AC of another application: what the SSN says, but not CAP.
         Some(AcApp::Other) => ssn_app.filter(|a| *a != App::Camel),
         None => ssn_app,
+    };
+    // Whose names the components get; MAP in the AC's version, v3 when it is not known.
+    let named = match app {
+        Some(App::Camel) => Some(ItuApp::Cap),
+        Some(App::Inap) => Some(ItuApp::Inap),
+        Some(App::Map) => Some(ItuApp::Map(match known {
+            Some(AcApp::Map(Some(v))) => v,
+            _ => Version::V3,
+        })),
+        Some(App::Ain) | None => None,
     };
     if !returned {
         line.dialogue = Some(n);
@@ -148,7 +161,7 @@ pub(super) fn tcap_layer(
             any = true;
         }
         match c {
-            Ok(c) => component(t, &c, app, totals, &mut line.error),
+            Ok(c) => component(t, &c, named, totals, &mut line.error),
             Err(f) => {
                 t.open().key("reject_reason").display(&f.error).close();
                 line.error.set(
@@ -204,6 +217,8 @@ pub(super) fn tcap_layer(
             (App::Camel, Some(AcApp::Cap(Phase::Cap3))) => "CAP v3",
             (App::Camel, Some(AcApp::Cap(Phase::Cap4))) => "CAP v4",
             (App::Inap, Some(AcApp::Inap)) => "INAP CS-1",
+            (App::Map, Some(AcApp::Map(Some(Version::V2)))) => "MAP v2",
+            (App::Map, Some(AcApp::Map(Some(Version::V3)))) => "MAP v3",
             (a, _) => a.name(),
         });
     }
@@ -238,24 +253,20 @@ fn clamp_outer_length(b: &[u8]) -> Option<(Vec<u8>, usize, usize)> {
     Some((out, stated, header))
 }
 
-/// One ITU component (Q.773 §3), counted in `totals`; an argument that does not decode is
-/// shown raw and noted in `error`. Operations, arguments and errors are named for CAP and
-/// INAP (whose local operation codes are the same numbers, so `app` decides).
+/// One ITU component (Q.773 §3), counted in `totals`; an argument or result that does
+/// not decode is shown raw and noted in `error`. Operations, arguments and errors are named
+/// for CAP, INAP and MAP (CAP's and INAP's local operation codes are the same numbers, so
+/// `app` decides), MAP results too.
 fn component(
     j: &mut J,
     c: &Component<'_>,
-    app: Option<App>,
+    app: Option<ItuApp>,
     totals: &mut Totals,
     error: &mut Problem,
 ) {
     let name = |op: u32| -> Small {
         let mut s = Small::new();
-        let known = match app {
-            Some(App::Camel) => camel::operation_name(op),
-            Some(App::Inap) => crate::inap::operation_name(op),
-            _ => None,
-        };
-        let _ = match known {
+        let _ = match app.and_then(|a| a.operation_name(op)) {
             Some(n) => s.write_str(n),
             None => write!(s, "op{op}"),
         };
@@ -273,25 +284,12 @@ fn component(
             count_fmt(&mut totals.operations, format_args!("invoke {op}"));
             j.open();
             if let Some(p) = parameter {
-                j.key("argument");
-                let m = j.mark();
-                let r = match app {
-                    Some(App::Camel) => crate::lab::decode_args::cap_argument(j, opcode, p),
-                    Some(App::Inap) => crate::lab::decode_args::inap_argument(j, opcode, p),
-                    _ => {
-                        j.open().key("raw").hex(p.raw).close();
-                        Ok(())
-                    }
-                };
-                if let Err(e) = r {
-                    j.reset(m);
-                    j.open().key("raw").hex(p.raw).close();
-                    let layer = if app == Some(App::Inap) {
-                        "inap"
-                    } else {
-                        "cap"
-                    };
-                    error.set(layer, e.offset, format_args!("{op}: {}", e.kind));
+                let r = shown(j, "argument", p, |j| match app {
+                    Some(a) => a.argument(j, opcode, p),
+                    None => raw(j, p),
+                });
+                if let (Err(e), Some(a)) = (r, app) {
+                    error.set(a.layer(), e.offset, format_args!("{op}: {}", e.kind));
                 }
             }
             j.key("component").str("invoke");
@@ -306,7 +304,7 @@ fn component(
             invoke_id,
             last,
             opcode,
-            ..
+            parameter,
         } => {
             let op = opcode.map(name);
             let op = op.as_ref().map(Small::as_str);
@@ -325,6 +323,14 @@ fn component(
                 Some(op) => j.key("operation").str(op),
                 None => j.key("operation").null(),
             };
+            if let (Some(a), Some(code), Some(p)) = (app, opcode, parameter) {
+                if a.shows_results() {
+                    if let Err(e) = shown(j, "result", p, |j| a.result(j, code, p)) {
+                        let op = op.unwrap_or_default();
+                        error.set(a.layer(), e.offset, format_args!("{op} result: {}", e.kind));
+                    }
+                }
+            }
             j.close();
         }
         Component::ReturnError {
@@ -337,29 +343,13 @@ fn component(
                 format_args!("returnError {error_code}"),
             );
             j.open().key("component").str("returnError");
-            match app {
-                Some(App::Camel) => crate::lab::decode_args::cap_error_name(
-                    j.key("error"),
-                    error_code.into(),
-                    parameter,
-                ),
-                Some(App::Inap) => crate::lab::decode_args::inap_error_name(
-                    j.key("error"),
-                    error_code.into(),
-                    parameter,
-                ),
-                _ => {}
+            if let Some(a) = app {
+                a.error_name(j.key("error"), error_code.into(), parameter);
             }
             j.key("error_code").num(error_code);
             j.key("invoke_id").num(invoke_id);
-            match app {
-                Some(App::Camel) => {
-                    crate::lab::decode_args::cap_error_parameter(j, error_code.into(), parameter)
-                }
-                Some(App::Inap) => {
-                    crate::lab::decode_args::inap_error_parameter(j, error_code.into(), parameter)
-                }
-                _ => {}
+            if let Some(a) = app {
+                a.error_parameter(j, error_code.into(), parameter);
             }
             j.close();
         }
@@ -371,4 +361,28 @@ fn component(
             j.num(problem.1).close_array().close();
         }
     }
+}
+
+/// The member `key`: the value `f` writes, or when it fails (`f`'s error returned) the
+/// parameter raw.
+fn shown(
+    j: &mut J,
+    key: &str,
+    p: Tlv<'_>,
+    f: impl FnOnce(&mut J) -> Result<(), BerError>,
+) -> Result<(), BerError> {
+    j.key(key);
+    let m = j.mark();
+    let r = f(j);
+    if r.is_err() {
+        j.reset(m);
+        let _ = raw(j, p);
+    }
+    r
+}
+
+/// A parameter no table names: `{"raw": hex}`.
+fn raw(j: &mut J, p: Tlv<'_>) -> Result<(), BerError> {
+    j.open().key("raw").hex(p.raw).close();
+    Ok(())
 }

@@ -20,7 +20,7 @@ fn matches(t: &Tlv<'_>, tag: T) -> bool {
 /// tag across phases).
 fn constructed(k: K) -> Option<bool> {
     match k {
-        K::Seq(_) | K::Choice(_) | K::SeqOf(_) => Some(true),
+        K::Seq(_) | K::Choice(_) | K::SeqOf(_) | K::Pos(_) => Some(true),
         K::Alt(_) | K::Ber(_) | K::Hex | K::Generic => None,
         _ => Some(false),
     }
@@ -35,6 +35,43 @@ fn member<'m>(members: &'m [M], t: &Tlv<'_>) -> Option<&'m M> {
         first.get_or_insert(m);
     }
     first
+}
+
+/// Whether entry `m` fits element `t` by its tag: an alternative of a [`K::Alt`] entry
+/// (an untagged CHOICE member) does.
+fn fits(m: &M, t: &Tlv<'_>) -> bool {
+    match m.2 {
+        K::Alt(alts) => alts.iter().any(|a| fits(a, t)),
+        _ => matches(t, m.0),
+    }
+}
+
+/// Names the children of one object: by tag, or for a [`K::Pos`] SEQUENCE by position
+/// (each child the next entry that fits it; one that none fits is left unnamed).
+struct Namer {
+    ms: &'static [M],
+    positional: bool,
+    next: usize,
+}
+
+impl Namer {
+    fn new(ms: &'static [M], positional: bool) -> Namer {
+        Namer {
+            ms,
+            positional,
+            next: 0,
+        }
+    }
+
+    fn name(&mut self, t: &Tlv<'_>) -> Option<&'static M> {
+        if !self.positional {
+            return member(self.ms, t);
+        }
+        let rest = self.ms.get(self.next..)?;
+        let i = self.next + rest.iter().position(|m| fits(m, t))?;
+        self.next = i + 1;
+        Some(&self.ms[i])
+    }
 }
 
 /// A member's key: its ASN.1 name, or for one the table does not name its tag
@@ -109,19 +146,27 @@ const INLINE: usize = 24;
 
 /// Write the children of `t` as an object in key order, keeping the last of repeated
 /// keys (as the map the lines were once built in did); `ms` names the children (empty:
-/// none is named). Errors: the first one a walk in encoding order meets.
-fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), BerError> {
+/// none is named), by tag or by `positional`. Errors: the first one a walk in encoding
+/// order meets.
+fn object(
+    j: &mut J,
+    t: &Tlv<'_>,
+    ms: &'static [M],
+    positional: bool,
+    bad: Bad<'_>,
+) -> Result<(), BerError> {
     if !j.is_on() {
         // Nothing to write (--summary): only the errors matter.
-        return first_error(t, ms, bad);
+        return first_error(t, ms, positional, bad);
     }
+    let mut namer = Namer::new(ms, positional);
     let mut inline: [Option<Item<'_>>; INLINE] = [None; INLINE];
     let mut heap: Vec<Option<Item<'_>>> = Vec::new();
     let mut n = 0;
     for ch in t.children()? {
         let tlv = ch?;
         let item = Some(Item {
-            member: member(ms, &tlv),
+            member: namer.name(&tlv),
             tlv,
         });
         if n < INLINE {
@@ -183,7 +228,7 @@ fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), 
         };
         if let Err(e) = r {
             // Report the error a walk in encoding order meets first.
-            return Err(first_error(t, ms, bad).err().unwrap_or(e));
+            return Err(first_error(t, ms, positional, bad).err().unwrap_or(e));
         }
     }
     j.close();
@@ -191,14 +236,21 @@ fn object(j: &mut J, t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), 
 }
 
 /// The first error among the children of `t` (named by `ms`), in encoding order.
-fn first_error(t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), BerError> {
+fn first_error(
+    t: &Tlv<'_>,
+    ms: &'static [M],
+    positional: bool,
+    bad: Bad<'_>,
+) -> Result<(), BerError> {
     let mut off = J::off();
+    let mut namer = Namer::new(ms, positional);
     for ch in t.children()? {
         let tlv = ch?;
+        let m = namer.name(&tlv);
         if malformed(bad, &tlv).is_some() {
             continue;
         }
-        if let Some(m) = member(ms, &tlv) {
+        if let Some(m) = m {
             value(&mut off, &tlv, m.2, bad)?;
         }
     }
@@ -210,16 +262,12 @@ fn first_error(t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), BerErr
 fn generic(j: &mut J, t: &Tlv<'_>) {
     if t.tag.constructed {
         let m = j.mark();
-        if object(j, t, &[], &[]).is_ok() {
+        if object(j, t, &[], false, &[]).is_ok() {
             return;
         }
         j.reset(m);
     }
     j.hex(t.value);
-}
-
-fn members(j: &mut J, t: &Tlv<'_>, ms: &'static [M], bad: Bad<'_>) -> Result<(), BerError> {
-    object(j, t, ms, bad)
 }
 
 fn alternative(j: &mut J, t: &Tlv<'_>, alts: &'static [M], bad: Bad<'_>) -> Result<(), BerError> {
@@ -308,7 +356,9 @@ pub(super) fn value(j: &mut J, t: &Tlv<'_>, k: K, bad: Bad<'_>) -> Result<(), Be
             }
             j.close_array();
         }
-        K::Seq(ms) if t.tag.constructed => members(j, t, ms, bad)?,
+        K::Seq(ms) if t.tag.constructed => object(j, t, ms, false, bad)?,
+        K::Pos(ms) if t.tag.constructed => object(j, t, ms, true, bad)?,
+        K::Geo => geo(j, t),
         K::Choice(alts) if t.tag.constructed => {
             let mut r = t.children()?;
             match r.next_tlv()? {
@@ -337,4 +387,35 @@ pub(super) fn value(j: &mut J, t: &Tlv<'_>, k: K, bad: Bad<'_>) -> Result<(), Be
         _ => generic(j, t),
     }
     Ok(())
+}
+
+/// GeographicalInformation (TS 23.032 §7.3.2) in degrees (north and east positive) and
+/// metres, with the uncertainty code K; a value that is not an 8-octet ellipsoid point with
+/// uncertainty circle is shown raw with its fault (MAP keeps the member opaque, so it is no
+/// error of the argument).
+fn geo(j: &mut J, t: &Tlv<'_>) {
+    match crate::map::GeographicalInformation::decode(t.value, t.value_offset) {
+        Ok(g) => {
+            j.open();
+            float(j.key("latitude"), g.latitude());
+            float(j.key("longitude"), g.longitude());
+            j.key("uncertaintyCode").num(g.uncertainty_code);
+            float(j.key("uncertaintyRadius"), g.uncertainty_m());
+            j.close();
+        }
+        Err(e) => {
+            j.open().key("fault").display(&e);
+            j.key("raw").hex(t.raw).close();
+        }
+    }
+}
+
+/// A finite number as a JSON number (Rust's shortest form that reads back the same).
+fn float(j: &mut J, v: f64) {
+    let mut s = Small::new();
+    if v.is_finite() && write!(s, "{v}").is_ok() {
+        j.raw(s.as_str().as_bytes());
+    } else {
+        j.null();
+    }
 }

@@ -35,6 +35,13 @@ pub(super) enum K {
     SeqOf(&'static K),
     /// OCTET STRING containing a BER encoding (CAP's `CAMEL-...` billing types).
     Ber(&'static K),
+    /// A SEQUENCE whose members are untagged and told apart by position (MAP v2's
+    /// SendRoutingInfoRes, AnyTimeInterrogationRes): each child takes the next entry that
+    /// fits its tag (a [`K::Alt`] entry: any of its alternatives' tags).
+    Pos(&'static [M]),
+    /// GeographicalInformation (TS 23.032 §7.3.2, 8 octets) as latitude, longitude and
+    /// uncertainty ([`crate::map::GeographicalInformation`]).
+    Geo,
 }
 
 /// A member: context tag (or a universal tag for untagged members), name, type.
@@ -70,7 +77,8 @@ const EXT_BSC: K = K::Choice(&[
 ]);
 const CAMEL_PHASES: K = K::Bits(&["phase1", "phase2", "phase3", "phase4"]);
 
-const LOCATION_INFORMATION: K = K::Seq(&[
+/// LocationInformation's members (TS 29.002 MAP-MS-DataTypes), also MAP's SubscriberInfo's.
+pub(super) const LOCATION_INFORMATION_MEMBERS: [M; 13] = [
     M(T::U(2), "ageOfLocationInformation", K::Int),
     c(0, "geographicalInformation", K::Hex),
     c(1, "vlr-number", K::Addr),
@@ -91,7 +99,8 @@ const LOCATION_INFORMATION: K = K::Seq(&[
     c(9, "sai-Present", K::Null),
     c(10, "locationInformationEPS", K::Hex),
     c(11, "userCSGInformation", K::Hex),
-]);
+];
+const LOCATION_INFORMATION: K = K::Seq(&LOCATION_INFORMATION_MEMBERS);
 
 /// InitialDPArgExtension (CAP v3+; v2 has naCarrierInformation [0] SEQUENCE and
 /// gmscAddress [1], told apart from v3's [0] by being constructed).
