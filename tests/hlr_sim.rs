@@ -5,9 +5,9 @@
 mod common;
 use common::Scpd;
 use scpd::proto::{
-    routing_numbers_client::RoutingNumbersClient, subscribers_client::SubscribersClient,
-    AllocateRoutingNumberRequest, GetRoutingNumberRequest, LocateRequest, RoutingNumberSource,
-    SubscriberState,
+    node_client::NodeClient, routing_numbers_client::RoutingNumbersClient,
+    subscribers_client::SubscribersClient, AllocateRoutingNumberRequest, GetRoutingNumberRequest,
+    LocateRequest, RoutingNumberSource, StatusRequest, SubscriberState,
 };
 use std::io::BufRead;
 use std::process::{Command, Stdio};
@@ -111,5 +111,90 @@ async fn the_simulated_hlr_hands_out_msrns_and_locations() {
         answers,
         ["msrn", "unknownSubscriber", "absentSubscriber", "location"]
     );
+    d.stop();
+}
+
+/// The journal's newest sequence: what the daemon has published so far.
+async fn journal(d: &Scpd) -> u64 {
+    let mut node = NodeClient::connect(d.grpc_url()).await.unwrap();
+    node.status(StatusRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .journal_sequence
+}
+
+/// Issue 17 end to end: a data-session server asks for an MSRN for a subscriber's phone,
+/// and the transfer leg to it reaches the simulated MSC without a query to scpd — where a
+/// leg to a pool number must trigger scpd to be connected.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_transfer_leg_by_msrn_reaches_the_msc_without_querying_scpd() {
+    let d = Scpd::start("hlr-leg", None);
+    let hlr = Command::new(env!("CARGO_BIN_EXE_scpd"))
+        .args(["sim", "--role", "hlr", "--to", &format!("tcp://{}", d.m3ua)])
+        .args(["--calls", "1", "--verbose", "--quiet"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    d.wait_active().await;
+    let mut numbers = RoutingNumbersClient::connect(d.grpc_url()).await.unwrap();
+
+    // A pool number first: its leg meets scpd, which connects it to the phone.
+    let trn = numbers
+        .allocate(AllocateRoutingNumberRequest {
+            target: "491700000001".into(),
+            ttl_seconds: 60,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let before = journal(&d).await;
+    let r = d.sim(&["--calling", "4930999", "--called", &trn.number]);
+    assert_eq!(
+        (r["connected"].as_u64(), r["roaming_legs"].as_u64()),
+        (Some(1), Some(0)),
+        "{r}"
+    );
+    let after_trn = journal(&d).await;
+    assert_eq!(after_trn, before + 2, "TRIGGER and TRANSFER_LEG");
+
+    // An MSRN from the phone's HLR: the leg goes to the MSC serving the phone, which
+    // delivers it; scpd is not asked and publishes nothing.
+    let msrn = numbers
+        .allocate(msrn_of("491700000001"))
+        .await
+        .unwrap()
+        .into_inner();
+    let r = d.sim(&[
+        "--terminating",
+        "--calling",
+        "4930999",
+        "--called",
+        &msrn.number,
+    ]);
+    assert_eq!(
+        (
+            r["roaming_legs"].as_u64(),
+            r["completed"].as_u64(),
+            r["errors"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "{r}"
+    );
+    assert_eq!(journal(&d).await, after_trn, "no query, no event");
+
+    // The HLR handed that MSRN out for the phone's IMSI.
+    let out = tokio::task::spawn_blocking(move || hlr.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().next().unwrap().unwrap().as_str()).unwrap();
+    assert_eq!(
+        (first["msisdn"].as_str(), first["msrn"].as_str()),
+        (Some("491700000001"), Some(msrn.number.as_str()))
+    );
+    assert_eq!(first["imsi"].as_str(), Some(msrn.imsi.as_str()));
     d.stop();
 }

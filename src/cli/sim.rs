@@ -170,11 +170,13 @@ pub(super) struct SimArgs {
     /// --role hlr: one JSON line per request on stdout, before the report.
     #[arg(long)]
     verbose: bool,
-    /// --role hlr: the first MSRN of the range SendRoutingInformation hands out
-    /// (consecutive numbers of the same length).
+    /// The first roaming number (MSRN) of the simulated network (consecutive numbers of the
+    /// same length): the HLR (--role hlr) hands them out in SendRoutingInformation; the MSC
+    /// (CAMEL, --terminating) takes a call to one of them as a leg to a roaming mobile and
+    /// delivers it without querying the SCP, as a call routed on an MSRN meets no T-CSI.
     #[arg(long, default_value = "491739990000", value_name = "DIGITS")]
     msrn: String,
-    /// --role hlr: how many MSRNs before the first comes round again.
+    /// How many roaming numbers the range has (the HLR hands them out in turn).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     msrns: u32,
     /// --role hlr: ageOfLocationInformation in minutes (0-32767).
@@ -423,7 +425,10 @@ pub(super) async fn cmd_sim(a: SimArgs) -> Result<ExitCode, super::Failure> {
         hold: Duration::from_millis(a.hold_ms),
         timeout: Duration::from_millis(a.timeout_ms),
     };
+    let roaming = crate::lab::sim::RoamingNumbers::new(&a.msrn, a.msrns)
+        .map_err(|e| format!("--msrn/--msrns: {e}"))?;
     let load = LoadConfig {
+        roaming: Some(roaming),
         protocol,
         mix: a.mix.unwrap_or((0, 0)),
         rate: a.rate.filter(|r| *r > 0.0),

@@ -32,6 +32,7 @@ mod engine;
 mod inap;
 mod io;
 mod report;
+mod roaming;
 #[cfg(test)]
 mod tests;
 mod wire;
@@ -46,6 +47,7 @@ pub(crate) use conn::{asp_up, next_message, Conn};
 /// The INAP CS-1 TC-BEGIN with InitialDP the simulated SSP sends.
 pub use inap::initial_dp as inap_initial_dp;
 pub use report::{Percentiles, SctpReport, SimReport};
+pub use roaming::RoamingNumbers;
 pub use wire::SctpStats;
 
 /// What to play.
@@ -130,6 +132,10 @@ pub struct LoadConfig {
     /// Calling and called numbers of WIN calls (the served one is the mobile's 10-digit MIN).
     pub win_calling: String,
     pub win_called: String,
+    /// The MSC's roaming numbers (its VLR's MSRNs, the simulated HLR's by default): a
+    /// terminating CAMEL call to one of them is a leg to a roaming mobile, delivered
+    /// without querying the SCP ([`roaming`]).
+    pub roaming: Option<RoamingNumbers>,
     /// Print progress on stderr once a second.
     pub progress: bool,
     /// TCP, or kernel SCTP to a multi-homed SCP.
@@ -152,6 +158,7 @@ impl Default for LoadConfig {
             win_ssn: 14,
             win_calling: "2125550100".into(),
             win_called: "2125550199".into(),
+            roaming: None,
             progress: false,
             transport: SimTransport::Tcp,
         }

@@ -33,6 +33,7 @@
 
 use crate::ber::{Reader, Writer};
 use crate::lab::json::{self, J};
+use crate::lab::sim::RoamingNumbers;
 use crate::m3ua::{self, Builder, Kind, Message, ProtocolData};
 use crate::map::errors::{absent_subscriber_reason, unknown_subscriber_diagnostic};
 use crate::map::{
@@ -225,9 +226,7 @@ pub struct Hlr {
     variant: Variant,
     vlr: AddressString,
     geo: Option<[u8; 8]>,
-    msrn_base: u64,
-    msrn_width: usize,
-    msrn_modulus: u64,
+    msrns: RoamingNumbers,
     /// The index of the next MSRN in the range.
     next_msrn: u32,
     pub rep: HlrReport,
@@ -269,11 +268,6 @@ fn peek_otid(tcap: &[u8]) -> Option<&[u8]> {
     None
 }
 
-/// Add `k` to the decimal `base`, keeping `width` digits (wrapping).
-fn digits_plus(base: u64, k: u64, width: usize, modulus: u64) -> String {
-    format!("{:0width$}", (base % modulus + k % modulus) % modulus)
-}
-
 impl Hlr {
     /// An HLR answering with `profile`, in SCCP `variant`. Every configured value is
     /// checked here, so that no answer fails to encode later.
@@ -284,13 +278,7 @@ impl Hlr {
                 "IMSI prefix {prefix:?}: the MCC and MNC are 5 digits"
             ));
         }
-        let first = &profile.msrn_first;
-        if first.is_empty() || first.len() > 15 || !first.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("MSRN {first:?}: 1 to 15 digits"));
-        }
-        if profile.msrns == 0 {
-            return Err("the MSRN range needs at least one number".into());
-        }
+        let msrns = RoamingNumbers::new(&profile.msrn_first, profile.msrns)?;
         if profile.age > 32767 {
             return Err(format!(
                 "age of location {} over 32767 minutes",
@@ -314,14 +302,10 @@ impl Hlr {
                 e.check().map_err(|err| format!("error for {who}: {err}"))?;
             }
         }
-        let width = first.len();
-        let modulus = 10u64.pow(width as u32);
         let hlr = Hlr {
             vlr: AddressString::international(vlr),
             geo: profile.geo.map(|g| g.encode()),
-            msrn_base: first.parse().unwrap_or(0),
-            msrn_width: width,
-            msrn_modulus: modulus,
+            msrns,
             next_msrn: 0,
             rep: HlrReport {
                 role: "hlr",
@@ -358,14 +342,9 @@ impl Hlr {
 
     /// The next MSRN of the range (consecutive numbers, the first again after `msrns`).
     fn next_msrn(&mut self) -> String {
-        let k = self.next_msrn % self.profile.msrns;
-        self.next_msrn = (k + 1) % self.profile.msrns;
-        digits_plus(
-            self.msrn_base,
-            u64::from(k),
-            self.msrn_width,
-            self.msrn_modulus,
-        )
+        let k = self.next_msrn % self.msrns.count();
+        self.next_msrn = (k + 1) % self.msrns.count();
+        self.msrns.nth(k)
     }
 
     /// The AnyTimeInterrogation result: the location and state as asked.

@@ -268,6 +268,20 @@ impl Engine {
         match proto {
             Proto::Camel => {
                 let (calling, called) = self.numbers(i, proto, terminating);
+                if terminating
+                    && self
+                        .load
+                        .roaming
+                        .as_ref()
+                        .is_some_and(|r| r.contains(&called))
+                {
+                    // A leg to one of our MSRNs: routed to the mobile, no T-CSI to meet.
+                    self.rep.camel += 1;
+                    self.rep.terminating += 1;
+                    self.rep.roaming_legs += 1;
+                    self.rep.completed += 1;
+                    return Ok(());
+                }
                 initial_dp(
                     &self.cfg,
                     &calling,

@@ -43,8 +43,12 @@ pub struct SimReport {
     pub connected: u32,
     /// ReleaseCall (CAMEL), Disconnect (AIN), ActionCode "disconnect call" (WIN).
     pub released: u32,
-    /// Calls whose dialogue ended as expected.
+    /// Calls whose dialogue ended as expected (roaming legs included).
     pub completed: u32,
+    /// Terminating calls to one of the MSC's roaming numbers (`--msrn`, `--msrns`): legs
+    /// to a roaming mobile, delivered without a query (a call routed on an MSRN meets no
+    /// T-CSI).
+    pub roaming_legs: u32,
     pub errors: u32,
     /// Calls that got no answer within the timeout (also counted in `errors`).
     pub timeouts: u32,
