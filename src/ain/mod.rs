@@ -140,12 +140,10 @@ pub struct AinMessage<'a> {
 /// Decode an ANSI TCAP Invoke as AIN: its operation code and parameter element (from
 /// [`ansi::AnsiComponent::Invoke`]). Zero-copy: the message borrows the parameter.
 pub fn ain<'a>(opcode: OpCode, parameter: Option<Tlv<'a>>) -> Result<AinMessage<'a>, AinError> {
-    let mut malformed = MalformedMembers::new();
-    let m = ain_lenient(opcode, parameter, &mut malformed)?;
-    match malformed.into_iter().next() {
-        Some(bad) => Err(AinError::Decode(bad.fault)),
-        None => Ok(m),
-    }
+    crate::ber::strictly(
+        |notes| ain_lenient(opcode, parameter, notes),
+        AinError::Decode,
+    )
 }
 
 /// [`ain`], lenient in: an optional parameter that does not decode is left out and noted in

@@ -184,6 +184,21 @@ pub struct Malformed<'a> {
 /// allocate (a `SmallVec` would make the decoded argument invariant in its lifetime).
 pub type MalformedMembers<'a> = Vec<Malformed<'a>>;
 
+/// Decode strictly with a lenient decoder: what `decode` made of the input, unless it noted
+/// a member malformed, whose fault (through `fault`) then fails the whole. Every codec's
+/// strict decode is its lenient one and this.
+pub fn strictly<'a, T, E>(
+    decode: impl FnOnce(&mut MalformedMembers<'a>) -> std::result::Result<T, E>,
+    fault: impl FnOnce(BerError) -> E,
+) -> std::result::Result<T, E> {
+    let mut notes = MalformedMembers::new();
+    let v = decode(&mut notes)?;
+    match notes.into_iter().next() {
+        Some(m) => Err(fault(m.fault)),
+        None => Ok(v),
+    }
+}
+
 /// Nesting limit: far above anything TCAP/CAP/AIN use (about 12), low enough that hostile
 /// input cannot exhaust the stack while scanning indefinite lengths.
 pub const MAX_DEPTH: usize = 32;

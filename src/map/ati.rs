@@ -182,12 +182,7 @@ impl<'a> AnyTimeInterrogationArg<'a> {
 
     /// Decode the invoke parameter (a SEQUENCE). Strict.
     pub fn decode(param: Tlv<'a>) -> Result<AnyTimeInterrogationArg<'a>> {
-        let mut notes = MalformedMembers::new();
-        let a = Self::decode_lenient(param, &mut notes)?;
-        match notes.into_iter().next() {
-            Some(m) => Err(m.fault),
-            None => Ok(a),
-        }
+        crate::ber::strictly(|notes| Self::decode_lenient(param, notes), |fault| fault)
     }
 
     /// [`AnyTimeInterrogationArg::decode`], lenient: only the extensionContainer is
@@ -513,12 +508,7 @@ pub struct AnyTimeInterrogationRes<'a> {
 impl<'a> AnyTimeInterrogationRes<'a> {
     /// Decode the result parameter (a SEQUENCE). Strict.
     pub fn decode(param: Tlv<'a>) -> Result<AnyTimeInterrogationRes<'a>> {
-        let mut notes = MalformedMembers::new();
-        let r = Self::decode_lenient(param, &mut notes)?;
-        match notes.into_iter().next() {
-            Some(m) => Err(m.fault),
-            None => Ok(r),
-        }
+        crate::ber::strictly(|notes| Self::decode_lenient(param, notes), |fault| fault)
     }
 
     /// [`AnyTimeInterrogationRes::decode`], lenient: the subscriberInfo's members and the

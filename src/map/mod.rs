@@ -330,23 +330,6 @@ impl<'a> Res<'a> {
     }
 }
 
-fn strict<T>(
-    r: Result<T, CodecError>,
-    malformed: MalformedMembers<'_>,
-    op: Operation,
-    part: Part,
-) -> Result<T, CodecError> {
-    let v = r?;
-    match malformed.into_iter().next() {
-        Some(bad) => Err(CodecError::Decode {
-            op: op.name(),
-            part,
-            fault: bad.fault,
-        }),
-        None => Ok(v),
-    }
-}
-
 /// Decode an Invoke of a dialogue of `version`: its local operation code and argument
 /// element. Strict: any malformed member fails.
 pub fn decode_invoke<'a>(
@@ -355,9 +338,14 @@ pub fn decode_invoke<'a>(
     version: Version,
 ) -> Result<Arg<'a>, CodecError> {
     let op = Operation::from_code(opcode).ok_or(CodecError::UnknownOperation(opcode))?;
-    let mut malformed = MalformedMembers::new();
-    let r = decode_invoke_lenient(opcode, parameter, version, &mut malformed);
-    strict(r, malformed, op, Part::Argument)
+    crate::ber::strictly(
+        |notes| decode_invoke_lenient(opcode, parameter, version, notes),
+        |fault| CodecError::Decode {
+            op: op.name(),
+            part: Part::Argument,
+            fault,
+        },
+    )
 }
 
 /// [`decode_invoke`], lenient in: an optional member that does not decode is left out and
@@ -395,9 +383,14 @@ pub fn decode_result<'a>(
     parameter: Option<Tlv<'a>>,
     version: Version,
 ) -> Result<Res<'a>, CodecError> {
-    let mut malformed = MalformedMembers::new();
-    let r = decode_result_lenient(op, parameter, version, &mut malformed);
-    strict(r, malformed, op, Part::Result)
+    crate::ber::strictly(
+        |notes| decode_result_lenient(op, parameter, version, notes),
+        |fault| CodecError::Decode {
+            op: op.name(),
+            part: Part::Result,
+            fault,
+        },
+    )
 }
 
 /// [`decode_result`], lenient in.

@@ -176,12 +176,10 @@ impl<'a> SendRoutingInfoArg<'a> {
     /// Decode the invoke parameter (a SEQUENCE) of a dialogue of `version`. Strict: a
     /// malformed member fails.
     pub fn decode(param: Tlv<'a>, version: Version) -> Result<SendRoutingInfoArg<'a>> {
-        let mut notes = MalformedMembers::new();
-        let a = Self::decode_lenient(param, version, &mut notes)?;
-        match notes.into_iter().next() {
-            Some(m) => Err(m.fault),
-            None => Ok(a),
-        }
+        crate::ber::strictly(
+            |notes| Self::decode_lenient(param, version, notes),
+            |fault| fault,
+        )
     }
 
     /// [`SendRoutingInfoArg::decode`], lenient: an optional member that does not decode is
@@ -616,12 +614,10 @@ impl<'a> SendRoutingInfoRes<'a> {
     /// Decode the result parameter of a dialogue of `version` (v3: `[3]` or a universal
     /// SEQUENCE with the same members; v2: SEQUENCE). Strict.
     pub fn decode(param: Tlv<'a>, version: Version) -> Result<SendRoutingInfoRes<'a>> {
-        let mut notes = MalformedMembers::new();
-        let r = Self::decode_lenient(param, version, &mut notes)?;
-        match notes.into_iter().next() {
-            Some(m) => Err(m.fault),
-            None => Ok(r),
-        }
+        crate::ber::strictly(
+            |notes| Self::decode_lenient(param, version, notes),
+            |fault| fault,
+        )
     }
 
     /// [`SendRoutingInfoRes::decode`], lenient: an optional member that does not decode is

@@ -130,26 +130,16 @@ fn decode<'a>(
     })
 }
 
-fn strict<'a>(
-    r: Result<WinMessage<'a>, WinError>,
-    malformed: MalformedMembers<'a>,
-) -> Result<WinMessage<'a>, WinError> {
-    let m = r?;
-    match malformed.into_iter().next() {
-        Some(bad) => Err(WinError::Decode(bad.fault)),
-        None => Ok(m),
-    }
-}
-
 /// Decode an ANSI TCAP Invoke as WIN: its operation code and parameter element (from
 /// [`ansi::AnsiComponent::Invoke`]). Strict: any malformed member fails.
 pub fn decode_invoke<'a>(
     opcode: OpCode,
     parameter: Option<Tlv<'a>>,
 ) -> Result<WinMessage<'a>, WinError> {
-    let mut malformed = MalformedMembers::new();
-    let r = decode_invoke_lenient(opcode, parameter, &mut malformed);
-    strict(r, malformed)
+    crate::ber::strictly(
+        |notes| decode_invoke_lenient(opcode, parameter, notes),
+        WinError::Decode,
+    )
 }
 
 /// [`decode_invoke`], lenient in: an optional parameter that does not decode is left out and
@@ -173,9 +163,10 @@ pub fn decode_result<'a>(
     op: Operation,
     parameter: Option<Tlv<'a>>,
 ) -> Result<WinMessage<'a>, WinError> {
-    let mut malformed = MalformedMembers::new();
-    let r = decode(op, Kind::Result, parameter, &mut malformed);
-    strict(r, malformed)
+    crate::ber::strictly(
+        |notes| decode(op, Kind::Result, parameter, notes),
+        WinError::Decode,
+    )
 }
 
 /// [`decode_result`], lenient in (see [`decode_invoke_lenient`]).

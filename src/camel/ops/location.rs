@@ -42,13 +42,13 @@ impl<'a> LocationInformation<'a> {
     /// Decode from the element carrying it (any tag; its contents are the SEQUENCE's).
     /// Strict: a malformed member fails the decode (the event reports carrying it).
     pub fn decode(t: Tlv<'a>) -> Result<LocationInformation<'a>> {
-        let mut l = LocationInformation::default();
-        let mut notes = MalformedMembers::new();
-        l.decode_in_place(t, &mut notes)?;
-        match notes.into_iter().next() {
-            Some(m) => Err(m.fault),
-            None => Ok(l),
-        }
+        crate::ber::strictly(
+            |notes| {
+                let mut l = LocationInformation::default();
+                l.decode_in_place(t, notes).map(|()| l)
+            },
+            |fault| fault,
+        )
     }
 
     /// [`LocationInformation::decode`] into `self`, which must be the default: the
