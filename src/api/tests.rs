@@ -382,3 +382,46 @@ async fn a_malformed_decision_answer_ends_that_session_and_the_query_moves_on() 
     drop((bad_tx, good_tx, good_rx));
     let _ = server.await;
 }
+
+/// Where a phone is, and calls to it, are its tenant's business: a tenant asks the HLR
+/// about its own subscribers only, a reader not at all, an operator about any number. With
+/// no `[hlr]`, an allowed question is FAILED_PRECONDITION, never an answer.
+#[tokio::test]
+async fn a_tenant_asks_the_hlr_about_its_own_subscribers_only() {
+    use crate::config::Role;
+    let (api, _stop) = api("hlr-tenants");
+    api.subscribers.write().unwrap().insert(
+        "491700000001".into(),
+        Arc::new(crate::service::Subscriber {
+            number: "491700000001".into(),
+            tenant: "acme".into(),
+            ..Default::default()
+        }),
+    );
+    let caller = |name: &str, role| Caller {
+        name: name.into(),
+        role,
+    };
+    let acme = caller("acme", Role::Tenant);
+    let rpc = "Subscribers.Locate";
+    assert!(api.may_ask_hlr(&acme, rpc, "491700000001").is_ok());
+    let e = api.may_ask_hlr(&acme, rpc, "491700000002").unwrap_err();
+    assert_eq!(e.code(), Code::PermissionDenied);
+    let other = caller("other", Role::Tenant);
+    let e = api.may_ask_hlr(&other, rpc, "491700000001").unwrap_err();
+    assert_eq!(e.code(), Code::PermissionDenied);
+    let reader = caller("acme", Role::Reader);
+    assert!(api.may_ask_hlr(&reader, rpc, "491700000001").is_err());
+    assert!(api
+        .may_ask_hlr(&Caller::operator(), rpc, "491700000002")
+        .is_ok());
+
+    let e = api
+        .locate(Request::new(crate::proto::LocateRequest {
+            number: "491700000002".into(),
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition, "{e}");
+    assert!(e.message().contains("[hlr]"), "{e}");
+}
