@@ -8,7 +8,8 @@
 //! BER elements, number values, the capture itself cut to a few packets, and the whole
 //! sequence as node records. Hex vector files go the same way by what they hold. Then the
 //! simulator's calls (monitored, decided, anchored; CAMEL and AIN) are played against the
-//! node target's node so that the seeds continue the dialogues it opens.
+//! node target's node so that the seeds continue the dialogues it opens, and the node's
+//! questions to the HLR get the answers of every kind (results, errors, refusals, aborts).
 
 #[path = "src/lib.rs"]
 #[allow(dead_code)]
@@ -42,6 +43,8 @@ const REC_ITU: u8 = 2;
 const REC_ANSI: u8 = 3;
 const REC_TIME: u8 = 4;
 const REC_DECIDE: u8 = 5;
+const REC_HLR_ASK: u8 = 7;
+const REC_HLR_ANSWER: u8 = 8;
 
 /// What the map target's selector octet says follows (see fuzz_targets/map.rs, bits 3–2).
 const MAP_INVOKE: u8 = 0;
@@ -571,6 +574,159 @@ fn map_seeds(seeds: &mut Seeds) {
     seeds.add("map", &g);
 }
 
+/// The node target's questions to the HLR with their answers (node records 7 and 8, see
+/// `fixture::hlr_question` and `fixture::hlr_answer`): results of SendRoutingInfo (v3, and
+/// v2 after a refusal) and AnyTimeInterrogation, MAP errors, a Reject, TC-CONTINUEs,
+/// aborts, no answer, and numbers that are not MSISDNs. Each dialogue's Invoke has id 1.
+fn hlr_seeds(seeds: &mut Seeds) {
+    use fixture::answer::*;
+    use fixture::{hlr_answer_body as answer, hlr_question_body as ask};
+    use scpd::ber::Writer;
+    use scpd::map::*;
+    use scpd::tcap::itu;
+    let intl = |d: &str| AddressString::international(d.parse().unwrap());
+    let imsi: TbcdDigits = "262011234567890".parse().unwrap();
+    let component = |f: &dyn Fn(&mut Writer<'_>)| {
+        let mut c = Vec::new();
+        f(&mut Writer::new(&mut c));
+        c
+    };
+    let result = |op: Operation, r: &dyn Fn(&mut Writer<'_>)| {
+        component(&|w| itu::return_result(w, 1, op.code(), r))
+    };
+    let sri = |version| {
+        result(Operation::SendRoutingInfo, &|w| {
+            let _ = SendRoutingInfoRes::roaming(imsi, intl("491739990001")).encode(w, version);
+        })
+    };
+    let forwarded = result(Operation::SendRoutingInfo, &|w| {
+        let r = SendRoutingInfoRes {
+            imsi: Some(imsi),
+            routing_info: Some(ExtendedRoutingInfo::ForwardingData(ForwardingData {
+                forwarded_to_number: Some(intl("4930555")),
+                ..Default::default()
+            })),
+            vmsc_address: Some(intl("491720000001")),
+            ..Default::default()
+        };
+        let _ = r.encode(w, Version::V3);
+    });
+    let geo = GeographicalInformation::from_degrees(52.5, 13.4, 100.0).encode();
+    let ati = result(Operation::AnyTimeInterrogation, &|w| {
+        let r = AnyTimeInterrogationRes {
+            subscriber_info: SubscriberInfo {
+                location_information: Some(LocationInformation {
+                    age_of_location_information: Some(5),
+                    geographical_information: Some(&geo),
+                    vlr_number: Some(intl("491720000002")),
+                    cell_id_or_lai: Some(CellIdOrLai::CellId {
+                        plmn: Plmn {
+                            mcc: 262,
+                            mnc: 1,
+                            mnc_3_digits: false,
+                        },
+                        lac: 10,
+                        ci: 20,
+                    }),
+                    ..Default::default()
+                }),
+                subscriber_state: Some(SubscriberState::AssumedIdle),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let _ = r.encode(w);
+    });
+    let error = |e: MapError| {
+        component(&|w| {
+            itu::return_error(w, 1, e.code(), |w| {
+                let _ = e.encode_parameter(w, Version::V3);
+            })
+        })
+    };
+    let absent = error(MapError::AbsentSubscriber { reason: Some(0) });
+    let unknown = error(MapError::UnknownSubscriber {
+        diagnostic: Some(0),
+    });
+    let reject = component(&|w| itu::reject(w, Some(1), (1, 1)));
+    let msisdn = b"491700000001";
+    let sequences: Vec<Vec<(u8, Vec<u8>)>> = vec![
+        // SRI answered in v3; the same ended by a TC-CONTINUE first, or in one.
+        vec![
+            (REC_HLR_ASK, ask(false, 20, msisdn)),
+            (
+                REC_HLR_ANSWER,
+                answer(END | ACCEPTED, 0, 0, &sri(Version::V3)),
+            ),
+        ],
+        vec![
+            (REC_HLR_ASK, ask(false, 20, msisdn)),
+            (REC_HLR_ANSWER, answer(CONTINUE | ACCEPTED, 0, 0, &[])),
+            (REC_HLR_ANSWER, answer(END, 0, 0, &sri(Version::V3))),
+        ],
+        vec![
+            (REC_HLR_ASK, ask(false, 20, msisdn)),
+            (
+                REC_HLR_ANSWER,
+                answer(CONTINUE | ACCEPTED, 0, 0, &sri(Version::V3)),
+            ),
+        ],
+        // v3 refused, asked again in v2 and answered.
+        vec![
+            (REC_HLR_ASK, ask(false, 20, msisdn)),
+            (REC_HLR_ANSWER, answer(ABORT | REFUSED_V2, 0, 0, &[])),
+            (
+                REC_HLR_ANSWER,
+                answer(END | ACCEPTED, 0, 0, &sri(Version::V2)),
+            ),
+        ],
+        // Forwarded, in a range with an HLR GT; ATI; MAP errors; a Reject.
+        vec![
+            (REC_HLR_ASK, ask(false, 20, b"4915112345678")),
+            (REC_HLR_ANSWER, answer(END | ACCEPTED, 0, 0, &forwarded)),
+        ],
+        vec![
+            (REC_HLR_ASK, ask(true, 20, msisdn)),
+            (REC_HLR_ANSWER, answer(END | ACCEPTED, 0, 0, &ati)),
+        ],
+        vec![
+            (REC_HLR_ASK, ask(false, 20, msisdn)),
+            (REC_HLR_ASK, ask(true, 20, msisdn)),
+            (REC_HLR_ANSWER, answer(END | ACCEPTED, 1, 0, &absent)),
+            (REC_HLR_ANSWER, answer(END | ACCEPTED, 0, 0, &unknown)),
+        ],
+        vec![
+            (REC_HLR_ASK, ask(true, 20, msisdn)),
+            (REC_HLR_ANSWER, answer(END | ACCEPTED, 0, 0, &reject)),
+        ],
+        // Aborted (an ABRT, a P-Abort), refused for good, never answered.
+        vec![
+            (REC_HLR_ASK, ask(false, 20, msisdn)),
+            (REC_HLR_ANSWER, answer(ABORT | ABRT, 0, 1, &[])),
+            (REC_HLR_ASK, ask(true, 20, msisdn)),
+            (REC_HLR_ANSWER, answer(P_ABORT, 0, 1, &[])),
+            (REC_HLR_ASK, ask(true, 20, msisdn)),
+            (REC_HLR_ANSWER, answer(ABORT | REFUSED, 0, 0x0a, &[])),
+        ],
+        vec![
+            (REC_HLR_ASK, ask(false, 5, msisdn)),
+            (REC_HLR_ASK, ask(true, 40, msisdn)),
+            (REC_TIME, vec![4]),
+            (REC_HLR_ANSWER, answer(END | ACCEPTED, 0, 0, &ati)),
+            (REC_TIME, vec![20]),
+        ],
+        // Numbers that cannot be asked.
+        vec![
+            (REC_HLR_ASK, ask(false, 20, b"")),
+            (REC_HLR_ASK, ask(true, 20, b"4917\xfa0001")),
+            (REC_HLR_ASK, ask(false, 20, b"49170000000100000000")),
+        ],
+    ];
+    for records in &sequences {
+        seeds.node_sequence(records);
+    }
+}
+
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
@@ -625,6 +781,7 @@ fn main() {
     .expect("hex");
     seeds.win(scpd::win::opcode::T_BUSY, &tbusy);
     map_seeds(&mut seeds);
+    hlr_seeds(&mut seeds);
     let summary: Vec<String> = seeds
         .count
         .iter()

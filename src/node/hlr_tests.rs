@@ -452,3 +452,34 @@ fn whereabouts_are_read_from_the_subscriber_info() {
         "{g:?}"
     );
 }
+
+#[test]
+fn a_reject_in_the_hlrs_end_says_why_there_is_no_answer() {
+    let mut n = node(Some(settings()));
+    let mut fx = Effects::default();
+    let t0 = Instant::now();
+    msrn(&mut n, t0, t0 + Duration::from_secs(2), &mut fx);
+    let (otid, ..) = begin_of(&sent(&fx).1);
+    // The HLR rejects our Invoke (mistyped parameter) and ends the dialogue.
+    let answer = end(&otid, map::ac::LOCATION_INFO_RETRIEVAL_V3, |w| {
+        itu::reject(w, Some(1), (1, 2))
+    });
+    fx.clear();
+    let _ = deliver(&mut n, &from_hlr(&answer), t0, &mut fx);
+    let [(1, Err(HlrError::Failed(why)))] = &fx.hlr[..] else {
+        panic!("{:?}", fx.hlr)
+    };
+    assert!(why.contains("rejected"), "{why}");
+    // An End with nothing in it: no answer, said once.
+    fx.clear();
+    msrn(&mut n, t0, t0 + Duration::from_secs(2), &mut fx);
+    let (otid, ..) = begin_of(&sent(&fx).1);
+    fx.clear();
+    let empty = end(&otid, map::ac::LOCATION_INFO_RETRIEVAL_V3, |_| {});
+    deliver(&mut n, &from_hlr(&empty), t0, &mut fx).unwrap();
+    let [(1, Err(HlrError::Failed(why)))] = &fx.hlr[..] else {
+        panic!("{:?}", fx.hlr)
+    };
+    assert!(why.contains("without answering"), "{why}");
+    assert_eq!(n.dialogues(User::Map), 0);
+}

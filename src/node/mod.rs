@@ -24,6 +24,8 @@ mod config;
 #[cfg(test)]
 mod decision_tests;
 #[cfg(test)]
+mod hlr_fuzz;
+#[cfg(test)]
 mod hlr_tests;
 mod refusals;
 #[cfg(test)]
@@ -624,6 +626,9 @@ impl Node {
         }
         batch.clear();
         self.batch = batch;
+        if user == User::Map {
+            self.with_user(user, now, now_ms, fx, |users, ctx| users.hlr.settle(ctx));
+        }
         self.flush(fx);
         result
     }

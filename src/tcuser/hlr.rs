@@ -97,6 +97,10 @@ pub struct Hlr {
     from: Arc<[u8]>,
     gsmscf: AddressString,
     asking: HashMap<DialogueId, Asking>,
+    /// Questions whose dialogue the HLR ended without an answer, until the rest of that
+    /// message's indications are seen: TCAP reports the rejects of an End after the End
+    /// ([`Hlr::settle`]).
+    ended: Vec<(DialogueId, Asking)>,
 }
 
 /// A protocol-level failure of `what`.
@@ -122,6 +126,7 @@ impl Hlr {
             from,
             gsmscf,
             asking: HashMap::new(),
+            ended: Vec::new(),
         }
     }
 
@@ -274,14 +279,25 @@ impl Hlr {
         let Some(d) = ind.dialogue() else {
             return Ok(());
         };
-        let Some(a) = self.asking.remove(&d) else {
-            return Ok(());
+        let a = match (self.asking.remove(&d), ind) {
+            (Some(a), _) => a,
+            // A reject of a message that ended its dialogue says why it had no answer.
+            (None, Indication::RReject { .. } | Indication::LReject { .. }) => {
+                match self.ended.iter().position(|(e, _)| *e == d) {
+                    Some(i) => self.ended.swap_remove(i).1,
+                    None => return Ok(()),
+                }
+            }
+            (None, _) => return Ok(()),
         };
         let outcome = match ind {
-            Indication::End { components, .. } => Some(
-                answer(&a, components)
-                    .unwrap_or_else(|| Err(failed("the HLR ended the dialogue without answering"))),
-            ),
+            Indication::End { components, .. } => match answer(&a, components) {
+                Some(r) => Some(r),
+                None => {
+                    self.ended.push((d, a));
+                    return Ok(());
+                }
+            },
             Indication::Continue { components, .. } => {
                 let r = answer(&a, components);
                 if r.is_some() {
@@ -338,6 +354,16 @@ impl Hlr {
             }
         }
         Ok(())
+    }
+
+    /// After the indications of one message: a question whose dialogue ended without an
+    /// answer, and no reject saying why, fails as such.
+    pub fn settle(&mut self, ctx: &mut Ctx<'_>) {
+        for (d, a) in self.ended.drain(..) {
+            let e = failed("the HLR ended the dialogue without answering");
+            tracing::info!(dialogue = d.0, msisdn = a.query.msisdn(), error = %e, "HLR question failed");
+            ctx.hlr.push((a.id, Err(e)));
+        }
     }
 
     /// The HLR refused our application context: SRI falls back to v2 (the HLR names the
@@ -397,10 +423,8 @@ fn answer(a: &Asking, components: &[Component]) -> Option<HlrResult> {
         Component::ReturnError {
             error, parameter, ..
         } => Some(Err(map_error(a, op, error, parameter.as_deref()))),
-        Component::Reject { problem, .. } => {
-            Some(Err(failed(format!("the HLR rejected it ({problem:?})"))))
-        }
-        Component::Invoke { .. } => None,
+        // TCAP reports a received Reject as TC-R-REJECT, not as a component.
+        Component::Reject { .. } | Component::Invoke { .. } => None,
     })
 }
 
