@@ -158,13 +158,22 @@ pub fn traces() -> Option<PathBuf> {
     None
 }
 
-/// A TCP port free at the moment of asking, for a daemon under test.
+/// A TCP port free at the moment of asking, for a daemon under test; never one this test
+/// process was given before (the kernel may hand a port it just freed out again, so the
+/// two ports of one daemon could otherwise be the same).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if GIVEN.lock().unwrap().insert(port) {
+            return port;
+        }
+    }
 }
 
 /// SIGTERM a daemon under test and wait: it must stop cleanly, with status 0, within 10 s.
