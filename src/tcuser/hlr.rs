@@ -130,22 +130,14 @@ impl Hlr {
         }
     }
 
-    /// Questions waiting for their answer.
-    pub fn pending(&self) -> usize {
-        self.asking.len()
-    }
-
     /// Ask `query` of the subscriber's HLR, answering request `id` by `deadline` in
     /// `ctx.hlr` (at once when it cannot be asked).
     pub fn ask(&mut self, ctx: &mut Ctx<'_>, id: u64, query: HlrQuery, deadline: Instant) {
-        let version = match query {
-            HlrQuery::Msrn { .. } => Version::V3,
-            HlrQuery::Locate { .. } => Version::V3,
-        };
+        // Every question opens in v3; SRI falls back to v2 when the HLR refuses it.
         let a = Asking {
             id,
             query,
-            version,
+            version: Version::V3,
             deadline,
         };
         if let Err((a, e)) = self.begin(ctx, a) {
