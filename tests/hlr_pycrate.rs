@@ -136,6 +136,7 @@ gt = "{OURS}"
 point_code = 300
 timeout_ms = 3000
 msrn_lifetime_seconds = 45
+suppress_mt_ss = ["cug", "ccbs"]
 "#
     )
 }
@@ -256,6 +257,7 @@ async fn scpd_asks_a_pycrate_hlr_for_msrns_and_locations() {
     let l = subs
         .locate(LocateRequest {
             number: "491700000001".into(),
+            ..Default::default()
         })
         .await
         .unwrap_or_else(|e| panic!("{e}\n{}", d.log()))
@@ -277,9 +279,21 @@ async fn scpd_asks_a_pycrate_hlr_for_msrns_and_locations() {
     // K = 10: r = 10 (1.1^10 - 1) m.
     assert!((g.uncertainty_meters - 15.937).abs() < 0.01, "{g:?}");
 
+    // Paged for the current location when asked.
+    let l = subs
+        .locate(LocateRequest {
+            number: "491700000001".into(),
+            current_location: true,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(l.current_location_retrieved);
+
     let l = subs
         .locate(LocateRequest {
             number: "491700000007".into(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -293,6 +307,7 @@ async fn scpd_asks_a_pycrate_hlr_for_msrns_and_locations() {
     let l = subs
         .locate(LocateRequest {
             number: "491700000008".into(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -302,6 +317,7 @@ async fn scpd_asks_a_pycrate_hlr_for_msrns_and_locations() {
     let e = subs
         .locate(LocateRequest {
             number: "491700000006".into(),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -317,7 +333,7 @@ async fn scpd_asks_a_pycrate_hlr_for_msrns_and_locations() {
         .collect();
     assert!(problems.is_empty(), "the HLR saw problems: {problems:?}");
     let sri = hlr.requests("491700000001");
-    assert_eq!(sri.len(), 2, "one SRI and one ATI: {sri:?}");
+    assert_eq!(sri.len(), 3, "one SRI and two ATIs: {sri:?}");
     let (s, a) = (sri[0], sri[1]);
     assert_eq!(
         (s["op"].as_str(), s["version"].as_u64()),
@@ -337,6 +353,11 @@ async fn scpd_asks_a_pycrate_hlr_for_msrns_and_locations() {
         "T-CSI suppressed: {arg}"
     );
     assert_eq!(arg["camelInfo"]["supportedCamelPhases"]["value"], "f0");
+    assert_eq!(
+        arg["suppressMTSS"],
+        json!({"length": 2, "value": "c0"}),
+        "suppressCUG and suppressCCBS: {arg}"
+    );
     for r in [s, a] {
         let sccp = &r["sccp"];
         assert_eq!(sccp["class"], 1, "{sccp}");
@@ -382,6 +403,14 @@ async fn scpd_asks_a_pycrate_hlr_for_msrns_and_locations() {
         asked.contains_key("locationInformation") && asked.contains_key("subscriberState"),
         "{asked:?}"
     );
+    assert!(
+        !asked.contains_key("currentLocation"),
+        "the last known location only: {asked:?}"
+    );
+    let paged = sri[2]["arg"]["requestedInfo"]
+        .as_object()
+        .expect("requestedInfo");
+    assert!(paged.contains_key("currentLocation"), "{paged:?}");
     let v2 = hlr.requests("491700000005");
     let versions: Vec<_> = v2.iter().map(|r| r["version"].as_u64()).collect();
     assert_eq!(versions, [Some(3), Some(2)], "v3, refused, then v2");

@@ -68,6 +68,7 @@ async fn the_simulated_hlr_hands_out_msrns_and_locations() {
     let l = subs
         .locate(LocateRequest {
             number: "491700000001".into(),
+            ..Default::default()
         })
         .await
         .unwrap()

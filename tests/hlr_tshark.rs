@@ -80,6 +80,7 @@ async fn tshark_reads_every_map_question_scpd_sends() {
     assert_eq!(n.map_version, 3);
     subs.locate(LocateRequest {
         number: MSISDN.into(),
+        ..Default::default()
     })
     .await
     .unwrap();

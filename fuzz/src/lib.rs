@@ -223,6 +223,7 @@ pub mod fixture {
             ],
             camel_phases: 4,
             suppress_t_csi: true,
+            suppress_mt_ss: 0b10,
         }
     }
 
@@ -250,7 +251,10 @@ pub mod fixture {
         let query = if first & 1 == 0 {
             HlrQuery::Msrn { msisdn }
         } else {
-            HlrQuery::Locate { msisdn }
+            HlrQuery::Locate {
+                msisdn,
+                current: first & 0x80 != 0,
+            }
         };
         let deadline = Duration::from_millis(100 * (1 + u64::from(first >> 1) % 40));
         (query, deadline)

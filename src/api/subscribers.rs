@@ -158,7 +158,10 @@ impl Subscribers for Api {
             )));
         }
         self.may_ask_hlr(&caller, RPC, &n)?;
-        let query = HlrQuery::Locate { msisdn: n.clone() };
+        let query = HlrQuery::Locate {
+            msisdn: n.clone(),
+            current: req.get_ref().current_location,
+        };
         match self.hlr.ask(&req, query).await {
             Ok(HlrAnswer::Whereabouts(w)) => Ok(Response::new(SubscriberLocation::of(
                 &n,

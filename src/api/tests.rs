@@ -419,6 +419,7 @@ async fn a_tenant_asks_the_hlr_about_its_own_subscribers_only() {
     let e = api
         .locate(Request::new(crate::proto::LocateRequest {
             number: "491700000002".into(),
+            ..Default::default()
         }))
         .await
         .unwrap_err();

@@ -241,6 +241,9 @@ pub(super) enum SubscriberCmd {
         conn: GrpcConn,
         /// The subscriber's MSISDN (international digits).
         number: String,
+        /// Have the VLR page the mobile for its location now (currentLocation).
+        #[arg(long)]
+        current: bool,
     },
     /// Remove a subscriber: its calls are no longer reported.
     Remove {
@@ -500,10 +503,17 @@ pub(super) async fn cmd_subscriber(c: SubscriberCmd) -> Result<ExitCode, Failure
                 .map_err(status)?;
             print(s.get_ref())?;
         }
-        SubscriberCmd::Locate { conn, number } => {
+        SubscriberCmd::Locate {
+            conn,
+            number,
+            current,
+        } => {
             let mut client = SubscribersClient::new(grpc_channel(&conn).await?);
             let l = client
-                .locate(proto::LocateRequest { number })
+                .locate(proto::LocateRequest {
+                    number,
+                    current_location: current,
+                })
                 .await
                 .map_err(status)?;
             let l = l.get_ref();

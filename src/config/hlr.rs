@@ -27,6 +27,9 @@ pub struct Hlr {
     pub camel_phases: u8,
     /// Ask the HLR not to return the T-CSI, so that the answer is a roaming number.
     pub suppress_t_csi: bool,
+    /// Supplementary services the HLR is asked to suppress for the call (SRI v3
+    /// suppressMTSS): "cug", "ccbs".
+    pub suppress_mt_ss: Vec<String>,
     /// Per number range: another point code, or the HLR's own GT instead of the MSISDN.
     pub routes: Vec<Route>,
 }
@@ -51,8 +54,18 @@ impl Default for Hlr {
             msrn_lifetime_seconds: 30,
             camel_phases: 4,
             suppress_t_csi: true,
+            suppress_mt_ss: Vec::new(),
             routes: Vec::new(),
         }
+    }
+}
+
+/// The SuppressMTSS bit (TS 29.002 §17.7.3) a `suppress_mt_ss` entry names.
+fn mt_ss_bit(name: &str) -> Option<u8> {
+    match name {
+        "cug" => Some(0),
+        "ccbs" => Some(1),
+        _ => None,
     }
 }
 
@@ -94,6 +107,11 @@ impl Hlr {
                 .collect(),
             camel_phases: self.camel_phases,
             suppress_t_csi: self.suppress_t_csi,
+            suppress_mt_ss: self
+                .suppress_mt_ss
+                .iter()
+                .filter_map(|s| mt_ss_bit(s))
+                .fold(0, |m, b| m | 1 << b),
         })
     }
 
@@ -149,6 +167,14 @@ impl Hlr {
             }
             if let Some(gt) = &r.gt {
                 e164(&format!("hlr.routes[{i}].gt"), gt)?;
+            }
+        }
+        for (i, s) in self.suppress_mt_ss.iter().enumerate() {
+            if mt_ss_bit(s).is_none() {
+                return Err(invalid(
+                    format!("hlr.suppress_mt_ss[{i}]"),
+                    format!("{s:?}: want \"cug\" or \"ccbs\""),
+                ));
             }
         }
         if !(1..=4).contains(&self.camel_phases) {

@@ -478,3 +478,34 @@ fn tenants_are_checked_and_name_their_key() {
         assert!(e.contains(want), "{want}: {e}");
     }
 }
+
+#[test]
+fn hlr_keys_are_checked_by_name() {
+    let c = Config::embedded();
+    let s = c.hlr.settings().expect("on in the embedded default");
+    assert_eq!((s.ssn, s.gt.as_str()), (147, "491720009999"));
+    assert_eq!(s.routes.last().map(|r| r.pc), Some(300));
+    let with = |from: &str, to: &str| {
+        assert!(DEFAULT_TOML.contains(from), "{from}");
+        Config::parse(&DEFAULT_TOML.replace(from, to)).map(|c| c.hlr)
+    };
+    let e = |r: Result<Hlr, ConfigError>| r.unwrap_err().to_string();
+    assert!(e(with(
+        "suppress_mt_ss = []",
+        "suppress_mt_ss = [\"cug\", \"x\"]"
+    ))
+    .starts_with("hlr.suppress_mt_ss[1]"));
+    let h = with(
+        "suppress_mt_ss = []",
+        "suppress_mt_ss = [\"ccbs\", \"cug\"]",
+    )
+    .unwrap();
+    assert_eq!(h.settings().unwrap().suppress_mt_ss, 0b11);
+    assert!(e(with("ssn = 147", "ssn = 146")).contains("sccp.camel_ssn"));
+    assert!(e(with("gt = \"491720009999\"", "gt = \"+4917\"")).starts_with("hlr.gt"));
+    assert!(e(with("point_code = 300", "point_code = 200")).contains("our own point code"));
+    assert!(e(with("camel_phases = 4", "camel_phases = 5")).starts_with("hlr.camel_phases"));
+    // Off: no client.
+    let off = with("gt = \"491720009999\"", "gt = \"\"").unwrap();
+    assert_eq!(off.settings(), None);
+}

@@ -106,6 +106,7 @@ fn node() -> Node {
         ],
         camel_phases: 4,
         suppress_t_csi: true,
+        suppress_mt_ss: 0b11,
     };
     let stack = StackConfig {
         hlr: Some(hlr),
@@ -586,6 +587,7 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 let q = if locate {
                     HlrQuery::Locate {
                         msisdn: msisdn.clone(),
+                        current: n % 2 == 1,
                     }
                 } else {
                     HlrQuery::Msrn {

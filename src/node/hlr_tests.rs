@@ -36,6 +36,7 @@ fn settings() -> HlrSettings {
         ],
         camel_phases: 4,
         suppress_t_csi: true,
+        suppress_mt_ss: 0b01,
     }
 }
 
@@ -184,6 +185,10 @@ fn an_msrn_is_asked_by_global_title_and_handed_back() {
     );
     assert_eq!(a.interrogation_type, map::InterrogationType::BasicCall);
     assert!(a.camel_info.unwrap().suppress_t_csi);
+    assert!(
+        a.suppress_mtss.is_some_and(|b| b.has(0) && !b.has(1)),
+        "suppressCUG"
+    );
     assert_eq!(n.dialogues(User::Map), 1);
 
     fx.clear();
@@ -214,6 +219,7 @@ fn a_range_with_an_hlr_gt_is_addressed_there() {
         7,
         HlrQuery::Locate {
             msisdn: "4915112345678".into(),
+            current: true,
         },
         t0 + Duration::from_secs(1),
         t0,
@@ -238,6 +244,7 @@ fn a_range_with_an_hlr_gt_is_addressed_there() {
         panic!("by MSISDN")
     };
     assert_eq!(m.digits.text().as_str(), "4915112345678");
+    assert!(a.requested_info.current_location, "the VLR asked to page");
     assert_eq!(a.gsmscf_address.digits.text().as_str(), OURS);
 }
 
@@ -272,6 +279,7 @@ fn an_hlr_refusing_v3_is_asked_again_in_v2() {
         panic!("a v2 SRI argument")
     };
     assert_eq!(a.gmsc_or_gsmscf_address, None, "no v3 members in v2");
+    assert_eq!(a.suppress_mtss, None);
     fx.clear();
     deliver(
         &mut n,
@@ -396,6 +404,7 @@ fn whereabouts_are_read_from_the_subscriber_info() {
         2,
         HlrQuery::Locate {
             msisdn: MSISDN.into(),
+            current: false,
         },
         t0 + Duration::from_secs(1),
         t0,

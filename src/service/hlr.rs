@@ -11,14 +11,15 @@ pub enum HlrQuery {
     /// A roaming number (MSRN) for a call to the subscriber: SRI with the T-CSI
     /// suppressed, so that the number routes to the visited MSC and triggers nothing.
     Msrn { msisdn: String },
-    /// Where the subscriber is and whether it is reachable: ATI.
-    Locate { msisdn: String },
+    /// Where the subscriber is and whether it is reachable: ATI; `current`: have the VLR
+    /// page the mobile for its location now (currentLocation), not the last one known.
+    Locate { msisdn: String, current: bool },
 }
 
 impl HlrQuery {
     pub fn msisdn(&self) -> &str {
         match self {
-            HlrQuery::Msrn { msisdn } | HlrQuery::Locate { msisdn } => msisdn,
+            HlrQuery::Msrn { msisdn } | HlrQuery::Locate { msisdn, .. } => msisdn,
         }
     }
 

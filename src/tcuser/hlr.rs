@@ -69,6 +69,8 @@ pub struct HlrSettings {
     pub camel_phases: u8,
     /// Ask the HLR not to return the T-CSI, so that the answer is a roaming number.
     pub suppress_t_csi: bool,
+    /// SuppressMTSS bits of SRI v3 (bit 0 suppressCUG, bit 1 suppressCCBS); 0: none.
+    pub suppress_mt_ss: u16,
 }
 
 /// The network's side of our queries: SCCP variant, our point code, the network indicator.
@@ -187,14 +189,18 @@ impl Hlr {
                 if a.version == Version::V2 {
                     // v2 has neither gmsc-OrGsmSCF-Address nor the v3 camelInfo members.
                     arg.gmsc_or_gsmscf_address = None;
+                } else if s.suppress_mt_ss != 0 {
+                    arg.suppress_mtss = Some(map::NamedBits::new(s.suppress_mt_ss, 2));
                 }
                 Arg::SendRoutingInfo(arg)
             }
-            HlrQuery::Locate { .. } => {
-                Arg::AnyTimeInterrogation(AnyTimeInterrogationArg::location_and_state(
+            HlrQuery::Locate { current, .. } => {
+                let mut arg = AnyTimeInterrogationArg::location_and_state(
                     SubscriberIdentity::Msisdn(number),
                     self.gsmscf,
-                ))
+                );
+                arg.requested_info.current_location = *current;
+                Arg::AnyTimeInterrogation(arg)
             }
         };
         let mut parameter = Vec::with_capacity(48);
